@@ -90,6 +90,16 @@ public sealed class ReviewsServiceTests
     }
 
     [Fact]
+    public async Task Reviews_adds_no_trace_context_of_its_own()
+    {
+        await using var ratings = await RecordingBackend.StartAsync(200, RatingsJson);
+        await using var reviews = await StartReviewsAsync("v3", ratings.Url);
+        (await reviews.Client.GetAsync("reviews/0")).Dispose();
+        var call = Assert.Single(ratings.Requests);
+        Assert.DoesNotContain(call.Headers.Keys, name => name is "traceparent" or "tracestate" or "b3" or "request-id" || name.StartsWith("x-b3-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Health_reports_reviews_is_healthy()
     {
         await using var reviews = await StartReviewsAsync("v1", new Uri("http://127.0.0.1:1/"));

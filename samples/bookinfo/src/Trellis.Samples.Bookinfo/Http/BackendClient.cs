@@ -18,6 +18,9 @@ public sealed class BackendClient(HttpClient http)
         PooledConnectionLifetime = TimeSpan.FromMinutes(1),
         UseCookies = false,
         AllowAutoRedirect = false,
+        // Trace context is only ever forwarded from the incoming request, as Istio's apps do; .NET would
+        // otherwise start traces of its own and the mesh would see spans no caller asked for.
+        ActivityHeadersPropagator = null,
     })
     {
         MaxResponseContentBufferSize = MaxResponseBytes,
