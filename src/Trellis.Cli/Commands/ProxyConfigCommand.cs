@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Trellis.Cli.Home;
+using Trellis.Cli.Output;
+
+namespace Trellis.Cli.Commands;
+
+/// <summary>`trellis proxy-config listeners|routes|clusters|endpoints POD`: what one proxy is actually
+/// running, read from its admin /config_dump (Envoy's JSON shape), like `istioctl proxy-config`.</summary>
+internal static class ProxyConfigCommand
+{
+    private static readonly Dictionary<string, string> DumpTypes = new()
+    {
+        ["listeners"] = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+        ["routes"] = "type.googleapis.com/envoy.admin.v3.RoutesConfigDump",
+        ["clusters"] = "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+        ["endpoints"] = "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump",
+    };
+
+    public static Command Create()
+    {
+        var section = new Argument<string>("section") { Description = "listeners | routes | clusters | endpoints" };
+        section.AcceptOnlyFromAmong([.. DumpTypes.Keys]);
+        var target = new Argument<string>("pod") { Description = "POD, deploy/NAME or istio-ingressgateway" };
+        var ns = CommonOptions.Namespace();
+        var output = CommonOptions.Output();
+        var command = new Command("proxy-config", "Show the configuration a proxy is running") { section, target, ns, output };
+        command.SetAction(async (result, ct) =>
+        {
+            if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
+            var name = result.GetValue(target)!;
+            int adminPort;
+            if (name.StartsWith("istio-ingressgateway", StringComparison.Ordinal))
+            {
+                adminPort = state.IngressAdminPort;
+            }
+            else
+            {
+                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns), out var error);
+                if (pod is null)
+                {
+                    Console.Error.WriteLine(error);
+                    return 1;
+                }
+                adminPort = pod.AdminPort;
+            }
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            var dump = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{adminPort}/config_dump", ct))!;
+            var kind = result.GetValue(section)!;
+            var part = dump["configs"]!.AsArray().FirstOrDefault(c => (string?)c?["@type"] == DumpTypes[kind]);
+            var format = result.GetValue(output)!;
+            if (format is "json" or "yaml")
+            {
+                if (format == "json") Console.WriteLine(part?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}");
+                else Console.Write(Printer.ToYaml(JsonSerializer.SerializeToElement(part)));
+                return 0;
+            }
+            ConfigDumpTables.Print(kind, part);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Trellis.Cli.Home;
+
+/// <summary>What `trellis up` started and where: written to mesh.json, read by every other verb.</summary>
+internal sealed record MeshState(
+    int SupervisorPid,
+    DateTimeOffset StartedAt,
+    string Manifests,
+    int ControlPlanePid,
+    int XdsPort,
+    int ApiPort,
+    int IngressPort,
+    int IngressAdminPort)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
+    public string XdsUrl => $"http://127.0.0.1:{XdsPort}";
+
+    public void Write(MeshHome home)
+    {
+        var tmp = home.StatePath + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(this, Json));
+        File.Move(tmp, home.StatePath, overwrite: true);
+    }
+
+    public static MeshState? Read(MeshHome home)
+    {
+        if (!File.Exists(home.StatePath)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<MeshState>(File.ReadAllText(home.StatePath), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The recorded mesh, if its supervisor is still alive.</summary>
+    public static MeshState? ReadRunning(MeshHome home)
+    {
+        var state = Read(home);
+        return state is not null && IsAlive(state.SupervisorPid) ? state : null;
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Push;
+using Trellis.ControlPlane.Registry;
+using Trellis.ControlPlane.Store;
+using Trellis.Xds.Server;
+
+namespace Trellis.ControlPlane;
+
+/// <summary>trellisd: the config store, the service registry, and the ADS server that compiles both
+/// into Envoy v3 resources for every connected proxy.</summary>
+public static class ControlPlaneHost
+{
+    /// <summary>Serves xDS (h2c) and the REST API on loopback until cancelled.</summary>
+    public static async Task RunAsync(ControlPlaneOptions options, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = ConfigApi.MaxRequestBytes;
+            k.ListenLocalhost(options.XdsPort, l => l.Protocols = HttpProtocols.Http2);
+            k.ListenLocalhost(options.ApiPort, l => l.Protocols = HttpProtocols.Http1);
+        });
+
+        var store = new ConfigStore(Path.Combine(options.Home, "store"));
+        await using var registry = new PodRegistry(options.Home);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddTrellisXdsServer();
+        builder.Services.AddSingleton<PushCoordinator>();
+        builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("trellisd");
+        foreach (var d in store.LoadPersisted()) logger.LogWarning("stored configuration: {Diagnostic}", d.ToString());
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var push = app.Services.GetRequiredService<PushCoordinator>();
+        var connections = app.Services.GetRequiredService<XdsConnectionRegistry>();
+        app.MapTrellisXds();
+        ConfigApi.Map(app, store,
+            () => new ControlPlaneStatusDto(store.Version, store.Objects.Count, push.ConnectedProxies, startedAt),
+            () => ProxyStatusView.From(connections));
+
+        logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
+            options.XdsPort, options.ApiPort, store.Objects.Count);
+        await app.RunAsync(ct);
+    }
+}

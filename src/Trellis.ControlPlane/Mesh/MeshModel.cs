@@ -1,0 +1,31 @@
+using Trellis.Config.Model;
+
+namespace Trellis.ControlPlane.Mesh;
+
+/// <summary>An immutable view of the whole mesh at one moment: services, pods and Istio config.
+/// Every proxy's xDS snapshot is computed from one of these.</summary>
+internal sealed class MeshModel
+{
+    public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version)
+    {
+        Resources = resources;
+        Workloads = workloads;
+        Version = version;
+        Services = resources.Where(r => r.Kind == "Service").Select(ServiceFactory.From).ToList();
+        ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public long Version { get; }
+    public IReadOnlyList<Resource> Resources { get; }
+    public IReadOnlyList<WorkloadModel> Workloads { get; }
+    public IReadOnlyList<ServiceModel> Services { get; }
+    public IReadOnlyDictionary<string, ServiceModel> ServicesByFqdn { get; }
+
+    public IEnumerable<Resource> OfKind(string kind) => Resources.Where(r => r.Kind == kind);
+
+    public ServiceModel? FindService(string host, string ns) =>
+        ServicesByFqdn.GetValueOrDefault(HostNames.Resolve(host, ns));
+
+    public IEnumerable<WorkloadModel> Endpoints(ServiceModel service) =>
+        Workloads.Where(w => w.Ready && w.Namespace == service.Namespace && service.Selects(w.Labels));
+}

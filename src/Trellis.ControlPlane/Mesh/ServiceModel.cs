@@ -1,0 +1,21 @@
+namespace Trellis.ControlPlane.Mesh;
+
+/// <summary>A Kubernetes Service as the mesh sees it: a name, ports and the pods it selects.</summary>
+internal sealed record ServiceModel(
+    string Name,
+    string Namespace,
+    IReadOnlyList<ServicePortModel> Ports,
+    IReadOnlyDictionary<string, string> Selector)
+{
+    public string Fqdn => HostNames.Fqdn(Name, Namespace);
+
+    public bool Selects(IReadOnlyDictionary<string, string> podLabels) =>
+        Selector.Count > 0 && Selector.All(kv => podLabels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+}
+
+/// <summary>One port of a Service; <see cref="TargetPort"/> is the container port it forwards to.</summary>
+internal sealed record ServicePortModel(string Name, int Port, int TargetPort, string Protocol)
+{
+    /// <summary>gRPC and HTTP/2 ports speak HTTP/2 between proxies, as Istio's protocol selection does.</summary>
+    public bool IsHttp2 => Protocol is "grpc" or "http2" or "grpc-web";
+}

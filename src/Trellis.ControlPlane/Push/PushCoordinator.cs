@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Registry;
+using Trellis.ControlPlane.Store;
+using Trellis.ControlPlane.Translation;
+using Trellis.Xds;
+using Trellis.Xds.Server;
+
+namespace Trellis.ControlPlane.Push;
+
+/// <summary>Keeps every connected proxy's xDS snapshot in step with the store and the registry.
+/// Changes are coalesced: a burst of edits costs one recomputation, pushed to all proxies at once.</summary>
+internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
+{
+    private readonly ConfigStore _store;
+    private readonly PodRegistry _registry;
+    private readonly XdsSnapshotCache _cache;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ProxyNode> _nodes = new();
+    private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Task _loop;
+    private MeshModel _model;
+
+    public PushCoordinator(ConfigStore store, PodRegistry registry, XdsSnapshotCache cache, ILogger<PushCoordinator> logger)
+    {
+        _store = store;
+        _registry = registry;
+        _cache = cache;
+        _logger = logger;
+        _model = BuildModel();
+        store.Changed += Trigger;
+        registry.Changed += Trigger;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public int ConnectedProxies => _nodes.Count;
+
+    public void OnConnected(NodeInfo node)
+    {
+        var proxy = ProxyNodes.From(node);
+        _nodes[proxy.Id] = proxy;
+        Push(proxy, Volatile.Read(ref _model));
+    }
+
+    public void OnDisconnected(NodeInfo node) => _nodes.TryRemove(node.Id, out _);
+
+    private void Trigger() => _triggers.Writer.TryWrite(true);
+
+    private async Task LoopAsync()
+    {
+        await foreach (var _ in _triggers.Reader.ReadAllAsync())
+        {
+            try
+            {
+                var model = BuildModel();
+                Volatile.Write(ref _model, model);
+                foreach (var node in _nodes.Values) Push(node, model);
+            }
+            catch (Exception e)
+            {
+                // A translation bug must not stop future pushes; proxies keep their last config.
+                _logger.LogError(e, "recomputing proxy configuration failed");
+            }
+        }
+    }
+
+    private MeshModel BuildModel() => new(_store.Resources, _registry.Workloads, _store.Version);
+
+    private void Push(ProxyNode node, MeshModel model)
+    {
+        var resources = ProxyConfigBuilder.Build(model, node);
+        _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _store.Changed -= Trigger;
+        _registry.Changed -= Trigger;
+        _triggers.Writer.TryComplete();
+        await _loop;
+    }
+}

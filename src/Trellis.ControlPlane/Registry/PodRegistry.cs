@@ -1,0 +1,72 @@
+using Trellis.ControlPlane.Mesh;
+using Trellis.Runtime;
+
+namespace Trellis.ControlPlane.Registry;
+
+/// <summary>The service registry of local mode: the pods the runtime reports in pods.json.
+/// Polling a file keeps the control plane restartable: a new instance reads the same truth.</summary>
+internal sealed class PodRegistry : IAsyncDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private readonly string _home;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private DateTime _lastWrite;
+    private IReadOnlyList<WorkloadModel> _workloads = [];
+
+    public PodRegistry(string home)
+    {
+        _home = home;
+        Refresh();
+        _loop = Task.Run(PollAsync);
+    }
+
+    /// <summary>Raised when the set of pods or their readiness changed.</summary>
+    public event Action? Changed;
+
+    public IReadOnlyList<WorkloadModel> Workloads => Volatile.Read(ref _workloads);
+
+    private async Task PollAsync()
+    {
+        using var timer = new PeriodicTimer(PollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+                if (Refresh()) Changed?.Invoke();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private bool Refresh()
+    {
+        var path = PodStateStore.PathFor(_home);
+        var lastWrite = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+        if (lastWrite == _lastWrite) return false;
+        _lastWrite = lastWrite;
+        var next = PodStateStore.Read(_home).Select(p => new WorkloadModel(
+            p.Name, p.Namespace, p.Deployment, p.Labels, p.ServiceAccount, p.Ip, p.InboundPort, p.Ready)).ToList();
+        if (next.SequenceEqual(Workloads, WorkloadComparer.Instance)) return false;
+        Volatile.Write(ref _workloads, next);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+
+    private sealed class WorkloadComparer : IEqualityComparer<WorkloadModel>
+    {
+        public static readonly WorkloadComparer Instance = new();
+
+        public bool Equals(WorkloadModel? a, WorkloadModel? b) =>
+            a is not null && b is not null && a with { Labels = b.Labels } == b
+            && a.Labels.Count == b.Labels.Count && a.Labels.All(kv => b.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+        public int GetHashCode(WorkloadModel w) => w.PodName.GetHashCode(StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using Trellis.Config;
+using Trellis.Config.Model;
+using Trellis.ControlPlane.Api;
+
+namespace Trellis.ControlPlane.Store;
+
+/// <summary>The mesh's desired configuration: applied as a whole or not at all, persisted under
+/// the mesh home so a restarted control plane serves exactly what was applied.</summary>
+internal sealed class ConfigStore
+{
+    private readonly string _directory;
+    private readonly object _writeLock = new();
+    private ImmutableDictionary<ObjectKey, StoredObject> _objects = ImmutableDictionary<ObjectKey, StoredObject>.Empty;
+    private long _version;
+
+    public ConfigStore(string directory)
+    {
+        _directory = directory;
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Raised after every accepted change, outside the write lock.</summary>
+    public event Action? Changed;
+
+    public long Version => Interlocked.Read(ref _version);
+
+    public ImmutableDictionary<ObjectKey, StoredObject> Objects => Volatile.Read(ref _objects);
+
+    public IReadOnlyList<Resource> Resources => Objects.Values.Select(o => o.Resource).ToList();
+
+    /// <summary>Reloads what earlier runs persisted. Files that no longer validate are reported, not served.</summary>
+    public IReadOnlyList<Diagnostic> LoadPersisted()
+    {
+        var files = Directory.EnumerateFiles(_directory, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => new ManifestFile(f, File.ReadAllText(f))).ToList();
+        var parsed = ManifestParser.Parse(files);
+        var builder = ImmutableDictionary.CreateBuilder<ObjectKey, StoredObject>();
+        foreach (var (resource, yaml) in parsed.Objects)
+            builder[ObjectKey.Of(resource)] = new StoredObject(resource, yaml, File.GetLastWriteTimeUtc(resource.Source.File));
+        Volatile.Write(ref _objects, builder.ToImmutable());
+        Interlocked.Increment(ref _version);
+        return parsed.Diagnostics;
+    }
+
+    public ApplyResponse Apply(ApplyRequest request)
+    {
+        var parsed = ManifestParser.Parse(request.Files);
+        if (parsed.Diagnostics.Any(d => d.Severity == Severity.Error))
+            return Rejected(parsed.Diagnostics);
+
+        lock (_writeLock)
+        {
+            var current = Objects;
+            var now = DateTimeOffset.UtcNow;
+            var next = current.ToBuilder();
+            var results = new List<ObjectResult>();
+            foreach (var (resource, yaml) in parsed.Objects)
+            {
+                var key = ObjectKey.Of(resource);
+                var action = !current.TryGetValue(key, out var old) ? "created"
+                    : old.Yaml.Trim() == yaml.Trim() ? "unchanged" : "configured";
+                results.Add(new ObjectResult(key.ToString(), action));
+                next[key] = new StoredObject(resource, yaml, action == "unchanged" ? old!.Applied : now);
+            }
+
+            var merged = next.ToImmutable();
+            var applied = parsed.Objects.Select(o => ObjectKey.Of(o.Resource).ToString()).ToHashSet();
+            var findings = MeshAnalyzer.Analyze(merged.Values.Select(o => o.Resource).ToList())
+                .Where(d => d.ObjectRef is null || applied.Contains(d.ObjectRef))
+                .Concat(parsed.Diagnostics)
+                .ToList();
+            if (findings.Any(d => d.Severity == Severity.Error))
+                return Rejected(findings);
+            if (request.DryRun || results.All(r => r.Action == "unchanged"))
+                return new ApplyResponse(true, Version, results, ToDtos(findings));
+
+            foreach (var (resource, yaml) in parsed.Objects)
+                Persist(ObjectKey.Of(resource), yaml);
+            Volatile.Write(ref _objects, merged);
+            Interlocked.Increment(ref _version);
+            var response = new ApplyResponse(true, Version, results, ToDtos(findings));
+            Changed?.Invoke();
+            return response;
+        }
+    }
+
+    public ApplyResponse Delete(ApplyRequest request)
+    {
+        var parsed = ManifestParser.Parse(request.Files);
+        if (parsed.Diagnostics.Any(d => d.Severity == Severity.Error))
+            return Rejected(parsed.Diagnostics);
+        lock (_writeLock)
+        {
+            var next = Objects;
+            var results = new List<ObjectResult>();
+            foreach (var (resource, _) in parsed.Objects)
+            {
+                var key = ObjectKey.Of(resource);
+                results.Add(new ObjectResult(key.ToString(), next.ContainsKey(key) ? "deleted" : "not found"));
+                next = next.Remove(key);
+            }
+            if (request.DryRun) return new ApplyResponse(true, Version, results, []);
+            foreach (var r in results.Where(r => r.Action == "deleted"))
+                File.Delete(Path.Combine(_directory, Objects.Keys.First(k => k.ToString() == r.Object).FileName));
+            Volatile.Write(ref _objects, next);
+            Interlocked.Increment(ref _version);
+            var response = new ApplyResponse(true, Version, results, []);
+            Changed?.Invoke();
+            return response;
+        }
+    }
+
+    private void Persist(ObjectKey key, string yaml)
+    {
+        var path = Path.Combine(_directory, key.FileName);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, yaml.EndsWith('\n') ? yaml : yaml + "\n");
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private ApplyResponse Rejected(IEnumerable<Diagnostic> diagnostics) => new(false, Version, [], ToDtos(diagnostics));
+
+    internal static IReadOnlyList<DiagnosticDto> ToDtos(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Select(d => new DiagnosticDto(
+            d.Severity.ToString(), d.Code, d.Message, d.File, d.Line, d.Column, d.ObjectRef, d.FieldPath, d.ToString())).ToList();
+}

@@ -1,0 +1,94 @@
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Core.V3;
+using Envoy.Config.Endpoint.V3;
+using Envoy.Extensions.Upstreams.Http.V3;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Builds the CDS resources: one EDS cluster per service port and per DestinationRule subset
+/// (named as Istio names them), plus the inbound cluster of a sidecar's own app.</summary>
+internal static class ClusterTranslator
+{
+    private static readonly Duration ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(10));
+
+    public static IEnumerable<Cluster> Outbound(MeshModel mesh)
+    {
+        foreach (var service in mesh.Services)
+        {
+            var rule = DestinationRules.For(mesh, service);
+            foreach (var port in service.Ports)
+            {
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule?.LbPolicy(null));
+                foreach (var subset in rule?.Subsets ?? [])
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule!.LbPolicy(subset.Name));
+            }
+        }
+        yield return new Cluster
+        {
+            Name = ClusterNames.Passthrough,
+            Type = Cluster.Types.DiscoveryType.OriginalDst,
+            LbPolicy = Cluster.Types.LbPolicy.ClusterProvided,
+            ConnectTimeout = ConnectTimeout,
+        };
+        yield return new Cluster
+        {
+            Name = ClusterNames.BlackHole,
+            Type = Cluster.Types.DiscoveryType.Static,
+            ConnectTimeout = ConnectTimeout,
+        };
+    }
+
+    /// <summary>The cluster a sidecar uses to reach its own application on loopback.</summary>
+    public static Cluster Inbound(int containerPort, int appPort) => new()
+    {
+        Name = ClusterNames.Inbound(containerPort),
+        Type = Cluster.Types.DiscoveryType.Static,
+        ConnectTimeout = ConnectTimeout,
+        LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
+        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(new HttpProtocolOptions { UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig { HttpProtocolOptions = new Http1ProtocolOptions(), Http2ProtocolOptions = new Http2ProtocolOptions() } }) },
+        LoadAssignment = new ClusterLoadAssignment
+        {
+            ClusterName = ClusterNames.Inbound(containerPort),
+            Endpoints = { new LocalityLbEndpoints { LbEndpoints = { Endpoint(Addresses.Loopback(appPort), null) } } },
+        },
+    };
+
+    public const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, Cluster.Types.LbPolicy? lb)
+    {
+        var options = new HttpProtocolOptions();
+        if (port.IsHttp2)
+            options.ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions() };
+        else
+            options.UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
+            {
+                HttpProtocolOptions = new Http1ProtocolOptions(),
+                Http2ProtocolOptions = new Http2ProtocolOptions(),
+            };
+        return new Cluster
+        {
+            Name = name,
+            AltStatName = name,
+            Type = Cluster.Types.DiscoveryType.Eds,
+            EdsClusterConfig = new Cluster.Types.EdsClusterConfig
+            {
+                EdsConfig = new ConfigSource { Ads = new AggregatedConfigSource(), ResourceApiVersion = ApiVersion.V3 },
+                ServiceName = name,
+            },
+            ConnectTimeout = ConnectTimeout,
+            LbPolicy = lb ?? Cluster.Types.LbPolicy.RoundRobin,
+            Metadata = IstioMetadata.ForService(service, subset),
+            TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(options) },
+        };
+    }
+
+    internal static LbEndpoint Endpoint(Address address, WorkloadModel? workload) => new()
+    {
+        Endpoint = new Envoy.Config.Endpoint.V3.Endpoint { Address = address },
+        HealthStatus = HealthStatus.Healthy,
+        Metadata = workload is null ? null : IstioMetadata.ForWorkload(workload),
+    };
+}

@@ -1,0 +1,48 @@
+using Envoy.Config.Cluster.V3;
+using Trellis.Config.Model.Networking;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Finds the DestinationRule that applies to a service, as Istio does: the rule's host
+/// resolves in the rule's namespace; a rule in the service's own namespace wins over others.</summary>
+internal static class DestinationRules
+{
+    public static DestinationRuleView? For(MeshModel mesh, ServiceModel service)
+    {
+        var candidates = mesh.OfKind("DestinationRule")
+            .Where(r => r.Spec is DestinationRuleSpec spec && spec.Host is not null
+                        && HostNames.Matches(HostNames.Resolve(spec.Host, r.Metadata.Namespace ?? "default"), service.Fqdn))
+            .OrderByDescending(r => r.Metadata.Namespace == service.Namespace)
+            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+        return candidates.Count == 0 ? null : new DestinationRuleView((DestinationRuleSpec)candidates[0].Spec!);
+    }
+}
+
+/// <summary>The parts of a DestinationRule the translators need.</summary>
+internal sealed class DestinationRuleView(DestinationRuleSpec spec)
+{
+    public IReadOnlyList<SubsetView> Subsets { get; } = (spec.Subsets ?? [])
+        .Where(s => !string.IsNullOrEmpty(s.Name))
+        .Select(s => new SubsetView(s.Name!, s.Labels ?? new Dictionary<string, string>()))
+        .ToList();
+
+    /// <summary>Envoy's LB policy for the service or one subset; a subset's policy overrides the rule's.</summary>
+    public Cluster.Types.LbPolicy? LbPolicy(string? subset)
+    {
+        var subsetPolicy = subset is null ? null : spec.Subsets?.FirstOrDefault(s => s.Name == subset)?.TrafficPolicy;
+        var simple = subsetPolicy?.LoadBalancer?.Simple ?? spec.TrafficPolicy?.LoadBalancer?.Simple;
+        return simple?.ToUpperInvariant() switch
+        {
+            "LEAST_REQUEST" or "LEAST_CONN" => Cluster.Types.LbPolicy.LeastRequest,
+            "RANDOM" => Cluster.Types.LbPolicy.Random,
+            "ROUND_ROBIN" => Cluster.Types.LbPolicy.RoundRobin,
+            "PASSTHROUGH" => Cluster.Types.LbPolicy.ClusterProvided,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>A named subset and the pod labels it selects.</summary>
+internal sealed record SubsetView(string Name, IReadOnlyDictionary<string, string> Labels);

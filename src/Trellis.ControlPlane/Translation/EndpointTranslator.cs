@@ -1,0 +1,34 @@
+using Envoy.Config.Endpoint.V3;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Builds the EDS resources: for every outbound cluster, the ready pods behind it,
+/// addressed at their sidecar's inbound port.</summary>
+internal static class EndpointTranslator
+{
+    public static IEnumerable<ClusterLoadAssignment> Outbound(MeshModel mesh)
+    {
+        foreach (var service in mesh.Services)
+        {
+            var endpoints = mesh.Endpoints(service).ToList();
+            var rule = DestinationRules.For(mesh, service);
+            foreach (var port in service.Ports)
+            {
+                yield return Assignment(ClusterNames.Outbound(port.Port, null, service.Fqdn), endpoints);
+                foreach (var subset in rule?.Subsets ?? [])
+                    yield return Assignment(
+                        ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn),
+                        endpoints.Where(w => w.HasLabels(subset.Labels)));
+            }
+        }
+    }
+
+    private static ClusterLoadAssignment Assignment(string cluster, IEnumerable<WorkloadModel> workloads)
+    {
+        var locality = new LocalityLbEndpoints();
+        foreach (var w in workloads.OrderBy(w => w.PodName, StringComparer.Ordinal))
+            locality.LbEndpoints.Add(ClusterTranslator.Endpoint(Addresses.Socket(w.Address, w.InboundPort), w));
+        return new ClusterLoadAssignment { ClusterName = cluster, Endpoints = { locality } };
+    }
+}

@@ -1,0 +1,144 @@
+using Envoy.Config.Core.V3;
+using Envoy.Config.Route.V3;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Model.Networking;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Translates one VirtualService's http routes into Envoy routes for a given service port
+/// (mesh) or gateway. Each match block becomes its own Envoy route with the same action, so
+/// "first match wins" keeps Istio's order.</summary>
+internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
+{
+    /// <param name="port">The service port being routed (mesh), or null for gateways.</param>
+    /// <param name="gateway">"mesh" or the "namespace/name" of the gateway being built.</param>
+    /// <param name="clientLabels">Labels of the proxy the routes are for (sourceLabels matches).</param>
+    public IEnumerable<Route> Translate(VirtualServiceSpec vs, int? port, string gateway, IReadOnlyDictionary<string, string> clientLabels)
+    {
+        foreach (var http in vs.Http ?? [])
+        {
+            IReadOnlyList<HttpMatchRequest?> matches = http.Match is { Count: > 0 } m ? m : [null];
+            foreach (var match in matches)
+            {
+                if (match is not null && !Applies(match, port, gateway, clientLabels)) continue;
+                var route = new Route { Match = MatchTranslator.Translate(match), Name = http.Name ?? match?.Name ?? "" };
+                if (!TrySetAction(route, http, match)) continue;
+                AddHeaderOperations(route, http.Headers);
+                yield return route;
+            }
+        }
+    }
+
+    private bool Applies(HttpMatchRequest match, int? port, string gateway, IReadOnlyDictionary<string, string> clientLabels)
+    {
+        if (match.Port is { } p && port is { } servicePort && p != servicePort) return false;
+        if (match.Gateways is { Count: > 0 } gws && !gws.Any(g => GatewayRef.Normalize(g, vsNamespace) == gateway)) return false;
+        if (match.SourceLabels is { Count: > 0 } labels
+            && !labels.All(kv => clientLabels.TryGetValue(kv.Key, out var v) && v == kv.Value)) return false;
+        return true;
+    }
+
+    private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match)
+    {
+        if (http.DirectResponse is { } direct)
+        {
+            route.DirectResponse = new DirectResponseAction { Status = (uint)direct.Status };
+            if (direct.Body?.String is { } body) route.DirectResponse.Body = new DataSource { InlineString = body };
+            return true;
+        }
+        if (http.Redirect is { } redirect)
+        {
+            route.Redirect = new RedirectAction { ResponseCode = RedirectCode(redirect.RedirectCode) };
+            if (redirect.Uri is not null) route.Redirect.PathRedirect = redirect.Uri;
+            if (redirect.Authority is not null) route.Redirect.HostRedirect = redirect.Authority;
+            if (redirect.Scheme is not null) route.Redirect.SchemeRedirect = redirect.Scheme;
+            if (redirect.Port is { } rp) route.Redirect.PortRedirect = (uint)rp;
+            return true;
+        }
+        if (http.Route is not { Count: > 0 } destinations) return false;
+
+        var action = new RouteAction
+        {
+            // Istio disables Envoy's 15s default route timeout unless the VirtualService sets one.
+            Timeout = Duration.FromTimeSpan(http.Timeout ?? TimeSpan.Zero),
+            RetryPolicy = RetryPolicies.From(http.Retries),
+        };
+        if (destinations.Count == 1)
+        {
+            action.Cluster = ClusterFor(destinations[0].Destination);
+        }
+        else
+        {
+            var weighted = new WeightedCluster();
+            foreach (var d in destinations)
+            {
+                if (d.Weight is 0) continue;
+                weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight
+                {
+                    Name = ClusterFor(d.Destination),
+                    Weight = (uint)(d.Weight ?? 0),
+                });
+            }
+            if (weighted.Clusters.Count == 1) action.Cluster = weighted.Clusters[0].Name;
+            else action.WeightedClusters = weighted;
+        }
+        if (http.Rewrite is { } rewrite)
+        {
+            if (rewrite.Uri is not null)
+            {
+                if (match?.Uri?.Exact is not null) action.RegexRewrite = new Envoy.Type.Matcher.V3.RegexMatchAndSubstitute
+                {
+                    Pattern = new Envoy.Type.Matcher.V3.RegexMatcher { Regex = "^" + System.Text.RegularExpressions.Regex.Escape(match.Uri.Exact) + "$" },
+                    Substitution = rewrite.Uri,
+                };
+                else action.PrefixRewrite = rewrite.Uri;
+            }
+            if (rewrite.Authority is not null) action.HostRewriteLiteral = rewrite.Authority;
+        }
+        route.Route = action;
+        return true;
+    }
+
+    private string ClusterFor(Destination? destination)
+    {
+        var host = HostNames.Resolve(destination?.Host ?? "", vsNamespace);
+        var service = mesh.ServicesByFqdn.GetValueOrDefault(host);
+        var port = destination?.Port?.Number
+                   ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
+                   ?? 80;
+        return ClusterNames.Outbound(port, string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset, host);
+    }
+
+    private static RedirectAction.Types.RedirectResponseCode RedirectCode(int? code) => code switch
+    {
+        302 => RedirectAction.Types.RedirectResponseCode.Found,
+        303 => RedirectAction.Types.RedirectResponseCode.SeeOther,
+        307 => RedirectAction.Types.RedirectResponseCode.TemporaryRedirect,
+        308 => RedirectAction.Types.RedirectResponseCode.PermanentRedirect,
+        _ => RedirectAction.Types.RedirectResponseCode.MovedPermanently,
+    };
+
+    private static void AddHeaderOperations(Route route, Headers? headers)
+    {
+        if (headers is null) return;
+        if (headers.Request is { } request)
+        {
+            foreach (var (k, v) in request.Set ?? []) route.RequestHeadersToAdd.Add(HeaderOption(k, v, append: false));
+            foreach (var (k, v) in request.Add ?? []) route.RequestHeadersToAdd.Add(HeaderOption(k, v, append: true));
+            route.RequestHeadersToRemove.AddRange(request.Remove ?? []);
+        }
+        if (headers.Response is { } response)
+        {
+            foreach (var (k, v) in response.Set ?? []) route.ResponseHeadersToAdd.Add(HeaderOption(k, v, append: false));
+            foreach (var (k, v) in response.Add ?? []) route.ResponseHeadersToAdd.Add(HeaderOption(k, v, append: true));
+            route.ResponseHeadersToRemove.AddRange(response.Remove ?? []);
+        }
+    }
+
+    private static HeaderValueOption HeaderOption(string key, string value, bool append) => new()
+    {
+        Header = new HeaderValue { Key = key, Value = value },
+        AppendAction = append ? HeaderValueOption.Types.HeaderAppendAction.AppendIfExistsOrAdd : HeaderValueOption.Types.HeaderAppendAction.OverwriteIfExistsOrAdd,
+    };
+}

@@ -1,0 +1,93 @@
+using Envoy.Config.Core.V3;
+using Envoy.Config.Listener.V3;
+using Envoy.Config.Route.V3;
+using Envoy.Extensions.Filters.Http.Router.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Builds LDS resources: a sidecar's outbound (HTTP proxy) and inbound listeners, a
+/// gateway's HTTP listener, and the API listeners proxyless gRPC clients resolve.</summary>
+internal static class ListenerTranslator
+{
+    public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
+    public const string RouterFilterName = "envoy.filters.http.router";
+
+    public static Listener Outbound(int port) => new()
+    {
+        Name = ClusterNames.OutboundListener,
+        Address = Addresses.Loopback(port),
+        TrafficDirection = TrafficDirection.Outbound,
+        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute)) },
+    };
+
+    public static Listener Inbound(int port, int containerPort) => new()
+    {
+        Name = ClusterNames.InboundListener,
+        Address = Addresses.Loopback(port),
+        TrafficDirection = TrafficDirection.Inbound,
+        FilterChains =
+        {
+            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", inline: new RouteConfiguration
+            {
+                Name = ClusterNames.Inbound(containerPort),
+                ValidateClusters = false,
+                VirtualHosts =
+                {
+                    new VirtualHost
+                    {
+                        Name = $"inbound|http|{containerPort}",
+                        Domains = { "*" },
+                        Routes =
+                        {
+                            new Route
+                            {
+                                Name = "default",
+                                Match = new RouteMatch { Prefix = "/" },
+                                Route = new RouteAction { Cluster = ClusterNames.Inbound(containerPort), Timeout = new Duration() },
+                            },
+                        },
+                    },
+                },
+            })),
+        },
+    };
+
+    public static Listener Gateway(int port) => new()
+    {
+        Name = ClusterNames.GatewayListener(port),
+        Address = Addresses.Socket("0.0.0.0", port),
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port))) },
+    };
+
+    /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
+    public static Listener Api(string name, string routeName) => new()
+    {
+        Name = name,
+        ApiListener = new ApiListener { ApiListener_ = Any.Pack(Hcm(name, rds: routeName)) },
+    };
+
+    private static FilterChain Chain(HttpConnectionManager hcm) => new()
+    {
+        Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
+    };
+
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null)
+    {
+        var hcm = new HttpConnectionManager
+        {
+            StatPrefix = statPrefix,
+            CodecType = HttpConnectionManager.Types.CodecType.Auto,
+            HttpFilters = { new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router()) } },
+        };
+        if (inline is not null) hcm.RouteConfig = inline;
+        else hcm.Rds = new Rds
+        {
+            RouteConfigName = rds,
+            ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource(), ResourceApiVersion = ApiVersion.V3 },
+        };
+        return hcm;
+    }
+}

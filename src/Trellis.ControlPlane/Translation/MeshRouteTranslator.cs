@@ -1,0 +1,77 @@
+using Envoy.Config.Route.V3;
+using Trellis.Config.Model;
+using Trellis.Config.Model.Networking;
+using Trellis.ControlPlane.Mesh;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Builds the route table a sidecar uses for outbound traffic: a virtual host per service
+/// port, routed by the mesh-bound VirtualService for that host, or straight to the service.</summary>
+internal static class MeshRouteTranslator
+{
+    public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node)
+    {
+        var config = new RouteConfiguration { Name = ClusterNames.OutboundRoute, ValidateClusters = false };
+        foreach (var host in VirtualHosts(mesh, node))
+            config.VirtualHosts.Add(host);
+        // ALLOW_ANY, Istio's default outbound policy: unknown hosts pass through unchanged.
+        config.VirtualHosts.Add(new VirtualHost
+        {
+            Name = "allow_any",
+            Domains = { "*" },
+            Routes = { new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } } },
+        });
+        return config;
+    }
+
+    /// <summary>One route table per service port, named "fqdn:port" as Istio names them for proxyless gRPC.</summary>
+    public static IEnumerable<RouteConfiguration> PerService(MeshModel mesh, ProxyNode node) =>
+        VirtualHosts(mesh, node).Select(h => new RouteConfiguration { Name = h.Name, VirtualHosts = { h } });
+
+    private static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node)
+    {
+        foreach (var service in mesh.Services.OrderBy(s => s.Fqdn, StringComparer.Ordinal))
+        {
+            var vs = MeshVirtualService(mesh, service, node.Namespace);
+            foreach (var port in service.Ports)
+            {
+                var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
+                host.Domains.AddRange(HostNames.Domains(service, port.Port));
+                if (vs is not null)
+                {
+                    var translator = new HttpRouteTranslator(mesh, vs.Metadata.Namespace ?? "default");
+                    host.Routes.AddRange(translator.Translate((VirtualServiceSpec)vs.Spec!, port.Port, GatewayRef.Mesh, node.Labels));
+                }
+                else
+                {
+                    host.Routes.Add(DefaultRoute(ClusterNames.Outbound(port.Port, null, service.Fqdn)));
+                }
+                yield return host;
+            }
+        }
+    }
+
+    public static Route DefaultRoute(string cluster) => new()
+    {
+        Name = "default",
+        Match = new RouteMatch { Prefix = "/" },
+        Route = new RouteAction
+        {
+            Cluster = cluster,
+            Timeout = new Google.Protobuf.WellKnownTypes.Duration(),
+            RetryPolicy = RetryPolicies.From(null),
+        },
+    };
+
+    /// <summary>The VirtualService bound to the mesh that claims this service; the client's own
+    /// namespace wins, then the service's, then the oldest name, as Istio merges per host.</summary>
+    private static Resource? MeshVirtualService(MeshModel mesh, ServiceModel service, string clientNamespace) =>
+        mesh.OfKind("VirtualService")
+            .Where(r => r.Spec is VirtualServiceSpec spec
+                        && GatewayRef.Bound(spec.Gateways, r.Metadata.Namespace ?? "default").Contains(GatewayRef.Mesh)
+                        && (spec.Hosts ?? []).Any(h => HostNames.Matches(HostNames.Resolve(h, r.Metadata.Namespace ?? "default"), service.Fqdn)))
+            .OrderByDescending(r => r.Metadata.Namespace == clientNamespace)
+            .ThenByDescending(r => r.Metadata.Namespace == service.Namespace)
+            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>What the control plane knows about a connected proxy from its xDS node: its kind,
+/// identity and (in local mode) the loopback ports it was given.</summary>
+internal sealed record ProxyNode(
+    string Id,
+    ProxyKind Kind,
+    string Namespace,
+    string PodName,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    public int? Port(string key) =>
+        Metadata.TryGetValue(key, out var v) && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+
+    public const string InboundPortKey = "TRELLIS_INBOUND_PORT";
+    public const string OutboundPortKey = "TRELLIS_OUTBOUND_PORT";
+    public const string AppPortKey = "TRELLIS_APP_PORT";
+    public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
+    public const string HttpPortKey = "TRELLIS_HTTP_PORT";
+
+    /// <summary>Parses Istio's node id "type~ip~pod.namespace~namespace.svc.cluster.local"; anything
+    /// else (for example a gRPC client's id) is a proxyless client.</summary>
+    public static ProxyNode From(string id, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> labels)
+    {
+        var parts = id.Split('~');
+        var kind = parts.Length == 4 ? parts[0] switch
+        {
+            "sidecar" => ProxyKind.Sidecar,
+            "router" => ProxyKind.Router,
+            _ => ProxyKind.Proxyless,
+        } : ProxyKind.Proxyless;
+        string ns = metadata.GetValueOrDefault("NAMESPACE") ?? "default";
+        string pod = metadata.GetValueOrDefault("NAME") ?? id;
+        if (parts.Length == 4)
+        {
+            var podNs = parts[2];
+            var dot = podNs.LastIndexOf('.');
+            if (dot > 0)
+            {
+                pod = podNs[..dot];
+                ns = metadata.GetValueOrDefault("NAMESPACE") ?? podNs[(dot + 1)..];
+            }
+        }
+        return new ProxyNode(id, kind, ns, pod, labels, metadata);
+    }
+}
+
+/// <summary>The roles a proxy can play; each gets a different set of listeners.</summary>
+internal enum ProxyKind
+{
+    Sidecar,
+    Router,
+    Proxyless,
+}
