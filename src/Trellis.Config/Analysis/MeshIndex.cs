@@ -1,0 +1,77 @@
+using Trellis.Config.Model;
+using Trellis.Config.Model.Apps;
+using Trellis.Config.Model.Core;
+using Trellis.Config.Model.Networking;
+
+namespace Trellis.Config.Analysis;
+
+/// <summary>Lookups the analyzers share, computed once per analysis.</summary>
+internal sealed class MeshIndex
+{
+    public MeshIndex(IReadOnlyList<Resource> resources)
+    {
+        Resources = resources;
+        Services = Typed<ServiceSpec>("Service");
+        Deployments = Typed<DeploymentSpec>("Deployment");
+        VirtualServices = Typed<VirtualServiceSpec>("VirtualService");
+        DestinationRules = Typed<DestinationRuleSpec>("DestinationRule");
+        Gateways = Typed<GatewaySpec>("Gateway");
+        ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
+        ServicesByFqdn = Services
+            .GroupBy(s => HostName.Fqdn(s.Resource.Metadata.Name, Ns(s.Resource)), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<Resource> Resources { get; }
+    public IReadOnlyList<(Resource Resource, ServiceSpec Spec)> Services { get; }
+    public IReadOnlyList<(Resource Resource, DeploymentSpec Spec)> Deployments { get; }
+    public IReadOnlyList<(Resource Resource, VirtualServiceSpec Spec)> VirtualServices { get; }
+    public IReadOnlyList<(Resource Resource, DestinationRuleSpec Spec)> DestinationRules { get; }
+    public IReadOnlyList<(Resource Resource, GatewaySpec Spec)> Gateways { get; }
+    public IReadOnlyList<(Resource Resource, ServiceEntrySpec Spec)> ServiceEntries { get; }
+    public IReadOnlyDictionary<string, (Resource Resource, ServiceSpec Spec)> ServicesByFqdn { get; }
+
+    public static string Ns(Resource r) => r.Metadata.Namespace ?? "default";
+
+    /// <summary>The Service a host written in namespace <paramref name="ns"/> denotes, if any.</summary>
+    public (Resource Resource, ServiceSpec Spec)? FindService(string host, string ns)
+    {
+        foreach (var candidate in HostName.Candidates(host, ns))
+            if (ServicesByFqdn.TryGetValue(candidate, out var service)) return service;
+        return null;
+    }
+
+    /// <summary>True when a host resolves to a Service or is covered by a ServiceEntry host.</summary>
+    public bool HostExists(string host, string ns)
+    {
+        if (FindService(host, ns) is not null) return true;
+        var candidates = HostName.Candidates(host, ns);
+        return ServiceEntries.Any(se => (se.Spec.Hosts ?? []).Any(h => candidates.Any(c => HostName.Matches(h, c))))
+               || (host.Contains('*') && ServicesByFqdn.Keys.Any(fqdn => HostName.Matches(HostName.Resolve(host, ns), fqdn)));
+    }
+
+    /// <summary>Subset names defined by DestinationRules whose host denotes the same host as <paramref name="host"/>.</summary>
+    public IReadOnlyList<string> SubsetsFor(string host, string ns)
+    {
+        var targets = HostName.Candidates(host, ns);
+        return DestinationRules
+            .Where(dr => dr.Spec.Host is { } drHost
+                         && HostName.Candidates(drHost, Ns(dr.Resource)).Any(c => targets.Any(t => HostName.Matches(c, t))))
+            .SelectMany(dr => dr.Spec.Subsets ?? [])
+            .Select(s => s.Name)
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>Pod-template labels of each Deployment in a namespace.</summary>
+    public IEnumerable<(Resource Resource, IReadOnlyDictionary<string, string> Labels)> PodTemplates(string ns) =>
+        Deployments.Where(d => Ns(d.Resource) == ns)
+            .Select(d => (d.Resource, (IReadOnlyDictionary<string, string>?)d.Spec.Template?.Metadata?.Labels ?? new Dictionary<string, string>()));
+
+    public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
+        selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private List<(Resource, T)> Typed<T>(string kind) where T : class =>
+        Resources.Where(r => r.Kind == kind && r.Spec is T).Select(r => (r, (T)r.Spec!)).ToList();
+}

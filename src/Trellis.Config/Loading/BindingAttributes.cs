@@ -1,0 +1,26 @@
+namespace Trellis.Config.Loading;
+
+/// <summary>Overrides the YAML field name of a model property (default: the property name in camelCase).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class FieldAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>Restricts a string field to a set of values (Istio's enums); anything else is a schema error with a suggestion.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class OneOfAttribute(params string[] values) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
+/// <summary>Marks a field as deprecated: accepted, with a warning that names its replacement.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class DeprecatedAttribute(string advice) : Attribute
+{
+    public string Advice { get; } = advice;
+}
+
+/// <summary>Marks a string field as a regular expression that must compile under RE2 rules (Envoy's regex engine).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class RegexFieldAttribute : Attribute;

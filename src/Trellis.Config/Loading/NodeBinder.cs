@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Trellis.Config.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace Trellis.Config.Loading;
+
+/// <summary>Binds YAML nodes to the model's records by reflection, reporting unknown fields (with a suggestion),
+/// wrong scalar types, bad enum values, durations and regexes at the exact node.</summary>
+internal sealed class NodeBinder(BindContext context)
+{
+    public T? Bind<T>(YamlNode node, string path) where T : class => Bind(node, typeof(T), path) as T;
+
+    public object? Bind(YamlNode node, Type type, string path)
+    {
+        if (!context.Visit(node)) return null;
+        if (ScalarReader.IsNull(node)) return null;
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+
+        if (target == typeof(object)) return Untyped(node);
+        if (ScalarReader.Handles(target))
+        {
+            if (node is YamlScalarNode scalar) return new ScalarReader(context).Read(scalar, target, path);
+            context.Error(node, path, $"expected {ScalarReader.Describe(target)}, got {ScalarReader.DescribeNode(node)}");
+            return null;
+        }
+        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
+            return BindList(node, target.GetGenericArguments()[0], path);
+        if (target.IsGenericType && target.GetGenericTypeDefinition() is var def
+            && (def == typeof(ImmutableDictionary<,>) || def == typeof(IReadOnlyDictionary<,>)))
+            return BindMap(node, target.GetGenericArguments()[1], path);
+        if (ModelShape.IsModel(target)) return BindRecord(node, target, path);
+        throw new InvalidOperationException($"The model type {target} is not bindable.");
+    }
+
+    private object? BindList(YamlNode node, Type element, string path)
+    {
+        if (node is not YamlSequenceNode list)
+        {
+            context.Error(node, path, $"expected a list, got {ScalarReader.DescribeNode(node)}");
+            return null;
+        }
+        var builder = Array.CreateInstance(element, list.Children.Count);
+        for (var i = 0; i < list.Children.Count; i++)
+            builder.SetValue(Bind(list.Children[i], element, FieldPath.Index(path, i)), i);
+        var create = typeof(ImmutableArray).GetMethods()
+            .First(m => m.Name == nameof(ImmutableArray.Create) && m.GetParameters() is [{ ParameterType.IsArray: true }])
+            .MakeGenericMethod(element);
+        return create.Invoke(null, [builder]);
+    }
+
+    private object? BindMap(YamlNode node, Type valueType, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            context.Error(node, path, $"expected a map, got {ScalarReader.DescribeNode(node)}");
+            return null;
+        }
+        var builderType = typeof(ImmutableDictionary).GetMethods()
+            .First(m => m.Name == nameof(ImmutableDictionary.CreateBuilder) && m.GetParameters().Length == 0)
+            .MakeGenericMethod(typeof(string), valueType);
+        var builder = (System.Collections.IDictionary)builderType.Invoke(null, null)!;
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            if (KeyOf(keyNode, path) is not { } key) continue;
+            var value = Bind(valueNode, valueType, FieldPath.Member(path, key));
+            if (value is null && valueType.IsValueType) continue;
+            if (value is null && valueType == typeof(string)) value = "";
+            builder[key] = value;
+        }
+        return builder.GetType().GetMethod("ToImmutable")!.Invoke(builder, null);
+    }
+
+    private object? BindRecord(YamlNode node, Type type, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            context.Error(node, path, $"expected an object with fields, got {ScalarReader.DescribeNode(node)}");
+            return null;
+        }
+        var shape = ModelShape.Of(type);
+        var instance = Activator.CreateInstance(type)!;
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            if (KeyOf(keyNode, path) is not { } key) continue;
+            var fieldPath = FieldPath.Member(path, key);
+            if (!shape.Fields.TryGetValue(key, out var property))
+            {
+                context.Error(keyNode, fieldPath, $"unknown field \"{key}\"{DidYouMean.Hint(key, shape.Fields.Keys)}");
+                continue;
+            }
+            var value = Bind(valueNode, property.PropertyType, fieldPath);
+            if (value is null) continue;
+            Check(property, value, keyNode, valueNode, fieldPath, key);
+            property.SetValue(instance, value);
+        }
+        return instance;
+    }
+
+    private void Check(PropertyInfo property, object value, YamlNode keyNode, YamlNode valueNode, string path, string key)
+    {
+        if (property.GetCustomAttribute<DeprecatedAttribute>() is { } deprecated)
+            context.Warning(keyNode, path, $"field \"{key}\" is deprecated: {deprecated.Advice}");
+        if (property.GetCustomAttribute<OneOfAttribute>() is { } oneOf && value is string s && !oneOf.Values.Contains(s, StringComparer.Ordinal))
+            context.Error(valueNode, path, $"invalid value \"{s}\", expected one of {string.Join(", ", oneOf.Values)}{DidYouMean.Hint(s, oneOf.Values)}");
+        if (property.GetCustomAttribute<RegexFieldAttribute>() is not null && value is string pattern && RegexCheck.Error(pattern) is { } problem)
+            context.Error(valueNode, path, $"invalid regex \"{pattern}\": {problem}", DiagnosticCodes.InvalidRegexp);
+    }
+
+    private string? KeyOf(YamlNode keyNode, string path)
+    {
+        if (keyNode is YamlScalarNode { Value: { } key }) return key;
+        context.Error(keyNode, path, "map keys must be plain strings");
+        return null;
+    }
+
+    private object? Untyped(YamlNode node)
+    {
+        if (!context.Visit(node)) return null;
+        return node switch
+        {
+            YamlMappingNode map => map.Children
+                .Where(kv => kv.Key is YamlScalarNode)
+                .GroupBy(kv => ((YamlScalarNode)kv.Key).Value ?? "")
+                .ToImmutableDictionary(g => g.Key, g => Untyped(g.Last().Value)),
+            YamlSequenceNode list => list.Children.Select(Untyped).ToImmutableArray(),
+            YamlScalarNode scalar when ScalarReader.IsNull(scalar) => null,
+            YamlScalarNode scalar => scalar.Value,
+            _ => null,
+        };
+    }
+}

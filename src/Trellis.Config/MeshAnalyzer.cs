@@ -1,0 +1,28 @@
+using Trellis.Config.Analysis;
+using Trellis.Config.Model;
+
+namespace Trellis.Config;
+
+/// <summary>Cross-object checks in the spirit of <c>istioctl analyze</c>: unknown hosts, subsets and gateways,
+/// conflicting VirtualServices, subsets and Services that select no pods.</summary>
+public static class MeshAnalyzer
+{
+    private static readonly IMeshCheck[] Checks =
+    [
+        new DestinationHostCheck(),
+        new DestinationSubsetCheck(),
+        new GatewayReferenceCheck(),
+        new ConflictingHostsCheck(),
+        new MeshWildcardHostCheck(),
+        new SubsetSelectsNoPodsCheck(),
+        new ServiceSelectsNoPodsCheck(),
+        new DeploymentWithoutServiceCheck(),
+    ];
+
+    /// <summary>Runs every check over a complete set of resources.</summary>
+    public static IReadOnlyList<Diagnostic> Analyze(IReadOnlyList<Resource> resources)
+    {
+        var mesh = new MeshIndex(resources);
+        return Checks.SelectMany(c => c.Check(mesh)).ToList();
+    }
+}

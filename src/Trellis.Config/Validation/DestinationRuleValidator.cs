@@ -1,0 +1,78 @@
+using Trellis.Config.Model.Networking;
+
+namespace Trellis.Config.Validation;
+
+/// <summary>Schema rules of DestinationRule: host, unique valid subsets and sane traffic policies.</summary>
+internal static class DestinationRuleValidator
+{
+    public static void Validate(ValidationSink sink, DestinationRuleSpec spec)
+    {
+        sink.Required("spec.host", spec.Host);
+        if (spec.Host is { Length: > 0 } host) HostValidation.Check(sink, "spec.host", host);
+        Policy(sink, "spec.trafficPolicy", spec.TrafficPolicy);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (spec.Subsets?.Count ?? 0); i++)
+        {
+            var subset = spec.Subsets![i];
+            var path = $"spec.subsets[{i}]";
+            if (string.IsNullOrEmpty(subset.Name)) sink.Error($"{path}.name", "missing required field");
+            else if (Names.Dns1123Label(subset.Name) is { } problem) sink.Error($"{path}.name", problem);
+            else if (!seen.Add(subset.Name)) sink.Error($"{path}.name", $"duplicate subset name \"{subset.Name}\"");
+            LabelValidation.Check(sink, $"{path}.labels", subset.Labels);
+            Policy(sink, $"{path}.trafficPolicy", subset.TrafficPolicy);
+        }
+        LabelValidation.Check(sink, "spec.workloadSelector.matchLabels", spec.WorkloadSelector?.MatchLabels);
+    }
+
+    private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
+    {
+        if (policy is null) return;
+        Settings(sink, path, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls);
+        for (var i = 0; i < (policy.PortLevelSettings?.Count ?? 0); i++)
+        {
+            var port = policy.PortLevelSettings![i];
+            var at = $"{path}.portLevelSettings[{i}]";
+            sink.Port($"{at}.port.number", port.Port?.Number, required: true);
+            Settings(sink, at, port.LoadBalancer, port.ConnectionPool, port.OutlierDetection, port.Tls);
+        }
+        if (policy.Tunnel is { } tunnel)
+        {
+            sink.Required($"{path}.tunnel.targetHost", tunnel.TargetHost);
+            sink.Port($"{path}.tunnel.targetPort", tunnel.TargetPort, required: true);
+        }
+        sink.Percentage($"{path}.retryBudget.percent", policy.RetryBudget?.Percent);
+    }
+
+    private static void Settings(ValidationSink sink, string path, LoadBalancerSettings? lb, ConnectionPoolSettings? pool, OutlierDetection? outlier, ClientTlsSettings? tls)
+    {
+        if (lb is { Simple: not null, ConsistentHash: not null }) sink.Error($"{path}.loadBalancer", "set only one of simple or consistentHash");
+        if (lb?.ConsistentHash is { } hash)
+        {
+            var keys = new object?[] { hash.HttpHeaderName, hash.HttpCookie, hash.UseSourceIp, hash.HttpQueryParameterName }.Count(v => v is not null);
+            if (keys != 1) sink.Error($"{path}.loadBalancer.consistentHash", "set exactly one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName");
+            if (hash.HttpCookie is { Name: null or "" }) sink.Error($"{path}.loadBalancer.consistentHash.httpCookie.name", "missing required field");
+        }
+        if (pool?.Tcp is { } tcp)
+        {
+            sink.NotNegative($"{path}.connectionPool.tcp.maxConnections", tcp.MaxConnections);
+            sink.MinimumDuration($"{path}.connectionPool.tcp.connectTimeout", tcp.ConnectTimeout);
+        }
+        if (pool?.Http is { } http)
+        {
+            sink.NotNegative($"{path}.connectionPool.http.http1MaxPendingRequests", http.Http1MaxPendingRequests);
+            sink.NotNegative($"{path}.connectionPool.http.http2MaxRequests", http.Http2MaxRequests);
+            sink.NotNegative($"{path}.connectionPool.http.maxRequestsPerConnection", http.MaxRequestsPerConnection);
+            sink.NotNegative($"{path}.connectionPool.http.maxRetries", http.MaxRetries);
+        }
+        if (outlier is not null)
+        {
+            sink.NotNegative($"{path}.outlierDetection.consecutiveErrors", outlier.ConsecutiveErrors);
+            sink.Percentage($"{path}.outlierDetection.maxEjectionPercent", outlier.MaxEjectionPercent);
+            sink.Percentage($"{path}.outlierDetection.minHealthPercent", outlier.MinHealthPercent);
+            sink.MinimumDuration($"{path}.outlierDetection.interval", outlier.Interval);
+            sink.MinimumDuration($"{path}.outlierDetection.baseEjectionTime", outlier.BaseEjectionTime);
+        }
+        if (tls is { Mode: "MUTUAL", CredentialName: null } && (tls.ClientCertificate is null || tls.PrivateKey is null))
+            sink.Error($"{path}.tls", "MUTUAL TLS needs clientCertificate and privateKey, or credentialName");
+    }
+}

@@ -1,0 +1,29 @@
+using Trellis.Config.Model;
+using Trellis.Config.Model.Apps;
+using Trellis.Config.Model.Core;
+using Trellis.Config.Model.Networking;
+
+namespace Trellis.Config.Validation;
+
+/// <summary>Runs the per-kind schema rules (beyond field types) on a freshly loaded resource.</summary>
+internal static class SchemaValidators
+{
+    public static IReadOnlyList<Diagnostic> Validate(Resource resource)
+    {
+        var sink = new ValidationSink(resource);
+        MetadataValidator.Validate(sink);
+        switch (resource.Spec)
+        {
+            case VirtualServiceSpec vs: VirtualServiceValidator.Validate(sink, vs); break;
+            case DestinationRuleSpec dr: DestinationRuleValidator.Validate(sink, dr); break;
+            case GatewaySpec gw: GatewayValidator.Validate(sink, gw); break;
+            case ServiceEntrySpec se: ServiceEntryValidator.Validate(sink, se); break;
+            case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
+            case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
+            case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
+        }
+        if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
+            sink.Error("spec", "missing required field");
+        return sink.Diagnostics;
+    }
+}

@@ -1,0 +1,72 @@
+using Trellis.Config.Loading;
+using Trellis.Config.Model.Networking;
+
+namespace Trellis.Config.Validation;
+
+/// <summary>Schema rules of VirtualService that a field-by-field bind cannot express.</summary>
+internal static class VirtualServiceValidator
+{
+    public static void Validate(ValidationSink sink, VirtualServiceSpec spec)
+    {
+        if (spec.Hosts is not { Count: > 0 } hosts) sink.Error("spec.hosts", "a VirtualService needs at least one host");
+        else for (var i = 0; i < hosts.Count; i++) HostValidation.Check(sink, $"spec.hosts[{i}]", hosts[i]);
+        for (var i = 0; i < (spec.Gateways?.Count ?? 0); i++) GatewayReference(sink, $"spec.gateways[{i}]", spec.Gateways![i]);
+        for (var i = 0; i < (spec.Http?.Count ?? 0); i++) HttpRouteValidator.Validate(sink, $"spec.http[{i}]", spec.Http![i]);
+        for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++) Weights(sink, $"spec.tcp[{i}]", spec.Tcp![i].Route);
+        for (var i = 0; i < (spec.Tls?.Count ?? 0); i++)
+        {
+            var route = spec.Tls![i];
+            if (route.Match is not { Count: > 0 }) sink.Error($"spec.tls[{i}].match", "a TLS route needs at least one match with sniHosts");
+            Weights(sink, $"spec.tls[{i}]", route.Route);
+        }
+    }
+
+    public static void GatewayReference(ValidationSink sink, string path, string gateway)
+    {
+        if (gateway == "mesh") return;
+        var parts = gateway.Split('/');
+        if (parts.Length > 2 || parts.Any(p => p.Length == 0 || Names.Dns1123Subdomain(p) is not null))
+            sink.Error(path, $"invalid gateway reference \"{gateway}\": use \"mesh\", \"name\" or \"namespace/name\"");
+    }
+
+    private static void Weights(ValidationSink sink, string path, IReadOnlyList<RouteDestination>? route)
+    {
+        if (route is not { Count: > 0 })
+        {
+            sink.Error($"{path}.route", "a route needs at least one destination");
+            return;
+        }
+        for (var j = 0; j < route.Count; j++)
+        {
+            sink.Required($"{path}.route[{j}].destination.host", route[j].Destination?.Host);
+            sink.Port($"{path}.route[{j}].destination.port.number", route[j].Destination?.Port?.Number);
+        }
+        WeightRules.Check(sink, $"{path}.route", route.Select(r => r.Weight).ToList());
+    }
+}
+
+/// <summary>Istio's weight rules: each weight 0-100; one destination without a weight gets 100; several must sum to 100.</summary>
+internal static class WeightRules
+{
+    public static void Check(ValidationSink sink, string routePath, IReadOnlyList<int?> weights)
+    {
+        var valid = true;
+        for (var i = 0; i < weights.Count; i++)
+        {
+            if (weights[i] is < 0 or > 100)
+            {
+                sink.Error(FieldPath.Index(routePath, i) + ".weight", $"weight {weights[i]} is out of range (0-100)");
+                valid = false;
+            }
+        }
+        if (!valid) return;
+        if (weights.Count == 1)
+        {
+            if (weights[0] is { } w and not 100 and not 0)
+                sink.Error($"{routePath}[0].weight", $"total destination weight {w} != 100 (a single destination takes all traffic: omit the weight or set 100)");
+            return;
+        }
+        var total = weights.Sum(w => w ?? 0);
+        if (total != 100) sink.Error(routePath, $"total destination weight {total} != 100");
+    }
+}
