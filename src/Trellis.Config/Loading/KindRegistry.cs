@@ -47,7 +47,7 @@ internal static class KindRegistry
         new("security.istio.io", IstioSecurity, "AuthorizationPolicy", null),
         new("security.istio.io", IstioSecurity, "RequestAuthentication", null),
         new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", null),
-        new("install.istio.io", ["v1alpha1"], "IstioOperator", null),
+        new("install.istio.io", ["v1alpha1"], "IstioOperator", null, DefaultName: "installed-state"),
         new("gateway.networking.k8s.io", GatewayApi, "GatewayClass", null, ClusterScoped: true),
         new("gateway.networking.k8s.io", GatewayApi, "Gateway", null),
         new("gateway.networking.k8s.io", GatewayApi, "HTTPRoute", null),

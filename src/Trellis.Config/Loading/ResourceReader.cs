@@ -54,6 +54,8 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
         var binder = new NodeBinder(document);
         var metaNode = Child(map, "metadata");
         var meta = metaNode is null ? null : binder.Bind<MetadataFields>(metaNode, Prefixed(path, "metadata"));
+        if (string.IsNullOrEmpty(meta?.Name) && info.DefaultName is not null)
+            meta = (meta ?? new MetadataFields()) with { Name = info.DefaultName };
         if (string.IsNullOrEmpty(meta?.Name))
         {
             document.Error(metaNode ?? map, Prefixed(path, "metadata.name"), "missing required field \"metadata.name\"", DiagnosticCodes.MissingRequiredField);
