@@ -67,6 +67,7 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
             meta.Annotations ?? System.Collections.Immutable.ImmutableDictionary<string, string>.Empty);
         document.ObjectRef = new ObjectRef(info.Kind, ns, meta.Name).ToString();
 
+        var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
         var spec = BindSpec(document, binder, map, info, path);
         var source = FieldLocator.At(file, map);
         var resource = new Resource(apiVersion, info.Kind, metadata, spec, source, info.Enforced, new FieldLocator(file, map));
@@ -75,7 +76,9 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
             diagnostics.Add(Diagnostic.Info(DiagnosticCodes.NotYetEnforced, NotEnforced, source, document.ObjectRef));
             return resource;
         }
-        if (!document.OverBudget) diagnostics.AddRange(SchemaValidators.Validate(resource));
+        // Rules beyond field types would only echo a field the bind already rejected (an unknown
+        // "destinaton" is also a missing "destination"), so they run once the object binds cleanly.
+        if (diagnostics.Count(d => d.Severity == Severity.Error) == errorsBefore) diagnostics.AddRange(SchemaValidators.Validate(resource));
         return resource;
     }
 
