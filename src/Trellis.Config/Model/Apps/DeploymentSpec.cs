@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Trellis.Config.Model.Apps;
 
 /// <summary>Kubernetes Deployment: how many pods of which template to run.</summary>
@@ -22,7 +20,7 @@ public sealed record DeploymentSpec
 /// <summary>A label selector (matchExpressions are parsed, not evaluated).</summary>
 public sealed record LabelSelector
 {
-    public ImmutableDictionary<string, string>? MatchLabels { get; init; }
+    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
     public IReadOnlyList<object>? MatchExpressions { get; init; }
 }
 
@@ -39,6 +37,6 @@ public sealed record PodTemplateMetadata
     public string? Name { get; init; }
     public string? Namespace { get; init; }
     public string? GenerateName { get; init; }
-    public ImmutableDictionary<string, string>? Labels { get; init; }
-    public ImmutableDictionary<string, string>? Annotations { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }

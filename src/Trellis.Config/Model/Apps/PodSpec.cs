@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Trellis.Config.Model.Apps;
 
 /// <summary>Kubernetes PodSpec; Trellis runs the containers and uses the service account, the rest is parsed only.</summary>
@@ -12,7 +10,7 @@ public sealed record PodSpec
     public bool? AutomountServiceAccountToken { get; init; }
     public int? TerminationGracePeriodSeconds { get; init; }
     public string? RestartPolicy { get; init; }
-    public ImmutableDictionary<string, string>? NodeSelector { get; init; }
+    public IReadOnlyDictionary<string, string>? NodeSelector { get; init; }
     public string? Hostname { get; init; }
     public string? Subdomain { get; init; }
     public bool? HostNetwork { get; init; }

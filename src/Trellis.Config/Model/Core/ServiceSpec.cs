@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Trellis.Config.Loading;
 
 namespace Trellis.Config.Model.Core;
@@ -7,7 +6,7 @@ namespace Trellis.Config.Model.Core;
 public sealed record ServiceSpec
 {
     public IReadOnlyList<ServicePort>? Ports { get; init; }
-    public ImmutableDictionary<string, string>? Selector { get; init; }
+    public IReadOnlyDictionary<string, string>? Selector { get; init; }
     [OneOf("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")] public string? Type { get; init; }
     public string? ClusterIP { get; init; }
     public IReadOnlyList<string>? ClusterIPs { get; init; }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Trellis.Config.Loading;
 
 namespace Trellis.Config.Model.Networking;
@@ -26,8 +25,8 @@ public sealed record Percent
 /// <summary>Istio WorkloadSelector: labels of the pods a rule applies to.</summary>
 public sealed record WorkloadSelector
 {
-    public ImmutableDictionary<string, string>? Labels { get; init; }
-    public ImmutableDictionary<string, string>? MatchLabels { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
 }
 
 /// <summary>A destination: a service host (short, namespaced or FQDN), an optional subset and port.</summary>

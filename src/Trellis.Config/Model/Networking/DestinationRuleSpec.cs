@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Trellis.Config.Loading;
 
 namespace Trellis.Config.Model.Networking;
@@ -17,7 +16,7 @@ public sealed record DestinationRuleSpec
 public sealed record Subset
 {
     public string? Name { get; init; }
-    public ImmutableDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
     public TrafficPolicy? TrafficPolicy { get; init; }
 }
 

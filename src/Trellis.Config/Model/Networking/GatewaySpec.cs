@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Trellis.Config.Loading;
 
 namespace Trellis.Config.Model.Networking;
@@ -6,7 +5,7 @@ namespace Trellis.Config.Model.Networking;
 /// <summary>Istio Gateway: the servers (ports, hosts, TLS) a gateway proxy selected by labels exposes.</summary>
 public sealed record GatewaySpec
 {
-    public ImmutableDictionary<string, string>? Selector { get; init; }
+    public IReadOnlyDictionary<string, string>? Selector { get; init; }
     public IReadOnlyList<Server>? Servers { get; init; }
 }
 

@@ -12,7 +12,7 @@ public sealed record HttpMatchRequest
     public StringMatch? Authority { get; init; }
     public ImmutableDictionary<string, StringMatch>? Headers { get; init; }
     public int? Port { get; init; }
-    public ImmutableDictionary<string, string>? SourceLabels { get; init; }
+    public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
     public IReadOnlyList<string>? Gateways { get; init; }
     public ImmutableDictionary<string, StringMatch>? QueryParams { get; init; }
     public bool? IgnoreUriCase { get; init; }

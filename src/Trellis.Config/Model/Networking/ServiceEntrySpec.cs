@@ -31,7 +31,7 @@ public sealed record WorkloadEntrySpec
 {
     public string? Address { get; init; }
     public ImmutableDictionary<string, int>? Ports { get; init; }
-    public ImmutableDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
     public string? Network { get; init; }
     public string? Locality { get; init; }
     public int? Weight { get; init; }

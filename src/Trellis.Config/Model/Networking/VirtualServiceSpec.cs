@@ -74,7 +74,7 @@ public sealed record TlsMatchAttributes
     public IReadOnlyList<string>? SniHosts { get; init; }
     public IReadOnlyList<string>? DestinationSubnets { get; init; }
     public int? Port { get; init; }
-    public System.Collections.Immutable.ImmutableDictionary<string, string>? SourceLabels { get; init; }
+    public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
     public IReadOnlyList<string>? Gateways { get; init; }
     public string? SourceNamespace { get; init; }
 }
@@ -85,7 +85,7 @@ public sealed record L4MatchAttributes
     public IReadOnlyList<string>? DestinationSubnets { get; init; }
     public int? Port { get; init; }
     public string? SourceSubnet { get; init; }
-    public System.Collections.Immutable.ImmutableDictionary<string, string>? SourceLabels { get; init; }
+    public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
     public IReadOnlyList<string>? Gateways { get; init; }
     public string? SourceNamespace { get; init; }
 }
