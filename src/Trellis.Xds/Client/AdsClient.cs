@@ -1,0 +1,205 @@
+using Envoy.Config.Core.V3;
+using Envoy.Service.Discovery.V3;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Trellis.Xds.Client;
+
+/// <summary>A state-of-the-world ADS client: subscribes to listeners and clusters, then to the routes
+/// and endpoints they reference; ACKs what the handler accepts, NACKs what it rejects, and reconnects
+/// forever with back-off while the last good configuration keeps serving.</summary>
+public sealed class AdsClient : IAsyncDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly GrpcChannel _channel;
+    private readonly Node _node;
+    private readonly IXdsResourceHandler _handler;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, string> _acceptedVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _names = new(StringComparer.Ordinal);
+    private Task? _loop;
+    private volatile bool _connected;
+
+    /// <summary>Creates a client for an h2c (http://) or TLS (https://) ADS server.</summary>
+    public AdsClient(Uri server, Node node, IXdsResourceHandler handler, ILogger logger)
+    {
+        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            HttpHandler = new SocketsHttpHandler { UseProxy = false, EnableMultipleHttp2Connections = false },
+        });
+        _node = node;
+        _handler = handler;
+        _logger = logger;
+    }
+
+    /// <summary>True while a stream to the server is open.</summary>
+    public bool IsConnected => _connected;
+
+    /// <summary>Starts the subscribe/reconnect loop in the background.</summary>
+    public void Start() => _loop ??= Task.Run(LoopAsync);
+
+    private async Task LoopAsync()
+    {
+        var backoff = MinBackoff;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await RunStreamAsync(() => backoff = MinBackoff, _stop.Token);
+            }
+            catch (Exception e) when (!_stop.IsCancellationRequested)
+            {
+                _logger.LogWarning("xDS stream to the control plane ended ({Error}); retrying in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
+            }
+            _connected = false;
+            if (_stop.IsCancellationRequested) break;
+            try
+            {
+                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2) + 1)), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+        }
+    }
+
+    private async Task RunStreamAsync(Action onConnected, CancellationToken ct)
+    {
+        var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
+        using var call = client.StreamAggregatedResources(cancellationToken: ct);
+        _lastNonces.Clear();
+        var sentNode = false;
+        async Task SendAsync(DiscoveryRequest request)
+        {
+            if (!sentNode)
+            {
+                request.Node = _node;
+                sentNode = true;
+            }
+            await call.RequestStream.WriteAsync(request, ct);
+        }
+
+        // Subscribe to the wildcard types first, and on reconnect to what we already depend on,
+        // announcing the versions we run so an unchanged server need not resend.
+        foreach (var type in new[] { TypeUrls.Cluster, TypeUrls.Listener, TypeUrls.ClusterLoadAssignment, TypeUrls.RouteConfiguration })
+        {
+            var wildcard = type is TypeUrls.Cluster or TypeUrls.Listener;
+            if (!wildcard && !_names.ContainsKey(type)) continue;
+            await SendAsync(Request(type, nonce: ""));
+        }
+
+        while (await call.ResponseStream.MoveNext(ct))
+        {
+            if (!_connected)
+            {
+                _connected = true;
+                onConnected();
+                _logger.LogInformation("connected to the control plane");
+            }
+            var response = call.ResponseStream.Current;
+            var error = Apply(response);
+            if (error is null)
+            {
+                _acceptedVersions[response.TypeUrl] = response.VersionInfo;
+                await SendAsync(Request(response.TypeUrl, response.Nonce));
+                foreach (var (type, names) in NewDependencies(response))
+                {
+                    _names[type] = names;
+                    await SendAsync(Request(type, nonce: _lastNonces.GetValueOrDefault(type, "")));
+                }
+            }
+            else
+            {
+                _logger.LogWarning("rejected {Type} version {Version}: {Error}", TypeUrls.ShortName(response.TypeUrl), response.VersionInfo, error);
+                var nack = Request(response.TypeUrl, response.Nonce);
+                nack.ErrorDetail = new Google.Rpc.Status { Code = (int)StatusCode.InvalidArgument, Message = error };
+                await SendAsync(nack);
+            }
+            _lastNonces[response.TypeUrl] = response.Nonce;
+        }
+    }
+
+    private readonly Dictionary<string, string> _lastNonces = new(StringComparer.Ordinal);
+
+    private string? Apply(DiscoveryResponse response)
+    {
+        var parser = TypeUrls.ParserFor(response.TypeUrl);
+        if (parser is null) return $"unsupported resource type {response.TypeUrl}";
+        var resources = new List<IMessage>(response.Resources.Count);
+        foreach (var any in response.Resources)
+        {
+            if (any.TypeUrl != response.TypeUrl)
+                return $"resource of type {any.TypeUrl} in a {response.TypeUrl} response";
+            try
+            {
+                resources.Add(parser.ParseFrom(any.Value));
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                return $"undecodable {TypeUrls.ShortName(response.TypeUrl)} resource: {e.Message}";
+            }
+        }
+        try
+        {
+            var error = _handler.Apply(response.TypeUrl, response.VersionInfo, resources);
+            if (error is null) _lastResources[response.TypeUrl] = resources;
+            return error;
+        }
+        catch (Exception e)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    private readonly Dictionary<string, IReadOnlyList<IMessage>> _lastResources = new(StringComparer.Ordinal);
+
+    private IEnumerable<(string Type, HashSet<string> Names)> NewDependencies(DiscoveryResponse response)
+    {
+        var (type, names) = response.TypeUrl switch
+        {
+            TypeUrls.Listener => (TypeUrls.RouteConfiguration, DependentNames.Routes(_lastResources[TypeUrls.Listener])),
+            TypeUrls.Cluster => (TypeUrls.ClusterLoadAssignment, DependentNames.Endpoints(_lastResources[TypeUrls.Cluster])),
+            _ => ("", []),
+        };
+        if (type.Length > 0 && (!_names.TryGetValue(type, out var old) || !old.SetEquals(names)))
+            yield return (type, names);
+    }
+
+    private DiscoveryRequest Request(string type, string nonce)
+    {
+        var request = new DiscoveryRequest
+        {
+            TypeUrl = type,
+            ResponseNonce = nonce,
+            VersionInfo = _acceptedVersions.GetValueOrDefault(type, ""),
+        };
+        if (_names.TryGetValue(type, out var names)) request.ResourceNames.AddRange(names.Order(StringComparer.Ordinal));
+        return request;
+    }
+
+    /// <summary>Stops the client and closes the channel.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _channel.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+using Envoy.Service.Discovery.V3;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Trellis.Xds.Server;
+
+/// <summary>Envoy's ADS (state of the world) over gRPC, serving each node its snapshot from the cache.</summary>
+internal sealed class AggregatedDiscoveryServiceImpl(
+    XdsSnapshotCache cache,
+    XdsConnectionRegistry registry,
+    IEnumerable<IXdsNodeObserver> observers,
+    ILogger<AggregatedDiscoveryServiceImpl> logger) : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
+{
+    public override Task StreamAggregatedResources(
+        IAsyncStreamReader<DiscoveryRequest> requestStream,
+        IServerStreamWriter<DiscoveryResponse> responseStream,
+        ServerCallContext context) =>
+        new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), logger).RunAsync(context.CancellationToken);
+}

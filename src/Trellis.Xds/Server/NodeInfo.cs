@@ -1,0 +1,32 @@
+using Envoy.Config.Core.V3;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Trellis.Xds.Server;
+
+/// <summary>Who is on the other end of an ADS stream: the node it announced in its first request.</summary>
+public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>Flattens the node's metadata: strings as they are, the nested LABELS struct separately.</summary>
+    public static NodeInfo From(Node node)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Metadata?.Fields ?? new Google.Protobuf.Collections.MapField<string, Value>())
+        {
+            if (key == "LABELS" && value.KindCase == Value.KindOneofCase.StructValue)
+            {
+                foreach (var (lk, lv) in value.StructValue.Fields)
+                    if (lv.KindCase == Value.KindOneofCase.StringValue) labels[lk] = lv.StringValue;
+                continue;
+            }
+            metadata[key] = value.KindCase switch
+            {
+                Value.KindOneofCase.StringValue => value.StringValue,
+                Value.KindOneofCase.NumberValue => value.NumberValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Value.KindOneofCase.BoolValue => value.BoolValue ? "true" : "false",
+                _ => value.ToString(),
+            };
+        }
+        return new NodeInfo(node.Id, node.Cluster, $"{node.UserAgentName} {node.UserAgentVersion}".Trim(), metadata, labels);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Trellis.Xds.Server;
+
+/// <summary>Registers and maps the ADS server in an ASP.NET Core host.</summary>
+public static class XdsServerExtensions
+{
+    /// <summary>Bound on one xDS message; large meshes stay far below it, hostile peers hit it.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>Adds gRPC, the snapshot cache and the connection registry.</summary>
+    public static IServiceCollection AddTrellisXdsServer(this IServiceCollection services)
+    {
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxMessageBytes;
+            o.MaxSendMessageSize = MaxMessageBytes;
+        });
+        services.AddSingleton<XdsSnapshotCache>();
+        services.AddSingleton<XdsConnectionRegistry>();
+        return services;
+    }
+
+    /// <summary>Maps envoy.service.discovery.v3.AggregatedDiscoveryService.</summary>
+    public static IEndpointRouteBuilder MapTrellisXds(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<AggregatedDiscoveryServiceImpl>();
+        return endpoints;
+    }
+}

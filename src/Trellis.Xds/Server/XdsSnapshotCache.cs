@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace Trellis.Xds.Server;
+
+/// <summary>The latest snapshot of every node; setting one wakes that node's streams at once.</summary>
+public sealed class XdsSnapshotCache
+{
+    private readonly ConcurrentDictionary<string, XdsSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableWatchers> _watchers = new(StringComparer.Ordinal);
+
+    /// <summary>Replaces a node's snapshot and notifies its streams.</summary>
+    public void SetSnapshot(string nodeId, XdsSnapshot snapshot)
+    {
+        _snapshots[nodeId] = snapshot;
+        if (_watchers.TryGetValue(nodeId, out var watchers))
+            foreach (var w in watchers.Items) w();
+    }
+
+    /// <summary>The node's snapshot, if the control plane computed one.</summary>
+    public bool TryGet(string nodeId, out XdsSnapshot snapshot) => _snapshots.TryGetValue(nodeId, out snapshot!);
+
+    /// <summary>Forgets a node.</summary>
+    public void Remove(string nodeId) => _snapshots.TryRemove(nodeId, out _);
+
+    internal IDisposable Watch(string nodeId, Action changed)
+    {
+        _watchers.AddOrUpdate(nodeId, _ => new ImmutableWatchers([changed]), (_, w) => new ImmutableWatchers([.. w.Items, changed]));
+        return new Unwatch(() => _watchers.AddOrUpdate(nodeId, _ => new ImmutableWatchers([]),
+            (_, w) => new ImmutableWatchers(w.Items.Where(x => x != changed).ToArray())));
+    }
+
+    private sealed record ImmutableWatchers(Action[] Items);
+
+    private sealed class Unwatch(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}

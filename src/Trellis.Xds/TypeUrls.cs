@@ -1,0 +1,53 @@
+using Google.Protobuf;
+
+namespace Trellis.Xds;
+
+/// <summary>Envoy v3 resource type URLs and how to decode each.</summary>
+public static class TypeUrls
+{
+    private const string Prefix = "type.googleapis.com/";
+
+    /// <summary>LDS.</summary>
+    public const string Listener = Prefix + "envoy.config.listener.v3.Listener";
+
+    /// <summary>RDS.</summary>
+    public const string RouteConfiguration = Prefix + "envoy.config.route.v3.RouteConfiguration";
+
+    /// <summary>CDS.</summary>
+    public const string Cluster = Prefix + "envoy.config.cluster.v3.Cluster";
+
+    /// <summary>EDS.</summary>
+    public const string ClusterLoadAssignment = Prefix + "envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+    /// <summary>The four types in the order a server should push them (make-before-break).</summary>
+    public static IReadOnlyList<string> PushOrder { get; } = [Cluster, ClusterLoadAssignment, Listener, RouteConfiguration];
+
+    /// <summary>istioctl's short names: CDS, EDS, LDS, RDS.</summary>
+    public static string ShortName(string typeUrl) => typeUrl switch
+    {
+        Listener => "LDS",
+        RouteConfiguration => "RDS",
+        Cluster => "CDS",
+        ClusterLoadAssignment => "EDS",
+        _ => typeUrl,
+    };
+
+    internal static MessageParser? ParserFor(string typeUrl) => typeUrl switch
+    {
+        Listener => Envoy.Config.Listener.V3.Listener.Parser,
+        RouteConfiguration => Envoy.Config.Route.V3.RouteConfiguration.Parser,
+        Cluster => Envoy.Config.Cluster.V3.Cluster.Parser,
+        ClusterLoadAssignment => Envoy.Config.Endpoint.V3.ClusterLoadAssignment.Parser,
+        _ => null,
+    };
+
+    /// <summary>The name an xDS resource is addressed by.</summary>
+    public static string NameOf(IMessage resource) => resource switch
+    {
+        Envoy.Config.Listener.V3.Listener l => l.Name,
+        Envoy.Config.Route.V3.RouteConfiguration r => r.Name,
+        Envoy.Config.Cluster.V3.Cluster c => c.Name,
+        Envoy.Config.Endpoint.V3.ClusterLoadAssignment e => e.ClusterName,
+        _ => throw new ArgumentException($"not an xDS resource: {resource.Descriptor.FullName}", nameof(resource)),
+    };
+}
