@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Envoy.Config.Core.V3;
 using Envoy.Service.Discovery.V3;
 using Google.Protobuf;
@@ -20,7 +21,7 @@ public sealed class AdsClient : IAsyncDisposable
     private readonly IXdsResourceHandler _handler;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<string, string> _acceptedVersions = new(StringComparer.Ordinal);
+    private ImmutableDictionary<string, string> _acceptedVersions = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _names = new(StringComparer.Ordinal);
     private Task? _loop;
     private volatile bool _connected;
@@ -40,6 +41,9 @@ public sealed class AdsClient : IAsyncDisposable
 
     /// <summary>True while a stream to the server is open.</summary>
     public bool IsConnected => _connected;
+
+    /// <summary>The version last accepted (ACKed) per type URL; survives reconnects.</summary>
+    public IReadOnlyDictionary<string, string> AppliedVersions => Volatile.Read(ref _acceptedVersions);
 
     /// <summary>Starts the subscribe/reconnect loop in the background.</summary>
     public void Start() => _loop ??= Task.Run(LoopAsync);
@@ -108,7 +112,7 @@ public sealed class AdsClient : IAsyncDisposable
             var error = Apply(response);
             if (error is null)
             {
-                _acceptedVersions[response.TypeUrl] = response.VersionInfo;
+                Volatile.Write(ref _acceptedVersions, _acceptedVersions.SetItem(response.TypeUrl, response.VersionInfo));
                 await SendAsync(Request(response.TypeUrl, response.Nonce));
                 foreach (var (type, names) in NewDependencies(response))
                 {

@@ -81,19 +81,23 @@ internal sealed class AdsStream(
         var hasNonce = request.ResponseNonce.Length > 0;
         if (hasNonce && request.ResponseNonce != sub.Nonce) return;
 
-        if (hasNonce && request.ErrorDetail is { } error)
+        var nack = hasNonce && request.ErrorDetail is not null;
+        if (nack)
         {
-            registry.Nacked(_node!.Id, type, sub.SentVersion ?? "", error.Message);
-            logger.LogWarning("{Node} rejected {Type} version {Version}: {Error}", _node.Id, TypeUrls.ShortName(type), sub.SentVersion, error.Message);
-            return;
+            registry.Nacked(_node!.Id, type, sub.SentVersion ?? "", request.ErrorDetail!.Message);
+            logger.LogWarning("{Node} rejected {Type} version {Version}: {Error}", _node.Id, TypeUrls.ShortName(type), sub.SentVersion, request.ErrorDetail.Message);
         }
-        if (hasNonce) registry.Acked(_node!.Id, type, sub.SentVersion ?? "");
+        else if (hasNonce)
+        {
+            registry.Acked(_node!.Id, type, sub.SentVersion ?? "");
+        }
 
         var wildcard = request.ResourceNames.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster;
         var names = wildcard ? null : request.ResourceNames.ToHashSet(StringComparer.Ordinal);
         var changed = !sub.Active || !Subscription.SameNames(sub.Names, names);
         sub.Names = names;
         sub.Active = true;
+        // After a NACK the same version is not sent again; a new version or a new subscription is.
         await PushAsync(type, force: changed || !hasNonce, ct);
     }
 

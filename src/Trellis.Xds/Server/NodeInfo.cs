@@ -6,12 +6,22 @@ namespace Trellis.Xds.Server;
 /// <summary>Who is on the other end of an ADS stream: the node it announced in its first request.</summary>
 public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, string> Labels)
 {
+    /// <summary>The node's metadata as sent, for values that are not plain strings.</summary>
+    public Struct RawMetadata { get; init; } = new();
+
+    /// <summary>The metadata as plain .NET values: string, double, bool, null, lists and nested dictionaries.</summary>
+    public IReadOnlyDictionary<string, object?> MetadataValues { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The Istio-style parts of <see cref="Id"/>, when it has that shape.</summary>
+    public IstioNodeId? IstioId { get; init; }
+
     /// <summary>Flattens the node's metadata: strings as they are, the nested LABELS struct separately.</summary>
     public static NodeInfo From(Node node)
     {
+        var raw = node.Metadata ?? new Struct();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in node.Metadata?.Fields ?? new Google.Protobuf.Collections.MapField<string, Value>())
+        foreach (var (key, value) in raw.Fields)
         {
             if (key == "LABELS" && value.KindCase == Value.KindOneofCase.StructValue)
             {
@@ -27,6 +37,11 @@ public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IRead
                 _ => value.ToString(),
             };
         }
-        return new NodeInfo(node.Id, node.Cluster, $"{node.UserAgentName} {node.UserAgentVersion}".Trim(), metadata, labels);
+        return new NodeInfo(node.Id, node.Cluster, $"{node.UserAgentName} {node.UserAgentVersion}".Trim(), metadata, labels)
+        {
+            RawMetadata = raw.Clone(),
+            MetadataValues = StructValues.ToDictionary(raw),
+            IstioId = IstioNodeId.TryParse(node.Id),
+        };
     }
 }

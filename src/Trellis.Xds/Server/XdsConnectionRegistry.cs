@@ -7,6 +7,7 @@ namespace Trellis.Xds.Server;
 public sealed class XdsConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, NodeEntry> _nodes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>An immutable view of every connected node.</summary>
     public IReadOnlyList<NodeStatus> Snapshot() =>
@@ -14,17 +15,25 @@ public sealed class XdsConnectionRegistry
 
     internal int Connect(NodeInfo node)
     {
-        var entry = _nodes.AddOrUpdate(node.Id, _ => new NodeEntry(node), (_, e) => e.With(node));
-        return Interlocked.Increment(ref entry.Streams);
+        // Connect and Disconnect of one node id race when a proxy reconnects quickly; a lock keeps
+        // the stream count and the entry's presence consistent.
+        lock (_gate)
+        {
+            var entry = _nodes.AddOrUpdate(node.Id, _ => new NodeEntry(node), (_, e) => e.With(node));
+            return ++entry.Streams;
+        }
     }
 
     /// <summary>Returns true when this was the node's last stream.</summary>
     internal bool Disconnect(string nodeId)
     {
-        if (!_nodes.TryGetValue(nodeId, out var entry)) return true;
-        if (Interlocked.Decrement(ref entry.Streams) > 0) return false;
-        _nodes.TryRemove(new KeyValuePair<string, NodeEntry>(nodeId, entry));
-        return true;
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(nodeId, out var entry)) return true;
+            if (--entry.Streams > 0) return false;
+            _nodes.TryRemove(nodeId, out _);
+            return true;
+        }
     }
 
     internal void Sent(string nodeId, string typeUrl, string version, string nonce) =>

@@ -1,0 +1,38 @@
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Listener.V3;
+using Envoy.Config.Route.V3;
+using Envoy.Extensions.Filters.Http.Router.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Envoy.Extensions.Upstreams.Http.V3;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Trellis.Xds;
+
+/// <summary>Packs and unpacks the google.protobuf.Any values that carry xDS resources and typed configs.</summary>
+public static class XdsAny
+{
+    /// <summary>Every message type of the Envoy subset, for unpacking an Any whose type is only known at run time.</summary>
+    public static TypeRegistry Registry { get; } = TypeRegistry.FromFiles(
+        ListenerReflection.Descriptor,
+        RouteReflection.Descriptor,
+        ClusterReflection.Descriptor,
+        EndpointReflection.Descriptor,
+        HttpConnectionManagerReflection.Descriptor,
+        RouterReflection.Descriptor,
+        HttpProtocolOptionsReflection.Descriptor,
+        StructReflection.Descriptor);
+
+    /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>
+    public static Any Pack(IMessage message) => Any.Pack(message);
+
+    /// <summary>Decodes an Any of a known type; throws ArgumentException for an unknown type, InvalidProtocolBufferException for bad bytes.</summary>
+    public static IMessage Unpack(Any any) =>
+        any.Unpack(Registry) ?? throw new ArgumentException($"unknown xDS type {any.TypeUrl}", nameof(any));
+
+    /// <summary>Decodes an Any as <typeparamref name="T"/>, or returns null when it holds another type.</summary>
+    public static T? UnpackAs<T>(Any? any) where T : class, IMessage<T>, new() =>
+        any is not null && any.TryUnpack<T>(out var message) ? message : null;
+}
