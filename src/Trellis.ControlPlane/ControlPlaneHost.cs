@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Push;
@@ -49,6 +50,7 @@ public static class ControlPlaneHost
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);
-        await app.RunAsync(ct);
+        await app.StartAsync(ct);
+        await app.WaitForShutdownAsync(ct);
     }
 }

@@ -23,7 +23,7 @@ internal static class ConfigApi
                 .ThenBy(o => o.Key.Namespace, StringComparer.Ordinal)
                 .ThenBy(o => o.Key.Name, StringComparer.Ordinal)
                 .Select(o => new ResourceDto(o.Resource.ApiVersion, o.Key.Kind, o.Key.Namespace, o.Key.Name, o.Applied,
-                    $"{o.Resource.Source.File}:{o.Resource.Source.Line}", o.Yaml))
+                    o.Origin, o.Yaml))
                 .ToList());
         app.MapGet("/api/v1/status", () => status());
         app.MapGet("/api/v1/proxies", () => proxies());

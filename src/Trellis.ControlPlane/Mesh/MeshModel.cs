@@ -1,3 +1,4 @@
+using Trellis.Config;
 using Trellis.Config.Model;
 
 namespace Trellis.ControlPlane.Mesh;
@@ -24,7 +25,7 @@ internal sealed class MeshModel
     public IEnumerable<Resource> OfKind(string kind) => Resources.Where(r => r.Kind == kind);
 
     public ServiceModel? FindService(string host, string ns) =>
-        ServicesByFqdn.GetValueOrDefault(HostNames.Resolve(host, ns));
+        HostName.Candidates(host, ns).Select(ServicesByFqdn.GetValueOrDefault).FirstOrDefault(s => s is not null);
 
     public IEnumerable<WorkloadModel> Endpoints(ServiceModel service) =>
         Workloads.Where(w => w.Ready && w.Namespace == service.Namespace && service.Selects(w.Labels));

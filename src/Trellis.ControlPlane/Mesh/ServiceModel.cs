@@ -1,3 +1,4 @@
+using Trellis.Config;
 namespace Trellis.ControlPlane.Mesh;
 
 /// <summary>A Kubernetes Service as the mesh sees it: a name, ports and the pods it selects.</summary>
@@ -7,7 +8,7 @@ internal sealed record ServiceModel(
     IReadOnlyList<ServicePortModel> Ports,
     IReadOnlyDictionary<string, string> Selector)
 {
-    public string Fqdn => HostNames.Fqdn(Name, Namespace);
+    public string Fqdn => HostName.Fqdn(Name, Namespace);
 
     public bool Selects(IReadOnlyDictionary<string, string> podLabels) =>
         Selector.Count > 0 && Selector.All(kv => podLabels.TryGetValue(kv.Key, out var v) && v == kv.Value);

@@ -39,7 +39,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     public void OnConnected(NodeInfo node)
     {
-        var proxy = ProxyNodes.From(node);
+        var proxy = ProxyNode.From(node.Id, node.Metadata, node.Labels);
         _nodes[proxy.Id] = proxy;
         Push(proxy, Volatile.Read(ref _model));
     }

@@ -32,12 +32,18 @@ internal sealed class ConfigStore
     /// <summary>Reloads what earlier runs persisted. Files that no longer validate are reported, not served.</summary>
     public IReadOnlyList<Diagnostic> LoadPersisted()
     {
-        var files = Directory.EnumerateFiles(_directory, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new ManifestFile(f, File.ReadAllText(f))).ToList();
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<ManifestFile>();
+        foreach (var path in Directory.EnumerateFiles(_directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var (origin, body) = OriginHeader.Split(File.ReadAllText(path));
+            origins[path] = origin ?? path;
+            files.Add(new ManifestFile(path, body));
+        }
         var parsed = ManifestParser.Parse(files);
         var builder = ImmutableDictionary.CreateBuilder<ObjectKey, StoredObject>();
         foreach (var (resource, yaml) in parsed.Objects)
-            builder[ObjectKey.Of(resource)] = new StoredObject(resource, yaml, File.GetLastWriteTimeUtc(resource.Source.File));
+            builder[ObjectKey.Of(resource)] = new StoredObject(resource, yaml, origins[resource.Source.File], File.GetLastWriteTimeUtc(resource.Source.File));
         Volatile.Write(ref _objects, builder.ToImmutable());
         Interlocked.Increment(ref _version);
         return parsed.Diagnostics;
@@ -61,7 +67,7 @@ internal sealed class ConfigStore
                 var action = !current.TryGetValue(key, out var old) ? "created"
                     : old.Yaml.Trim() == yaml.Trim() ? "unchanged" : "configured";
                 results.Add(new ObjectResult(key.ToString(), action));
-                next[key] = new StoredObject(resource, yaml, action == "unchanged" ? old!.Applied : now);
+                next[key] = new StoredObject(resource, yaml, resource.Source.File, action == "unchanged" ? old!.Applied : now);
             }
 
             var merged = next.ToImmutable();
@@ -76,7 +82,7 @@ internal sealed class ConfigStore
                 return new ApplyResponse(true, Version, results, ToDtos(findings));
 
             foreach (var (resource, yaml) in parsed.Objects)
-                Persist(ObjectKey.Of(resource), yaml);
+                Persist(ObjectKey.Of(resource), OriginHeader.Join(resource.Source.File, yaml));
             Volatile.Write(ref _objects, merged);
             Interlocked.Increment(ref _version);
             var response = new ApplyResponse(true, Version, results, ToDtos(findings));
@@ -101,8 +107,8 @@ internal sealed class ConfigStore
                 next = next.Remove(key);
             }
             if (request.DryRun) return new ApplyResponse(true, Version, results, []);
-            foreach (var r in results.Where(r => r.Action == "deleted"))
-                File.Delete(Path.Combine(_directory, Objects.Keys.First(k => k.ToString() == r.Object).FileName));
+            foreach (var key in Objects.Keys.Where(k => !next.ContainsKey(k)))
+                File.Delete(Path.Combine(_directory, key.FileName));
             Volatile.Write(ref _objects, next);
             Interlocked.Increment(ref _version);
             var response = new ApplyResponse(true, Version, results, []);

@@ -1,7 +1,7 @@
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
-using Envoy.Extensions.Upstreams.Http.V3;
+using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.ControlPlane.Mesh;
 

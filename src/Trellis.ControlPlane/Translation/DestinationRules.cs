@@ -12,7 +12,7 @@ internal static class DestinationRules
     {
         var candidates = mesh.OfKind("DestinationRule")
             .Where(r => r.Spec is DestinationRuleSpec spec && spec.Host is not null
-                        && HostNames.Matches(HostNames.Resolve(spec.Host, r.Metadata.Namespace ?? "default"), service.Fqdn))
+                        && ServiceDomains.Covers(spec.Host, r.Metadata.Namespace ?? "default", service.Fqdn))
             .OrderByDescending(r => r.Metadata.Namespace == service.Namespace)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
             .ToList();

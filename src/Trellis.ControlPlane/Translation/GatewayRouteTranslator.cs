@@ -1,3 +1,4 @@
+using Trellis.Config;
 using Envoy.Config.Route.V3;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Networking;
@@ -33,7 +34,7 @@ internal static class GatewayRouteTranslator
                 if (!GatewayRef.Bound(vs.Gateways, vsNamespace).Contains(gatewayKey)) continue;
                 foreach (var vsHost in vs.Hosts ?? [])
                 {
-                    if (!serverHosts.Any(s => HostNames.Matches(s, vsHost) || HostNames.Matches(vsHost, s))) continue;
+                    if (!serverHosts.Any(s => HostName.Overlaps(s, vsHost))) continue;
                     if (!hosts.TryGetValue(vsHost, out var vhost))
                     {
                         vhost = new VirtualHost { Name = $"{vsHost}:{localPort}" };

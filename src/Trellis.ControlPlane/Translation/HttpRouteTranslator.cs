@@ -1,3 +1,4 @@
+using Trellis.Config;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Route.V3;
 using Google.Protobuf.WellKnownTypes;
@@ -11,6 +12,9 @@ namespace Trellis.ControlPlane.Translation;
 /// "first match wins" keeps Istio's order.</summary>
 internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
 {
+    /// <summary>An http route without `match` matches everything.</summary>
+    private static readonly IReadOnlyList<HttpMatchRequest?> NoMatch = [null];
+
     /// <param name="port">The service port being routed (mesh), or null for gateways.</param>
     /// <param name="gateway">"mesh" or the "namespace/name" of the gateway being built.</param>
     /// <param name="clientLabels">Labels of the proxy the routes are for (sourceLabels matches).</param>
@@ -18,7 +22,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
     {
         foreach (var http in vs.Http ?? [])
         {
-            IReadOnlyList<HttpMatchRequest?> matches = http.Match is { Count: > 0 } m ? m : [null];
+            IReadOnlyList<HttpMatchRequest?> matches = http.Match is { Count: > 0 } m ? m : NoMatch;
             foreach (var match in matches)
             {
                 if (match is not null && !Applies(match, port, gateway, clientLabels)) continue;
@@ -43,7 +47,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
     {
         if (http.DirectResponse is { } direct)
         {
-            route.DirectResponse = new DirectResponseAction { Status = (uint)direct.Status };
+            route.DirectResponse = new DirectResponseAction { Status = (uint)(direct.Status ?? 200) };
             if (direct.Body?.String is { } body) route.DirectResponse.Body = new DataSource { InlineString = body };
             return true;
         }
@@ -96,14 +100,14 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             }
             if (rewrite.Authority is not null) action.HostRewriteLiteral = rewrite.Authority;
         }
-        route.Route = action;
+        route.Route_ = action;
         return true;
     }
 
     private string ClusterFor(Destination? destination)
     {
-        var host = HostNames.Resolve(destination?.Host ?? "", vsNamespace);
-        var service = mesh.ServicesByFqdn.GetValueOrDefault(host);
+        var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
+        var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
         var port = destination?.Port?.Number
                    ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
                    ?? 80;

@@ -46,7 +46,7 @@ internal static class ListenerTranslator
                             {
                                 Name = "default",
                                 Match = new RouteMatch { Prefix = "/" },
-                                Route = new RouteAction { Cluster = ClusterNames.Inbound(containerPort), Timeout = new Duration() },
+                                Route_ = new RouteAction { Cluster = ClusterNames.Inbound(containerPort), Timeout = new Duration() },
                             },
                         },
                     },

@@ -19,7 +19,7 @@ internal static class MeshRouteTranslator
         {
             Name = "allow_any",
             Domains = { "*" },
-            Routes = { new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } } },
+            Routes = { new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route_ = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } } },
         });
         return config;
     }
@@ -36,7 +36,7 @@ internal static class MeshRouteTranslator
             foreach (var port in service.Ports)
             {
                 var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
-                host.Domains.AddRange(HostNames.Domains(service, port.Port));
+                host.Domains.AddRange(ServiceDomains.For(service, port.Port));
                 if (vs is not null)
                 {
                     var translator = new HttpRouteTranslator(mesh, vs.Metadata.Namespace ?? "default");
@@ -55,7 +55,7 @@ internal static class MeshRouteTranslator
     {
         Name = "default",
         Match = new RouteMatch { Prefix = "/" },
-        Route = new RouteAction
+        Route_ = new RouteAction
         {
             Cluster = cluster,
             Timeout = new Google.Protobuf.WellKnownTypes.Duration(),
@@ -69,7 +69,7 @@ internal static class MeshRouteTranslator
         mesh.OfKind("VirtualService")
             .Where(r => r.Spec is VirtualServiceSpec spec
                         && GatewayRef.Bound(spec.Gateways, r.Metadata.Namespace ?? "default").Contains(GatewayRef.Mesh)
-                        && (spec.Hosts ?? []).Any(h => HostNames.Matches(HostNames.Resolve(h, r.Metadata.Namespace ?? "default"), service.Fqdn)))
+                        && (spec.Hosts ?? []).Any(h => ServiceDomains.Covers(h, r.Metadata.Namespace ?? "default", service.Fqdn)))
             .OrderByDescending(r => r.Metadata.Namespace == clientNamespace)
             .ThenByDescending(r => r.Metadata.Namespace == service.Namespace)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)

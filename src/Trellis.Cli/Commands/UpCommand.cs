@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Trellis.Cli.LocalMesh;
+
+namespace Trellis.Cli.Commands;
+
+/// <summary>`trellis up -f DIR` runs a local mesh from Kubernetes manifests; `trellis demo` runs Bookinfo.</summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var files = CommonOptions.Files();
+        var port = IngressPort();
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, port };
+        command.SetAction((result, ct) =>
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(port)).RunAsync(ct));
+        return command;
+    }
+
+    public static Command CreateDemo()
+    {
+        var port = IngressPort();
+        var command = new Command("demo", "Run the Bookinfo demo mesh (ingress on 127.0.0.1:8080 unless --port)") { port };
+        command.SetAction((result, ct) =>
+        {
+            var samples = SampleLocator.BookinfoPlatform();
+            if (samples is null)
+            {
+                Console.Error.WriteLine("error: cannot find samples/bookinfo/platform (run `trellis demo` from the Trellis repository)");
+                return Task.FromResult(1);
+            }
+            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], result.GetValue(port)).RunAsync(ct);
+        });
+        return command;
+    }
+
+    private static Option<int> IngressPort() => new("--port", "-p")
+    {
+        Description = "Loopback port of the ingress gateway",
+        DefaultValueFactory = _ => 8080,
+    };
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Trellis.Cli.Home;
+using Trellis.Config;
+using Trellis.ControlPlane.Api;
+using Trellis.Runtime;
+
+namespace Trellis.Cli.LocalMesh;
+
+/// <summary>`trellis up`: validates the manifests, starts the control plane, applies the manifests to it,
+/// starts the ingress gateway and every pod (sidecar first, then app), and keeps them running until
+/// Ctrl-C or `trellis down`; then stops everything, apps first.</summary>
+internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, int ingressPort)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        if (MeshState.ReadRunning(home) is { } running)
+        {
+            Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {running.SupervisorPid}); stop it with `trellis down` or use another --home");
+            return 1;
+        }
+        if (!Preflight.Check(manifests, out var files)) return 1;
+
+        home.EnsureExists();
+        ResetState();
+        var ports = new PortAllocator();
+        int ingress;
+        try
+        {
+            ingress = ports.Reserve(ingressPort);
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message} (choose another with --port)");
+            return 1;
+        }
+        var xdsPort = ports.Allocate();
+        var apiPort = ports.Allocate();
+        var ingressAdmin = ports.Allocate();
+        var progress = new ProgressPrinter();
+
+        await using var controlPlane = new SupervisedProcess("trellisd",
+            () => SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString()),
+            Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log"));
+        controlPlane.Start();
+        var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
+            controlPlane.Pid ?? 0, xdsPort, apiPort, ingress, ingressAdmin);
+        using var client = new ControlPlaneClient(state);
+        if (!await WaitAsync(() => client.IsHealthyAsync(ct), ct))
+        {
+            Console.Error.WriteLine($"error: the control plane did not start; see {Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log")}");
+            return 1;
+        }
+        progress.Step($"control plane: xDS {state.XdsUrl}, API {state.ApiUrl}");
+
+        var applied = await client.SendAsync("apply", new ApplyRequest(files), ct);
+        if (!applied.Accepted)
+        {
+            foreach (var d in applied.Diagnostics) Console.Error.WriteLine(d.Text);
+            return 1;
+        }
+        progress.Step($"applied {applied.Results.Count} objects from {string.Join(", ", manifests)}");
+
+        controlPlane.Restarted += pid =>
+        {
+            (state with { ControlPlanePid = pid }).Write(home);
+            progress.Step($"control plane restarted (pid {pid})");
+        };
+        state.Write(home);
+
+        await using var gateway = new SupervisedProcess("istio-ingressgateway",
+            () => ProxyLaunch.Gateway(state, ingress, ingressAdmin),
+            Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log"));
+        gateway.Start();
+
+        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(state, pod));
+        pods.PodEvent += e => progress.Step(e.ToString());
+        var deployments = new DeploymentWatcher(client, pods);
+        await deployments.SyncAsync(ct);
+
+        if (!await WaitAsync(async () => await ProxyLaunch.IsReadyAsync(ingressAdmin, ct), ct))
+            progress.Step($"warning: the ingress gateway is not ready yet; see {Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log")}");
+        else
+            progress.Step($"ingress gateway: http://127.0.0.1:{ingress}");
+
+        if (!await WaitAsync(() => Task.FromResult(pods.Pods.Count > 0 && pods.Pods.All(p => p.Ready)), ct))
+            progress.Step("warning: not every pod is ready yet; see `trellis get pods -A` and `trellis logs`");
+        progress.Summary(home, ingress);
+        try
+        {
+            await deployments.RunAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Console.WriteLine("stopping the mesh ...");
+        await pods.DisposeAsync();
+        await gateway.DisposeAsync();
+        await controlPlane.DisposeAsync();
+        File.Delete(home.StatePath);
+        Console.WriteLine("mesh stopped");
+        return 0;
+    }
+
+    /// <summary>A new `up` starts from the manifests given, not from a previous run's leftovers.</summary>
+    private void ResetState()
+    {
+        if (Directory.Exists(home.StoreDirectory)) Directory.Delete(home.StoreDirectory, recursive: true);
+        Directory.CreateDirectory(home.StoreDirectory);
+        File.Delete(home.PodsPath);
+        File.Delete(home.StatePath);
+    }
+
+    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout && !ct.IsCancellationRequested)
+        {
+            if (await condition()) return true;
+            await Task.Delay(100, ct);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,58 @@
+using Trellis.Cli.Home;
+using Trellis.Config;
+using Trellis.Config.Model;
+using Trellis.Config.Model.Apps;
+using Trellis.ControlPlane.Api;
+
+namespace Trellis.Cli.LocalMesh;
+
+/// <summary>Everything `trellis up` checks before starting anything, so a bad manifest never leaves
+/// a half-started mesh behind: schema, cross-object analysis, and that every container command exists.</summary>
+internal static class Preflight
+{
+    public static bool Check(IReadOnlyList<string> paths, out List<ManifestFile> files)
+    {
+        files = [];
+        try
+        {
+            files = ManifestFiles.Read(paths.Select(Path.GetFullPath))
+                .Select(f => f with { Name = Path.GetFullPath(f.Name) }).ToList();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return false;
+        }
+        var load = ConfigLoader.LoadPaths(paths.Select(Path.GetFullPath));
+        var diagnostics = ConfigValidator.Validate(load).ToList();
+        diagnostics.AddRange(load.Resources.Where(r => r.Kind == "Deployment").SelectMany(MissingCommands));
+        foreach (var d in diagnostics.Where(d => d.Severity != Severity.Info))
+            Console.Error.WriteLine(d.ToString());
+        if (diagnostics.Any(d => d.Severity == Severity.Error))
+        {
+            Console.Error.WriteLine("error: the manifests have errors; nothing was started");
+            return false;
+        }
+        return true;
+    }
+
+    private static IEnumerable<Diagnostic> MissingCommands(Resource deployment)
+    {
+        var containers = deployment.SpecAs<DeploymentSpec>()?.Template?.Spec?.Containers ?? [];
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var command = containers[i].Command is { Count: > 0 } c ? c[0] : null;
+            var field = $"spec.template.spec.containers[{i}].command";
+            if (command is null)
+            {
+                yield return Diagnostic.For(Severity.Error, "TRL0101", deployment, $"spec.template.spec.containers[{i}]",
+                    "local mode runs each container's `command` as a process; this container has none");
+                continue;
+            }
+            var folder = Path.GetDirectoryName(deployment.Source.File) ?? Environment.CurrentDirectory;
+            if (CommandResolver.Resolve(command, folder) is null)
+                yield return Diagnostic.For(Severity.Error, "TRL0102", deployment, field,
+                    $"command not found: \"{command}\" (relative paths resolve against {folder}; other names are looked up on PATH)");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Trellis.Cli.Home;
+using Trellis.Cli.Output;
+using Trellis.Runtime;
+
+namespace Trellis.Cli.LocalMesh;
+
+/// <summary>What `trellis up` tells the user while it works: timestamped steps, then a summary.</summary>
+internal sealed class ProgressPrinter
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly object _gate = new();
+
+    public void Step(string message)
+    {
+        lock (_gate) Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {message}");
+    }
+
+    public void Summary(MeshHome home, int ingressPort)
+    {
+        var pods = PodStateStore.Read(home.Root);
+        lock (_gate)
+        {
+            Console.WriteLine();
+            Printer.Table(["namespace", "pod", "ready", "status", "app port", "sidecar admin"], pods
+                .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => (IReadOnlyList<string>)[p.Namespace, p.Name, p.Ready ? "2/2" : "0/2", p.Phase.ToString(), p.AppPort.ToString(), p.AdminPort.ToString()]));
+            Console.WriteLine();
+            Console.WriteLine($"The mesh is up (home {home.Root}).");
+            Console.WriteLine($"  ingress:   http://127.0.0.1:{ingressPort}/productpage");
+            Console.WriteLine("  inspect:   trellis status | trellis get pods -A | trellis proxy-status");
+            Console.WriteLine("  stop:      Ctrl-C here, or `trellis down` from another terminal");
+        }
+    }
+}

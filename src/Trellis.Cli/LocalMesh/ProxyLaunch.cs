@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Trellis.Cli.Home;
+using Trellis.ControlPlane.Translation;
+using Trellis.Runtime;
+
+namespace Trellis.Cli.LocalMesh;
+
+/// <summary>The command lines `trellis up` uses to start sidecars and the ingress gateway.</summary>
+internal static class ProxyLaunch
+{
+    public static ProcessStartInfo Sidecar(MeshState mesh, PodState pod)
+    {
+        var args = new List<string>
+        {
+            "proxy", "--type", "sidecar", "--pod", pod.Name, "--namespace", pod.Namespace,
+            "--workload", pod.Deployment, "--service-account", pod.ServiceAccount,
+            "--xds", mesh.XdsUrl, "--admin-port", pod.AdminPort.ToString(),
+            "--meta", $"{ProxyNode.InboundPortKey}={pod.InboundPort}",
+            "--meta", $"{ProxyNode.OutboundPortKey}={pod.OutboundPort}",
+            "--meta", $"{ProxyNode.AppPortKey}={pod.AppPort}",
+        };
+        if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{ProxyNode.ContainerPortKey}={containerPort}"]);
+        foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
+        return SelfLauncher.Create(args);
+    }
+
+    public static ProcessStartInfo Gateway(MeshState mesh, int httpPort, int adminPort) => SelfLauncher.Create(
+        "proxy", "--type", "router", "--pod", "istio-ingressgateway", "--namespace", "istio-system",
+        "--workload", "istio-ingressgateway", "--service-account", "istio-ingressgateway-service-account",
+        "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
+        "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
+        "--meta", $"{ProxyNode.HttpPortKey}={httpPort}");
+
+    public static async Task<bool> IsReadyAsync(int adminPort, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{adminPort}/ready", ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Trellis.ControlPlane.Translation;
+using Trellis.Xds;
+using Trellis.Xds.Server;
+
+namespace Trellis.ControlPlane.Api;
+
+/// <summary>Turns the xDS connection registry into what `trellis proxy-status` shows.</summary>
+internal static class ProxyStatusView
+{
+    public static IReadOnlyList<ProxyStatusDto> From(XdsConnectionRegistry registry) =>
+        registry.Snapshot().Select(n =>
+        {
+            var node = ProxyNode.From(n.Node.Id, n.Node.Metadata, n.Node.Labels);
+            return new ProxyStatusDto(n.Node.Id, node.PodName, node.Namespace, node.Kind.ToString().ToLowerInvariant(), n.ConnectedAt,
+                n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList());
+        }).ToList();
+}

@@ -1,0 +1,31 @@
+using Trellis.Config;
+
+namespace Trellis.ControlPlane.Mesh;
+
+/// <summary>How mesh clients may name a service, in Host headers and in Istio host fields.</summary>
+internal static class ServiceDomains
+{
+    /// <summary>The Host header values under which mesh clients may address a service port,
+    /// the same set Istio writes into a virtual host's domains.</summary>
+    public static IReadOnlyList<string> For(ServiceModel service, int port)
+    {
+        var names = new[]
+        {
+            service.Fqdn,
+            $"{service.Name}.{service.Namespace}.svc",
+            $"{service.Name}.{service.Namespace}",
+            service.Name,
+        };
+        var domains = new List<string>(names.Length * 2);
+        foreach (var n in names)
+        {
+            domains.Add($"{n}:{port}");
+            if (port == 80) domains.Add(n);
+        }
+        return domains;
+    }
+
+    /// <summary>True when an Istio host written in namespace <paramref name="ns"/> covers the service.</summary>
+    public static bool Covers(string host, string ns, string fqdn) =>
+        HostName.Candidates(host, ns).Any(c => HostName.Matches(c, fqdn));
+}

@@ -1,0 +1,40 @@
+using Trellis.Config.Model;
+using Trellis.Config.Model.Core;
+
+namespace Trellis.ControlPlane.Mesh;
+
+/// <summary>Builds the mesh view of a Kubernetes Service, including Istio's protocol selection.</summary>
+internal static class ServiceFactory
+{
+    public static ServiceModel From(Resource resource)
+    {
+        var spec = resource.SpecAs<ServiceSpec>() ?? new ServiceSpec();
+        var ports = (spec.Ports ?? [])
+            .Where(p => p.Port is not null)
+            .Select(p => new ServicePortModel(
+                p.Name ?? "",
+                p.Port!.Value,
+                p.TargetPort?.Int ?? p.Port.Value,
+                Protocol(p)))
+            .ToList();
+        return new ServiceModel(
+            resource.Metadata.Name,
+            resource.Metadata.Namespace ?? "default",
+            ports,
+            spec.Selector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>());
+    }
+
+    /// <summary>Istio's explicit protocol selection: appProtocol, else the port name's prefix
+    /// ("http-web", "grpc"); anything else is treated as HTTP by local-mode sidecars.</summary>
+    private static string Protocol(ServicePort port)
+    {
+        var declared = port.AppProtocol ?? port.Name ?? "";
+        var prefix = declared.Split('-', 2)[0].ToLowerInvariant();
+        return prefix switch
+        {
+            "grpc" or "grpc-web" or "http2" or "kubernetes.io/h2c" => prefix == "kubernetes.io/h2c" ? "http2" : prefix,
+            "tcp" or "tls" or "mongo" or "mysql" or "redis" => prefix,
+            _ => "http",
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using Trellis.Config;
+using Trellis.Config.Model;
+using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation;
+
+namespace Trellis.ControlPlane.Tests.Translation;
+
+/// <summary>Bookinfo's manifests plus extra YAML, with one ready pod per Deployment, as a mesh model.</summary>
+internal static class MeshFixture
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static MeshModel Bookinfo(params string[] extraYaml)
+    {
+        var platform = Path.Combine(RepoRoot, "samples", "bookinfo", "platform");
+        var load = ConfigLoader.LoadPaths([platform]);
+        Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
+        var resources = load.Resources.ToList();
+        for (var i = 0; i < extraYaml.Length; i++)
+        {
+            var extra = ConfigLoader.LoadText(extraYaml[i], $"extra-{i}.yaml");
+            Assert.False(extra.HasErrors, string.Join("\n", extra.Diagnostics));
+            foreach (var r in extra.Resources)
+            {
+                resources.RemoveAll(x => x.Kind == r.Kind && x.Metadata.Namespace == r.Metadata.Namespace && x.Metadata.Name == r.Metadata.Name);
+                resources.Add(r);
+            }
+        }
+        return new MeshModel(resources, Pods(resources), 1);
+    }
+
+    public static ProxyNode Sidecar(string pod, string app, string version, int outbound = 15001, int inbound = 15006) =>
+        ProxyNode.From($"sidecar~127.0.0.1~{pod}.bookinfo~bookinfo.svc.cluster.local",
+            new Dictionary<string, string>
+            {
+                ["NAMESPACE"] = "bookinfo",
+                [ProxyNode.OutboundPortKey] = outbound.ToString(),
+                [ProxyNode.InboundPortKey] = inbound.ToString(),
+                [ProxyNode.AppPortKey] = "31000",
+                [ProxyNode.ContainerPortKey] = "9080",
+            },
+            new Dictionary<string, string> { ["app"] = app, ["version"] = version });
+
+    public static ProxyNode IngressGateway(int port = 8080) =>
+        ProxyNode.From("router~127.0.0.1~istio-ingressgateway-abc.istio-system~istio-system.svc.cluster.local",
+            new Dictionary<string, string> { ["NAMESPACE"] = "istio-system", [ProxyNode.HttpPortKey] = port.ToString() },
+            new Dictionary<string, string> { ["istio"] = "ingressgateway", ["app"] = "istio-ingressgateway" });
+
+    private static List<WorkloadModel> Pods(IEnumerable<Resource> resources) =>
+        resources.Where(r => r.Kind == "Deployment").Select((r, i) =>
+        {
+            var labels = r.SpecAs<Trellis.Config.Model.Apps.DeploymentSpec>()!.Template!.Metadata!.Labels!;
+            return new WorkloadModel($"{r.Metadata.Name}-abc", r.Metadata.Namespace!, r.Metadata.Name, labels, "sa", "127.0.0.1", 20000 + i, Ready: true);
+        }).ToList();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Trellis.sln"))) dir = dir.Parent;
+        return dir!.FullName;
+    }
+}

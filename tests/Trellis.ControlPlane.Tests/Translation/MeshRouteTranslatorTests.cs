@@ -1,0 +1,109 @@
+using Envoy.Config.Route.V3;
+using Trellis.ControlPlane.Translation;
+
+namespace Trellis.ControlPlane.Tests.Translation;
+
+public sealed class MeshRouteTranslatorTests
+{
+    private static VirtualHost ReviewsHost(RouteConfiguration config) =>
+        config.VirtualHosts.Single(v => v.Name == "reviews.bookinfo.svc.cluster.local:9080");
+
+    [Fact]
+    public void Without_a_VirtualService_a_service_routes_to_all_its_endpoints()
+    {
+        var mesh = MeshFixture.Bookinfo();
+        var routes = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        var host = ReviewsHost(routes);
+        Assert.Contains("reviews:9080", host.Domains);
+        Assert.Contains("reviews.bookinfo.svc.cluster.local:9080", host.Domains);
+        var route = Assert.Single(host.Routes);
+        Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", route.Route.Cluster);
+        Assert.Equal("/", route.Match.Prefix);
+        Assert.Equal(0, route.Route.Timeout.Seconds);
+        Assert.Equal("allow_any", routes.VirtualHosts.Last().Name);
+    }
+
+    [Fact]
+    public void A_weighted_VirtualService_becomes_weighted_subset_clusters()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews, subset: v1}
+                  weight: 90
+                - destination: {host: reviews, subset: v2}
+                  weight: 10
+            """);
+        var host = ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")));
+
+        var clusters = Assert.Single(host.Routes).Route.WeightedClusters.Clusters;
+        Assert.Equal(["outbound|9080|v1|reviews.bookinfo.svc.cluster.local", "outbound|9080|v2|reviews.bookinfo.svc.cluster.local"], clusters.Select(c => c.Name));
+        Assert.Equal([90u, 10u], clusters.Select(c => c.Weight.Value));
+    }
+
+    [Fact]
+    public void Header_matches_come_first_and_each_match_block_is_its_own_route()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - match:
+                - headers:
+                    end-user: {exact: jason}
+                - uri: {regex: "/reviews/[0-9]+"}
+                  method: {exact: POST}
+                route:
+                - destination: {host: reviews, subset: v2}
+              - route:
+                - destination: {host: reviews, subset: v1}
+            """);
+        var routes = ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))).Routes;
+
+        Assert.Equal(3, routes.Count);
+        var jason = routes[0].Match.Headers.Single();
+        Assert.Equal("end-user", jason.Name);
+        Assert.Equal("jason", jason.StringMatch.Exact);
+        Assert.Equal("/reviews/[0-9]+", routes[1].Match.SafeRegex.Regex);
+        Assert.Equal(":method", routes[1].Match.Headers.Single().Name);
+        Assert.Equal("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", routes[1].Route.Cluster);
+        Assert.Equal("outbound|9080|v1|reviews.bookinfo.svc.cluster.local", routes[2].Route.Cluster);
+    }
+
+    [Fact]
+    public void Source_labels_limit_a_route_to_matching_clients()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: ratings, namespace: bookinfo}
+            spec:
+              hosts: [ratings]
+              http:
+              - match:
+                - sourceLabels: {app: reviews, version: v2}
+                route:
+                - destination: {host: ratings, subset: v1}
+                timeout: 2s
+              - route:
+                - destination: {host: ratings}
+            """);
+        var fromV2 = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v2-abc", "reviews", "v2"))
+            .VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes;
+        var fromV3 = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v3-abc", "reviews", "v3"))
+            .VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes;
+
+        Assert.Equal(2, fromV2.Count);
+        Assert.Equal(2, fromV2[0].Route.Timeout.Seconds);
+        Assert.Single(fromV3);
+    }
+}

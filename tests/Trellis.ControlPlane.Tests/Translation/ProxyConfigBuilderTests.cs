@@ -1,0 +1,46 @@
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Listener.V3;
+using Trellis.ControlPlane.Translation;
+
+namespace Trellis.ControlPlane.Tests.Translation;
+
+public sealed class ProxyConfigBuilderTests
+{
+    [Fact]
+    public void A_sidecar_gets_outbound_and_inbound_listeners_on_its_own_ports()
+    {
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1", outbound: 31001, inbound: 31002));
+
+        var listeners = resources.Listeners.Cast<Listener>().ToDictionary(l => l.Name);
+        Assert.Equal(31001u, listeners["virtualOutbound"].Address.SocketAddress.PortValue);
+        Assert.Equal(31002u, listeners["virtualInbound"].Address.SocketAddress.PortValue);
+        var inbound = resources.Clusters.Cast<Cluster>().Single(c => c.Name == "inbound|9080||");
+        Assert.Equal(31000u, inbound.LoadAssignment.Endpoints[0].LbEndpoints[0].Endpoint.Address.SocketAddress.PortValue);
+    }
+
+    [Fact]
+    public void Subset_clusters_hold_only_the_pods_with_the_subset_labels()
+    {
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        var assignments = resources.Endpoints.Cast<ClusterLoadAssignment>().ToDictionary(a => a.ClusterName);
+        Assert.Equal(3, assignments["outbound|9080||reviews.bookinfo.svc.cluster.local"].Endpoints[0].LbEndpoints.Count);
+        var v2 = Assert.Single(assignments["outbound|9080|v2|reviews.bookinfo.svc.cluster.local"].Endpoints[0].LbEndpoints);
+        Assert.StartsWith("reviews-v2;bookinfo;reviews;v2", v2.Metadata.FilterMetadata["istio"].Fields["workload"].StringValue);
+        var cluster = resources.Clusters.Cast<Cluster>().Single(c => c.Name == "outbound|9080|v2|reviews.bookinfo.svc.cluster.local");
+        Assert.Equal(Cluster.Types.DiscoveryType.Eds, cluster.Type);
+        Assert.Equal("reviews", cluster.Metadata.FilterMetadata["istio"].Fields["services"].ListValue.Values[0].StructValue.Fields["name"].StringValue);
+    }
+
+    [Fact]
+    public void A_proxyless_grpc_client_gets_api_listeners_named_like_its_targets()
+    {
+        var node = ProxyNode.From("grpc-client-1", new Dictionary<string, string> { ["NAMESPACE"] = "bookinfo" }, new Dictionary<string, string>());
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), node);
+
+        var listener = resources.Listeners.Cast<Listener>().Single(l => l.Name == "reviews.bookinfo.svc.cluster.local:9080");
+        Assert.NotNull(listener.ApiListener);
+        Assert.All(resources.Clusters.Cast<Cluster>(), c => Assert.Equal(Cluster.Types.DiscoveryType.Eds, c.Type));
+    }
+}
