@@ -57,9 +57,12 @@ public sealed class AdsClient : IAsyncDisposable
             {
                 await RunStreamAsync(() => backoff = MinBackoff, _stop.Token);
             }
-            catch (Exception e) when (!_stop.IsCancellationRequested)
+            catch (Exception e)
             {
-                _logger.LogWarning("xDS stream to the control plane ended ({Error}); retrying in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
+                // Stopping cancels the call, which surfaces as RpcException(Cancelled) rather than
+                // OperationCanceledException; that is a normal end, not an error for DisposeAsync.
+                if (!_stop.IsCancellationRequested)
+                    _logger.LogWarning("xDS stream to the control plane ended ({Error}); retrying in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
             }
             _connected = false;
             if (_stop.IsCancellationRequested) break;

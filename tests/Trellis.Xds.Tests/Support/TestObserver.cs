@@ -1,0 +1,16 @@
+using System.Collections.Concurrent;
+using Trellis.Xds.Server;
+
+namespace Trellis.Xds.Tests.Support;
+
+/// <summary>Plays the control plane: sets a node's snapshot when it connects and records every call.</summary>
+internal sealed class TestObserver(XdsSnapshotCache cache, Func<NodeInfo, XdsSnapshot?> snapshotFor, ConcurrentQueue<string> events) : IXdsNodeObserver
+{
+    public void OnConnected(NodeInfo node)
+    {
+        events.Enqueue($"connected {node.Id}");
+        if (snapshotFor(node) is { } snapshot) cache.SetSnapshot(node.Id, snapshot);
+    }
+
+    public void OnDisconnected(NodeInfo node) => events.Enqueue($"disconnected {node.Id}");
+}
