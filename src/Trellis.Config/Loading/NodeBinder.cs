@@ -86,7 +86,11 @@ internal sealed class NodeBinder(BindContext context)
             var fieldPath = FieldPath.Member(path, key);
             if (!shape.Fields.TryGetValue(key, out var property))
             {
-                context.Error(keyNode, fieldPath, $"unknown field \"{key}\"{DidYouMean.Hint(key, shape.Fields.Keys)}");
+                // A near miss is a typo and must not be applied; a field with no near match is most likely
+                // from another mesh or a newer schema: warn and ignore it, as Kubernetes' field validation can.
+                var hint = DidYouMean.Hint(key, shape.Fields.Keys);
+                if (hint.Length > 0) context.Error(keyNode, fieldPath, $"unknown field \"{key}\"{hint}");
+                else context.Warning(keyNode, fieldPath, $"unknown field \"{key}\" is ignored: {type.Name} has no such field");
                 continue;
             }
             var value = Bind(valueNode, property.PropertyType, fieldPath);
