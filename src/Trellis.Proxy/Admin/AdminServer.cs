@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Telemetry;
+
+namespace Trellis.Proxy.Admin;
+
+/// <summary>The admin endpoint on loopback, shaped like Envoy's: readiness, config dump, Prometheus
+/// stats, cluster membership, server info and a quit switch.</summary>
+internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, MetricRegistry metrics, string nodeId, Action quit) : IAsyncDisposable
+{
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private WebApplication? _app;
+
+    /// <summary>The bound port (useful when started on port 0).</summary>
+    public int Port { get; private set; }
+
+    public async Task StartAsync(int port, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.MapGet("/ready", Ready);
+        app.MapGet("/healthz/ready", Ready);
+        app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources), "application/json"));
+        app.MapGet("/stats/prometheus", () => Results.Text(metrics.Render(), PrometheusText.ContentType));
+        app.MapGet("/clusters", () => Results.Text(Clusters(), "text/plain"));
+        app.MapGet("/server_info", () => Results.Json(new
+        {
+            version = typeof(AdminServer).Assembly.GetName().Version?.ToString(),
+            state = isReady() ? "LIVE" : "PRE_INITIALIZING",
+            node = new { id = nodeId },
+            uptime_current_epoch = ((long)(DateTimeOffset.UtcNow - _started).TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
+        }));
+        app.MapPost("/quitquitquit", () =>
+        {
+            quit();
+            return Results.Text("OK\n");
+        });
+        await app.StartAsync(ct);
+        Port = new Uri(app.Urls.First()).Port;
+        _app = app;
+    }
+
+    private IResult Ready() => isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503);
+
+    private string Clusters()
+    {
+        var output = new StringBuilder();
+        foreach (var (name, cluster) in snapshots.Current.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            foreach (var e in cluster.Endpoints)
+            {
+                output.Append(name).Append("::").Append(e.Authority).Append("::health_flags::").Append(e.Healthy ? "healthy" : "/failed_eds_health").Append('\n');
+                output.Append(name).Append("::").Append(e.Authority).Append("::weight::").Append(e.Weight).Append('\n');
+            }
+        }
+        return output.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

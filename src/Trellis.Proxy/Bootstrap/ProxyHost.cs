@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Bootstrap;
+using Trellis.Xds.Client;
+
+namespace Trellis.Proxy;
+
+/// <summary>Runs a Trellis proxy (sidecar or gateway) until cancelled or told to quit.</summary>
+public static class ProxyHost
+{
+    /// <summary>Starts the admin endpoint, connects to the control plane over ADS, serves the listeners it
+    /// receives, and on cancellation stops accepting and lets in-flight requests finish.</summary>
+    public static async Task RunAsync(ProxyOptions options, CancellationToken ct)
+    {
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        }).SetMinimumLevel(LogLevel.Information)
+          .AddFilter("Microsoft", LogLevel.Warning)
+          .AddFilter("Yarp", LogLevel.Warning)
+          .AddFilter("System.Net.Http", LogLevel.Warning));
+        var log = loggers.CreateLogger("Trellis.Proxy");
+        await using var runtime = new ProxyRuntime(options, loggers);
+        await runtime.StartAdminAsync(options.AdminPort, ct);
+        log.LogInformation("proxy {Node} admin on 127.0.0.1:{Port}, control plane {Server}", options.NodeId, runtime.Admin.Port, options.XdsServer);
+        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), runtime.Handler, loggers.CreateLogger("Trellis.Proxy.Ads")))
+        {
+            ads.Start();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        log.LogInformation("proxy {Node} shutting down: draining listeners", options.NodeId);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Trellis.Proxy;
+
+/// <summary>How to start a Trellis proxy: its xDS identity, control plane, admin port and workload metadata.</summary>
+/// <param name="NodeId">Istio-style node id, e.g. "sidecar~127.0.0.1~pod.ns~ns.svc.cluster.local" or "router~...".</param>
+/// <param name="XdsServer">The ADS server (http:// for h2c).</param>
+/// <param name="AdminPort">Loopback port of the admin endpoint (/ready, /config_dump, /stats/prometheus).</param>
+/// <param name="Namespace">The workload's namespace.</param>
+/// <param name="PodName">The pod's name.</param>
+/// <param name="WorkloadName">The owning workload (Deployment) name.</param>
+/// <param name="ServiceAccount">The pod's service account.</param>
+/// <param name="Labels">The pod's labels.</param>
+/// <param name="ExtraMetadata">Further node metadata sent as strings (TRELLIS_INBOUND_PORT, ...).</param>
+public sealed record ProxyOptions(
+    string NodeId,
+    Uri XdsServer,
+    int AdminPort,
+    string Namespace,
+    string PodName,
+    string WorkloadName,
+    string ServiceAccount,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> ExtraMetadata);

@@ -1,0 +1,73 @@
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Core.V3;
+using Envoy.Config.Endpoint.V3;
+using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.Proxy.Configuration;
+
+namespace Trellis.Proxy.Clusters;
+
+/// <summary>Turns CDS clusters and EDS assignments into <see cref="ClusterModel"/>s and endpoint lists.</summary>
+internal static class ClusterCompiler
+{
+    private const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    public static ClusterModel Compile(Cluster c)
+    {
+        var where = $"cluster \"{c.Name}\"";
+        if (string.IsNullOrEmpty(c.Name)) throw new ConfigException("cluster without a name");
+        if (c.Type is not (Cluster.Types.DiscoveryType.Eds or Cluster.Types.DiscoveryType.Static or Cluster.Types.DiscoveryType.OriginalDst))
+            throw new ConfigException($"{where}: discovery type {c.Type} is not supported (EDS, STATIC or ORIGINAL_DST)");
+        var connectTimeout = c.ConnectTimeout is { } ct && ct.ToTimeSpan() > TimeSpan.Zero ? ct.ToTimeSpan() : TimeSpan.FromSeconds(5);
+        var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
+        var (service, subset) = ServiceOf(c.Metadata);
+        return new ClusterModel(c.Name, c.Type, c.LbPolicy, ProtocolOf(c, where), connectTimeout, edsName, service, subset);
+    }
+
+    private static UpstreamProtocol ProtocolOf(Cluster c, string where)
+    {
+        if (c.TypedExtensionProtocolOptions.TryGetValue(ProtocolOptionsKey, out var any))
+        {
+            if (!any.TryUnpack<HttpProtocolOptions>(out var options))
+                throw new ConfigException($"{where}: {ProtocolOptionsKey} holds a {any.TypeUrl}");
+            return options.UpstreamProtocolOptionsCase switch
+            {
+                HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.ExplicitHttpConfig when options.ExplicitHttpConfig.Http2ProtocolOptions is not null => UpstreamProtocol.Http2,
+                HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.UseDownstreamProtocolConfig => UpstreamProtocol.Downstream,
+                HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.AutoConfig => UpstreamProtocol.Downstream,
+                _ => UpstreamProtocol.Http1,
+            };
+        }
+        return c.Http2ProtocolOptions is not null ? UpstreamProtocol.Http2 : UpstreamProtocol.Http1;
+    }
+
+    private static (ServiceInfo?, string?) ServiceOf(Metadata? metadata)
+    {
+        if (metadata is null || !metadata.FilterMetadata.TryGetValue("istio", out var istio)) return (null, null);
+        string? subset = istio.Fields.TryGetValue("subset", out var s) && s.KindCase == Value.KindOneofCase.StringValue ? s.StringValue : null;
+        if (!istio.Fields.TryGetValue("services", out var services) || services.ListValue is not { Values.Count: > 0 } list
+            || list.Values[0].StructValue is not { } first) return (null, subset);
+        string Field(string name) => first.Fields.TryGetValue(name, out var v) ? v.StringValue : "unknown";
+        return (new ServiceInfo(Field("host"), Field("name"), Field("namespace")), subset);
+    }
+
+    /// <summary>The usable endpoints of an assignment; endpoints without a socket address are skipped.</summary>
+    public static IReadOnlyList<EndpointModel> Endpoints(ClusterLoadAssignment? assignment)
+    {
+        if (assignment is null) return [];
+        var result = new List<EndpointModel>();
+        foreach (var locality in assignment.Endpoints)
+        {
+            foreach (var lb in locality.LbEndpoints)
+            {
+                if (lb.Endpoint?.Address?.SocketAddress is not { } sa || sa.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue) continue;
+                if (sa.PortValue is 0 or > 65535) throw new ConfigException($"endpoints of \"{assignment.ClusterName}\": port {sa.PortValue} is out of range");
+                var healthy = lb.HealthStatus is HealthStatus.Unknown or HealthStatus.Healthy or HealthStatus.Degraded;
+                string? workload = lb.Metadata is { } md && md.FilterMetadata.TryGetValue("istio", out var istio)
+                    && istio.Fields.TryGetValue("workload", out var w) ? w.StringValue : null;
+                result.Add(new EndpointModel(sa.Address, (int)sa.PortValue, healthy, lb.LoadBalancingWeight ?? 1, WorkloadInfo.Parse(workload)));
+            }
+        }
+        return result;
+    }
+}

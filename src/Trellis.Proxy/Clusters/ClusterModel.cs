@@ -1,0 +1,18 @@
+using Envoy.Config.Cluster.V3;
+
+namespace Trellis.Proxy.Clusters;
+
+/// <summary>The settings of one CDS cluster the data path needs, independent of its endpoints.</summary>
+internal sealed record ClusterModel(
+    string Name,
+    Cluster.Types.DiscoveryType Type,
+    Cluster.Types.LbPolicy LbPolicy,
+    UpstreamProtocol Protocol,
+    TimeSpan ConnectTimeout,
+    string EdsServiceName,
+    ServiceInfo? Service,
+    string? Subset)
+{
+    /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
+    public (UpstreamProtocol, TimeSpan) PoolKey => (Protocol, ConnectTimeout);
+}

@@ -1,0 +1,26 @@
+namespace Trellis.Proxy.Clusters;
+
+/// <summary>One upstream endpoint: where to send requests and which workload answers there.</summary>
+internal sealed record EndpointModel(string Host, int Port, bool Healthy, uint Weight, WorkloadInfo? Workload)
+{
+    /// <summary>"host:port", with IPv6 hosts bracketed.</summary>
+    public string Authority { get; } = Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+
+    /// <summary>The destination prefix handed to the forwarder.</summary>
+    public string HttpPrefix { get; } = Host.Contains(':') ? $"http://[{Host}]:{Port}" : $"http://{Host}:{Port}";
+}
+
+/// <summary>Istio's endpoint workload metadata, "name;namespace;canonical-service;canonical-revision;cluster".</summary>
+internal sealed record WorkloadInfo(string Name, string Namespace, string CanonicalService, string CanonicalRevision, string Cluster)
+{
+    public static WorkloadInfo? Parse(string? encoded)
+    {
+        if (string.IsNullOrEmpty(encoded) || encoded.Length > 1024) return null;
+        var parts = encoded.Split(';');
+        string At(int i) => i < parts.Length && parts[i].Length > 0 ? parts[i] : "unknown";
+        return new WorkloadInfo(At(0), At(1), At(2), At(3), At(4));
+    }
+}
+
+/// <summary>The service a cluster belongs to, from its "istio.services" metadata.</summary>
+internal sealed record ServiceInfo(string Host, string Name, string Namespace);

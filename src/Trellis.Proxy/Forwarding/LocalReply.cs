@@ -1,0 +1,42 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Trellis.Proxy.Forwarding;
+
+/// <summary>Replies the proxy generates itself. Bodies match Envoy's; the x-trellis-reason header says
+/// in plain words which listener, route and cluster were involved and why the request stopped here.</summary>
+internal static class LocalReply
+{
+    public const string ReasonHeader = "x-trellis-reason";
+
+    public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason)
+    {
+        context.ResponseFlag = flag;
+        var response = context.Http.Response;
+        if (response.HasStarted)
+        {
+            context.Http.Abort();
+            return Task.CompletedTask;
+        }
+        response.Clear();
+        response.StatusCode = status;
+        response.Headers[ReasonHeader] = Sanitize($"listener {context.Listener.Name}: {reason}");
+        if (body.Length == 0) return Task.CompletedTask;
+        response.ContentType = "text/plain";
+        var bytes = Encoding.UTF8.GetBytes(body);
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes, 0, bytes.Length, context.Http.RequestAborted);
+    }
+
+    // Header values must be printable ASCII; reasons can quote request data.
+    private static string Sanitize(string reason)
+    {
+        var builder = new StringBuilder(Math.Min(reason.Length, 1024));
+        foreach (var c in reason)
+        {
+            if (builder.Length >= 1024) break;
+            builder.Append(c is >= ' ' and <= '~' ? c : '?');
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Routing;
+using Trellis.Proxy.Telemetry;
+
+namespace Trellis.Proxy.Forwarding;
+
+/// <summary>Everything one request accumulates on its way through the pipeline: the snapshot it
+/// runs against, what it matched, where it went and how it ended.</summary>
+internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, ListenerModel listener)
+{
+    public HttpContext Http { get; } = http;
+    public ProxySnapshot Snapshot { get; } = snapshot;
+    public ListenerModel Listener { get; } = listener;
+    public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    public RouteTable? Routes { get; set; }
+    public VirtualHostEntry? VirtualHost { get; set; }
+    public RouteEntry? Route { get; set; }
+    public ClusterState? Cluster { get; set; }
+    public EndpointModel? Endpoint { get; set; }
+
+    /// <summary>The calling workload, decoded from the peer metadata headers (inbound only).</summary>
+    public PeerIdentity? Peer { get; set; }
+
+    /// <summary>The Envoy response flag, "-" when the request went through cleanly.</summary>
+    public string ResponseFlag { get; set; } = ResponseFlags.None;
+
+    public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
+}

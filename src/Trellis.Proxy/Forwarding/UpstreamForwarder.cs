@@ -1,0 +1,148 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Routing;
+using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Telemetry;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Trellis.Proxy.Forwarding;
+
+/// <summary>The forwarding half of the router: cluster, load balancer, endpoint, then YARP's forwarder,
+/// with the route's timeout and retry policy and Envoy's local replies when it cannot get an answer.</summary>
+internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity own)
+{
+    // Envoy's default stream idle timeout; the route timeout bounds the whole exchange separately.
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+
+    public async Task ForwardAsync(RequestContext context, ForwardAction action)
+    {
+        var http = context.Http;
+        var route = context.Route!;
+        ClusterChoice choice;
+        if (action.ClusterHeader is { } header)
+        {
+            var name = http.Request.Headers[header].ToString();
+            choice = new ClusterChoice(name, 1, HeaderMutations.None, HeaderMutations.None, null);
+        }
+        else
+        {
+            choice = action.Pick(Random.Shared);
+        }
+        if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
+        {
+            await LocalReply.WriteAsync(context, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, "",
+                $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
+            return;
+        }
+        context.Cluster = cluster;
+        RouterFilter.ApplyRequestHeaders(context, choice);
+        if (!context.IsInbound && !cluster.IsOriginalDestination)
+        {
+            http.Request.Headers[PeerMetadata.IdHeader] = own.NodeId;
+            http.Request.Headers[PeerMetadata.Header] = own.PeerHeader;
+        }
+        var path = Redirects.Rewrite(http.Request.Path.Value ?? "/", route.Match.Path, action.PrefixRewrite, action.RegexRewrite) + http.Request.QueryString.Value;
+        var host = choice.HostRewrite ?? action.HostRewrite ?? (http.Request.Host.HasValue ? http.Request.Host.Value : null);
+        var retry = CanReplay(http.Request) ? action.Retry : null;
+        var attempts = 1 + (retry?.NumRetries ?? 0);
+        using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var last = attempt == attempts;
+            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http);
+            if (endpoint is null)
+            {
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",
+                    $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
+                return;
+            }
+            context.Endpoint = endpoint;
+            using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall.Token) : null;
+            perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
+            var token = perTry?.Token ?? overall.Token;
+            var transformer = new RouteTransformer(path, host,
+                response => !last && retry is not null && retry.RetriesStatus((int)response.StatusCode, GrpcStatus(response)),
+                h => RouterFilter.ApplyResponseHeaders(context, choice));
+
+            var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
+            if (transformer.RetryRequested)
+            {
+                ResetForRetry(http);
+                continue;
+            }
+            if (error == ForwarderError.None) return;
+            if (http.RequestAborted.IsCancellationRequested)
+            {
+                context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
+                return;
+            }
+            if (http.Response.HasStarted)
+            {
+                context.ResponseFlag = ResponseFlags.UpstreamRemoteReset;
+                return;
+            }
+            var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
+            var perTryTimedOut = timedOut && !overall.IsCancellationRequested;
+            var connectFailure = error == ForwarderError.Request && !timedOut;
+            var retriable = retry is not null && !last && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
+            if (retriable)
+            {
+                ResetForRetry(http);
+                continue;
+            }
+            if (timedOut)
+            {
+                await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout",
+                    $"route {route.DisplayName}: {endpoint.Authority} of cluster {cluster.Model.Name} did not answer within the {(perTryTimedOut ? "per-try " : "")}timeout after {attempt} attempt(s)");
+                return;
+            }
+            var flag = !connectFailure ? ResponseFlags.UpstreamConnectionTermination
+                : attempt > 1 ? ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamRetryLimitExceeded
+                : ResponseFlags.UpstreamConnectionFailure;
+            var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? error.ToString();
+            await LocalReply.WriteAsync(context, 503, flag,
+                connectFailure
+                    ? "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+                    : "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed after {attempt} attempt(s): {detail}");
+            return;
+        }
+    }
+
+    /// <summary>Retries resend the request, so only requests without a body (or with none left to read) qualify.</summary>
+    private static bool CanReplay(HttpRequest request) =>
+        request.ContentLength == 0
+        || (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false);
+
+    private static void ResetForRetry(HttpContext http)
+    {
+        http.Features.Set<IForwarderErrorFeature>(null);
+        http.Response.Clear();
+    }
+
+    private static int? GrpcStatus(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("grpc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : null;
+
+    private static EndpointModel? OriginalDestination(HttpRequest request)
+    {
+        if (!request.Host.HasValue) return null;
+        var port = request.Host.Port ?? 80;
+        var host = request.Host.Host.Trim('[', ']');
+        return new EndpointModel(host, port, true, 1, null);
+    }
+
+    private static ForwarderRequestConfig RequestConfig(UpstreamProtocol protocol, string downstreamProtocol)
+    {
+        var version = protocol switch
+        {
+            UpstreamProtocol.Http2 => HttpVersion.Version20,
+            UpstreamProtocol.Downstream when HttpProtocol.IsHttp2(downstreamProtocol) => HttpVersion.Version20,
+            _ => HttpVersion.Version11,
+        };
+        return new ForwarderRequestConfig { ActivityTimeout = IdleTimeout, Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    }
+}

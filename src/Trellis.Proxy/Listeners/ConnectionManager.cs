@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Forwarding;
+using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.Telemetry;
+
+namespace Trellis.Proxy.Listeners;
+
+/// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
+/// listener's route table, runs the HTTP filter chain, and records telemetry.</summary>
+internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegistry filters, IstioMetrics metrics)
+{
+    public const string RequestIdHeader = "x-request-id";
+
+    public async Task HandleAsync(HttpContext http, string listenerName)
+    {
+        var snapshot = snapshots.Current;
+        if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
+        {
+            http.Response.StatusCode = 503;
+            http.Response.Headers[LocalReply.ReasonHeader] = $"listener {listenerName} is draining: it is no longer configured";
+            return;
+        }
+        var context = new RequestContext(http, snapshot, listener);
+        try
+        {
+            await RunAsync(context);
+        }
+        finally
+        {
+            metrics.Record(context);
+        }
+    }
+
+    private Task RunAsync(RequestContext context)
+    {
+        var http = context.Http;
+        var request = http.Request;
+        var hcm = context.Listener.Hcm;
+        if (HttpMethods.IsConnect(request.Method))
+        {
+            http.Response.Headers.Allow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+            return LocalReply.WriteAsync(context, 405, ResponseFlags.None, "CONNECT tunnelling is not supported by this proxy yet; send plain HTTP requests through it\n",
+                "CONNECT is not supported yet (only HTTP requests can be proxied)");
+        }
+        if (hcm.GenerateRequestId && string.IsNullOrEmpty(request.Headers[RequestIdHeader]))
+            request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();
+        if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
+
+        context.Routes = hcm.InlineRoutes;
+        if (context.Routes is null && !(hcm.RdsName is { } rds && context.Snapshot.Routes.TryGetValue(rds, out var table) && (context.Routes = table) is not null))
+        {
+            return LocalReply.WriteAsync(context, 404, ResponseFlags.NoRoute, "",
+                $"route configuration \"{hcm.RdsName}\" has not been received from the control plane");
+        }
+        return filters.Chain(hcm.HttpFilters)(context);
+    }
+}

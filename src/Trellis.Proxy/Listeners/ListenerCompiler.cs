@@ -1,0 +1,52 @@
+using Envoy.Config.Listener.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.Routing;
+
+namespace Trellis.Proxy.Listeners;
+
+/// <summary>Validates LDS listeners and extracts what the proxy binds and runs.</summary>
+internal static class ListenerCompiler
+{
+    public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
+
+    /// <summary>The listener to bind, or null for API listeners (those are for proxyless gRPC clients).</summary>
+    public static ListenerModel? Compile(Listener l)
+    {
+        if (l.ApiListener is not null) return null;
+        var where = $"listener \"{l.Name}\"";
+        if (l.Address?.SocketAddress is not { } sa) throw new ConfigException($"{where}: needs a socket address");
+        if (sa.PortValue is 0 or > 65535) throw new ConfigException($"{where}: port {sa.PortValue} is out of range");
+        if (!System.Net.IPAddress.TryParse(sa.Address, out _)) throw new ConfigException($"{where}: address \"{sa.Address}\" is not an IP address");
+        if (l.FilterChains.Count != 1)
+            throw new ConfigException($"{where}: has {l.FilterChains.Count} filter chains; this proxy supports exactly one");
+        var chain = l.FilterChains[0];
+        if (chain.TransportSocket is not null) throw new ConfigException($"{where}: transport sockets (TLS) are not supported yet");
+        if (chain.Filters.Count != 1 || chain.Filters[0].Name != HcmFilterName)
+            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; only {HcmFilterName} is supported");
+        var filter = chain.Filters[0];
+        if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
+            throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
+        return new ListenerModel(l.Name, sa.Address, (int)sa.PortValue, l.TrafficDirection, CompileHcm(where, hcm));
+    }
+
+    private static HttpConnectionManagerModel CompileHcm(string where, HttpConnectionManager hcm)
+    {
+        var filters = new List<string>();
+        foreach (var f in hcm.HttpFilters)
+        {
+            if (f.Disabled) continue;
+            if (HttpFilterRegistry.IsKnown(f.Name)) filters.Add(f.Name);
+            else if (!f.IsOptional) throw new ConfigException($"{where}: HTTP filter \"{f.Name}\" is not supported by this proxy");
+        }
+        if (filters.Count == 0 || filters[^1] != HttpFilterRegistry.Router)
+            throw new ConfigException($"{where}: the HTTP filter chain must end with {HttpFilterRegistry.Router}");
+        return hcm.RouteSpecifierCase switch
+        {
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true),
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true),
+            _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
+        };
+    }
+}

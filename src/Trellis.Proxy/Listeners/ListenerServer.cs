@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Trellis.Proxy.Listeners;
+
+/// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address,
+/// handing every request to the connection manager under the listener's current name.</summary>
+internal sealed class ListenerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private volatile string _name;
+
+    public string BindKey { get; }
+    public string Name { get => _name; set => _name = value; }
+
+    private ListenerServer(WebApplication app, string name, string bindKey)
+    {
+        _app = app;
+        _name = name;
+        BindKey = bindKey;
+    }
+
+    public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.AllowHostHeaderOverride = true;
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.Limits.MinResponseDataRate = null;
+            k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            k.Listen(IPAddress.Parse(model.Address), model.Port, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+        var app = builder.Build();
+        var server = new ListenerServer(app, model.Name, model.BindKey);
+        app.Run(http => manager.HandleAsync(http, server.Name));
+        await app.StartAsync(ct);
+        return server;
+    }
+
+    /// <summary>Stops accepting connections and lets in-flight requests finish within <paramref name="drain"/>.</summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        using var cts = new CancellationTokenSource(drain);
+        try
+        {
+            await _app.StopAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

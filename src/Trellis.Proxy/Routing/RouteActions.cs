@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace Trellis.Proxy.Routing;
+
+/// <summary>What a matched route does: forward to a cluster, redirect, or answer directly.</summary>
+internal abstract record RouteActionModel;
+
+/// <summary>One cluster a forwarding route may pick, with the headers that apply when it is picked.</summary>
+internal sealed record ClusterChoice(string Name, uint Weight, HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders, string? HostRewrite);
+
+/// <summary>Forwarding: a single cluster, a cluster named by a header, or a weighted split.</summary>
+internal sealed record ForwardAction(
+    IReadOnlyList<ClusterChoice> Clusters,
+    uint TotalWeight,
+    string? ClusterHeader,
+    string? PrefixRewrite,
+    (Regex Pattern, string Substitution)? RegexRewrite,
+    string? HostRewrite,
+    TimeSpan? Timeout,
+    RetryPolicyModel? Retry,
+    int ClusterNotFoundStatus) : RouteActionModel
+{
+    /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>
+    public ClusterChoice Pick(uint draw)
+    {
+        if (Clusters.Count == 1) return Clusters[0];
+        uint cumulative = 0;
+        foreach (var c in Clusters)
+        {
+            cumulative += c.Weight;
+            if (draw < cumulative) return c;
+        }
+        return Clusters[^1];
+    }
+
+    public ClusterChoice Pick(Random random) => Pick(TotalWeight <= 1 ? 0 : (uint)random.NextInt64(TotalWeight));
+}
+
+/// <summary>An HTTP redirect built from the request.</summary>
+internal sealed record RedirectActionModel(
+    int Status,
+    string? Scheme,
+    string? Host,
+    uint Port,
+    string? PathRedirect,
+    string? PrefixRewrite,
+    (Regex Pattern, string Substitution)? RegexRewrite,
+    bool StripQuery) : RouteActionModel;
+
+/// <summary>A fixed reply.</summary>
+internal sealed record DirectResponseModel(int Status, byte[] Body) : RouteActionModel;

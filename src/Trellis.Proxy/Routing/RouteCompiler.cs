@@ -1,0 +1,120 @@
+using Envoy.Config.Route.V3;
+using Trellis.Proxy.Configuration;
+
+namespace Trellis.Proxy.Routing;
+
+/// <summary>Compiles a RouteConfiguration into a <see cref="RouteTable"/>; throws <see cref="ConfigException"/>
+/// naming the route at fault. A route to an unknown cluster is not an error: it fails at request time.</summary>
+internal static class RouteCompiler
+{
+    public static RouteTable Compile(RouteConfiguration config)
+    {
+        var hosts = config.VirtualHosts.Select(vh => CompileHost(config.Name, vh)).ToArray();
+        return new RouteTable(config.Name, hosts,
+            HeaderMutations.From(config.RequestHeadersToAdd, config.RequestHeadersToRemove),
+            HeaderMutations.From(config.ResponseHeadersToAdd, config.ResponseHeadersToRemove),
+            config.IgnorePortInHostMatching);
+    }
+
+    private static VirtualHostEntry CompileHost(string config, VirtualHost vh)
+    {
+        if (vh.Domains.Count == 0) throw new ConfigException($"route configuration \"{config}\" virtual host \"{vh.Name}\": no domains");
+        var hostRetry = RetryPolicyModel.From(vh.RetryPolicy);
+        var routes = vh.Routes.Select((r, i) => CompileRoute($"route configuration \"{config}\" virtual host \"{vh.Name}\" route \"{(r.Name.Length > 0 ? r.Name : "#" + i)}\"", r, hostRetry)).ToArray();
+        return new VirtualHostEntry(vh.Name, vh.Domains.ToArray(), routes,
+            HeaderMutations.From(vh.RequestHeadersToAdd, vh.RequestHeadersToRemove),
+            HeaderMutations.From(vh.ResponseHeadersToAdd, vh.ResponseHeadersToRemove), hostRetry);
+    }
+
+    private static RouteEntry CompileRoute(string where, Route route, RetryPolicyModel? hostRetry)
+    {
+        if (route.Match is null) throw new ConfigException($"{where}: no match");
+        var matcher = RouteMatcher.From(route.Match, where);
+        RouteActionModel action = route.ActionCase switch
+        {
+            Route.ActionOneofCase.Route_ => Forward(where, route.Route_, hostRetry),
+            Route.ActionOneofCase.Redirect => Redirect(where, route.Redirect),
+            Route.ActionOneofCase.DirectResponse => Direct(where, route.DirectResponse),
+            _ => throw new ConfigException($"{where}: unsupported action {route.ActionCase} (expected route, redirect or direct_response)"),
+        };
+        return new RouteEntry(route.Name, matcher, action,
+            HeaderMutations.From(route.RequestHeadersToAdd, route.RequestHeadersToRemove),
+            HeaderMutations.From(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove));
+    }
+
+    private static ForwardAction Forward(string where, RouteAction a, RetryPolicyModel? hostRetry)
+    {
+        List<ClusterChoice> clusters;
+        string? clusterHeader = null;
+        switch (a.ClusterSpecifierCase)
+        {
+            case RouteAction.ClusterSpecifierOneofCase.Cluster:
+                clusters = [new ClusterChoice(a.Cluster, 1, HeaderMutations.None, HeaderMutations.None, null)];
+                break;
+            case RouteAction.ClusterSpecifierOneofCase.ClusterHeader:
+                clusterHeader = a.ClusterHeader.ToLowerInvariant();
+                clusters = [];
+                break;
+            case RouteAction.ClusterSpecifierOneofCase.WeightedClusters:
+                clusters = a.WeightedClusters.Clusters
+                    .Select(c => new ClusterChoice(c.Name, c.Weight ?? 0,
+                        HeaderMutations.From(c.RequestHeadersToAdd, c.RequestHeadersToRemove),
+                        HeaderMutations.From(c.ResponseHeadersToAdd, c.ResponseHeadersToRemove),
+                        c.HasHostRewriteLiteral ? c.HostRewriteLiteral : null))
+                    .Where(c => c.Weight > 0)
+                    .ToList();
+                if (clusters.Count == 0) throw new ConfigException($"{where}: weighted_clusters has no cluster with a positive weight");
+                break;
+            default:
+                throw new ConfigException($"{where}: route action names no cluster");
+        }
+        long total = clusters.Sum(c => (long)c.Weight);
+        if (total > uint.MaxValue) throw new ConfigException($"{where}: cluster weights sum to more than {uint.MaxValue}");
+        if (a.PrefixRewrite.Length > 0 && a.RegexRewrite is not null) throw new ConfigException($"{where}: prefix_rewrite and regex_rewrite are mutually exclusive");
+        var timeout = a.Timeout is null ? TimeSpan.FromSeconds(15) : a.Timeout.ToTimeSpan();
+        return new ForwardAction(clusters, (uint)total, clusterHeader,
+            a.PrefixRewrite.Length > 0 ? a.PrefixRewrite : null,
+            a.RegexRewrite is { } rr ? (RegexFactory.Search(rr.Pattern, where + " regex_rewrite"), RegexFactory.Substitution(rr.Substitution)) : null,
+            a.HasHostRewriteLiteral ? a.HostRewriteLiteral : null,
+            timeout > TimeSpan.Zero ? timeout : null,
+            RetryPolicyModel.From(a.RetryPolicy) ?? hostRetry,
+            a.ClusterNotFoundResponseCode switch
+            {
+                RouteAction.Types.ClusterNotFoundResponseCode.NotFound => 404,
+                RouteAction.Types.ClusterNotFoundResponseCode.InternalServerError => 500,
+                _ => 503,
+            });
+    }
+
+    private static RedirectActionModel Redirect(string where, RedirectAction r)
+    {
+        var status = r.ResponseCode switch
+        {
+            RedirectAction.Types.RedirectResponseCode.Found => 302,
+            RedirectAction.Types.RedirectResponseCode.SeeOther => 303,
+            RedirectAction.Types.RedirectResponseCode.TemporaryRedirect => 307,
+            RedirectAction.Types.RedirectResponseCode.PermanentRedirect => 308,
+            _ => 301,
+        };
+        string? scheme = r.HasHttpsRedirect && r.HttpsRedirect ? "https" : r.HasSchemeRedirect ? r.SchemeRedirect : null;
+        return new RedirectActionModel(status, scheme, r.HostRedirect.Length > 0 ? r.HostRedirect : null, r.PortRedirect,
+            r.HasPathRedirect ? r.PathRedirect : null,
+            r.HasPrefixRewrite ? r.PrefixRewrite : null,
+            r.RegexRewrite is { } rr ? (RegexFactory.Search(rr.Pattern, where + " redirect regex_rewrite"), RegexFactory.Substitution(rr.Substitution)) : null,
+            r.StripQuery);
+    }
+
+    private static DirectResponseModel Direct(string where, DirectResponseAction d)
+    {
+        if (d.Status is < 200 or > 599) throw new ConfigException($"{where}: direct_response status {d.Status} is outside 200-599");
+        var body = d.Body?.SpecifierCase switch
+        {
+            Envoy.Config.Core.V3.DataSource.SpecifierOneofCase.InlineString => System.Text.Encoding.UTF8.GetBytes(d.Body.InlineString),
+            Envoy.Config.Core.V3.DataSource.SpecifierOneofCase.InlineBytes => d.Body.InlineBytes.ToByteArray(),
+            null or Envoy.Config.Core.V3.DataSource.SpecifierOneofCase.None => [],
+            _ => throw new ConfigException($"{where}: direct_response body must be inline (inline_string or inline_bytes)"),
+        };
+        if (body.Length > 4096 * 1024) throw new ConfigException($"{where}: direct_response body exceeds 4 MiB");
+        return new DirectResponseModel((int)d.Status, body);
+    }
+}

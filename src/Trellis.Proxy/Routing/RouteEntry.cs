@@ -1,0 +1,20 @@
+namespace Trellis.Proxy.Routing;
+
+/// <summary>One compiled route: its matcher, its action and its header mutations.</summary>
+internal sealed record RouteEntry(string Name, RouteMatcher Match, RouteActionModel Action, HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders)
+{
+    /// <summary>How the route is named in replies and logs: its name, or its match when unnamed.</summary>
+    public string DisplayName => Name.Length > 0 ? Name : Match.Path.ToString();
+}
+
+/// <summary>One compiled virtual host: its domains and its routes in order (first match wins).</summary>
+internal sealed record VirtualHostEntry(string Name, IReadOnlyList<string> Domains, IReadOnlyList<RouteEntry> Routes,
+    HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders, RetryPolicyModel? Retry)
+{
+    public RouteEntry? Match(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        foreach (var route in Routes)
+            if (route.Match.Matches(request)) return route;
+        return null;
+    }
+}

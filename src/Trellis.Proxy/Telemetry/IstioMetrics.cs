@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Forwarding;
+
+namespace Trellis.Proxy.Telemetry;
+
+/// <summary>Istio's standard request metrics (istio_requests_total, istio_request_duration_milliseconds)
+/// with Istio's label names, so existing dashboards and PromQL work unchanged.</summary>
+internal sealed class IstioMetrics
+{
+    public static readonly string[] LabelNames =
+    [
+        "reporter", "source_workload", "source_workload_namespace", "source_principal", "source_app", "source_version",
+        "source_cluster", "source_canonical_service", "source_canonical_revision",
+        "destination_workload", "destination_workload_namespace", "destination_principal", "destination_app", "destination_version",
+        "destination_service", "destination_service_name", "destination_service_namespace", "destination_cluster",
+        "destination_canonical_service", "destination_canonical_revision",
+        "request_protocol", "response_code", "grpc_response_status", "response_flags", "connection_security_policy",
+    ];
+
+    public static readonly double[] DurationBuckets = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+
+    private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private readonly OwnIdentity _own;
+    private readonly InboundServiceNames _inboundServices;
+
+    public Counter Requests { get; }
+    public Histogram Duration { get; }
+
+    public IstioMetrics(MetricRegistry registry, OwnIdentity own)
+    {
+        _own = own;
+        _inboundServices = new InboundServiceNames(own.Workload.Namespace);
+        Requests = registry.Add(new Counter("istio_requests_total", "Total requests handled by this proxy.", LabelNames));
+        Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, DurationBuckets));
+    }
+
+    public void Record(RequestContext context)
+    {
+        var labels = Labels(context);
+        Requests.Increment(labels);
+        Duration.Observe(labels, Stopwatch.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+    }
+
+    internal string[] Labels(RequestContext context)
+    {
+        var http = context.Http;
+        var inbound = context.IsInbound;
+        var source = inbound ? context.Peer ?? PeerIdentity.Unknown : _own.Workload;
+        string dWorkload, dNamespace, dApp, dVersion, dCluster, dCanonical, dRevision, service, serviceName, serviceNamespace;
+        if (inbound)
+        {
+            var d = _own.Workload;
+            (dWorkload, dNamespace, dApp, dVersion, dCluster, dCanonical, dRevision) = (d.Workload, d.Namespace, d.App, d.Version, d.Cluster, d.CanonicalService, d.CanonicalRevision);
+            (service, serviceName, serviceNamespace) = _inboundServices.Resolve(http.Request.Host.Host);
+        }
+        else
+        {
+            var w = context.Endpoint?.Workload;
+            (dWorkload, dNamespace, dCluster) = (w?.Name ?? "unknown", w?.Namespace ?? "unknown", w?.Cluster ?? "unknown");
+            (dApp, dVersion, dCanonical, dRevision) = (w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "unknown", w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "latest");
+            var s = context.Cluster?.Model.Service;
+            service = s?.Host ?? (context.Cluster?.IsOriginalDestination == true ? http.Request.Host.Host : "unknown");
+            serviceName = s?.Name ?? context.Cluster?.Model.Name ?? "unknown";
+            serviceNamespace = s?.Namespace ?? "unknown";
+        }
+        var status = http.Response.StatusCode;
+        var grpc = IsGrpc(http.Request);
+        return
+        [
+            inbound ? "destination" : "source", source.Workload, source.Namespace, source.Principal, source.App, source.Version,
+            source.Cluster, source.CanonicalService, source.CanonicalRevision,
+            dWorkload, dNamespace, inbound ? _own.Workload.Principal : "unknown", dApp, dVersion,
+            service, serviceName, serviceNamespace, dCluster, dCanonical, dRevision,
+            grpc ? "grpc" : "http", status is >= 0 and < 600 ? StatusCodes[status] : status.ToString(CultureInfo.InvariantCulture),
+            grpc ? GrpcStatus(http) : "", context.ResponseFlag, inbound ? "none" : "unknown",
+        ];
+    }
+
+    private static bool IsGrpc(HttpRequest request) => request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
+    private static string GrpcStatus(HttpContext http)
+    {
+        var trailers = http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var value = trailers?["grpc-status"].ToString();
+        if (string.IsNullOrEmpty(value)) value = http.Response.Headers["grpc-status"].ToString();
+        return value is { Length: > 0 and <= 2 } ? value : "";
+    }
+}

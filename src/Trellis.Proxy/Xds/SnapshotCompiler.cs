@@ -1,0 +1,77 @@
+using System.Collections.Frozen;
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Listener.V3;
+using Envoy.Config.Route.V3;
+using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners;
+using Trellis.Proxy.LoadBalancing;
+using Trellis.Proxy.Routing;
+using Trellis.Xds;
+
+namespace Trellis.Proxy.Xds;
+
+/// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing whatever the
+/// previous snapshot compiled from identical resources (compiled regexes, balancers, pools).</summary>
+internal sealed class SnapshotCompiler(UpstreamClientPool pool)
+{
+    public ProxySnapshot Compile(AcceptedResources resources, ProxySnapshot previous)
+    {
+        var listeners = new Dictionary<string, ListenerModel>(StringComparer.Ordinal);
+        foreach (var r in resources.Of(TypeUrls.Listener))
+            if (ListenerCompiler.Compile((Listener)r.Message) is { } model) listeners[r.Name] = model;
+        var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var l in listeners.Values)
+            if (!bindings.TryAdd(l.BindKey, l.Name))
+                throw new ConfigException($"listeners \"{bindings[l.BindKey]}\" and \"{l.Name}\" both bind {l.BindKey}");
+
+        var routes = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
+        foreach (var r in resources.Of(TypeUrls.RouteConfiguration))
+        {
+            routes[r.Name] = Unchanged(previous, TypeUrls.RouteConfiguration, r) && previous.Routes.TryGetValue(r.Name, out var table)
+                ? table
+                : RouteCompiler.Compile((RouteConfiguration)r.Message);
+        }
+
+        // Validate every cluster before touching the connection pools, so a rejected update changes nothing.
+        var assignments = resources.ByType.GetValueOrDefault(TypeUrls.ClusterLoadAssignment);
+        var built = new List<(AcceptedResource Source, ClusterModel Model, IReadOnlyList<EndpointModel> Endpoints, object? EndpointSource)>();
+        foreach (var r in resources.Of(TypeUrls.Cluster))
+        {
+            var proto = (Cluster)r.Message;
+            var model = ClusterCompiler.Compile(proto);
+            object? endpointSource = model.Type switch
+            {
+                Cluster.Types.DiscoveryType.Eds => assignments?.GetValueOrDefault(model.EdsServiceName),
+                Cluster.Types.DiscoveryType.Static => proto.LoadAssignment,
+                _ => null,
+            };
+            var assignment = endpointSource switch
+            {
+                AcceptedResource a => (ClusterLoadAssignment)a.Message,
+                ClusterLoadAssignment inline => inline,
+                _ => null,
+            };
+            built.Add((r, model, ClusterCompiler.Endpoints(assignment), endpointSource));
+        }
+
+        var clusters = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
+        foreach (var (source, model, endpoints, endpointSource) in built)
+        {
+            clusters[model.Name] = previous.Clusters.TryGetValue(model.Name, out var old) && ReferenceEquals(old.Source, source) && ReferenceEquals(old.EndpointSource, endpointSource)
+                ? old
+                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints), pool.Get(model), source, endpointSource);
+        }
+        pool.RetainOnly(clusters.Keys.ToHashSet(StringComparer.Ordinal));
+
+        return new ProxySnapshot(
+            listeners.ToFrozenDictionary(StringComparer.Ordinal),
+            routes.ToFrozenDictionary(StringComparer.Ordinal),
+            clusters.ToFrozenDictionary(StringComparer.Ordinal),
+            resources);
+    }
+
+    private static bool Unchanged(ProxySnapshot previous, string typeUrl, AcceptedResource r) =>
+        previous.Resources.ByType.TryGetValue(typeUrl, out var map) && map.TryGetValue(r.Name, out var old) && ReferenceEquals(old, r);
+}

@@ -1,0 +1,57 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners;
+using Trellis.Xds;
+using Trellis.Xds.Client;
+
+namespace Trellis.Proxy.Xds;
+
+/// <summary>Receives xDS state of the world per type, validates it by compiling a whole new snapshot,
+/// binds listeners, and publishes the snapshot atomically; anything invalid is NACKed and the last
+/// good snapshot keeps serving.</summary>
+internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler compiler, ListenerManager listeners, ILogger logger, TimeProvider? time = null)
+    : IXdsResourceHandler
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private volatile bool _ready;
+
+    /// <summary>True once listeners and clusters have been received and every listener is bound.</summary>
+    public bool IsReady => _ready;
+
+    public string? Apply(string typeUrl, string version, IReadOnlyList<IMessage> resources)
+    {
+        lock (_gate)
+        {
+            var previous = holder.Current;
+            ProxySnapshot next;
+            try
+            {
+                var accepted = previous.Resources.With(typeUrl, version, resources, _time.GetUtcNow());
+                next = compiler.Compile(accepted, previous);
+            }
+            catch (ConfigException e)
+            {
+                logger.LogWarning("rejected {Type} version {Version}: {Reason}", TypeUrls.ShortName(typeUrl), version, e.Message);
+                return e.Message;
+            }
+            holder.Publish(next);
+            if (typeUrl == TypeUrls.Listener || !ReferenceEquals(previous.Listeners, next.Listeners))
+            {
+                // The ADS loop is the only caller and must not move on before sockets are bound,
+                // so that a bind failure is NACKed rather than silently dropped.
+                var error = listeners.ReconcileAsync(next.Listeners.Values.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+                if (error is not null)
+                {
+                    holder.Publish(previous);
+                    logger.LogWarning("rejected {Type} version {Version}: {Reason}", TypeUrls.ShortName(typeUrl), version, error);
+                    return error;
+                }
+            }
+            _ready = next.Resources.Has(TypeUrls.Listener) && next.Resources.Has(TypeUrls.Cluster);
+            logger.LogInformation("applied {Type} version {Version} ({Count} resources)", TypeUrls.ShortName(typeUrl), version, resources.Count);
+            return null;
+        }
+    }
+}
