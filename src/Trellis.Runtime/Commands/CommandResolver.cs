@@ -5,22 +5,27 @@ public static class CommandResolver
 {
     /// <summary>Absolute paths as given, relative paths with a '/' against <paramref name="workingDirectory"/>,
     /// bare names on PATH; null when no executable file is found.</summary>
-    public static string? Resolve(string command, string workingDirectory)
+    public static string? Resolve(string command, string workingDirectory) => Lookup(command, workingDirectory).Path;
+
+    /// <summary>Like <see cref="Resolve"/>, with the reason when nothing is found
+    /// ("command not found: /abs/bin/app", "command is not executable: ...").</summary>
+    public static (string? Path, string? Error) Lookup(string command, string workingDirectory)
     {
-        if (string.IsNullOrWhiteSpace(command)) return null;
-        if (Path.IsPathRooted(command)) return IsExecutable(command) ? command : null;
-        if (command.Contains('/'))
+        if (string.IsNullOrWhiteSpace(command)) return (null, "empty command");
+        if (Path.IsPathRooted(command) || command.Contains('/'))
         {
-            var full = Path.GetFullPath(Path.Combine(string.IsNullOrEmpty(workingDirectory) ? Environment.CurrentDirectory : workingDirectory, command));
-            return IsExecutable(full) ? full : null;
+            var baseDirectory = string.IsNullOrEmpty(workingDirectory) ? Environment.CurrentDirectory : workingDirectory;
+            var full = Path.GetFullPath(Path.Combine(baseDirectory, command));
+            if (!File.Exists(full)) return (null, $"command not found: {full}");
+            return IsExecutable(full) ? (full, null) : (null, $"command is not executable: {full} (chmod +x it)");
         }
-        var path = System.Environment.GetEnvironmentVariable("PATH") ?? "";
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, command);
-            if (IsExecutable(candidate)) return Path.GetFullPath(candidate);
+            if (IsExecutable(candidate)) return (Path.GetFullPath(candidate), null);
         }
-        return null;
+        return (null, $"command not found: {command} (searched PATH)");
     }
 
     private static bool IsExecutable(string path)

@@ -2,13 +2,35 @@ using System.Diagnostics;
 
 namespace Trellis.Runtime;
 
-/// <summary>How a pod's app container becomes a process: resolved command, expanded args, and the pod environment.</summary>
+/// <summary>How a pod's app container is started: resolved executable, expanded arguments and the environment.</summary>
 internal sealed record AppLaunch(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory)
 {
-    /// <summary>Null with an error when the command cannot be run at all.</summary>
-    public static AppLaunch? Create(ContainerSpec container, PodState pod, out string error)
+    /// <summary>Builds the launch, or says why the container cannot run (checked before anything starts).</summary>
+    public static AppLaunch? Build(ContainerSpec container, PodState pod, out string? error)
     {
-        var injected = new Dictionary<string, string>(StringComparer.Ordinal)
+        if (container.Command.Count == 0)
+        {
+            error = $"container {container.Name} has no command: local mode runs `command` and `args` as a process (there is no image entrypoint)";
+            return null;
+        }
+        var environment = BuildEnvironment(container, pod);
+        var command = container.Command.Concat(container.Args).Select(a => VariableExpander.Expand(a, environment)).ToList();
+        var (executable, lookupError) = CommandResolver.Lookup(command[0], container.WorkingDirectory);
+        if (executable is null)
+        {
+            error = lookupError;
+            return null;
+        }
+        error = null;
+        return new AppLaunch(executable, command[1..], environment, container.WorkingDirectory);
+    }
+
+    /// <summary>The container's env (with kubelet's <c>$(VAR)</c> expansion), then what local mode defines, which
+    /// wins: <c>PORT</c> is the allocated port whatever the manifest says, and the pod's identity and outbound
+    /// capture are what the downward API and istio-init would have supplied.</summary>
+    private static Dictionary<string, string> BuildEnvironment(ContainerSpec container, PodState pod)
+    {
+        var local = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PORT"] = pod.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["POD_NAME"] = pod.Name,
@@ -17,35 +39,18 @@ internal sealed record AppLaunch(string Executable, IReadOnlyList<string> Argume
             ["SERVICE_ACCOUNT"] = pod.ServiceAccount,
             ["INSTANCE_IP"] = pod.Ip,
         };
-        var containerEnv = VariableExpander.ExpandEnvironment(container.Env, injected);
-        var variables = new Dictionary<string, string>(injected, StringComparer.Ordinal);
-        foreach (var (key, value) in containerEnv) variables[key] = value;
-
-        var environment = new Dictionary<string, string>(containerEnv, StringComparer.Ordinal);
-        foreach (var (key, value) in injected) environment[key] = value;
-        foreach (var (key, value) in OutboundCapture.Environment(pod.OutboundPort)) environment[key] = value;
-
-        var commandLine = container.Command.Concat(container.Args).Select(a => VariableExpander.Expand(a, variables)).ToList();
-        var workingDirectory = string.IsNullOrEmpty(container.WorkingDirectory) ? System.Environment.CurrentDirectory : container.WorkingDirectory;
-        if (commandLine.Count == 0)
-        {
-            error = $"container {container.Name} has no command";
-            return null;
-        }
-        if (CommandResolver.Resolve(commandLine[0], workingDirectory) is not { } executable)
-        {
-            error = $"command not found: {commandLine[0]}";
-            return null;
-        }
-        error = "";
-        return new AppLaunch(executable, commandLine.Skip(1).ToList(), environment, workingDirectory);
+        foreach (var (name, value) in OutboundCapture.Environment(pod.OutboundPort)) local[name] = value;
+        var environment = VariableExpander.ExpandEnvironment(container.Env, local);
+        foreach (var (name, value) in local) environment[name] = value;
+        return environment;
     }
 
-    public ProcessStartInfo StartInfo()
+    /// <summary>A fresh start info (each start needs its own: the launcher edits it).</summary>
+    public ProcessStartInfo ToStartInfo()
     {
         var start = new ProcessStartInfo(Executable) { UseShellExecute = false, WorkingDirectory = WorkingDirectory };
-        foreach (var arg in Arguments) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in Environment) start.Environment[key] = value;
+        foreach (var argument in Arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         return start;
     }
 }

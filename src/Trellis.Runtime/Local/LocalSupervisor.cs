@@ -1,157 +1,201 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-
 namespace Trellis.Runtime;
 
-/// <summary>Runs the pods of Deployments as local processes (each an app plus its sidecar) and converges
-/// them on the workloads last applied.</summary>
+/// <summary>Local mode's kubelet and ReplicaSet controller in one: runs every pod of every Deployment as an app
+/// process plus a sidecar process, converges on the Deployments it is given, and publishes the pods in
+/// <c>{home}/pods.json</c>, which the control plane reads as its service registry.</summary>
 public sealed class LocalSupervisor : IAsyncDisposable
 {
-    /// <summary>The sidecar's container name, as in Istio (`trellis logs POD -c istio-proxy`).</summary>
+    /// <summary>The sidecar's container name, as Istio injects it.</summary>
     public const string SidecarContainerName = "istio-proxy";
 
-    private const string NameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly string _home;
-    private readonly Func<PodState, ProcessStartInfo> _sidecarLauncher;
-    private readonly PortAllocator _ports = new();
-    private readonly PodStateWriter _writer;
-    private readonly object _gate = new();
+    private readonly PodRuntime _runtime;
+    private readonly PortAllocator _ports;
+    private readonly SemaphoreSlim _reconcile = new(1, 1);
+    private readonly object _podsGate = new();
     private readonly List<LocalPod> _pods = [];
-    private readonly List<Task> _stops = [];
-    private Dictionary<(string Namespace, string Name), WorkloadSpec> _desired = [];
-    private bool _disposed;
+    private readonly List<Task> _stopping = [];
+    private readonly object _writeGate = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Task _loop;
+    private IReadOnlyList<WorkloadSpec> _desired = [];
+    private bool _stopped;
 
-    /// <summary>Creates a supervisor writing state under <paramref name="home"/>; <paramref name="sidecarLauncher"/> says how to start a pod's sidecar.</summary>
-    public LocalSupervisor(string home, Func<PodState, ProcessStartInfo> sidecarLauncher)
+    /// <summary>Creates the supervisor for the mesh home <paramref name="home"/>; no pod runs until <see cref="ApplyWorkloads"/>.</summary>
+    public LocalSupervisor(string home, SidecarLauncher sidecar, LocalSupervisorOptions? options = null)
     {
-        _home = home;
-        _sidecarLauncher = sidecarLauncher;
-        _writer = new PodStateWriter(home, () => Pods);
+        _home = Path.GetFullPath(home);
+        options ??= new LocalSupervisorOptions();
+        _ports = options.Ports ?? new PortAllocator();
+        _runtime = new PodRuntime(_home, sidecar, options, e => PodEvent?.Invoke(e), WriteState);
+        WriteState();
+        _loop = Task.Run(ReconcileLoopAsync);
     }
 
-    /// <summary>Raised for every notable pod change (created, sidecar ready, app started, crashed, ready, deleted, ...).</summary>
+    /// <summary>Progress worth showing the user ("sidecar ready", "app exited with code 1; back-off ...").
+    /// Raised on background threads; handlers must be quick and must not throw.</summary>
     public event Action<PodEvent>? PodEvent;
 
-    /// <summary>A snapshot of every pod, including those still terminating.</summary>
-    public IReadOnlyList<PodState> Pods
-    {
-        get
-        {
-            lock (_gate) return _pods.Select(p => p.State).ToList();
-        }
-    }
+    /// <summary>The pods as last published, Terminating ones included.</summary>
+    public IReadOnlyList<PodState> Pods => Snapshot();
 
-    /// <summary>Makes these the desired workloads: creates, scales, replaces (new pods first) and deletes pods
-    /// accordingly; returns once the changes are started, without waiting for readiness.</summary>
-    public Task ApplyWorkloads(IReadOnlyList<WorkloadSpec> workloads)
+    /// <summary>Converges on <paramref name="workloads"/>: creates the pods of new Deployments, scales, replaces pods
+    /// whose template changed (the new pods first; the old ones stop once the new ones are ready, as in a rolling
+    /// update with 100% surge), and stops the pods of Deployments no longer listed. Returns once the changes are
+    /// started; pods that cannot run are published as Failed with their reason.</summary>
+    public async Task ApplyWorkloads(IReadOnlyList<WorkloadSpec> workloads)
     {
-        lock (_gate)
+        var duplicate = workloads.GroupBy(w => (w.Namespace, w.DeploymentName)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Deployment {duplicate.Key.Namespace}/{duplicate.Key.DeploymentName} is listed twice", nameof(workloads));
+        await _reconcile.WaitAsync();
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _desired = workloads.GroupBy(w => (w.Namespace, w.DeploymentName)).ToDictionary(g => g.Key, g => g.Last());
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            _desired = workloads;
             Reconcile();
         }
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Called with <see cref="_gate"/> held. Rolling replacement: an old pod goes only when a new one is ready to take its place.</summary>
-    private void Reconcile()
-    {
-        if (_disposed) return;
-        var alive = _pods.Where(p => !p.IsStopping).ToList();
-        var keys = alive.Select(p => (p.Spec.Namespace, p.Spec.DeploymentName)).Concat(_desired.Keys).Distinct().ToList();
-        foreach (var key in keys)
+        finally
         {
-            var pods = alive.Where(p => (p.Spec.Namespace, p.Spec.DeploymentName) == key).ToList();
-            if (!_desired.TryGetValue(key, out var spec))
-            {
-                pods.ForEach(Stop);
-                continue;
-            }
-            var replicas = Math.Max(0, spec.Replicas);
-            var current = pods.Where(p => p.Spec.TemplateHash == spec.TemplateHash).ToList();
-            var old = pods.Except(current).ToList();
-            while (current.Count < replicas) current.Add(Create(spec));
-            foreach (var extra in LeastUseful(current).Take(current.Count - replicas).ToList())
-            {
-                current.Remove(extra);
-                Stop(extra);
-            }
-            var keepOld = Math.Max(0, replicas - current.Count(p => p.State.Ready));
-            LeastUseful(old).Take(Math.Max(0, old.Count - keepOld)).ToList().ForEach(Stop);
+            _reconcile.Release();
         }
     }
 
-    /// <summary>Not-ready pods first, then the youngest: the ones to give up first, as a ReplicaSet would.</summary>
-    private static IEnumerable<LocalPod> LeastUseful(IEnumerable<LocalPod> pods) =>
-        pods.OrderBy(p => p.State.Ready).ThenByDescending(p => p.State.StartedAt);
-
-    private LocalPod Create(WorkloadSpec spec)
+    /// <summary>Stops every pod, apps first (SIGTERM, 5 s grace, then the whole process tree is killed), then
+    /// sidecars, so no app outlives its proxy; pods.json is left empty.</summary>
+    public async Task StopAllAsync()
     {
+        await _reconcile.WaitAsync();
+        List<LocalPod> pods;
+        try
+        {
+            _stopped = true;
+            lock (_podsGate) pods = [.. _pods];
+        }
+        finally
+        {
+            _reconcile.Release();
+        }
+        await _shutdown.CancelAsync();
+        await _loop;
+        var grace = _runtime.Options.GracePeriod;
+        foreach (var pod in pods) pod.BeginTermination();
+        await Task.WhenAll(pods.Select(p => p.StopAppAsync(grace)));
+        await Task.WhenAll(pods.Select(p => p.StopSidecarAsync(grace)));
+        Task[] stopping;
+        lock (_podsGate) stopping = [.. _stopping];
+        await Task.WhenAll(stopping);
+        lock (_podsGate) _pods.Clear();
+        WriteState();
+    }
+
+    /// <summary>Same as <see cref="StopAllAsync"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync();
+        _shutdown.Dispose();
+    }
+
+    private async Task ReconcileLoopAsync()
+    {
+        using var timer = new PeriodicTimer(ReconcileInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token))
+            {
+                await _reconcile.WaitAsync(_shutdown.Token);
+                try
+                {
+                    if (!_stopped) Reconcile();
+                }
+                finally
+                {
+                    _reconcile.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>One pass of the controller; idempotent, runs under <see cref="_reconcile"/>.</summary>
+    private void Reconcile()
+    {
+        List<LocalPod> live;
+        lock (_podsGate) live = _pods.Where(p => !p.IsTerminating).ToList();
+        var wanted = _desired.ToDictionary(w => (w.Namespace, w.DeploymentName));
+        foreach (var pod in live.Where(p => !wanted.ContainsKey((p.Spec.Namespace, p.Spec.DeploymentName))))
+            BeginStop(pod, "its Deployment was deleted");
+        foreach (var workload in _desired)
+        {
+            var hash = workload.TemplateHash;
+            var mine = live.Where(p => p.Spec.Namespace == workload.Namespace && p.Spec.DeploymentName == workload.DeploymentName).ToList();
+            var current = mine.Where(p => p.TemplateHash == hash).ToList();
+            var replicas = Math.Max(0, workload.Replicas);
+            for (var i = current.Count; i < replicas; i++) current.Add(Create(workload));
+            // Like a ReplicaSet scaling down: pods that aren't ready go first, then the youngest.
+            foreach (var extra in current.OrderBy(p => p.State.Ready).ThenByDescending(p => p.State.StartedAt).Take(current.Count - replicas))
+                BeginStop(extra, $"scaled down to {replicas}");
+            var old = mine.Where(p => p.TemplateHash != hash).ToList();
+            if (old.Count > 0 && current.Count(p => p.State.Ready) >= replicas)
+                foreach (var pod in old) BeginStop(pod, "replaced by a pod of the new template");
+        }
+    }
+
+    private LocalPod Create(WorkloadSpec workload)
+    {
+        var hash = workload.TemplateHash;
         string name;
-        do name = $"{spec.DeploymentName}-{spec.TemplateHash}-{RandomNumberGenerator.GetString(NameAlphabet, 5)}";
-        while (_pods.Any(p => p.State.Name == name && p.Spec.Namespace == spec.Namespace));
-        var pod = new LocalPod(spec, name, PodPorts.Allocate(_ports), _home, _sidecarLauncher, OnPodChanged, Emit);
-        _pods.Add(pod);
+        lock (_podsGate) name = PodNames.Create(workload.DeploymentName, hash, _pods.Select(p => p.State.Name).ToHashSet());
+        var app = workload.Containers.Count > 0 ? workload.Containers[0] : null;
+        var appPort = _ports.Allocate();
+        var labels = new Dictionary<string, string>(workload.PodLabels) { ["pod-template-hash"] = hash };
+        var declared = app?.ContainerPorts ?? [];
+        var state = new PodState(name, workload.Namespace, workload.DeploymentName, labels, workload.ServiceAccount, "127.0.0.1",
+            appPort, _ports.Allocate(), _ports.Allocate(), _ports.Allocate(),
+            declared.Count > 0 ? declared[0] : null, declared.Select(p => new ContainerPortMapping(p, appPort)).ToList(),
+            app?.Name ?? "app", PodPhase.Pending, Ready: false, SidecarReady: false, Restarts: 0, Reason: null,
+            AppPid: null, SidecarPid: null, DateTimeOffset.UtcNow, hash);
+        var pod = new LocalPod(workload, state, _runtime);
+        lock (_podsGate) _pods.Add(pod);
+        _runtime.Report(new PodEvent(state.Namespace, name,
+            $"created: app port {state.AppPort}, sidecar inbound {state.InboundPort}, outbound {state.OutboundPort}, admin {state.AdminPort}"));
         pod.Start();
-        _writer.MarkDirty();
+        WriteState();
         return pod;
     }
 
-    private void Stop(LocalPod pod)
+    private void BeginStop(LocalPod pod, string why)
     {
-        if (!pod.BeginStop()) return;
-        _stops.RemoveAll(t => t.IsCompleted);
-        _stops.Add(Task.Run(async () =>
+        pod.BeginTermination();
+        _runtime.Report(new PodEvent(pod.State.Namespace, pod.State.Name, $"terminating: {why}"));
+        var drain = _runtime.Options.DrainDelay;
+        var grace = _runtime.Options.GracePeriod;
+        var stop = Task.Run(async () =>
         {
-            await pod.StopAsync();
-            lock (_gate) _pods.Remove(pod);
-            _writer.MarkDirty();
-            Emit(new PodEvent(pod.Spec.Namespace, pod.State.Name, "deleted"));
-        }));
+            await Task.Delay(drain);
+            await pod.StopAppAsync(grace);
+            await pod.StopSidecarAsync(grace);
+            lock (_podsGate) _pods.Remove(pod);
+            WriteState();
+        });
+        lock (_podsGate) _stopping.Add(stop);
+        // Keep the list short on long runs; StopAllAsync waits for whatever is still in it.
+        _ = stop.ContinueWith(t => { lock (_podsGate) _stopping.Remove(t); }, TaskScheduler.Default);
     }
 
-    private void OnPodChanged(LocalPod pod, PodState before, PodState after)
+    private List<PodState> Snapshot()
     {
-        _writer.MarkDirty();
-        // A pod becoming ready may let an old pod of a rollout go; reconcile off this thread to avoid re-entrancy.
-        if (after.Ready && !before.Ready)
-            _ = Task.Run(() =>
-            {
-                lock (_gate) Reconcile();
-            });
+        lock (_podsGate)
+            return _pods.Select(p => p.State).OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
     }
 
-    private void Emit(PodEvent e)
+    /// <summary>Publishes the pods; the snapshot is taken under the write lock so the last write is the newest state.</summary>
+    private void WriteState()
     {
-        try
-        {
-            PodEvent?.Invoke(e);
-        }
-        catch (Exception)
-        {
-            // A failing listener (e.g. a closed console) must not take the pods down with it.
-        }
-    }
-
-    /// <summary>Stops every pod, all apps first and then all sidecars, in parallel; leaves pods.json empty.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        List<LocalPod> pods;
-        Task[] stops;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            pods = [.. _pods];
-            stops = [.. _stops];
-        }
-        foreach (var pod in pods) pod.BeginStop();
-        await Task.WhenAll(pods.Select(p => p.StopAppAsync()));
-        await Task.WhenAll(pods.Select(p => p.StopSidecarAsync()));
-        await Task.WhenAll(stops);
-        lock (_gate) _pods.Clear();
-        await _writer.CloseAsync([]);
+        lock (_writeGate) PodStateStore.Write(_home, Snapshot());
     }
 }

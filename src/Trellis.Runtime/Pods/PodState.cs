@@ -1,6 +1,8 @@
 namespace Trellis.Runtime;
 
-/// <summary>The observable state of one local pod, as written to <c>{home}/pods.json</c>.</summary>
+/// <summary>The observable state of one local pod, as written to <c>{home}/pods.json</c>. <see cref="Ready"/> means
+/// app ready and sidecar ready: the control plane's endpoints are the ready pods. <see cref="ContainerPort"/> is the
+/// first declared container port, the one the sidecar's inbound listener presents for the app.</summary>
 public sealed record PodState(
     string Name,
     string Namespace,
@@ -13,6 +15,7 @@ public sealed record PodState(
     int OutboundPort,
     int AdminPort,
     int? ContainerPort,
+    IReadOnlyList<ContainerPortMapping> ContainerPorts,
     string AppContainer,
     string Phase,
     bool Ready,
@@ -23,6 +26,9 @@ public sealed record PodState(
     int? SidecarPid,
     DateTimeOffset StartedAt,
     string TemplateHash);
+
+/// <summary>A port the pod template declares and the loopback port the app really listens on ($PORT).</summary>
+public sealed record ContainerPortMapping(int ContainerPort, int AppPort);
 
 /// <summary>The phases a local pod reports, named as kubectl shows them.</summary>
 public static class PodPhase

@@ -14,8 +14,9 @@ internal static class ProcessLauncher
     public static Process Start(ProcessStartInfo start, out bool ownGroup)
     {
         ownGroup = false;
+        var directory = string.IsNullOrEmpty(start.WorkingDirectory) ? Environment.CurrentDirectory : start.WorkingDirectory;
         if (SetSid is not null && string.IsNullOrEmpty(start.Arguments) && !start.UseShellExecute
-            && CommandResolver.Resolve(start.FileName, Environment.CurrentDirectory) is { } executable)
+            && CommandResolver.Resolve(start.FileName, directory) is { } executable)
         {
             start.ArgumentList.Insert(0, executable);
             start.FileName = SetSid;

@@ -1,89 +1,104 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Trellis.Runtime;
 
-/// <summary>A child process kept running: restarted with back-off when it exits, its output appended to a log
-/// file, stopped gracefully (SIGTERM, then kill after 5 s) on dispose.</summary>
+/// <summary>Keeps one child process running: starts it, copies its output to a log file, restarts it with
+/// back-off when it exits, and stops it gracefully (SIGTERM, grace period, then kill the whole tree).</summary>
 public sealed class SupervisedProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    /// <summary>How long a stop waits after SIGTERM before killing, as Kubernetes' default grace period would, shortened.</summary>
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(5);
 
-    private readonly string _name;
     private readonly Func<ProcessStartInfo> _startInfo;
-    private readonly string _logPath;
+    private readonly RestartBackOff _backOff;
+    private readonly LogFile _log;
     private readonly object _gate = new();
-    private readonly object _logGate = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _pumps = [];
-    private FileStream? _log;
-    private Running? _current;
+    private Process? _process;
+    private TimeSpan _grace = DefaultGracePeriod;
     private Task? _loop;
-    private bool _disposed;
+    private int _starts;
 
-    /// <summary>Creates a supervised process; <paramref name="startInfo"/> is called for every (re)start.</summary>
-    public SupervisedProcess(string name, Func<ProcessStartInfo> startInfo, string logPath)
+    /// <summary>Creates the supervisor; nothing runs until <see cref="Start"/>. <paramref name="startInfo"/> is called
+    /// for every (re)start, so it can reflect the current state.</summary>
+    public SupervisedProcess(string name, Func<ProcessStartInfo> startInfo, string logPath, RestartBackOff? backOff = null)
     {
-        _name = name;
+        Name = name;
+        LogPath = logPath;
         _startInfo = startInfo;
-        _logPath = logPath;
+        _backOff = backOff ?? RestartBackOff.Local;
+        _log = new LogFile(logPath);
     }
 
-    /// <summary>The pid of the running child; null while it is not running (backing off or stopped).</summary>
+    /// <summary>The name used in events and messages.</summary>
+    public string Name { get; }
+
+    /// <summary>Where stdout and stderr are appended.</summary>
+    public string LogPath { get; }
+
+    /// <summary>The running process's id; null while it is not running.</summary>
     public int? Pid
     {
         get
         {
-            lock (_gate) return _current is { } r && !r.Process.HasExited ? r.Process.Id : null;
+            lock (_gate) return _process?.Id;
         }
     }
 
-    /// <summary>Raised with the new pid each time the child is started again after an exit.</summary>
+    /// <summary>How many times the process was started again after exiting.</summary>
+    public int Restarts => Math.Max(0, Volatile.Read(ref _starts) - 1);
+
+    /// <summary>Raised with the pid after every start, the first included.</summary>
+    public event Action<int>? Started;
+
+    /// <summary>Raised with the pid after every restart (not the first start).</summary>
     public event Action<int>? Restarted;
 
-    /// <summary>Raised when the child exits (or fails to start, code -1) with the delay before the next start.</summary>
-    internal event Action<int, TimeSpan>? Exited;
+    /// <summary>Raised when the process exits (or fails to start) and a restart is scheduled; not raised by a stop.</summary>
+    public event Action<ProcessExit>? Exited;
 
-    /// <summary>Starts the child now (so <see cref="Pid"/> is set on return) and supervises it from then on.</summary>
+    /// <summary>Starts the process and its supervision; a second call does nothing.</summary>
     public void Start()
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_loop is not null) throw new InvalidOperationException($"{_name} is already started");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_logPath))!);
-            _log = new FileStream(_logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            _current = Launch();
-            _loop = Task.Run(SuperviseAsync);
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            _loop ??= Task.Run(SuperviseAsync);
         }
+    }
+
+    /// <summary>Stops supervising, then stops the process: SIGTERM to its process group, up to
+    /// <paramref name="grace"/> (default 5 s) to exit, then kills its whole tree.</summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        Task? loop;
+        lock (_gate)
+        {
+            _grace = grace ?? DefaultGracePeriod;
+            loop = _loop;
+        }
+        // Outside the lock: cancellation runs the loop's continuations, which take it.
+        _stop.Cancel();
+        if (loop is not null) await loop;
+    }
+
+    /// <summary>Stops the process (see <see cref="StopAsync"/>) and closes its log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _log.Dispose();
     }
 
     private async Task SuperviseAsync()
     {
-        var delay = InitialBackoff;
+        var delay = _backOff.Initial;
         while (true)
         {
-            Running? current;
-            lock (_gate) current = _current;
-            var code = -1;
-            if (current is not null)
-            {
-                try
-                {
-                    await current.Process.WaitForExitAsync(_stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                code = current.Process.ExitCode;
-                if (DateTime.UtcNow - current.StartedAt >= StableAfter) delay = InitialBackoff;
-            }
+            var clock = Stopwatch.StartNew();
+            var (exitCode, error) = await RunOnceAsync();
             if (_stop.IsCancellationRequested) return;
-            Raise(() => Exited?.Invoke(code, delay));
+            if (clock.Elapsed >= _backOff.ResetAfter) delay = _backOff.Initial;
+            Exited?.Invoke(new ProcessExit(Name, exitCode, error, clock.Elapsed, delay));
             try
             {
                 await Task.Delay(delay, _stop.Token);
@@ -92,143 +107,65 @@ public sealed class SupervisedProcess : IAsyncDisposable
             {
                 return;
             }
-            delay = delay * 2 > MaxBackoff ? MaxBackoff : delay * 2;
-            int? pid;
-            lock (_gate)
-            {
-                if (_disposed) return;
-                current?.Process.Dispose();
-                _current = Launch();
-                pid = _current?.Process.Id;
-            }
-            if (pid is { } started) Raise(() => Restarted?.Invoke(started));
+            delay = _backOff.Next(delay);
         }
     }
 
-    /// <summary>One start attempt; a failure is logged and treated like an immediate exit.</summary>
-    private Running? Launch()
+    /// <summary>One run of the process: start, copy output, wait for the exit. A failure to start is an exit too.</summary>
+    private async Task<(int? ExitCode, string? Error)> RunOnceAsync()
     {
+        Process process;
+        bool ownGroup;
         try
         {
             var start = _startInfo();
             start.UseShellExecute = false;
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
+            // Containers have no terminal: an inherited stdin would let children read the user's keystrokes.
             start.RedirectStandardInput = true;
-            var process = ProcessLauncher.Start(start, out var ownGroup);
-            // Like a container started without -i: stdin is at EOF, never the supervisor's terminal.
-            process.StandardInput.Close();
-            _pumps.RemoveAll(t => t.IsCompleted);
-            _pumps.Add(PumpAsync(process.StandardOutput.BaseStream));
-            _pumps.Add(PumpAsync(process.StandardError.BaseStream));
-            return new Running(process, ownGroup, DateTime.UtcNow);
-        }
-        catch (Exception e)
-        {
-            WriteLog($"[trellis] failed to start {_name}: {e.Message}\n");
-            return null;
-        }
-    }
-
-    private async Task PumpAsync(Stream source)
-    {
-        var buffer = new byte[8192];
-        try
-        {
-            int read;
-            while ((read = await source.ReadAsync(buffer)) > 0)
+            lock (_gate)
             {
-                lock (_logGate)
-                {
-                    _log?.Write(buffer, 0, read);
-                    _log?.Flush();
-                }
+                if (_stop.IsCancellationRequested) return (null, "stopped");
+                process = ProcessLauncher.Start(start, out ownGroup);
+                _process = process;
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        catch (Exception e) when (!_stop.IsCancellationRequested)
         {
-            // The child closed its end or we are shutting down; either way there is nothing more to copy.
+            // A supervision boundary: whatever stopped the start (missing file, a launcher that threw) is
+            // reported through Exited and retried with back-off, like a container that fails to start.
+            return (null, e.Message);
         }
-    }
 
-    private void WriteLog(string text)
-    {
-        lock (_logGate)
-        {
-            _log?.Write(Encoding.UTF8.GetBytes(text));
-            _log?.Flush();
-        }
-    }
+        var pid = process.Id;
+        var pumps = Task.WhenAll(_log.PumpAsync(process.StandardOutput.BaseStream), _log.PumpAsync(process.StandardError.BaseStream));
+        process.StandardInput.Close();
+        var starts = Interlocked.Increment(ref _starts);
+        Started?.Invoke(pid);
+        if (starts > 1) Restarted?.Invoke(pid);
 
-    private void Raise(Action handler)
-    {
         try
         {
-            handler();
+            await process.WaitForExitAsync(_stop.Token);
         }
-        catch (Exception e)
+        catch (OperationCanceledException)
         {
-            WriteLog($"[trellis] event handler for {_name} failed: {e.Message}\n");
+            TimeSpan grace;
+            lock (_gate) grace = _grace;
+            await ProcessTerminator.TerminateAsync(process, ownGroup, grace);
         }
-    }
-
-    /// <summary>Stops the child (SIGTERM, up to 5 s grace, then kills its process tree) and never restarts it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        Running? current;
+        var exitCode = process.ExitCode;
+        // Like a container's cgroup, whatever the process left running in its group goes with it, so an
+        // orphaned child cannot keep holding the port the next start needs.
+        if (ownGroup) Signals.Send(-pid, Signals.SigKill);
+        // A child outside the group could hold the pipes open forever; don't wait on it for long.
+        await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(1)));
         lock (_gate)
         {
-            if (_disposed) return;
-            _disposed = true;
-            current = _current;
-            _current = null;
+            _process = null;
+            process.Dispose();
         }
-        _stop.Cancel();
-        if (_loop is not null) await _loop;
-        if (current is not null)
-        {
-            await StopAsync(current);
-            current.Process.Dispose();
-        }
-        Task[] pumps;
-        lock (_gate) pumps = [.. _pumps];
-        await Task.WhenAny(Task.WhenAll(pumps), Task.Delay(TimeSpan.FromSeconds(2)));
-        lock (_logGate)
-        {
-            _log?.Dispose();
-            _log = null;
-        }
-        _stop.Dispose();
+        return (exitCode, null);
     }
-
-    private static async Task StopAsync(Running running)
-    {
-        var process = running.Process;
-        var pid = process.Id;
-        if (!process.HasExited)
-        {
-            Signals.Send(running.OwnGroup ? -pid : pid, Signals.SigTerm);
-            using var grace = new CancellationTokenSource(StopGrace);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // It exited between the check and the kill.
-                }
-                await process.WaitForExitAsync();
-            }
-        }
-        // Whatever the child left behind in its process group goes with it: no orphans.
-        if (running.OwnGroup) Signals.Send(-pid, Signals.SigKill);
-    }
-
-    private sealed record Running(Process Process, bool OwnGroup, DateTime StartedAt);
 }
