@@ -29,13 +29,13 @@ public sealed class LocalSupervisor : IAsyncDisposable
         _home = Path.GetFullPath(home);
         options ??= new LocalSupervisorOptions();
         _ports = options.Ports ?? new PortAllocator();
-        _runtime = new PodRuntime(_home, sidecar, options, e => PodEvent?.Invoke(e), WriteState);
+        _runtime = new PodRuntime(_home, sidecar, options, Emit, WriteState);
         WriteState();
         _loop = Task.Run(ReconcileLoopAsync);
     }
 
     /// <summary>Progress worth showing the user ("sidecar ready", "app exited with code 1; back-off ...").
-    /// Raised on background threads; handlers must be quick and must not throw.</summary>
+    /// Raised on background threads; handlers must be quick.</summary>
     public event Action<PodEvent>? PodEvent;
 
     /// <summary>The pods as last published, Terminating ones included.</summary>
@@ -161,7 +161,7 @@ public sealed class LocalSupervisor : IAsyncDisposable
             AppPid: null, SidecarPid: null, DateTimeOffset.UtcNow, hash);
         var pod = new LocalPod(workload, state, _runtime);
         lock (_podsGate) _pods.Add(pod);
-        _runtime.Report(new PodEvent(state.Namespace, name,
+        Emit(new PodEvent(state.Namespace, name,
             $"created: app port {state.AppPort}, sidecar inbound {state.InboundPort}, outbound {state.OutboundPort}, admin {state.AdminPort}"));
         pod.Start();
         WriteState();
@@ -171,7 +171,7 @@ public sealed class LocalSupervisor : IAsyncDisposable
     private void BeginStop(LocalPod pod, string why)
     {
         pod.BeginTermination();
-        _runtime.Report(new PodEvent(pod.State.Namespace, pod.State.Name, $"terminating: {why}"));
+        Emit(new PodEvent(pod.State.Namespace, pod.State.Name, $"terminating: {why}"));
         var drain = _runtime.Options.DrainDelay;
         var grace = _runtime.Options.GracePeriod;
         var stop = Task.Run(async () =>
@@ -181,10 +181,23 @@ public sealed class LocalSupervisor : IAsyncDisposable
             await pod.StopSidecarAsync(grace);
             lock (_podsGate) _pods.Remove(pod);
             WriteState();
+            Emit(new PodEvent(pod.State.Namespace, pod.State.Name, "deleted"));
         });
         lock (_podsGate) _stopping.Add(stop);
         // Keep the list short on long runs; StopAllAsync waits for whatever is still in it.
         _ = stop.ContinueWith(t => { lock (_podsGate) _stopping.Remove(t); }, TaskScheduler.Default);
+    }
+
+    private void Emit(PodEvent e)
+    {
+        try
+        {
+            PodEvent?.Invoke(e);
+        }
+        catch (Exception)
+        {
+            // A failing listener (a closed console) must not take the pods down with it.
+        }
     }
 
     private List<PodState> Snapshot()
