@@ -37,6 +37,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
         var http = context.Http;
         var request = http.Request;
         var hcm = context.Listener.Hcm;
+        if (H2cPriorKnowledge.IsMarked(http)) request.Scheme = "http";
         if (HttpMethods.IsConnect(request.Method))
         {
             http.Response.Headers.Allow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";

@@ -33,11 +33,17 @@ internal sealed class ListenerServer : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.AllowHostHeaderOverride = true;
+            // h2c connections look like TLS to Kestrel (see H2cPriorKnowledge) and carry :scheme "http".
+            k.AllowAlternateSchemes = true;
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.MinResponseDataRate = null;
             k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
-            k.Listen(IPAddress.Parse(model.Address), model.Port, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            k.Listen(IPAddress.Parse(model.Address), model.Port, o =>
+            {
+                o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.Use(H2cPriorKnowledge.Middleware);
+            });
         });
         var app = builder.Build();
         var server = new ListenerServer(app, model.Name, model.BindKey);

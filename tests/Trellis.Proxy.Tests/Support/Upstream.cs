@@ -33,7 +33,15 @@ internal sealed class Upstream : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http1AndHttp2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AllowAlternateSchemes = true;
+            k.Listen(IPAddress.Loopback, 0, o =>
+            {
+                o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.Use(Trellis.Proxy.Listeners.H2cPriorKnowledge.Middleware);
+            });
+        });
         var app = builder.Build();
         Upstream? self = null;
         app.Use(async (ctx, next) =>
