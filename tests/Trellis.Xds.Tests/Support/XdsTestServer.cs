@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,6 +29,9 @@ internal sealed class XdsTestServer : IAsyncDisposable
     public XdsSnapshotCache Cache => _app.Services.GetRequiredService<XdsSnapshotCache>();
     public XdsConnectionRegistry Registry => _app.Services.GetRequiredService<XdsConnectionRegistry>();
 
+    /// <summary>Every DiscoveryRequest this server received, in order.</summary>
+    public RequestLog Requests => _app.Services.GetRequiredService<RequestLog>();
+
     /// <summary>Starts on <paramref name="port"/> (0 picks a free one).</summary>
     public static async Task<XdsTestServer> StartAsync(Func<NodeInfo, XdsSnapshot?> snapshotFor, ConcurrentQueue<string>? events = null, int port = 0)
     {
@@ -35,6 +39,8 @@ internal sealed class XdsTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddTrellisXdsServer();
+        builder.Services.AddSingleton<RequestLog>();
+        builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<RecordingInterceptor>());
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => new TestObserver(sp.GetRequiredService<XdsSnapshotCache>(), snapshotFor, events ?? new()));
         var app = builder.Build();
         app.MapTrellisXds();
