@@ -123,4 +123,22 @@ public sealed class PodStartupTests
         Assert.Empty(Fake.Records(appRecord));
         Assert.False(supervisor.PodsOf("stuck")[0].Ready);
     }
+
+    [Fact]
+    public async Task The_sidecar_never_inherits_a_proxy_and_carries_the_pod_marker()
+    {
+        await using var mesh = new TestSupervisor(home => pod =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", $"env > {home.File("sidecar-env")}.tmp && mv {home.File("sidecar-env")}.tmp {home.File("sidecar-env")}; exec sleep 300"]);
+            start.Environment["http_proxy"] = "http://proxy.example:3128";
+            start.Environment["HTTPS_PROXY"] = "http://proxy.example:3128";
+            return start;
+        });
+        await mesh.Apply(Fake.Workload("web", 1, Fake.Container(mesh.Home.Root, ["/bin/sleep"], ["300"])));
+        var pod = await Eventually.Value(() => mesh.PodsOf("web") is [{ Ready: true } p] && File.Exists(mesh.Home.File("sidecar-env")) ? p : null, "ready");
+
+        var env = File.ReadAllLines(mesh.Home.File("sidecar-env"));
+        Assert.DoesNotContain(env, l => l.StartsWith("http_proxy=", StringComparison.OrdinalIgnoreCase) || l.StartsWith("https_proxy=", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains($"{LeftoverProcesses.MarkerVariable}={mesh.Home.Root}|test/{pod.Name}", env);
+    }
 }

@@ -6,7 +6,7 @@ namespace Trellis.Runtime;
 internal sealed record AppLaunch(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory)
 {
     /// <summary>Builds the launch, or says why the container cannot run (checked before anything starts).</summary>
-    public static AppLaunch? Build(ContainerSpec container, PodState pod, out string? error)
+    public static AppLaunch? Build(ContainerSpec container, PodState pod, string marker, out string? error)
     {
         if (container.Command.Count == 0)
         {
@@ -14,6 +14,7 @@ internal sealed record AppLaunch(string Executable, IReadOnlyList<string> Argume
             return null;
         }
         var environment = BuildEnvironment(container, pod);
+        environment[LeftoverProcesses.MarkerVariable] = marker;
         var command = container.Command.Concat(container.Args).Select(a => VariableExpander.Expand(a, environment)).ToList();
         var (executable, lookupError) = CommandResolver.Lookup(command[0], container.WorkingDirectory);
         if (executable is null)

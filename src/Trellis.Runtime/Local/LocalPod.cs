@@ -63,7 +63,8 @@ internal sealed partial class LocalPod
             1 => null,
             _ => $"local mode runs one container per pod; the template has {Spec.Containers.Count} ({string.Join(", ", Spec.Containers.Select(c => c.Name))})",
         };
-        if (error is null) _launch = AppLaunch.Build(Spec.Containers[0], State, out error);
+        if (error is null)
+            _launch = AppLaunch.Build(Spec.Containers[0], State, LeftoverProcesses.Marker(_runtime.Home, State.Namespace, State.Name), out error);
         if (error is not null)
         {
             Change(() => _failure = error);
@@ -82,7 +83,9 @@ internal sealed partial class LocalPod
         BeginTermination();
         await _lifetime.CancelAsync();
         await _run;
-        if (_app is { } app)
+        SupervisedProcess? app;
+        lock (_gate) app = _app;
+        if (app is not null)
         {
             await app.StopAsync(grace);
             await app.DisposeAsync();
@@ -160,7 +163,7 @@ internal sealed partial class LocalPod
     private SupervisedProcess NewSidecar()
     {
         var state = State;
-        var sidecar = new SupervisedProcess(LocalSupervisor.SidecarContainerName, () => _runtime.SidecarLauncher(State),
+        var sidecar = new SupervisedProcess(LocalSupervisor.SidecarContainerName, SidecarStartInfo,
             PodLogs.PathFor(_runtime.Home, state.Namespace, state.Name, LocalSupervisor.SidecarContainerName), _runtime.Options.BackOff);
         sidecar.Started += pid => Change(() =>
         {
@@ -179,6 +182,16 @@ internal sealed partial class LocalPod
             Report(reason);
         };
         return sidecar;
+    }
+
+    private System.Diagnostics.ProcessStartInfo SidecarStartInfo()
+    {
+        var state = State;
+        var start = _runtime.SidecarLauncher(state);
+        // The sidecar is the pod's way out: a proxy inherited from the user's shell must not capture it too.
+        foreach (var name in OutboundCapture.VariableNames) start.Environment.Remove(name);
+        start.Environment[LeftoverProcesses.MarkerVariable] = LeftoverProcesses.Marker(_runtime.Home, state.Namespace, state.Name);
+        return start;
     }
 
     private void StartApp()

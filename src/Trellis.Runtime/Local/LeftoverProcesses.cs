@@ -1,0 +1,50 @@
+namespace Trellis.Runtime;
+
+/// <summary>Cleans up after a supervisor that died without stopping its pods (SIGKILL, a closed terminal): pod
+/// processes run in their own sessions, so nothing else stops them. Every app and sidecar carries a marker
+/// variable naming its home and pod; only processes that still carry it are killed, so a reused pid is safe.</summary>
+public static class LeftoverProcesses
+{
+    /// <summary>The environment variable set on every app and sidecar process.</summary>
+    public const string MarkerVariable = "TRELLIS_POD";
+
+    private const int MaxEnvironmentBytes = 1024 * 1024;
+
+    /// <summary>Kills (SIGKILL, with their process groups) the apps and sidecars recorded in <c>{home}/pods.json</c>
+    /// that still run with this home's marker. Call it before a new supervisor takes the home over; returns the pids killed.</summary>
+    public static IReadOnlyList<int> KillRecorded(string home)
+    {
+        var killed = new List<int>();
+        foreach (var pod in PodStateStore.Read(home))
+        {
+            var marker = $"{MarkerVariable}={Marker(home, pod.Namespace, pod.Name)}";
+            foreach (var pid in new[] { pod.AppPid, pod.SidecarPid }.OfType<int>())
+            {
+                if (!Carries(pid, marker)) continue;
+                // setsid made each pod process a group leader: the group takes its children with it.
+                Signals.Send(-pid, Signals.SigKill);
+                Signals.Send(pid, Signals.SigKill);
+                killed.Add(pid);
+            }
+        }
+        return killed;
+    }
+
+    internal static string Marker(string home, string ns, string pod) => $"{Path.GetFullPath(home)}|{ns}/{pod}";
+
+    private static bool Carries(int pid, string marker)
+    {
+        try
+        {
+            using var environ = File.OpenRead($"/proc/{pid}/environ");
+            var buffer = new byte[MaxEnvironmentBytes];
+            var length = environ.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var entries = System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\0');
+            return entries.Contains(marker, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace Trellis.Runtime.Tests;
+
+public sealed class LeftoverProcessesTests
+{
+    [Fact]
+    public async Task Kills_the_recorded_pod_processes_of_the_home_and_nothing_else()
+    {
+        await using var mesh = new TestSupervisor();
+        var childFile = mesh.Home.File("child");
+        var script = mesh.Home.Script("app.sh", $"sleep 300 &\necho $! > {childFile}\nwait");
+        await mesh.Apply(Fake.Workload("left", 1, Fake.Container(mesh.Home.Root, [script])));
+        var pod = await Eventually.Value(() => mesh.PodsOf("left") is [{ Ready: true } p] && File.Exists(childFile) && File.ReadAllText(childFile).Length > 0 ? p : null, "ready");
+        var child = int.Parse(File.ReadAllText(childFile).Trim());
+        using var stranger = Process.Start(new ProcessStartInfo("/bin/sleep", "300"))!;
+        // A stale record whose pid now belongs to an unrelated process must not be killed.
+        var other = new TestHome();
+        PodStateStore.Write(other.Root, [pod with { AppPid = stranger.Id, SidecarPid = null }]);
+
+        Assert.Empty(LeftoverProcesses.KillRecorded(other.Root));
+        var killed = LeftoverProcesses.KillRecorded(mesh.Home.Root);
+
+        Assert.Equal(new[] { pod.AppPid!.Value, pod.SidecarPid!.Value }.Order(), killed.Order());
+        await Eventually.True(() => !Processes.IsAlive(child) && !Processes.IsAlive(pod.AppPid.Value) && !Processes.IsAlive(pod.SidecarPid.Value),
+            "the app, its child and the sidecar are gone", TimeSpan.FromSeconds(5));
+        Assert.True(Processes.IsAlive(stranger.Id));
+        stranger.Kill();
+        other.Dispose();
+    }
+}
