@@ -28,4 +28,17 @@ public sealed class LeftoverProcessesTests
         stranger.Kill();
         other.Dispose();
     }
+
+    [Fact]
+    public async Task A_new_supervisor_on_the_home_kills_what_the_previous_one_left_running()
+    {
+        await using var previous = new TestSupervisor();
+        await previous.Apply(Fake.Workload("old", 1, Fake.Container(previous.Home.Root, ["/bin/sleep"], ["300"])));
+        var pod = await Eventually.Value(() => previous.PodsOf("old") is [{ Ready: true } p] ? p : null, "ready");
+
+        await using (new LocalSupervisor(previous.Home.Root, Fake.SleepingSidecar, Fake.SleepingSidecarOptions))
+        {
+            await Eventually.True(() => !Processes.IsAlive(pod.AppPid!.Value) && !Processes.IsAlive(pod.SidecarPid!.Value), "the old pod's processes are gone", TimeSpan.FromSeconds(5));
+        }
+    }
 }

@@ -20,16 +20,19 @@ public sealed class LocalSupervisor : IAsyncDisposable
     private readonly object _writeGate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _loop;
-    private IReadOnlyList<WorkloadSpec> _desired = [];
+    private IReadOnlyList<(WorkloadSpec Spec, string Hash)> _desired = [];
     private bool _stopped;
 
-    /// <summary>Creates the supervisor for the mesh home <paramref name="home"/>; no pod runs until <see cref="ApplyWorkloads"/>.</summary>
+    /// <summary>Creates the supervisor for the mesh home <paramref name="home"/>; no pod runs until <see cref="ApplyWorkloads"/>.
+    /// It takes the home over: pod processes that a dead supervisor left behind (see <see cref="LeftoverProcesses"/>)
+    /// are killed before pods.json is rewritten.</summary>
     public LocalSupervisor(string home, SidecarLauncher sidecar, LocalSupervisorOptions? options = null)
     {
         _home = Path.GetFullPath(home);
         options ??= new LocalSupervisorOptions();
         _ports = options.Ports ?? new PortAllocator();
         _runtime = new PodRuntime(_home, sidecar, options, Emit, WriteState);
+        LeftoverProcesses.KillRecorded(_home);
         WriteState();
         _loop = Task.Run(ReconcileLoopAsync);
     }
@@ -54,7 +57,8 @@ public sealed class LocalSupervisor : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
-            _desired = workloads;
+            // Hashing serializes the template: do it once per apply, not on every reconcile tick.
+            _desired = workloads.Select(w => (w, w.TemplateHash)).ToList();
             Reconcile();
         }
         finally
@@ -91,12 +95,8 @@ public sealed class LocalSupervisor : IAsyncDisposable
         WriteState();
     }
 
-    /// <summary>Same as <see cref="StopAllAsync"/>.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAllAsync();
-        _shutdown.Dispose();
-    }
+    /// <summary>Same as <see cref="StopAllAsync"/>; safe to call more than once.</summary>
+    public async ValueTask DisposeAsync() => await StopAllAsync();
 
     private async Task ReconcileLoopAsync()
     {
@@ -126,16 +126,15 @@ public sealed class LocalSupervisor : IAsyncDisposable
     {
         List<LocalPod> live;
         lock (_podsGate) live = _pods.Where(p => !p.IsTerminating).ToList();
-        var wanted = _desired.ToDictionary(w => (w.Namespace, w.DeploymentName));
-        foreach (var pod in live.Where(p => !wanted.ContainsKey((p.Spec.Namespace, p.Spec.DeploymentName))))
+        var wanted = _desired.Select(d => (d.Spec.Namespace, d.Spec.DeploymentName)).ToHashSet();
+        foreach (var pod in live.Where(p => !wanted.Contains((p.Spec.Namespace, p.Spec.DeploymentName))))
             BeginStop(pod, "its Deployment was deleted");
-        foreach (var workload in _desired)
+        foreach (var (workload, hash) in _desired)
         {
-            var hash = workload.TemplateHash;
             var mine = live.Where(p => p.Spec.Namespace == workload.Namespace && p.Spec.DeploymentName == workload.DeploymentName).ToList();
             var current = mine.Where(p => p.TemplateHash == hash).ToList();
             var replicas = Math.Max(0, workload.Replicas);
-            for (var i = current.Count; i < replicas; i++) current.Add(Create(workload));
+            for (var i = current.Count; i < replicas; i++) current.Add(Create(workload, hash));
             // Like a ReplicaSet scaling down: pods that aren't ready go first, then the youngest.
             foreach (var extra in current.OrderBy(p => p.State.Ready).ThenByDescending(p => p.State.StartedAt).Take(current.Count - replicas))
                 BeginStop(extra, $"scaled down to {replicas}");
@@ -145,9 +144,8 @@ public sealed class LocalSupervisor : IAsyncDisposable
         }
     }
 
-    private LocalPod Create(WorkloadSpec workload)
+    private LocalPod Create(WorkloadSpec workload, string hash)
     {
-        var hash = workload.TemplateHash;
         string name;
         lock (_podsGate) name = PodNames.Create(workload.DeploymentName, hash, _pods.Select(p => p.State.Name).ToHashSet());
         var app = workload.Containers.Count > 0 ? workload.Containers[0] : null;
