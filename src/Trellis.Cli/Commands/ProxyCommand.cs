@@ -16,7 +16,7 @@ internal static class ProxyCommand
         var workload = new Option<string?>("--workload");
         var serviceAccount = new Option<string>("--service-account") { DefaultValueFactory = _ => "default" };
         var labels = new Option<string[]>("--label") { AllowMultipleArgumentsPerToken = true, Description = "key=value (repeatable)" };
-        var xds = new Option<Uri>("--xds") { Required = true, Description = "ADS server, e.g. http://127.0.0.1:15010" };
+        var xds = new Option<string>("--xds") { Required = true, Description = "ADS server, e.g. http://127.0.0.1:15010" };
         var admin = new Option<int>("--admin-port") { Required = true };
         var meta = new Option<string[]>("--meta") { AllowMultipleArgumentsPerToken = true, Description = "extra node metadata KEY=VALUE (repeatable)" };
         var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
@@ -30,7 +30,7 @@ internal static class ProxyCommand
             var podNamespace = result.GetValue(ns)!;
             var options = new ProxyOptions(
                 NodeId: $"{result.GetValue(type)}~127.0.0.1~{podName}.{podNamespace}~{podNamespace}.svc.cluster.local",
-                XdsServer: result.GetValue(xds)!,
+                XdsServer: new Uri(result.GetValue(xds)!),
                 AdminPort: result.GetValue(admin),
                 Namespace: podNamespace,
                 PodName: podName,

@@ -3,6 +3,7 @@ using Trellis.Config;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.ControlPlane.Api;
+using Trellis.Runtime;
 
 namespace Trellis.Cli.LocalMesh;
 
