@@ -54,4 +54,22 @@ public sealed class ShutdownTests
             await mesh.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_throwing_sidecar_check_fails_the_pod_but_stopping_still_works()
+    {
+        var checks = 0;
+        var mesh = new TestSupervisor(null, Fake.SleepingSidecarOptions with
+        {
+            SidecarReady = (pod, _) => Interlocked.Increment(ref checks) > 3 ? throw new InvalidOperationException("boom") : Task.FromResult(pod.SidecarPid is not null),
+        });
+        await mesh.Apply(Fake.Workload("odd", 1, Fake.Container(mesh.Home.Root, ["/bin/sleep"], ["300"])));
+        var pod = await Eventually.Value(() => mesh.PodsOf("odd") is [{ Phase: PodPhase.Failed, AppPid: not null } p] ? p : null, "failed pod");
+        Assert.Equal("pod supervision failed: boom", pod.Reason);
+
+        await mesh.DisposeAsync();
+
+        Assert.False(Processes.IsAlive(pod.AppPid!.Value));
+        Assert.False(Processes.IsAlive(pod.SidecarPid!.Value));
+    }
 }

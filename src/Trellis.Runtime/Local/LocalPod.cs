@@ -121,6 +121,14 @@ internal sealed partial class LocalPod
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // A throwing readiness check must not leave a half-managed pod whose stop then throws too: the pod
+            // turns Failed with the reason, its processes stay supervised, and stopping it still works.
+            var reason = $"pod supervision failed: {e.Message}";
+            Change(() => _failure = reason);
+            Report(reason);
+        }
     }
 
     private async Task StartSidecarAsync(CancellationToken ct)
