@@ -23,6 +23,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         if (!Preflight.Check(manifests, out var files)) return 1;
 
         home.EnsureExists();
+        LeftoverProcesses.KillRecorded(home.Root);
         ResetState();
         var ports = new PortAllocator();
         int ingress;
@@ -43,9 +44,16 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         await using var controlPlane = new SupervisedProcess("trellisd",
             () => SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString()),
             Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log"));
-        controlPlane.Start();
         var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
-            controlPlane.Pid ?? 0, xdsPort, apiPort, ingress, ingressAdmin);
+            0, xdsPort, apiPort, ingress, ingressAdmin);
+        var stateWritten = false;
+        controlPlane.Started += pid =>
+        {
+            state = state with { ControlPlanePid = pid };
+            if (Volatile.Read(ref stateWritten)) state.Write(home);
+        };
+        controlPlane.Restarted += pid => progress.Step($"control plane restarted (pid {pid})");
+        controlPlane.Start();
         using var client = new ControlPlaneClient(state);
         if (!await WaitAsync(() => client.IsHealthyAsync(ct), ct))
         {
@@ -62,19 +70,15 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         }
         progress.Step($"applied {applied.Results.Count} objects from {string.Join(", ", manifests)}");
 
-        controlPlane.Restarted += pid =>
-        {
-            (state with { ControlPlanePid = pid }).Write(home);
-            progress.Step($"control plane restarted (pid {pid})");
-        };
         state.Write(home);
+        Volatile.Write(ref stateWritten, true);
 
         await using var gateway = new SupervisedProcess("istio-ingressgateway",
             () => ProxyLaunch.Gateway(state, ingress, ingressAdmin),
             Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log"));
         gateway.Start();
 
-        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(state, pod));
+        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(state, pod), new LocalSupervisorOptions { Ports = ports });
         pods.PodEvent += e => progress.Step(e.ToString());
         var deployments = new DeploymentWatcher(client, pods);
         await deployments.SyncAsync(ct);

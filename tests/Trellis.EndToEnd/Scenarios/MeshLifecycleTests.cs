@@ -21,6 +21,7 @@ public sealed class MeshLifecycleTests : IAsyncLifetime
         Assert.True(status.ExitCode == 0, status.All);
         var cpPid = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("controlPlane").GetProperty("pid").GetInt32();
 
+        Assert.True(cpPid > 1, $"status reported control-plane pid {cpPid}");
         using (var cp = System.Diagnostics.Process.GetProcessById(cpPid)) cp.Kill();
 
         using var ingress = _mesh.IngressClient();
