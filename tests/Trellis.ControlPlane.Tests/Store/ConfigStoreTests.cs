@@ -55,7 +55,7 @@ public sealed class ConfigStoreTests
         var second = new ConfigStore(_dir);
         var problems = second.LoadPersisted();
 
-        Assert.Empty(problems.Where(p => p.Severity == Trellis.Config.Severity.Error));
+        Assert.DoesNotContain(problems, p => p.Severity == Trellis.Config.Severity.Error);
         Assert.Equal(2, second.Objects.Count);
         Assert.All(second.Objects.Values, o => Assert.StartsWith("/manifests/file", o.Origin));
     }

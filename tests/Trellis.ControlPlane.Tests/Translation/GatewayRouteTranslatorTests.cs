@@ -16,7 +16,7 @@ public sealed class GatewayRouteTranslatorTests
         Assert.Equal(5, host.Routes.Count);
         Assert.Equal("/productpage", host.Routes[0].Match.Path);
         Assert.Equal("/static", host.Routes[1].Match.Prefix);
-        Assert.All(host.Routes, r => Assert.Equal("outbound|9080||productpage.bookinfo.svc.cluster.local", r.Route.Cluster));
+        Assert.All(host.Routes, r => Assert.Equal("outbound|9080||productpage.bookinfo.svc.cluster.local", r.Route_.Cluster));
     }
 
     [Fact]

@@ -18,9 +18,9 @@ public sealed class MeshRouteTranslatorTests
         Assert.Contains("reviews:9080", host.Domains);
         Assert.Contains("reviews.bookinfo.svc.cluster.local:9080", host.Domains);
         var route = Assert.Single(host.Routes);
-        Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", route.Route.Cluster);
+        Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", route.Route_.Cluster);
         Assert.Equal("/", route.Match.Prefix);
-        Assert.Equal(0, route.Route.Timeout.Seconds);
+        Assert.Equal(0, route.Route_.Timeout.Seconds);
         Assert.Equal("allow_any", routes.VirtualHosts.Last().Name);
     }
 
@@ -42,9 +42,9 @@ public sealed class MeshRouteTranslatorTests
             """);
         var host = ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")));
 
-        var clusters = Assert.Single(host.Routes).Route.WeightedClusters.Clusters;
+        var clusters = Assert.Single(host.Routes).Route_.WeightedClusters.Clusters;
         Assert.Equal(["outbound|9080|v1|reviews.bookinfo.svc.cluster.local", "outbound|9080|v2|reviews.bookinfo.svc.cluster.local"], clusters.Select(c => c.Name));
-        Assert.Equal([90u, 10u], clusters.Select(c => c.Weight.Value));
+        Assert.Equal([90u, 10u], clusters.Select(c => c.Weight ?? 0));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed class MeshRouteTranslatorTests
         Assert.Equal("jason", jason.StringMatch.Exact);
         Assert.Equal("/reviews/[0-9]+", routes[1].Match.SafeRegex.Regex);
         Assert.Equal(":method", routes[1].Match.Headers.Single().Name);
-        Assert.Equal("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", routes[1].Route.Cluster);
-        Assert.Equal("outbound|9080|v1|reviews.bookinfo.svc.cluster.local", routes[2].Route.Cluster);
+        Assert.Equal("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", routes[1].Route_.Cluster);
+        Assert.Equal("outbound|9080|v1|reviews.bookinfo.svc.cluster.local", routes[2].Route_.Cluster);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class MeshRouteTranslatorTests
             .VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes;
 
         Assert.Equal(2, fromV2.Count);
-        Assert.Equal(2, fromV2[0].Route.Timeout.Seconds);
+        Assert.Equal(2, fromV2[0].Route_.Timeout.Seconds);
         Assert.Single(fromV3);
     }
 }
