@@ -20,7 +20,7 @@ internal static class DownCommand
                 return 0;
             }
             Console.WriteLine($"stopping the mesh in {home.Root} (supervisor pid {state.SupervisorPid})");
-            Signals.Terminate(state.SupervisorPid);
+            Trellis.Runtime.Signals.Send(state.SupervisorPid, Trellis.Runtime.Signals.SigTerm);
             var deadline = Stopwatch.StartNew();
             while (MeshState.IsAlive(state.SupervisorPid) && deadline.Elapsed < TimeSpan.FromSeconds(60))
                 await Task.Delay(100, ct);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Trellis.Cli.Home;
 using Trellis.Config;
 using Trellis.ControlPlane.Api;
@@ -13,8 +14,17 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    public async Task<int> RunAsync(CancellationToken ct)
+    public async Task<int> RunAsync(CancellationToken cancel)
     {
+        // Closing the terminal must stop the mesh like Ctrl-C does: pods run in their own sessions
+        // and would otherwise outlive it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        var ct = stop.Token;
         if (MeshState.ReadRunning(home) is { } running)
         {
             Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {running.SupervisorPid}); stop it with `trellis down` or use another --home");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -21,29 +22,19 @@ internal sealed record ProxyNode(
     public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
     public const string HttpPortKey = "TRELLIS_HTTP_PORT";
 
-    /// <summary>Parses Istio's node id "type~ip~pod.namespace~namespace.svc.cluster.local"; anything
+    /// <summary>Istio node ids ("type~ip~pod.namespace~domain") name sidecars and gateways; anything
     /// else (for example a gRPC client's id) is a proxyless client.</summary>
     public static ProxyNode From(string id, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> labels)
     {
-        var parts = id.Split('~');
-        var kind = parts.Length == 4 ? parts[0] switch
+        var istio = IstioNodeId.TryParse(id);
+        var kind = istio?.Type switch
         {
-            "sidecar" => ProxyKind.Sidecar,
-            "router" => ProxyKind.Router,
+            IstioNodeId.Sidecar => ProxyKind.Sidecar,
+            IstioNodeId.Router => ProxyKind.Router,
             _ => ProxyKind.Proxyless,
-        } : ProxyKind.Proxyless;
-        string ns = metadata.GetValueOrDefault("NAMESPACE") ?? "default";
-        string pod = metadata.GetValueOrDefault("NAME") ?? id;
-        if (parts.Length == 4)
-        {
-            var podNs = parts[2];
-            var dot = podNs.LastIndexOf('.');
-            if (dot > 0)
-            {
-                pod = podNs[..dot];
-                ns = metadata.GetValueOrDefault("NAMESPACE") ?? podNs[(dot + 1)..];
-            }
-        }
+        };
+        var ns = metadata.GetValueOrDefault("NAMESPACE") ?? istio?.Namespace ?? "default";
+        var pod = istio?.PodName ?? metadata.GetValueOrDefault("NAME") ?? id;
         return new ProxyNode(id, kind, ns, pod, labels, metadata);
     }
 }
