@@ -47,6 +47,8 @@ measure() { # name url [host header]
   echo "$1|$p50|$p99|$rps|${non2xx:-0}"
 }
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
+# nginx does its work in worker processes: count the master and its workers.
+tree_rss_mb() { local total=0 p; for p in "$1" $(pgrep -P "$1"); do total=$((total + $(rss_mb "$p"))); done; echo "$total"; }
 
 # (a) direct: a standalone nginx app.
 app_port=$(free_port)
@@ -77,7 +79,7 @@ CONF
 done
 sleep 1
 nginx_row=$(measure "nginx two hops" "http://127.0.0.1:$p1/1k")
-nginx_rss=$(( $(rss_mb "$(cat "$work/nginx-$p1.pid")") + $(rss_mb "$(cat "$work/nginx-$p2.pid")") ))
+nginx_rss="$(tree_rss_mb "$(cat "$work/nginx-$p1.pid")") + $(tree_rss_mb "$(cat "$work/nginx-$p2.pid")")"
 
 # (b) Trellis: a real local mesh.
 trellis --home "$home" up -f bench/mesh --port "$(free_port)" > "$work/up.log" 2>&1 & pids+=($!)
