@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Trellis.EndToEnd.Harness;
+
+namespace Trellis.EndToEnd.Scenarios;
+
+/// <summary>What an operator types against a running mesh: get, logs, status, proxy-config.</summary>
+[Collection(BookinfoCollection.Name)]
+public sealed class OperatingVerbsTests(BookinfoMesh mesh)
+{
+    [Fact]
+    public async Task Get_pods_lists_every_bookinfo_pod_ready_with_its_ports()
+    {
+        var wide = await mesh.Cli.RunAsync("get", "pods", "-n", "bookinfo", "-o", "wide");
+        Assert.True(wide.ExitCode == 0, wide.All);
+        var lines = wide.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("NAME", lines[0]);
+        Assert.Contains("OUTBOUND", lines[0]);
+        Assert.Equal(6, lines.Skip(1).Count(l => l.Contains("2/2") && l.Contains("Running")));
+
+        var json = await mesh.Cli.RunAsync("get", "pods", "-n", "bookinfo", "-o", "json");
+        Assert.Equal(6, JsonDocument.Parse(json.Stdout).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Get_with_yaml_prints_the_objects_as_they_were_applied()
+    {
+        var result = await mesh.Cli.RunAsync("get", "gateways", "-n", "bookinfo", "-o", "yaml");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("kind: Gateway", result.Stdout);
+        Assert.Contains("istio: ingressgateway", result.Stdout);
+
+        var missing = await mesh.Cli.RunAsync("get", "virtualservices", "nope", "-n", "bookinfo");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("not found", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task Logs_show_the_app_and_the_sidecar_of_a_deployment()
+    {
+        using (var client = mesh.IngressClient()) await client.GetStringAsync("/productpage");
+
+        var proxy = await mesh.Cli.RunAsync("logs", "-n", "bookinfo", "deploy/productpage-v1", "-c", "proxy");
+        Assert.True(proxy.ExitCode == 0, proxy.All);
+        Assert.NotEmpty(proxy.Stdout.Trim());
+
+        var app = await mesh.Cli.RunAsync("logs", "-n", "bookinfo", "deploy/productpage-v1");
+        Assert.True(app.ExitCode == 0, app.All);
+    }
+
+    [Fact]
+    public async Task Proxy_config_shows_the_subset_clusters_a_sidecar_runs()
+    {
+        var table = await mesh.Cli.RunAsync("proxy-config", "clusters", "deploy/productpage-v1", "-n", "bookinfo");
+        Assert.True(table.ExitCode == 0, table.All);
+        Assert.Contains("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", table.Stdout);
+
+        var status = JsonDocument.Parse((await mesh.Cli.RunAsync("status", "-o", "json")).Stdout).RootElement;
+        Assert.True(status.GetProperty("controlPlane").GetProperty("healthy").GetBoolean());
+        Assert.Equal(6, status.GetProperty("pods").GetProperty("ready").GetInt32());
+    }
+}
