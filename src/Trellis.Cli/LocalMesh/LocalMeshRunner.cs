@@ -93,7 +93,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         var deployments = new DeploymentWatcher(client, pods);
         await deployments.SyncAsync(ct);
 
-        if (!await WaitAsync(async () => await ProxyLaunch.IsReadyAsync(ingressAdmin, ct), ct))
+        if (!await WaitAsync(async () => await LoopbackHttp.IsOkAsync(ingressAdmin, "/ready", TimeSpan.FromSeconds(2), ct), ct))
             progress.Step($"warning: the ingress gateway is not ready yet; see {Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log")}");
         else
             progress.Step($"ingress gateway: http://127.0.0.1:{ingress}");

@@ -30,22 +30,4 @@ internal static class ProxyLaunch
         "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
         "--meta", $"{ProxyNode.HttpPortKey}={httpPort}");
-
-    public static async Task<bool> IsReadyAsync(int adminPort, CancellationToken ct)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        try
-        {
-            using var response = await http.GetAsync($"http://127.0.0.1:{adminPort}/ready", ct);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
 }

@@ -21,7 +21,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ProxyNode> _nodes = new();
     private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Task _loop;
-    private MeshModel _model;
+    private Computed _current;
 
     public PushCoordinator(ConfigStore store, PodRegistry registry, XdsSnapshotCache cache, ILogger<PushCoordinator> logger)
     {
@@ -29,7 +29,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         _registry = registry;
         _cache = cache;
         _logger = logger;
-        _model = BuildModel();
+        _current = Compute();
         store.Changed += Trigger;
         registry.Changed += Trigger;
         _loop = Task.Run(LoopAsync);
@@ -41,7 +41,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         var proxy = ProxyNode.From(node.Id, node.Metadata, node.Labels);
         _nodes[proxy.Id] = proxy;
-        Push(proxy, Volatile.Read(ref _model));
+        Push(proxy, Volatile.Read(ref _current));
     }
 
     public void OnDisconnected(NodeInfo node) => _nodes.TryRemove(node.Id, out _);
@@ -54,9 +54,9 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         {
             try
             {
-                var model = BuildModel();
-                Volatile.Write(ref _model, model);
-                foreach (var node in _nodes.Values) Push(node, model);
+                var current = Compute();
+                Volatile.Write(ref _current, current);
+                foreach (var node in _nodes.Values) Push(node, current);
             }
             catch (Exception e)
             {
@@ -66,11 +66,15 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         }
     }
 
-    private MeshModel BuildModel() => new(_store.Resources, _registry.Workloads, _store.Version);
-
-    private void Push(ProxyNode node, MeshModel model)
+    private Computed Compute()
     {
-        var resources = ProxyConfigBuilder.Build(model, node);
+        var model = new MeshModel(_store.Resources, _registry.Workloads, _store.Version);
+        return new Computed(model, OutboundResources.For(model));
+    }
+
+    private void Push(ProxyNode node, Computed current)
+    {
+        var resources = ProxyConfigBuilder.Build(current.Model, current.Outbound, node);
         _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources));
     }
 
@@ -81,4 +85,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         _triggers.Writer.TryComplete();
         await _loop;
     }
+
+    /// <summary>One mesh model and the resources every proxy shares, swapped together.</summary>
+    private sealed record Computed(MeshModel Model, OutboundResources Outbound);
 }

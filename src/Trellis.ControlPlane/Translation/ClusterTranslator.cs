@@ -47,7 +47,7 @@ internal static class ClusterTranslator
         Type = Cluster.Types.DiscoveryType.Static,
         ConnectTimeout = ConnectTimeout,
         LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
-        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(new HttpProtocolOptions { UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig { HttpProtocolOptions = new Http1ProtocolOptions(), Http2ProtocolOptions = new Http2ProtocolOptions() } }) },
+        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = ProtocolOptions(http2: false) },
         LoadAssignment = new ClusterLoadAssignment
         {
             ClusterName = ClusterNames.Inbound(containerPort),
@@ -57,10 +57,11 @@ internal static class ClusterTranslator
 
     public const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, Cluster.Types.LbPolicy? lb)
+    /// <summary>gRPC/HTTP2 ports speak h2 upstream; everything else follows the downstream protocol.</summary>
+    private static Any ProtocolOptions(bool http2)
     {
         var options = new HttpProtocolOptions();
-        if (port.IsHttp2)
+        if (http2)
             options.ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions() };
         else
             options.UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
@@ -68,6 +69,11 @@ internal static class ClusterTranslator
                 HttpProtocolOptions = new Http1ProtocolOptions(),
                 Http2ProtocolOptions = new Http2ProtocolOptions(),
             };
+        return Any.Pack(options);
+    }
+
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, Cluster.Types.LbPolicy? lb)
+    {
         return new Cluster
         {
             Name = name,
@@ -81,7 +87,7 @@ internal static class ClusterTranslator
             ConnectTimeout = ConnectTimeout,
             LbPolicy = lb ?? Cluster.Types.LbPolicy.RoundRobin,
             Metadata = IstioMetadata.ForService(service, subset),
-            TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(options) },
+            TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = ProtocolOptions(port.IsHttp2) },
         };
     }
 

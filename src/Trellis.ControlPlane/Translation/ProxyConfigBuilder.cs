@@ -10,19 +10,23 @@ namespace Trellis.ControlPlane.Translation;
 /// Each xDS type has its own translator; this only decides which apply.</summary>
 internal static class ProxyConfigBuilder
 {
-    public static ProxyResources Build(MeshModel mesh, ProxyNode node)
+    public static ProxyResources Build(MeshModel mesh, ProxyNode node) => Build(mesh, OutboundResources.For(mesh), node);
+
+    /// <summary>Builds with outbound clusters and endpoints computed once per mesh model and shared by
+    /// every proxy, so a push to N proxies does not translate them N times.</summary>
+    public static ProxyResources Build(MeshModel mesh, OutboundResources outbound, ProxyNode node)
     {
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        var clusters = ClusterTranslator.Outbound(mesh).ToList();
-        var endpoints = EndpointTranslator.Outbound(mesh).ToList();
+        var clusters = outbound.Clusters.ToList();
+        var endpoints = outbound.Endpoints;
 
         switch (node.Kind)
         {
             case ProxyKind.Sidecar:
-                if (node.Port(ProxyNode.OutboundPortKey) is { } outbound)
+                if (node.Port(ProxyNode.OutboundPortKey) is { } outboundPort)
                 {
-                    listeners.Add(ListenerTranslator.Outbound(outbound));
+                    listeners.Add(ListenerTranslator.Outbound(outboundPort));
                     routes.Add(MeshRouteTranslator.Outbound(mesh, node));
                 }
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
