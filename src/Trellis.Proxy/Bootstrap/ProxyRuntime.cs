@@ -7,6 +7,7 @@ using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Telemetry;
+using Trellis.Proxy.Tunnels;
 using Trellis.Proxy.Xds;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -40,7 +41,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterRegistry(new RouterFilter(forwarder));
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics);
-        _listeners = new ListenerManager(manager, loggers, Drain);
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, IstioMetrics), loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel());
     }

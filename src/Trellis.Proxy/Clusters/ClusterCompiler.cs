@@ -51,7 +51,7 @@ internal static class ClusterCompiler
         return (new ServiceInfo(Field("host"), Field("name"), Field("namespace")), subset);
     }
 
-    /// <summary>The usable endpoints of an assignment; endpoints without a socket address are skipped.</summary>
+    /// <summary>The usable endpoints of an assignment: socket addresses and internal listeners; pipes are skipped.</summary>
     public static IReadOnlyList<EndpointModel> Endpoints(ClusterLoadAssignment? assignment)
     {
         if (assignment is null) return [];
@@ -60,12 +60,18 @@ internal static class ClusterCompiler
         {
             foreach (var lb in locality.LbEndpoints)
             {
+                var healthy = lb.HealthStatus is HealthStatus.Unknown or HealthStatus.Healthy or HealthStatus.Degraded;
+                var weight = lb.LoadBalancingWeight ?? 1;
+                if (lb.Endpoint?.Address?.EnvoyInternalAddress is { ServerListenerName.Length: > 0 } internalAddress)
+                {
+                    result.Add(new EndpointModel("", 0, healthy, weight, null, internalAddress.ServerListenerName));
+                    continue;
+                }
                 if (lb.Endpoint?.Address?.SocketAddress is not { } sa || sa.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue) continue;
                 if (sa.PortValue is 0 or > 65535) throw new ConfigException($"endpoints of \"{assignment.ClusterName}\": port {sa.PortValue} is out of range");
-                var healthy = lb.HealthStatus is HealthStatus.Unknown or HealthStatus.Healthy or HealthStatus.Degraded;
                 string? workload = lb.Metadata is { } md && md.FilterMetadata.TryGetValue("istio", out var istio)
                     && istio.Fields.TryGetValue("workload", out var w) ? w.StringValue : null;
-                result.Add(new EndpointModel(sa.Address, (int)sa.PortValue, healthy, lb.LoadBalancingWeight ?? 1, WorkloadInfo.Parse(workload)));
+                result.Add(new EndpointModel(sa.Address, (int)sa.PortValue, healthy, weight, WorkloadInfo.Parse(workload)));
             }
         }
         return result;

@@ -1,10 +1,12 @@
 namespace Trellis.Proxy.Clusters;
 
-/// <summary>One upstream endpoint: where to send requests and which workload answers there.</summary>
-internal sealed record EndpointModel(string Host, int Port, bool Healthy, uint Weight, WorkloadInfo? Workload)
+/// <summary>One upstream endpoint: where to send requests and which workload answers there. An endpoint
+/// with an <paramref name="InternalListener"/> is one of this proxy's internal listeners, not a socket.</summary>
+internal sealed record EndpointModel(string Host, int Port, bool Healthy, uint Weight, WorkloadInfo? Workload, string? InternalListener = null)
 {
     /// <summary>"host:port", with IPv6 hosts bracketed.</summary>
-    public string Authority { get; } = Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public string Authority { get; } = InternalListener is not null ? $"internal listener \"{InternalListener}\""
+        : Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>The destination prefix handed to the forwarder.</summary>
     public string HttpPrefix { get; } = Host.Contains(':') ? $"http://[{Host}]:{Port}" : $"http://{Host}:{Port}";

@@ -28,8 +28,8 @@ internal static class LocalReply
         return response.Body.WriteAsync(bytes, 0, bytes.Length, context.Http.RequestAborted);
     }
 
-    // Header values must be printable ASCII; reasons can quote request data.
-    private static string Sanitize(string reason)
+    /// <summary>Header values must be printable ASCII; reasons can quote request data.</summary>
+    internal static string Sanitize(string reason)
     {
         var builder = new StringBuilder(Math.Min(reason.Length, 1024));
         foreach (var c in reason)

@@ -61,6 +61,12 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 return;
             }
             context.Endpoint = endpoint;
+            if (endpoint.InternalListener is { } internalListener)
+            {
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                    $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
+                return;
+            }
             using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall.Token) : null;
             perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
             var token = perTry?.Token ?? overall.Token;

@@ -3,6 +3,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Telemetry;
+using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
@@ -14,6 +15,8 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
 
     public async Task HandleAsync(HttpContext http, string listenerName)
     {
+        // Requests that arrived through a terminated CONNECT tunnel belong to the listener the tunnel entered.
+        if (http.Features.Get<TunnelledListenerFeature>() is { } tunnelled) listenerName = tunnelled.ListenerName;
         var snapshot = snapshots.Current;
         if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
         {
@@ -41,8 +44,8 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
         if (HttpMethods.IsConnect(request.Method))
         {
             http.Response.Headers.Allow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
-            return LocalReply.WriteAsync(context, 405, ResponseFlags.None, "CONNECT tunnelling is not supported by this proxy yet; send plain HTTP requests through it\n",
-                "CONNECT is not supported yet (only HTTP requests can be proxied)");
+            return LocalReply.WriteAsync(context, 405, ResponseFlags.None, "CONNECT must open its connection\n",
+                "CONNECT is taken only as the first request of an HTTP/1.1 connection; open a new connection for the tunnel");
         }
         if (hcm.GenerateRequestId && string.IsNullOrEmpty(request.Headers[RequestIdHeader]))
             request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();

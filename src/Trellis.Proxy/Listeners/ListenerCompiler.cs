@@ -16,9 +16,19 @@ internal static class ListenerCompiler
     {
         if (l.ApiListener is not null) return null;
         var where = $"listener \"{l.Name}\"";
-        if (l.Address?.SocketAddress is not { } sa) throw new ConfigException($"{where}: needs a socket address");
-        if (sa.PortValue is 0 or > 65535) throw new ConfigException($"{where}: port {sa.PortValue} is out of range");
-        if (!System.Net.IPAddress.TryParse(sa.Address, out _)) throw new ConfigException($"{where}: address \"{sa.Address}\" is not an IP address");
+        string? address = null;
+        var port = 0;
+        if (l.InternalListener is not null)
+        {
+            if (l.Address?.SocketAddress is not null) throw new ConfigException($"{where}: an internal listener must not have a socket address");
+        }
+        else
+        {
+            if (l.Address?.SocketAddress is not { } sa) throw new ConfigException($"{where}: needs a socket address (or internal_listener)");
+            if (sa.PortValue is 0 or > 65535) throw new ConfigException($"{where}: port {sa.PortValue} is out of range");
+            if (!System.Net.IPAddress.TryParse(sa.Address, out _)) throw new ConfigException($"{where}: address \"{sa.Address}\" is not an IP address");
+            (address, port) = (sa.Address, (int)sa.PortValue);
+        }
         if (l.FilterChains.Count != 1)
             throw new ConfigException($"{where}: has {l.FilterChains.Count} filter chains; this proxy supports exactly one");
         var chain = l.FilterChains[0];
@@ -28,7 +38,7 @@ internal static class ListenerCompiler
         var filter = chain.Filters[0];
         if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
             throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
-        return new ListenerModel(l.Name, sa.Address, (int)sa.PortValue, l.TrafficDirection, CompileHcm(where, hcm));
+        return new ListenerModel(l.Name, address, port, l.TrafficDirection, CompileHcm(where, hcm));
     }
 
     private static HttpConnectionManagerModel CompileHcm(string where, HttpConnectionManager hcm)
@@ -42,10 +52,11 @@ internal static class ListenerCompiler
         }
         if (filters.Count == 0 || filters[^1] != HttpFilterRegistry.Router)
             throw new ConfigException($"{where}: the HTTP filter chain must end with {HttpFilterRegistry.Router}");
+        var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true),
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true),
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect),
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true, allowsConnect),
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
-/// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address,
-/// handing every request to the connection manager under the listener's current name.</summary>
+/// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address (CONNECT
+/// tunnels are taken before Kestrel parses anything), handing every request to the connection manager
+/// under the listener's current name.</summary>
 internal sealed class ListenerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -24,8 +26,9 @@ internal sealed class ListenerServer : IAsyncDisposable
         BindKey = bindKey;
     }
 
-    public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ConnectTunnel tunnel, ILoggerFactory loggers, CancellationToken ct)
     {
+        ListenerServer? server = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
@@ -39,14 +42,15 @@ internal sealed class ListenerServer : IAsyncDisposable
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.MinResponseDataRate = null;
             k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
-            k.Listen(IPAddress.Parse(model.Address), model.Port, o =>
+            k.Listen(IPAddress.Parse(model.Address!), model.Port, o =>
             {
                 o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.Use(tunnel.Middleware(() => server!.Name));
                 o.Use(H2cPriorKnowledge.Middleware);
             });
         });
         var app = builder.Build();
-        var server = new ListenerServer(app, model.Name, model.BindKey);
+        server = new ListenerServer(app, model.Name, model.BindKey);
         app.Run(http => manager.HandleAsync(http, server.Name));
         await app.StartAsync(ct);
         return server;

@@ -4,10 +4,11 @@ using Trellis.Proxy.Configuration;
 
 namespace Trellis.Proxy.Routing;
 
-/// <summary>The path part of an Envoy RouteMatch; it sees the path without the query string.</summary>
+/// <summary>The path part of an Envoy RouteMatch; it sees the path without the query string.
+/// A connect_matcher takes the path's place: it matches CONNECT requests, which have no path.</summary>
 internal sealed class PathMatch
 {
-    public enum Kind { Prefix, Exact, Regex, SeparatedPrefix }
+    public enum Kind { Prefix, Exact, Regex, SeparatedPrefix, Connect }
 
     private readonly Regex? _regex;
     private readonly StringComparison _comparison;
@@ -36,7 +37,8 @@ internal sealed class PathMatch
             RouteMatch.PathSpecifierOneofCase.PathSeparatedPrefix when m.PathSeparatedPrefix.EndsWith('/') =>
                 throw new ConfigException($"{where}: path_separated_prefix \"{m.PathSeparatedPrefix}\" must not end with '/'"),
             RouteMatch.PathSpecifierOneofCase.PathSeparatedPrefix => new(Kind.SeparatedPrefix, m.PathSeparatedPrefix, null, caseSensitive),
-            _ => throw new ConfigException($"{where}: route match has no path specifier (prefix, path, safe_regex or path_separated_prefix)"),
+            RouteMatch.PathSpecifierOneofCase.ConnectMatcher => new(Kind.Connect, "", null, true),
+            _ => throw new ConfigException($"{where}: route match has no path specifier (prefix, path, safe_regex, path_separated_prefix or connect_matcher)"),
         };
     }
 
@@ -45,6 +47,7 @@ internal sealed class PathMatch
         Kind.Prefix => path.StartsWith(Value, _comparison),
         Kind.Exact => path.Equals(Value, _comparison),
         Kind.Regex => _regex!.IsMatch(path),
+        Kind.Connect => false,
         _ => path.StartsWith(Value, _comparison) && (path.Length == Value.Length || path[Value.Length] == '/'),
     };
 
@@ -53,6 +56,7 @@ internal sealed class PathMatch
         Kind.Prefix => $"prefix \"{Value}\"",
         Kind.Exact => $"path \"{Value}\"",
         Kind.Regex => $"regex \"{Value}\"",
+        Kind.Connect => "connect_matcher",
         _ => $"path_separated_prefix \"{Value}\"",
     };
 }

@@ -18,7 +18,8 @@ internal sealed record ForwardAction(
     string? HostRewrite,
     TimeSpan? Timeout,
     RetryPolicyModel? Retry,
-    int ClusterNotFoundStatus) : RouteActionModel
+    int ClusterNotFoundStatus,
+    ConnectUpgrade Connect = ConnectUpgrade.Inherit) : RouteActionModel
 {
     /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>
     public ClusterChoice Pick(uint draw)
@@ -34,6 +35,22 @@ internal sealed record ForwardAction(
     }
 
     public ClusterChoice Pick(Random random) => Pick(TotalWeight <= 1 ? 0 : (uint)random.NextInt64(TotalWeight));
+}
+
+/// <summary>What a route does with a CONNECT request, from its "CONNECT" upgrade_config.</summary>
+internal enum ConnectUpgrade
+{
+    /// <summary>The route says nothing: the connection manager's upgrade_configs decide, and CONNECT is forwarded.</summary>
+    Inherit,
+
+    /// <summary>The route turns CONNECT off.</summary>
+    Disabled,
+
+    /// <summary>The CONNECT request itself is sent upstream, which answers it.</summary>
+    Forward,
+
+    /// <summary>connect_config: the proxy answers the CONNECT and sends the tunnelled bytes upstream.</summary>
+    Terminate,
 }
 
 /// <summary>An HTTP redirect built from the request.</summary>

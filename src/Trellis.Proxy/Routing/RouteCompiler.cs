@@ -83,7 +83,16 @@ internal static class RouteCompiler
                 RouteAction.Types.ClusterNotFoundResponseCode.NotFound => 404,
                 RouteAction.Types.ClusterNotFoundResponseCode.InternalServerError => 500,
                 _ => 503,
-            });
+            },
+            ConnectUpgradeOf(a));
+    }
+
+    private static ConnectUpgrade ConnectUpgradeOf(RouteAction a)
+    {
+        var connect = a.UpgradeConfigs.FirstOrDefault(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase));
+        if (connect is null) return ConnectUpgrade.Inherit;
+        if (connect.Enabled == false) return ConnectUpgrade.Disabled;
+        return connect.ConnectConfig is null ? ConnectUpgrade.Forward : ConnectUpgrade.Terminate;
     }
 
     private static RedirectActionModel Redirect(string where, RedirectAction r)

@@ -16,7 +16,9 @@ internal sealed class RouteMatcher(PathMatch path, IReadOnlyList<HeaderMatch> he
 
     public bool Matches(HttpRequest request)
     {
-        if (!Path.Matches(request.Path.Value ?? "/")) return false;
+        // An HTTP/1.1 CONNECT has no path: only connect_matcher routes take it, and they take nothing else.
+        var isConnect = HttpMethods.IsConnect(request.Method);
+        if (Path.Type == PathMatch.Kind.Connect ? !isConnect : isConnect || !Path.Matches(request.Path.Value ?? "/")) return false;
         if (grpcOnly && request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true) return false;
         foreach (var h in headers)
             if (!h.Matches(request)) return false;

@@ -8,7 +8,7 @@ using Trellis.Proxy.Forwarding;
 namespace Trellis.Proxy.Telemetry;
 
 /// <summary>Istio's standard request metrics (istio_requests_total, istio_request_duration_milliseconds)
-/// with Istio's label names, so existing dashboards and PromQL work unchanged.</summary>
+/// and TCP metrics (istio_tcp_*) with Istio's label names, so existing dashboards and PromQL work unchanged.</summary>
 internal sealed class IstioMetrics
 {
     public static readonly string[] LabelNames =
@@ -21,6 +21,11 @@ internal sealed class IstioMetrics
         "request_protocol", "response_code", "grpc_response_status", "response_flags", "connection_security_policy",
     ];
 
+    /// <summary>TCP series carry the request labels except the response code and gRPC status.</summary>
+    public static readonly string[] TcpLabelNames = LabelNames.Where(n => n is not ("response_code" or "grpc_response_status")).ToArray();
+
+    private static readonly int[] TcpLabelIndexes = TcpLabelNames.Select(n => Array.IndexOf(LabelNames, n)).ToArray();
+
     public static readonly double[] DurationBuckets = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
 
     private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -30,6 +35,10 @@ internal sealed class IstioMetrics
 
     public Counter Requests { get; }
     public Histogram Duration { get; }
+    public Counter TcpOpened { get; }
+    public Counter TcpClosed { get; }
+    public Counter TcpReceivedBytes { get; }
+    public Counter TcpSentBytes { get; }
 
     public IstioMetrics(MetricRegistry registry, OwnIdentity own)
     {
@@ -37,6 +46,18 @@ internal sealed class IstioMetrics
         _inboundServices = new InboundServiceNames(own.Workload.Namespace);
         Requests = registry.Add(new Counter("istio_requests_total", "Total requests handled by this proxy.", LabelNames));
         Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, DurationBuckets));
+        TcpOpened = registry.Add(new Counter("istio_tcp_connections_opened_total", "TCP connections opened.", TcpLabelNames));
+        TcpClosed = registry.Add(new Counter("istio_tcp_connections_closed_total", "TCP connections closed.", TcpLabelNames));
+        TcpReceivedBytes = registry.Add(new Counter("istio_tcp_received_bytes_total", "Bytes received from the client over TCP connections.", TcpLabelNames));
+        TcpSentBytes = registry.Add(new Counter("istio_tcp_sent_bytes_total", "Bytes sent to the client over TCP connections.", TcpLabelNames));
+    }
+
+    /// <summary>The TCP series of a tunnel, described by its CONNECT request's context.</summary>
+    internal string[] TcpLabels(RequestContext context)
+    {
+        var all = Labels(context);
+        all[Array.IndexOf(LabelNames, "request_protocol")] = "tcp";
+        return TcpLabelIndexes.Select(i => all[i]).ToArray();
     }
 
     public void Record(RequestContext context)

@@ -23,7 +23,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
             if (ListenerCompiler.Compile((Listener)r.Message) is { } model) listeners[r.Name] = model;
         var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var l in listeners.Values)
-            if (!bindings.TryAdd(l.BindKey, l.Name))
+            if (!l.IsInternal && !bindings.TryAdd(l.BindKey, l.Name))
                 throw new ConfigException($"listeners \"{bindings[l.BindKey]}\" and \"{l.Name}\" both bind {l.BindKey}");
 
         var routes = new Dictionary<string, RouteTable>(StringComparer.Ordinal);

@@ -41,7 +41,7 @@ internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler c
             {
                 // The ADS loop is the only caller and must not move on before sockets are bound,
                 // so that a bind failure is NACKed rather than silently dropped.
-                var error = listeners.ReconcileAsync(next.Listeners.Values.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+                var error = listeners.ReconcileAsync(next.Listeners.Values.Where(l => !l.IsInternal).ToArray(), CancellationToken.None).GetAwaiter().GetResult();
                 if (error is not null)
                 {
                     holder.Publish(previous);

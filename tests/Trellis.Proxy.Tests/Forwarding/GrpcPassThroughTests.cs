@@ -17,22 +17,6 @@ public sealed class GrpcPassThroughTests : IAsyncLifetime
     private Upstream _upstream = null!;
     private int _port;
 
-    private sealed class EchoService : Echo.EchoBase
-    {
-        public override Task<Message> Say(Message request, ServerCallContext context)
-        {
-            context.ResponseTrailers.Add("x-echo-trailer", "present");
-            if (request.Text == "fail") throw new RpcException(new Status(StatusCode.FailedPrecondition, "asked to fail"));
-            return Task.FromResult(new Message { Text = "echo: " + request.Text });
-        }
-
-        public override async Task Chat(IAsyncStreamReader<Message> requestStream, IServerStreamWriter<Message> responseStream, ServerCallContext context)
-        {
-            await foreach (var m in requestStream.ReadAllAsync(context.CancellationToken))
-                await responseStream.WriteAsync(new Message { Text = m.Text.ToUpperInvariant() });
-        }
-    }
-
     public async Task InitializeAsync()
     {
         _proxy = await TestProxy.StartAsync();

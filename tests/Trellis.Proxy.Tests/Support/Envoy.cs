@@ -14,27 +14,68 @@ namespace Trellis.Proxy.Tests.Support;
 /// <summary>Builders for the xDS resources the control plane sends, shaped as it shapes them.</summary>
 internal static class Envoy
 {
-    public static Listener Listener(string name, int port, string rds, TrafficDirection direction = TrafficDirection.Outbound) => new()
+    public static Listener Listener(string name, int port, string rds, TrafficDirection direction = TrafficDirection.Outbound, bool connect = false) => new()
     {
         Name = name,
         Address = new Address { SocketAddress = new SocketAddress { Address = "127.0.0.1", PortValue = (uint)port } },
         TrafficDirection = direction,
-        FilterChains =
+        FilterChains = { HcmChain(name, rds, connect) },
+    };
+
+    /// <summary>A listener without a socket, which terminated CONNECT tunnels enter.</summary>
+    public static Listener InternalListener(string name, string rds) => new()
+    {
+        Name = name,
+        InternalListener = new Listener.Types.InternalListenerConfig(),
+        TrafficDirection = TrafficDirection.Outbound,
+        FilterChains = { HcmChain(name, rds, connect: false) },
+    };
+
+    private static FilterChain HcmChain(string name, string rds, bool connect)
+    {
+        var hcm = new HttpConnectionManager
         {
-            new FilterChain
+            StatPrefix = name,
+            Rds = new Rds { RouteConfigName = rds, ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource() } },
+            HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Router()) } },
+        };
+        if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
+        return new FilterChain { Filters = { new Filter { Name = "envoy.filters.network.http_connection_manager", TypedConfig = Any.Pack(hcm) } } };
+    }
+
+    /// <summary>A connect_matcher route: <paramref name="terminate"/> answers the CONNECT here (connect_config), otherwise it is forwarded.</summary>
+    public static Route ConnectTo(string cluster, bool terminate) => new()
+    {
+        Name = terminate ? "terminate" : "forward",
+        Match = new RouteMatch { ConnectMatcher = new RouteMatch.Types.ConnectMatcher() },
+        Route_ = new RouteAction
+        {
+            Cluster = cluster,
+            Timeout = new Duration(),
+            UpgradeConfigs =
             {
-                Filters =
+                new RouteAction.Types.UpgradeConfig
                 {
-                    new Filter
-                    {
-                        Name = "envoy.filters.network.http_connection_manager",
-                        TypedConfig = Any.Pack(new HttpConnectionManager
-                        {
-                            StatPrefix = name,
-                            Rds = new Rds { RouteConfigName = rds, ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource() } },
-                            HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Router()) } },
-                        }),
-                    },
+                    UpgradeType = "CONNECT",
+                    ConnectConfig = terminate ? new RouteAction.Types.UpgradeConfig.Types.ConnectConfig() : null,
+                },
+            },
+        },
+    };
+
+    /// <summary>A static cluster whose one endpoint is an internal listener.</summary>
+    public static Cluster ToInternalListener(string name, string listener) => new()
+    {
+        Name = name,
+        Type = Cluster.Types.DiscoveryType.Static,
+        LoadAssignment = new ClusterLoadAssignment
+        {
+            ClusterName = name,
+            Endpoints =
+            {
+                new LocalityLbEndpoints
+                {
+                    LbEndpoints = { new LbEndpoint { Endpoint = new Endpoint { Address = new Address { EnvoyInternalAddress = new EnvoyInternalAddress { ServerListenerName = listener } } } } },
                 },
             },
         },

@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.WebUtilities;
+using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Forwarding;
+using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Routing;
+using Trellis.Proxy.Telemetry;
+
+namespace Trellis.Proxy.Tunnels;
+
+/// <summary>HTTP/1.1 CONNECT, handled per connection before Kestrel's HTTP parser (Kestrel cannot tunnel).
+/// The CONNECT is routed like a request: virtual host by its authority, then the first connect_matcher
+/// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
+/// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
+/// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, IstioMetrics metrics)
+{
+    private static readonly byte[] Method = "CONNECT "u8.ToArray();
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade",
+    };
+
+    /// <summary>Connection middleware for a listener; <paramref name="listenerName"/> gives its current name.</summary>
+    public Func<ConnectionDelegate, ConnectionDelegate> Middleware(Func<string> listenerName) => next => async connection =>
+    {
+        Http1Head? head = null;
+        string? error = null;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            timeout.CancelAfter(HeadTimeout);
+            try
+            {
+                if (!await StartsWithConnectAsync(connection.Transport.Input, timeout.Token))
+                {
+                    await next(connection);
+                    return;
+                }
+                (head, error) = await Http1Head.ReadAsync(connection.Transport.Input, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Abort();
+                return;
+            }
+        }
+        if (await HandleAsync(connection, listenerName(), head, error) is { } internalListener)
+        {
+            connection.Features.Set(new TunnelledListenerFeature(internalListener));
+            await next(connection);
+        }
+    };
+
+    private static async Task<bool> StartsWithConnectAsync(PipeReader input, CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(ct);
+            var buffer = result.Buffer;
+            var length = (int)Math.Min(buffer.Length, Method.Length);
+            var head = new byte[length];
+            buffer.Slice(0, length).CopyTo(head);
+            var matchesSoFar = head.AsSpan().SequenceEqual(Method.AsSpan(0, length));
+            if (!matchesSoFar || length == Method.Length || result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start);
+                return matchesSoFar && length == Method.Length;
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Answers the CONNECT; returns the internal listener that serves the rest of the connection, or null when it is done.</summary>
+    private async Task<string?> HandleAsync(ConnectionContext connection, string listenerName, Http1Head? head, string? error)
+    {
+        var output = connection.Transport.Output;
+        var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);
+        if (head is null || target is null)
+        {
+            await WriteRejectionAsync(output, 400, $"listener {listenerName}: malformed CONNECT request: {error}");
+            return null;
+        }
+        var snapshot = snapshots.Current;
+        if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
+        {
+            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: it is no longer configured");
+            return null;
+        }
+        var completion = new TunnelCompletion();
+        var context = new RequestContext(ConnectRequest.Create(connection, target, head, completion), snapshot, listener);
+        try
+        {
+            return await RouteAsync(context, target, connection);
+        }
+        finally
+        {
+            await completion.CompleteAsync();
+        }
+    }
+
+    private async Task<string?> RouteAsync(RequestContext context, ConnectTarget target, ConnectionContext connection)
+    {
+        var hcm = context.Listener.Hcm;
+        var request = context.Http.Request;
+        if (!hcm.AllowsConnect)
+            return await RejectAsync(context, connection, 403, ResponseFlags.None, "its connection manager does not accept CONNECT (no \"CONNECT\" upgrade_config)");
+        if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
+        context.Routes = hcm.InlineRoutes ?? (hcm.RdsName is { } rds && context.Snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
+        if (context.Routes is null)
+            return await RejectAsync(context, connection, 404, ResponseFlags.NoRoute, $"route configuration \"{hcm.RdsName}\" has not been received from the control plane");
+        var vhost = context.VirtualHost = context.Routes.SelectVirtualHost(target.Authority);
+        if (vhost is null)
+            return await RejectAsync(context, connection, 404, ResponseFlags.NoRoute, $"route configuration {context.Routes.Name} has no virtual host for CONNECT {target.Authority}");
+        var route = context.Route = vhost.Match(request);
+        if (route is null)
+            return await RejectAsync(context, connection, 404, ResponseFlags.NoRoute, $"no connect_matcher route of virtual host {vhost.Name} matched CONNECT {target.Authority}");
+        return route.Action switch
+        {
+            ForwardAction { Connect: not ConnectUpgrade.Disabled } forward => await TunnelAsync(context, forward, target, connection),
+            DirectResponseModel direct => await RejectAsync(context, connection, direct.Status, ResponseFlags.DirectResponse, $"route {route.DisplayName} answers directly"),
+            _ => await RejectAsync(context, connection, 403, ResponseFlags.None, $"route {route.DisplayName} does not allow CONNECT"),
+        };
+    }
+
+    private async Task<string?> TunnelAsync(RequestContext context, ForwardAction action, ConnectTarget target, ConnectionContext connection)
+    {
+        var route = context.Route!;
+        var choice = action.ClusterHeader is { } header
+            ? new ClusterChoice(context.Http.Request.Headers[header].ToString(), 1, HeaderMutations.None, HeaderMutations.None, null)
+            : action.Pick(Random.Shared);
+        if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
+            return await RejectAsync(context, connection, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
+        context.Cluster = cluster;
+        var endpoint = cluster.IsOriginalDestination ? new EndpointModel(target.Host, target.Port, true, 1, null) : cluster.Balancer.Pick(context.Http);
+        if (endpoint is null)
+            return await RejectAsync(context, connection, 503, ResponseFlags.NoHealthyUpstream, $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
+        context.Endpoint = endpoint;
+        var terminate = action.Connect == ConnectUpgrade.Terminate;
+        if (endpoint.InternalListener is { } name)
+        {
+            if (!terminate || !context.Snapshot.Listeners.TryGetValue(name, out var inner) || !inner.IsInternal)
+                return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
+                    $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{name}\", which " +
+                    (terminate ? "is not configured" : "only takes terminated tunnels (connect_config)"));
+            await WriteEstablishedAsync(connection.Transport.Output);
+            return name;
+        }
+
+        Socket upstream;
+        try
+        {
+            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model.ConnectTimeout, connection.ConnectionClosed);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
+                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
+        }
+        using (upstream)
+        {
+            var upstreamIn = PipeReader.Create(new NetworkStream(upstream, ownsSocket: false));
+            if (terminate)
+            {
+                await WriteEstablishedAsync(connection.Transport.Output);
+            }
+            else if (await ForwardConnectAsync(context, choice, target, upstream, upstreamIn, connection) is false)
+            {
+                return null;
+            }
+            var labels = metrics.TcpLabels(context);
+            metrics.TcpOpened.Increment(labels);
+            var pump = new TunnelPump();
+            await pump.RunAsync(connection, upstreamIn, upstream);
+            metrics.TcpClosed.Increment(labels);
+            metrics.TcpReceivedBytes.Increment(labels, pump.ReceivedBytes);
+            metrics.TcpSentBytes.Increment(labels, pump.SentBytes);
+            await upstreamIn.CompleteAsync();
+        }
+        return null;
+    }
+
+    /// <summary>Sends the CONNECT on and relays the upstream's answer; false when there was none.</summary>
+    private async Task<bool> ForwardConnectAsync(RequestContext context, ClusterChoice choice, ConnectTarget target, Socket upstream, PipeReader upstreamIn, ConnectionContext connection)
+    {
+        RouterFilter.ApplyRequestHeaders(context, choice);
+        var headers = context.Http.Request.Headers;
+        if (!context.IsInbound && !context.Cluster!.IsOriginalDestination)
+        {
+            headers[PeerMetadata.IdHeader] = own.NodeId;
+            headers[PeerMetadata.Header] = own.PeerHeader;
+        }
+        var head = new StringBuilder($"CONNECT {target.Authority} HTTP/1.1\r\nhost: {target.Authority}\r\n");
+        foreach (var (name, values) in headers)
+        {
+            if (HopByHop.Contains(name)) continue;
+            foreach (var value in values)
+                if (value is not null && Http1Head.IsFieldValue(value)) head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+        head.Append("\r\n");
+        Http1Head? answer;
+        string? error;
+        try
+        {
+            await upstream.SendAsync(Encoding.Latin1.GetBytes(head.ToString()), SocketFlags.None, connection.ConnectionClosed);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+            timeout.CancelAfter(HeadTimeout);
+            (answer, error) = await Http1Head.ReadAsync(upstreamIn, timeout.Token);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            (answer, error) = (null, e is OperationCanceledException ? "no answer in time" : e.Message);
+        }
+        if (answer is null)
+        {
+            await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionTermination,
+                $"route {context.Route!.DisplayName}: {context.Endpoint!.Authority} of cluster {context.Cluster!.Model.Name} did not answer the CONNECT: {error}");
+            return false;
+        }
+        // The upstream's answer, success or not, is the client's answer; a refusal's body follows it through the pump.
+        var relay = new StringBuilder(answer.StartLine).Append("\r\n");
+        foreach (var (name, value) in answer.Headers) relay.Append(name).Append(": ").Append(value).Append("\r\n");
+        relay.Append("\r\n");
+        await connection.Transport.Output.WriteAsync(Encoding.Latin1.GetBytes(relay.ToString()), connection.ConnectionClosed);
+        return true;
+    }
+
+    private static async Task<string?> RejectAsync(RequestContext context, ConnectionContext connection, int status, string flag, string reason)
+    {
+        context.ResponseFlag = flag;
+        await WriteRejectionAsync(connection.Transport.Output, status, $"listener {context.Listener.Name}: {reason}");
+        return null;
+    }
+
+    private static async Task WriteRejectionAsync(PipeWriter output, int status, string reason)
+    {
+        var head = $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\n{LocalReply.ReasonHeader}: {LocalReply.Sanitize(reason)}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        await output.WriteAsync(Encoding.ASCII.GetBytes(head));
+    }
+
+    private static async Task WriteEstablishedAsync(PipeWriter output) => await output.WriteAsync("HTTP/1.1 200 OK\r\n\r\n"u8.ToArray());
+}
+
+/// <summary>Marks a connection whose bytes came through a terminated CONNECT: its requests belong to this internal listener.</summary>
+internal sealed record TunnelledListenerFeature(string ListenerName);

@@ -1,0 +1,77 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace Trellis.Proxy.Tunnels;
+
+/// <summary>Moves a tunnel's bytes both ways between the downstream connection and the upstream socket.
+/// A downstream half-close is passed on (the upstream may still answer); when the upstream finishes,
+/// the tunnel ends, since the downstream side has no way to half-close through Kestrel.</summary>
+internal sealed class TunnelPump
+{
+    /// <summary>Bytes from the downstream client to the upstream.</summary>
+    public long ReceivedBytes { get; private set; }
+
+    /// <summary>Bytes from the upstream back to the downstream client.</summary>
+    public long SentBytes { get; private set; }
+
+    public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, Socket upstream)
+    {
+        // Not linked to ConnectionClosed: Kestrel signals that on the client's FIN, which is only a half-close here.
+        using var stop = new CancellationTokenSource();
+        await using var upstreamOut = new NetworkStream(upstream, ownsSocket: false);
+        await Task.WhenAll(
+            ToUpstreamAsync(downstream.Transport.Input, upstreamOut, upstream, stop),
+            ToDownstreamAsync(upstreamIn, downstream.Transport.Output, stop));
+    }
+
+    private async Task ToUpstreamAsync(PipeReader from, Stream to, Socket socket, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await from.ReadAsync(stop.Token);
+                foreach (var segment in result.Buffer)
+                {
+                    await to.WriteAsync(segment, stop.Token);
+                    ReceivedBytes += segment.Length;
+                }
+                from.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private async Task ToDownstreamAsync(PipeReader from, PipeWriter to, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await from.ReadAsync(stop.Token);
+                foreach (var segment in result.Buffer)
+                {
+                    await to.WriteAsync(segment, stop.Token);
+                    SentBytes += segment.Length;
+                }
+                from.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private static bool IsConnectionEnd(Exception e) => e is IOException or SocketException or OperationCanceledException or ObjectDisposedException;
+}

@@ -1,0 +1,25 @@
+using System.Net.Sockets;
+using Trellis.Proxy.Clusters;
+
+namespace Trellis.Proxy.Tunnels;
+
+/// <summary>Opens the TCP connection of a tunnel to an endpoint, within the cluster's connect timeout.</summary>
+internal static class UpstreamDialer
+{
+    public static async Task<Socket> ConnectAsync(EndpointModel endpoint, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port, cts.Token);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
