@@ -33,7 +33,7 @@ internal static class ServiceFactory
         return prefix switch
         {
             "grpc" or "grpc-web" or "http2" or "kubernetes.io/h2c" => prefix == "kubernetes.io/h2c" ? "http2" : prefix,
-            "tcp" or "tls" or "mongo" or "mysql" or "redis" => prefix,
+            "tcp" or "tls" or "https" or "mongo" or "mysql" or "redis" => prefix,
             _ => "http",
         };
     }

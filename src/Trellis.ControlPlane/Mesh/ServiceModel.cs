@@ -19,4 +19,7 @@ internal sealed record ServicePortModel(string Name, int Port, int TargetPort, s
 {
     /// <summary>gRPC and HTTP/2 ports speak HTTP/2 between proxies, as Istio's protocol selection does.</summary>
     public bool IsHttp2 => Protocol is "grpc" or "http2" or "grpc-web";
+
+    /// <summary>Opaque ports: their connections are routed as TCP, never parsed as HTTP.</summary>
+    public bool IsTcp => Protocol is "tcp" or "tls" or "https" or "mongo" or "mysql" or "redis";
 }

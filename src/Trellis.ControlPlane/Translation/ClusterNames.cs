@@ -12,6 +12,9 @@ internal static class ClusterNames
 
     public const string OutboundRoute = "outbound";
     public const string OutboundListener = "virtualOutbound";
+
+    /// <summary>The internal listener (and the cluster leading to it) that serves HTTP arriving through CONNECT tunnels.</summary>
+    public const string OutboundTunnel = "outbound_tunnel";
     public const string InboundListener = "virtualInbound";
 
     public static string GatewayRoute(int port) => $"http.{port}";

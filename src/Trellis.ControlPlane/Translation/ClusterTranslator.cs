@@ -40,6 +40,25 @@ internal static class ClusterTranslator
         };
     }
 
+    /// <summary>Leads terminated CONNECT tunnels into the outbound tunnel listener.</summary>
+    public static Cluster OutboundTunnel() => new()
+    {
+        Name = ClusterNames.OutboundTunnel,
+        Type = Cluster.Types.DiscoveryType.Static,
+        ConnectTimeout = ConnectTimeout,
+        LoadAssignment = new ClusterLoadAssignment
+        {
+            ClusterName = ClusterNames.OutboundTunnel,
+            Endpoints =
+            {
+                new LocalityLbEndpoints
+                {
+                    LbEndpoints = { Endpoint(new Address { EnvoyInternalAddress = new EnvoyInternalAddress { ServerListenerName = ClusterNames.OutboundTunnel } }, null) },
+                },
+            },
+        },
+    };
+
     /// <summary>The cluster a sidecar uses to reach its own application on loopback.</summary>
     public static Cluster Inbound(int containerPort, int appPort) => new()
     {

@@ -15,6 +15,8 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
     /// <summary>An http route without `match` matches everything.</summary>
     private static readonly IReadOnlyList<HttpMatchRequest?> NoMatch = [null];
 
+    private readonly DestinationClusters _destinations = new(mesh, vsNamespace);
+
     /// <param name="port">The service port being routed (mesh), or null for gateways.</param>
     /// <param name="gateway">"mesh" or the "namespace/name" of the gateway being built.</param>
     /// <param name="clientLabels">Labels of the proxy the routes are for (sourceLabels matches).</param>
@@ -68,25 +70,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             Timeout = Duration.FromTimeSpan(http.Timeout ?? TimeSpan.Zero),
             RetryPolicy = RetryPolicies.From(http.Retries),
         };
-        if (destinations.Count == 1)
-        {
-            action.Cluster = ClusterFor(destinations[0].Destination);
-        }
-        else
-        {
-            var weighted = new WeightedCluster();
-            foreach (var d in destinations)
-            {
-                if (d.Weight is 0) continue;
-                weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight
-                {
-                    Name = ClusterFor(d.Destination),
-                    Weight = (uint)(d.Weight ?? 0),
-                });
-            }
-            if (weighted.Clusters.Count == 1) action.Cluster = weighted.Clusters[0].Name;
-            else action.WeightedClusters = weighted;
-        }
+        _destinations.Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList());
         if (http.Rewrite is { } rewrite)
         {
             if (rewrite.Uri is not null)
@@ -102,16 +86,6 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
         }
         route.Route_ = action;
         return true;
-    }
-
-    private string ClusterFor(Destination? destination)
-    {
-        var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
-        var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
-        var port = destination?.Port?.Number
-                   ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
-                   ?? 80;
-        return ClusterNames.Outbound(port, string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset, host);
     }
 
     private static RedirectAction.Types.RedirectResponseCode RedirectCode(int? code) => code switch

@@ -8,8 +8,8 @@ using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>Builds LDS resources: a sidecar's outbound (HTTP proxy) and inbound listeners, a
-/// gateway's HTTP listener, and the API listeners proxyless gRPC clients resolve.</summary>
+/// <summary>Builds LDS resources: a sidecar's outbound (HTTP proxy, also taking CONNECT), outbound tunnel
+/// and inbound listeners, a gateway's HTTP listener, and the API listeners proxyless gRPC clients resolve.</summary>
 internal static class ListenerTranslator
 {
     public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
@@ -20,7 +20,16 @@ internal static class ListenerTranslator
         Name = ClusterNames.OutboundListener,
         Address = Addresses.Loopback(port),
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute)) },
+        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute, connect: true)) },
+    };
+
+    /// <summary>Serves the HTTP inside CONNECT tunnels that outbound routes terminate, with the same routes.</summary>
+    public static Listener OutboundTunnel() => new()
+    {
+        Name = ClusterNames.OutboundTunnel,
+        InternalListener = new Listener.Types.InternalListenerConfig(),
+        TrafficDirection = TrafficDirection.Outbound,
+        FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute)) },
     };
 
     public static Listener Inbound(int port, int containerPort) => new()
@@ -30,7 +39,7 @@ internal static class ListenerTranslator
         TrafficDirection = TrafficDirection.Inbound,
         FilterChains =
         {
-            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", inline: new RouteConfiguration
+            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
             {
                 Name = ClusterNames.Inbound(containerPort),
                 ValidateClusters = false,
@@ -42,6 +51,7 @@ internal static class ListenerTranslator
                         Domains = { "*" },
                         Routes =
                         {
+                            ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)),
                             new Route
                             {
                                 Name = "default",
@@ -74,7 +84,7 @@ internal static class ListenerTranslator
         Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
     };
 
-    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null)
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false)
     {
         var hcm = new HttpConnectionManager
         {
@@ -82,6 +92,7 @@ internal static class ListenerTranslator
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             HttpFilters = { new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router()) } },
         };
+        if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;
         else hcm.Rds = new Rds
         {

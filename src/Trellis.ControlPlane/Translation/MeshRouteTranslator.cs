@@ -6,29 +6,36 @@ using Trellis.ControlPlane.Mesh;
 namespace Trellis.ControlPlane.Translation;
 
 /// <summary>Builds the route table a sidecar uses for outbound traffic: a virtual host per service
-/// port, routed by the mesh-bound VirtualService for that host, or straight to the service.</summary>
+/// port, routed by the mesh-bound VirtualService for that host, or straight to the service; CONNECT
+/// tunnels are routed by <see cref="ConnectRoutes"/>.</summary>
 internal static class MeshRouteTranslator
 {
     public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node)
     {
         var config = new RouteConfiguration { Name = ClusterNames.OutboundRoute, ValidateClusters = false };
-        foreach (var host in VirtualHosts(mesh, node))
+        foreach (var host in VirtualHosts(mesh, node, withTunnels: true))
             config.VirtualHosts.Add(host);
         // ALLOW_ANY, Istio's default outbound policy: unknown hosts pass through unchanged.
         config.VirtualHosts.Add(new VirtualHost
         {
             Name = "allow_any",
             Domains = { "*" },
-            Routes = { new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route_ = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } } },
+            Routes =
+            {
+                ConnectRoutes.Passthrough(),
+                new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route_ = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } },
+            },
         });
         return config;
     }
 
     /// <summary>One route table per service port, named "fqdn:port" as Istio names them for proxyless gRPC.</summary>
     public static IEnumerable<RouteConfiguration> PerService(MeshModel mesh, ProxyNode node) =>
-        VirtualHosts(mesh, node).Select(h => new RouteConfiguration { Name = h.Name, VirtualHosts = { h } });
+        VirtualHosts(mesh, node, withTunnels: false).Select(h => new RouteConfiguration { Name = h.Name, VirtualHosts = { h } });
 
-    private static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node)
+    /// <param name="withTunnels">Adds the connect_matcher routes apps' CONNECT tunnels take (sidecars only;
+    /// proxyless gRPC clients have no use for them).</param>
+    private static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node, bool withTunnels)
     {
         foreach (var service in mesh.Services.OrderBy(s => s.Fqdn, StringComparer.Ordinal))
         {
@@ -37,6 +44,11 @@ internal static class MeshRouteTranslator
             {
                 var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
                 host.Domains.AddRange(ServiceDomains.For(service, port.Port));
+                if (withTunnels)
+                {
+                    if (port.IsTcp) host.Routes.AddRange(ConnectRoutes.ForTcpPort(mesh, vs, service, port.Port, node));
+                    else host.Routes.Add(ConnectRoutes.IntoTunnelListener());
+                }
                 if (vs is not null)
                 {
                     var translator = new HttpRouteTranslator(mesh, vs.Metadata.Namespace ?? "default");

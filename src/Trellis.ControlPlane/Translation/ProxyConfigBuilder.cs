@@ -27,6 +27,8 @@ internal static class ProxyConfigBuilder
                 if (node.Port(ProxyNode.OutboundPortKey) is { } outboundPort)
                 {
                     listeners.Add(ListenerTranslator.Outbound(outboundPort));
+                    listeners.Add(ListenerTranslator.OutboundTunnel());
+                    clusters.Add(ClusterTranslator.OutboundTunnel());
                     routes.Add(MeshRouteTranslator.Outbound(mesh, node));
                 }
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)

@@ -8,6 +8,13 @@ public sealed class MeshRouteTranslatorTests
     private static VirtualHost ReviewsHost(RouteConfiguration config) =>
         config.VirtualHosts.Single(v => v.Name == "reviews.bookinfo.svc.cluster.local:9080");
 
+    /// <summary>The routes plain HTTP requests can take (CONNECT tunnels have their own, first).</summary>
+    private static List<Route> HttpRoutes(VirtualHost host) =>
+        host.Routes.Where(r => r.Match.PathSpecifierCase != RouteMatch.PathSpecifierOneofCase.ConnectMatcher).ToList();
+
+    private static List<Route> HttpRoutes(RouteConfiguration config, string hostPrefix) =>
+        HttpRoutes(config.VirtualHosts.Single(v => v.Name.StartsWith(hostPrefix, StringComparison.Ordinal)));
+
     [Fact]
     public void Without_a_VirtualService_a_service_routes_to_all_its_endpoints()
     {
@@ -17,7 +24,7 @@ public sealed class MeshRouteTranslatorTests
         var host = ReviewsHost(routes);
         Assert.Contains("reviews:9080", host.Domains);
         Assert.Contains("reviews.bookinfo.svc.cluster.local:9080", host.Domains);
-        var route = Assert.Single(host.Routes);
+        var route = Assert.Single(HttpRoutes(host));
         Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", route.Route_.Cluster);
         Assert.Equal("/", route.Match.Prefix);
         Assert.Equal(0, route.Route_.Timeout.Seconds);
@@ -42,7 +49,7 @@ public sealed class MeshRouteTranslatorTests
             """);
         var host = ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")));
 
-        var clusters = Assert.Single(host.Routes).Route_.WeightedClusters.Clusters;
+        var clusters = Assert.Single(HttpRoutes(host)).Route_.WeightedClusters.Clusters;
         Assert.Equal(["outbound|9080|v1|reviews.bookinfo.svc.cluster.local", "outbound|9080|v2|reviews.bookinfo.svc.cluster.local"], clusters.Select(c => c.Name));
         Assert.Equal([90u, 10u], clusters.Select(c => c.Weight ?? 0));
     }
@@ -67,7 +74,7 @@ public sealed class MeshRouteTranslatorTests
               - route:
                 - destination: {host: reviews, subset: v1}
             """);
-        var routes = ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))).Routes;
+        var routes = HttpRoutes(ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))));
 
         Assert.Equal(3, routes.Count);
         var jason = routes[0].Match.Headers.Single();
@@ -97,10 +104,8 @@ public sealed class MeshRouteTranslatorTests
               - route:
                 - destination: {host: ratings}
             """);
-        var fromV2 = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v2-abc", "reviews", "v2"))
-            .VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes;
-        var fromV3 = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v3-abc", "reviews", "v3"))
-            .VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes;
+        var fromV2 = HttpRoutes(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v2-abc", "reviews", "v2")), "ratings.");
+        var fromV3 = HttpRoutes(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v3-abc", "reviews", "v3")), "ratings.");
 
         Assert.Equal(2, fromV2.Count);
         Assert.Equal(2, fromV2[0].Route_.Timeout.Seconds);

@@ -1,6 +1,7 @@
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.ControlPlane.Translation;
 
 namespace Trellis.ControlPlane.Tests.Translation;
@@ -18,6 +19,30 @@ public sealed class ProxyConfigBuilderTests
         var inbound = resources.Clusters.Cast<Cluster>().Single(c => c.Name == "inbound|9080||");
         Assert.Equal(31000u, inbound.LoadAssignment.Endpoints[0].LbEndpoints[0].Endpoint.Address.SocketAddress.PortValue);
     }
+
+    [Fact]
+    public void A_sidecar_takes_connect_tunnels_on_both_sides()
+    {
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1"));
+
+        var listeners = resources.Listeners.Cast<Listener>().ToDictionary(l => l.Name);
+        Assert.Equal("CONNECT", Hcm(listeners["virtualOutbound"]).UpgradeConfigs.Single().UpgradeType);
+        var tunnel = listeners[ClusterNames.OutboundTunnel];
+        Assert.NotNull(tunnel.InternalListener);
+        Assert.Null(tunnel.Address);
+        Assert.Equal(ClusterNames.OutboundRoute, Hcm(tunnel).Rds.RouteConfigName);
+        var toTunnel = resources.Clusters.Cast<Cluster>().Single(c => c.Name == ClusterNames.OutboundTunnel);
+        Assert.Equal(ClusterNames.OutboundTunnel, toTunnel.LoadAssignment.Endpoints[0].LbEndpoints[0].Endpoint.Address.EnvoyInternalAddress.ServerListenerName);
+
+        var inbound = Hcm(listeners["virtualInbound"]);
+        Assert.Equal("CONNECT", inbound.UpgradeConfigs.Single().UpgradeType);
+        var intoApp = inbound.RouteConfig.VirtualHosts[0].Routes[0];
+        Assert.NotNull(intoApp.Match.ConnectMatcher);
+        Assert.NotNull(intoApp.Route_.UpgradeConfigs.Single().ConnectConfig);
+        Assert.Equal("inbound|9080||", intoApp.Route_.Cluster);
+    }
+
+    private static HttpConnectionManager Hcm(Listener listener) => listener.FilterChains[0].Filters[0].TypedConfig.Unpack<HttpConnectionManager>();
 
     [Fact]
     public void Subset_clusters_hold_only_the_pods_with_the_subset_labels()
