@@ -16,7 +16,8 @@ internal static class LogsCommand
         command.SetAction(async (result, ct) =>
         {
             var home = CommonOptions.ResolveHome(result);
-            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns), out var error);
+            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns), out var error, out var note);
+            if (note is not null) Console.Error.WriteLine(note);
             if (pod is null)
             {
                 Console.Error.WriteLine(error);

@@ -5,23 +5,45 @@ namespace Trellis.Cli.Commands;
 /// <summary>Resolves "POD" or "deploy/NAME" to a running pod, as kubectl logs/exec do.</summary>
 internal static class PodSelector
 {
-    public static PodState? Find(string home, string target, string? ns, out string error)
+    /// <summary>The pod, or null with kubectl's error. <paramref name="note"/> says when "deploy/NAME" was
+    /// resolved by its app label: Istio's guides write `deploy/productpage` for Bookinfo, whose
+    /// Deployment is named productpage-v1.</summary>
+    public static PodState? Find(string home, string target, string? ns, out string error, out string? note)
     {
+        note = null;
         var pods = PodStateStore.Read(home);
         var candidates = pods.Where(p => ns is null || p.Namespace == ns).ToList();
-        PodState? pod;
-        if (target.StartsWith("deploy/", StringComparison.Ordinal) || target.StartsWith("deployment/", StringComparison.Ordinal))
+        if (!target.StartsWith("deploy/", StringComparison.Ordinal) && !target.StartsWith("deployment/", StringComparison.Ordinal))
         {
-            var deployment = target[(target.IndexOf('/') + 1)..];
-            pod = candidates.Where(p => p.Deployment == deployment).OrderByDescending(p => p.Ready).ThenBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
+            var pod = candidates.FirstOrDefault(p => p.Name == target);
+            error = pod is not null ? "" : NotFound("pods", target, ns);
+            return pod;
         }
-        else
+
+        var deployment = target[(target.IndexOf('/') + 1)..];
+        var named = Pick(candidates.Where(p => p.Deployment == deployment));
+        if (named is not null)
         {
-            pod = candidates.FirstOrDefault(p => p.Name == target);
+            error = "";
+            return named;
         }
-        error = pod is not null ? "" : ns is null
-            ? $"Error from server (NotFound): pods \"{target}\" not found in any namespace"
-            : $"Error from server (NotFound): pods \"{target}\" not found in namespace \"{ns}\"";
-        return pod;
+        var byApp = candidates.Where(p => p.Labels.TryGetValue("app", out var app) && app == deployment).ToList();
+        var deployments = byApp.Select(p => p.Deployment).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (deployments.Count == 1)
+        {
+            note = $"no deployment \"{deployment}\"; using deployment \"{deployments[0]}\", the only one labelled app={deployment}";
+            error = "";
+            return Pick(byApp);
+        }
+        error = NotFound("deployments.apps", deployment, ns)
+                + (deployments.Count > 1 ? $"; deployments labelled app={deployment}: {string.Join(", ", deployments)}" : "");
+        return null;
     }
+
+    private static PodState? Pick(IEnumerable<PodState> pods) =>
+        pods.OrderByDescending(p => p.Ready).ThenBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
+
+    private static string NotFound(string kind, string name, string? ns) => ns is null
+        ? $"Error from server (NotFound): {kind} \"{name}\" not found in any namespace"
+        : $"Error from server (NotFound): {kind} \"{name}\" not found in namespace \"{ns}\"";
 }

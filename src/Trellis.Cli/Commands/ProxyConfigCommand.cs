@@ -37,7 +37,8 @@ internal static class ProxyConfigCommand
             }
             else
             {
-                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns), out var error);
+                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns), out var error, out var note);
+                if (note is not null) Console.Error.WriteLine(note);
                 if (pod is null)
                 {
                     Console.Error.WriteLine(error);

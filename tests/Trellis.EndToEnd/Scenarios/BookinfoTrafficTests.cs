@@ -193,6 +193,38 @@ public sealed class BookinfoTrafficTests(BookinfoMesh mesh)
         Assert.Contains("Reviewer1", result.Stdout);
     }
 
+    [Fact]
+    public async Task The_seeds_exec_command_works_as_written_and_an_ambiguous_app_is_named()
+    {
+        // As Istio's security walkthrough writes it, although Bookinfo's Deployment is productpage-v1.
+        var result = await mesh.Cli.RunAsync("exec", "-n", "bookinfo", "deploy/productpage", "-c", "productpage", "--", "curl", "-s", "http://reviews:9080/reviews/1");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("Reviewer1", result.Stdout);
+        Assert.Contains("using deployment \"productpage-v1\"", result.Stderr);
+
+        var ambiguous = await mesh.Cli.RunAsync("exec", "-n", "bookinfo", "deploy/reviews", "--", "true");
+        Assert.Equal(1, ambiguous.ExitCode);
+        Assert.Contains("deployments.apps \"reviews\" not found in namespace \"bookinfo\"; deployments labelled app=reviews: reviews-v1, reviews-v2, reviews-v3", ambiguous.Stderr);
+    }
+
+    [Fact]
+    public async Task Tunnelled_http_follows_the_same_routes_as_plain_proxy_requests()
+    {
+        Assert.Equal(0, (await mesh.ApplyAsync(DestinationRules)).ExitCode);
+        var apply = await mesh.Cli.RunAsync("apply", "-f", Repo.Path("samples", "bookinfo", "networking", "virtual-service-reviews-test-v2.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.All);
+        using var client = mesh.ClientInPod("productpage-v1");
+        await WaitForOnlyAsync(client, ["v1"]);
+
+        // curl -p opens a CONNECT tunnel first, as gRPC and HTTPS clients behind HTTP_PROXY do.
+        var result = await mesh.Cli.RunAsync("exec", "-n", "bookinfo", "deploy/productpage-v1", "--", "sh", "-c",
+            "for i in 1 2 3 4 5; do curl -sS -p -x \"$http_proxy\" -H 'end-user: jason' http://reviews:9080/reviews/1; echo; done; " +
+            "curl -sS -p -x \"$http_proxy\" http://reviews:9080/reviews/1");
+        Assert.True(result.ExitCode == 0, result.All);
+        var versions = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(BookinfoMesh.ReviewsVersion).ToList();
+        Assert.Equal(["v2", "v2", "v2", "v2", "v2", "v1"], versions);
+    }
+
     private static async Task WaitForOnlyAsync(HttpClient client, IReadOnlyCollection<string> versions)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
