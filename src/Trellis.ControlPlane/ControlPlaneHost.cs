@@ -46,7 +46,9 @@ public static class ControlPlaneHost
         app.MapTrellisXds();
         ConfigApi.Map(app, store,
             () => new ControlPlaneStatusDto(store.Version, store.Objects.Count, push.ConnectedProxies, startedAt),
-            () => ProxyStatusView.From(connections));
+            () => ProxyStatusView.From(connections),
+            () => MonitoringMetrics.Render(connections,
+                store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);

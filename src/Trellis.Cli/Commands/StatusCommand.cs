@@ -33,6 +33,10 @@ internal static class StatusCommand
                     configVersion = cp?.ConfigVersion,
                     connectedProxies = cp?.ConnectedProxies,
                 },
+                monitoring = $"{state.ApiUrl.TrimEnd('/')}/metrics",
+                // Not built yet: shown so nobody wonders whether they are hidden somewhere.
+                ca = (string?)null,
+                dashboard = (string?)null,
                 ingress = new { url = $"http://127.0.0.1:{state.IngressPort}", admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
                 pods = new { total = pods.Count, ready = pods.Count(p => p.Ready) },
             };
@@ -44,6 +48,9 @@ internal static class StatusCommand
             }
             Console.WriteLine($"mesh home:      {view.home} (supervisor pid {view.supervisorPid}, up {Age.Format(view.startedAt)})");
             Console.WriteLine($"control plane:  {(cp is null ? "UNREACHABLE" : "healthy")}  xDS {state.XdsUrl}  API {state.ApiUrl}  config v{cp?.ConfigVersion}  proxies {cp?.ConnectedProxies}");
+            Console.WriteLine($"monitoring:     {view.monitoring}");
+            Console.WriteLine("CA:             none (plain-text mesh: workload certificates and mTLS are not implemented yet)");
+            Console.WriteLine("dashboard:      none (not implemented yet)");
             Console.WriteLine($"ingress:        {view.ingress.url}  (admin {view.ingress.admin})");
             Console.WriteLine($"pods:           {view.pods.ready}/{view.pods.total} ready");
             return 0;

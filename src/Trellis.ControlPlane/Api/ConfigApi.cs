@@ -5,13 +5,14 @@ using Trellis.ControlPlane.Store;
 
 namespace Trellis.ControlPlane.Api;
 
-/// <summary>The control plane's REST surface used by the CLI: apply, delete, get, status.</summary>
+/// <summary>The control plane's REST surface used by the CLI (apply, delete, get, status) and its monitoring metrics.</summary>
 internal static class ConfigApi
 {
     /// <summary>Manifests are small; anything larger is a mistake or an attack.</summary>
     public const long MaxRequestBytes = 16 * 1024 * 1024;
 
-    public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies)
+    public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
+        Func<string> metrics)
     {
         app.MapPost("/api/v1/apply", (ApplyRequest request) => Answer(store.Apply(request)));
         app.MapPost("/api/v1/delete", (ApplyRequest request) => Answer(store.Delete(request)));
@@ -28,6 +29,7 @@ internal static class ConfigApi
         app.MapGet("/api/v1/status", () => status());
         app.MapGet("/api/v1/proxies", () => proxies());
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/metrics", () => Results.Text(metrics(), "text/plain; version=0.0.4"));
     }
 
     private static IResult Answer(ApplyResponse response) =>

@@ -7,7 +7,15 @@ namespace Trellis.Xds.Server;
 public sealed class XdsConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, NodeEntry> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _pushes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _rejects = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    /// <summary>Responses sent since start, by type URL (istiod's pilot_xds_pushes).</summary>
+    public IReadOnlyDictionary<string, long> Pushes => _pushes;
+
+    /// <summary>Responses proxies rejected since start, by type URL (istiod's pilot_total_xds_rejects).</summary>
+    public IReadOnlyDictionary<string, long> Rejects => _rejects;
 
     /// <summary>An immutable view of every connected node.</summary>
     public IReadOnlyList<NodeStatus> Snapshot() =>
@@ -36,14 +44,20 @@ public sealed class XdsConnectionRegistry
         }
     }
 
-    internal void Sent(string nodeId, string typeUrl, string version, string nonce) =>
+    internal void Sent(string nodeId, string typeUrl, string version, string nonce)
+    {
+        _pushes.AddOrUpdate(typeUrl, 1, (_, n) => n + 1);
         Update(nodeId, typeUrl, s => s with { SentVersion = version, SentNonce = nonce, SentAt = DateTimeOffset.UtcNow });
+    }
 
     internal void Acked(string nodeId, string typeUrl, string version) =>
         Update(nodeId, typeUrl, s => s with { AckedVersion = version, AckedAt = DateTimeOffset.UtcNow });
 
-    internal void Nacked(string nodeId, string typeUrl, string version, string error) =>
+    internal void Nacked(string nodeId, string typeUrl, string version, string error)
+    {
+        _rejects.AddOrUpdate(typeUrl, 1, (_, n) => n + 1);
         Update(nodeId, typeUrl, s => s with { NackedVersion = version, NackError = error, NackedAt = DateTimeOffset.UtcNow });
+    }
 
     private void Update(string nodeId, string typeUrl, Func<TypeStatus, TypeStatus> change)
     {

@@ -57,5 +57,11 @@ public sealed class OperatingVerbsTests(BookinfoMesh mesh)
         var status = JsonDocument.Parse((await mesh.Cli.RunAsync("status", "-o", "json")).Stdout).RootElement;
         Assert.True(status.GetProperty("controlPlane").GetProperty("healthy").GetBoolean());
         Assert.Equal(6, status.GetProperty("pods").GetProperty("ready").GetInt32());
+
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var metrics = (await http.GetStringAsync(status.GetProperty("monitoring").GetString())).Split('\n');
+        Assert.Contains("pilot_xds{version=\"trellis\"} 7", metrics);
+        Assert.Contains(metrics, l => l.StartsWith("pilot_xds_pushes{type=\"lds\"} ", StringComparison.Ordinal) && long.Parse(l.Split(' ')[1]) >= 7);
+        Assert.Contains("pilot_total_xds_rejects{type=\"cds\"} 0", metrics);
     }
 }
