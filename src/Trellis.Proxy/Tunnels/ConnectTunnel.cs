@@ -177,7 +177,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, I
             }
             var labels = metrics.TcpLabels(context);
             metrics.TcpOpened.Increment(labels);
-            var pump = new TunnelPump();
+            var pump = new TunnelPump(TunnelPump.DefaultIdleTimeout);
             await pump.RunAsync(connection, upstreamIn, upstream);
             metrics.TcpClosed.Increment(labels);
             metrics.TcpReceivedBytes.Increment(labels, pump.ReceivedBytes);

@@ -6,9 +6,15 @@ namespace Trellis.Proxy.Tunnels;
 
 /// <summary>Moves a tunnel's bytes both ways between the downstream connection and the upstream socket.
 /// A downstream half-close is passed on (the upstream may still answer); when the upstream finishes,
-/// the tunnel ends, since the downstream side has no way to half-close through Kestrel.</summary>
-internal sealed class TunnelPump
+/// the tunnel ends, since the downstream side has no way to half-close through Kestrel. A tunnel that
+/// moves nothing for <paramref name="idleTimeout"/> is closed, as Envoy's tcp_proxy does (1 h by default),
+/// so peers that vanished without a FIN do not hold connections forever.</summary>
+internal sealed class TunnelPump(TimeSpan idleTimeout)
 {
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromHours(1);
+
+    private long _lastActivity = Environment.TickCount64;
+
     /// <summary>Bytes from the downstream client to the upstream.</summary>
     public long ReceivedBytes { get; private set; }
 
@@ -20,10 +26,36 @@ internal sealed class TunnelPump
         // Not linked to ConnectionClosed: Kestrel signals that on the client's FIN, which is only a half-close here.
         using var stop = new CancellationTokenSource();
         await using var upstreamOut = new NetworkStream(upstream, ownsSocket: false);
+        using var done = new CancellationTokenSource();
+        var watchdog = CloseWhenIdleAsync(stop, done.Token);
         await Task.WhenAll(
             ToUpstreamAsync(downstream.Transport.Input, upstreamOut, upstream, stop),
             ToDownstreamAsync(upstreamIn, downstream.Transport.Output, stop));
+        await done.CancelAsync();
+        await watchdog;
     }
+
+    private async Task CloseWhenIdleAsync(CancellationTokenSource stop, CancellationToken done)
+    {
+        var check = TimeSpan.FromTicks(Math.Max(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        using var timer = new PeriodicTimer(check);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                if (Environment.TickCount64 - Volatile.Read(ref _lastActivity) < idleTimeout.TotalMilliseconds) continue;
+                IdledOut = true;
+                await stop.CancelAsync();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>True when the tunnel was closed for moving nothing within the idle timeout.</summary>
+    public bool IdledOut { get; private set; }
 
     private async Task ToUpstreamAsync(PipeReader from, Stream to, Socket socket, CancellationTokenSource stop)
     {
@@ -36,6 +68,7 @@ internal sealed class TunnelPump
                 {
                     await to.WriteAsync(segment, stop.Token);
                     ReceivedBytes += segment.Length;
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 }
                 from.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled) break;
@@ -59,6 +92,7 @@ internal sealed class TunnelPump
                 {
                     await to.WriteAsync(segment, stop.Token);
                     SentBytes += segment.Length;
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 }
                 from.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled) break;

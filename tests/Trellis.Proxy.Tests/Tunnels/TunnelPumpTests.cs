@@ -1,0 +1,84 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Trellis.Proxy.Tunnels;
+
+namespace Trellis.Proxy.Tests.Tunnels;
+
+public sealed class TunnelPumpTests
+{
+    /// <summary>A downstream connection whose far end the test holds, and a connected upstream socket pair.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        public Pipe FromClient { get; } = new();
+        public Pipe ToClient { get; } = new();
+        public DefaultConnectionContext Downstream { get; }
+        public Socket Upstream { get; }
+        public Socket App { get; }
+
+        private Rig(Socket upstream, Socket app)
+        {
+            Upstream = upstream;
+            App = app;
+            Downstream = new DefaultConnectionContext("test", new DuplexPipe(FromClient.Reader, ToClient.Writer), new DuplexPipe(ToClient.Reader, FromClient.Writer));
+        }
+
+        public static async Task<Rig> StartAsync()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            var accept = listener.AcceptSocketAsync();
+            await upstream.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
+            return new Rig(upstream, await accept);
+        }
+
+        public PipeReader UpstreamReader() => PipeReader.Create(new NetworkStream(Upstream, ownsSocket: false));
+
+        public ValueTask DisposeAsync()
+        {
+            Upstream.Dispose();
+            App.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    [Fact]
+    public async Task A_tunnel_that_moves_nothing_is_closed_after_the_idle_timeout()
+    {
+        await using var rig = await Rig.StartAsync();
+        var pump = new TunnelPump(TimeSpan.FromMilliseconds(300));
+        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.True(pump.IdledOut);
+    }
+
+    [Fact]
+    public async Task Traffic_keeps_a_tunnel_open_and_is_counted_each_way()
+    {
+        await using var rig = await Rig.StartAsync();
+        var pump = new TunnelPump(TimeSpan.FromMilliseconds(400));
+        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
+        var buffer = new byte[16];
+        for (var i = 0; i < 6; i++)
+        {
+            await rig.FromClient.Writer.WriteAsync("ping"u8.ToArray());
+            Assert.Equal(4, await rig.App.ReceiveAsync(buffer));
+            await rig.App.SendAsync("pong!"u8.ToArray());
+            var back = await rig.ToClient.Reader.ReadAsync();
+            Assert.Equal("pong!", Encoding.ASCII.GetString(back.Buffer.FirstSpan));
+            rig.ToClient.Reader.AdvanceTo(back.Buffer.End);
+            await Task.Delay(150);
+        }
+        Assert.False(run.IsCompleted);
+        rig.App.Shutdown(SocketShutdown.Both);
+        await run;
+        Assert.False(pump.IdledOut);
+        Assert.Equal(24, pump.ReceivedBytes);
+        Assert.Equal(30, pump.SentBytes);
+    }
+}
