@@ -27,7 +27,7 @@ public sealed class GrpcThroughMeshTests(SampleMesh mesh)
     /// <summary>The same through @grpc/grpc-js (installed for the xDS conformance test).</summary>
     private Task<TrellisCli.Result> NodeCallAsync(string mode, int count, params string[] headers)
     {
-        var modules = Repo.Path("tests", "xds-conformance", "node_modules", "@grpc");
+        var modules = GrpcJsFactAttribute.Modules;
         return mesh.ExecAsync(Namespace, ClientPod,
         [
             "node", Repo.Path("tests", "Trellis.EndToEnd", "Harness", "greeter-client.js"),
@@ -115,7 +115,7 @@ public sealed class GrpcThroughMeshTests(SampleMesh mesh)
         Assert.Contains("status=OK received=25 trailers: greeter-version=v1", stream.Stdout);
     }
 
-    [Fact]
+    [GrpcJsFact]
     public async Task Grpc_js_with_http_proxy_is_routed_per_call_too()
     {
         await ApplyAsync("virtual-service-all-v1.yaml");
