@@ -27,7 +27,9 @@ internal sealed class ProgressPrinter
                 .Select(p => (IReadOnlyList<string>)[p.Namespace, p.Name, p.Ready ? "2/2" : "0/2", p.Phase.ToString(), p.AppPort.ToString(), p.AdminPort.ToString()]));
             Console.WriteLine();
             Console.WriteLine($"The mesh is up (home {home.Root}).");
-            Console.WriteLine($"  ingress:   http://127.0.0.1:{ingressPort}/productpage");
+            Console.WriteLine($"  ingress:   http://127.0.0.1:{ingressPort}");
+            if (pods.Any(p => p.Labels.TryGetValue("app", out var app) && app == "productpage"))
+                Console.WriteLine($"  open:      http://127.0.0.1:{ingressPort}/productpage");
             Console.WriteLine("  inspect:   trellis status | trellis get pods -A | trellis proxy-status");
             Console.WriteLine("  stop:      Ctrl-C here, or `trellis down` from another terminal");
         }

@@ -14,7 +14,8 @@ internal static class ConfigDumpTables
                 {
                     var listener = l?["active_state"]?["listener"];
                     var socket = listener?["address"]?["socket_address"];
-                    return (IReadOnlyList<string>)[S(l?["name"]), S(socket?["address"]), S(socket?["port_value"]), S(listener?["traffic_direction"], "-"), S(l?["active_state"]?["version_info"])];
+                    var address = listener?["internal_listener"] is not null ? "(internal)" : S(socket?["address"]);
+                    return (IReadOnlyList<string>)[S(l?["name"]), address, S(socket?["port_value"]), S(listener?["traffic_direction"], "-"), S(l?["active_state"]?["version_info"])];
                 }));
                 break;
             case "routes":
@@ -35,8 +36,11 @@ internal static class ConfigDumpTables
                     var cla = e?["endpoint_config"];
                     return (cla?["endpoints"]?.AsArray() ?? []).SelectMany(l => (l?["lb_endpoints"]?.AsArray() ?? []).Select(lb =>
                     {
-                        var socket = lb?["endpoint"]?["address"]?["socket_address"];
-                        return (IReadOnlyList<string>)[$"{S(socket?["address"])}:{S(socket?["port_value"])}", S(lb?["health_status"], "HEALTHY"), S(cla?["cluster_name"])];
+                        var address = lb?["endpoint"]?["address"];
+                        var endpoint = address?["envoy_internal_address"]?["server_listener_name"] is { } internalListener
+                            ? $"internal:{internalListener}"
+                            : $"{S(address?["socket_address"]?["address"])}:{S(address?["socket_address"]?["port_value"])}";
+                        return (IReadOnlyList<string>)[endpoint, S(lb?["health_status"], "HEALTHY"), S(cla?["cluster_name"])];
                     }));
                 }));
                 break;
@@ -56,7 +60,8 @@ internal static class ConfigDumpTables
     private static string Match(JsonNode? route)
     {
         var m = route?["match"];
-        var path = m?["path"] is { } p ? $"{p} (exact)" : m?["safe_regex"]?["regex"] is { } r ? $"{r} (regex)" : $"{S(m?["prefix"], "/")}*";
+        var path = m?["connect_matcher"] is not null ? "CONNECT"
+            : m?["path"] is { } p ? $"{p} (exact)" : m?["safe_regex"]?["regex"] is { } r ? $"{r} (regex)" : $"{S(m?["prefix"], "/")}*";
         var headers = m?["headers"]?.AsArray().Count ?? 0;
         return headers > 0 ? $"{path} +{headers} header(s)" : path;
     }

@@ -43,7 +43,7 @@ internal static class MeshRouteTranslator
             foreach (var port in service.Ports)
             {
                 var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
-                host.Domains.AddRange(ServiceDomains.For(service, port.Port));
+                host.Domains.AddRange(ServiceDomains.For(service, port.Port, node.Namespace));
                 if (withTunnels)
                 {
                     if (port.IsTcp) host.Routes.AddRange(ConnectRoutes.ForTcpPort(mesh, vs, service, port.Port, node));

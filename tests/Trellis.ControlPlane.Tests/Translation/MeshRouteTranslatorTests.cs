@@ -111,4 +111,25 @@ public sealed class MeshRouteTranslatorTests
         Assert.Equal(2, fromV2[0].Route_.Timeout.Seconds);
         Assert.Single(fromV3);
     }
+
+    [Fact]
+    public void Short_names_address_only_services_of_the_clients_own_namespace()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: other}
+            spec:
+              selector: {app: reviews}
+              ports:
+              - {name: http, port: 9080}
+            """);
+        var routes = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        var domains = routes.VirtualHosts.SelectMany(v => v.Domains).ToList();
+        Assert.Equal(domains.Count, domains.Distinct().Count());
+        Assert.Contains("reviews:9080", ReviewsHost(routes).Domains);
+        var other = routes.VirtualHosts.Single(v => v.Name == "reviews.other.svc.cluster.local:9080");
+        Assert.Equal(["reviews.other.svc.cluster.local:9080", "reviews.other.svc:9080", "reviews.other:9080"], other.Domains);
+    }
 }
