@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -9,36 +8,15 @@ namespace Trellis.EndToEnd.Harness;
 /// (`trellis up -f samples/tcp-echo/platform -f samples/grpc-greeter/platform`) in its own home, shared by the
 /// scenarios of a collection and stopped like Ctrl-C. Six pods: tcp-echo v1/v2 and sleep, greeter v1/v2 and
 /// greeter-client.</summary>
-public sealed class SampleMesh : IAsyncLifetime
+public sealed class SampleMesh() : RunningMesh("trellis-e2e-samples-")
 {
     private const int PodCount = 6;
-    private readonly StringBuilder _upOutput = new();
-    private Process? _up;
 
-    internal TrellisCli Cli { get; } = new(Directory.CreateTempSubdirectory("trellis-e2e-samples-").FullName);
-    public string UpOutput { get { lock (_upOutput) return _upOutput.ToString(); } }
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        var ingress = FreePort();
-        _up = Process.Start(Cli.StartInfo(["up", "-f", Repo.Path("samples", "tcp-echo", "platform"), "-f", Repo.Path("samples", "grpc-greeter", "platform"), "--port", ingress.ToString()]))!;
-        _up.OutputDataReceived += (_, e) => { lock (_upOutput) _upOutput.AppendLine(e.Data); };
-        _up.ErrorDataReceived += (_, e) => { lock (_upOutput) _upOutput.AppendLine(e.Data); };
-        _up.BeginOutputReadLine();
-        _up.BeginErrorReadLine();
+        StartUp(["-f", Repo.Path("samples", "tcp-echo", "platform"), "-f", Repo.Path("samples", "grpc-greeter", "platform"), "--port", FreePort().ToString()]);
         await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: PodCount } pods && pods.All(p => p.Ready)),
             TimeSpan.FromSeconds(120), $"all {PodCount} sample pods ready");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_up is null) return;
-        if (!_up.HasExited)
-        {
-            await Cli.RunAsync("down");
-            if (!_up.WaitForExit(30_000)) _up.Kill(entireProcessTree: true);
-        }
-        _up.Dispose();
     }
 
     internal PodsFile.Pod Pod(string deployment) => PodsFile.Read(Cli.Home).First(p => p.Deployment == deployment);
@@ -97,25 +75,6 @@ public sealed class SampleMesh : IAsyncLifetime
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         return await client.GetStringAsync($"http://127.0.0.1:{Pod(deployment).AdminPort}/stats/prometheus");
-    }
-
-    internal async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (_up?.HasExited ?? true) throw new InvalidOperationException($"trellis up exited while waiting for {what}:\n{UpOutput}");
-            if (await condition()) return;
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"timed out after {timeout} waiting for {what}; trellis up said:\n{UpOutput}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
