@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Shapes one upstream attempt: rewritten path and host, Envoy's forwarding headers, and on
-/// the way back the route's response headers; withholds a retriable response so it can be retried.</summary>
-internal sealed class RouteTransformer(string pathAndQuery, string? host, Func<HttpResponseMessage, bool> shouldRetry, Action<HttpContext> onResponse) : HttpTransformer
+/// the way back the route's response headers. With <paramref name="retry"/> (given unless this is the
+/// last attempt) it withholds a response the policy retries, so another attempt can be made.</summary>
+internal sealed class RouteTransformer(RequestContext context, ClusterChoice choice, string pathAndQuery, string? host, RetryPolicyModel? retry) : HttpTransformer
 {
     private readonly long _sent = Stopwatch.GetTimestamp();
 
@@ -27,7 +29,7 @@ internal sealed class RouteTransformer(string pathAndQuery, string? host, Func<H
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null && shouldRetry(proxyResponse))
+        if (proxyResponse is not null && retry is not null && retry.RetriesStatus((int)proxyResponse.StatusCode, GrpcStatus(proxyResponse)))
         {
             RetryRequested = true;
             return false;
@@ -35,7 +37,15 @@ internal sealed class RouteTransformer(string pathAndQuery, string? host, Func<H
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var elapsed = (long)Stopwatch.GetElapsedTime(_sent).TotalMilliseconds;
         httpContext.Response.Headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
-        onResponse(httpContext);
+        RouterFilter.ApplyResponseHeaders(context, choice);
         return copyBody;
+    }
+
+    // NonValidated: reading the header must not parse or allocate for the common answer without it.
+    private static int? GrpcStatus(HttpResponseMessage response)
+    {
+        if (!response.Headers.NonValidated.TryGetValues("grpc-status", out var values)) return null;
+        foreach (var value in values) return int.TryParse(value, out var status) ? status : null;
+        return null;
     }
 }

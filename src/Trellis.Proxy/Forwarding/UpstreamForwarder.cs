@@ -47,7 +47,8 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         var host = choice.HostRewrite ?? action.HostRewrite ?? (http.Request.Host.HasValue ? http.Request.Host.Value : null);
         var retry = CanReplay(http.Request) ? action.Retry : null;
         var attempts = 1 + (retry?.NumRetries ?? 0);
-        using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
+        using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : null;
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
 
         for (var attempt = 1; ; attempt++)
@@ -67,12 +68,10 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                     $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
                 return;
             }
-            using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall.Token) : null;
+            using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
             perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
-            var token = perTry?.Token ?? overall.Token;
-            var transformer = new RouteTransformer(path, host,
-                response => !last && retry is not null && retry.RetriesStatus((int)response.StatusCode, GrpcStatus(response)),
-                h => RouterFilter.ApplyResponseHeaders(context, choice));
+            var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
+            var transformer = new RouteTransformer(context, choice, path, host, last ? null : retry);
 
             var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
             if (transformer.RetryRequested)
@@ -92,7 +91,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 return;
             }
             var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
-            var perTryTimedOut = timedOut && !overall.IsCancellationRequested;
+            var perTryTimedOut = timedOut && overall?.IsCancellationRequested != true;
             var connectFailure = error == ForwarderError.Request && !timedOut;
             var retriable = retry is not null && !last && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
             if (retriable)
@@ -130,9 +129,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         http.Response.Clear();
     }
 
-    private static int? GrpcStatus(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("grpc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : null;
-
     private static EndpointModel? OriginalDestination(HttpRequest request)
     {
         if (!request.Host.HasValue) return null;
@@ -141,14 +137,13 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         return new EndpointModel(host, port, true, 1, null);
     }
 
-    private static ForwarderRequestConfig RequestConfig(UpstreamProtocol protocol, string downstreamProtocol)
+    private static readonly ForwarderRequestConfig Http11 = new() { ActivityTimeout = IdleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    private static readonly ForwarderRequestConfig Http2 = new() { ActivityTimeout = IdleTimeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+    private static ForwarderRequestConfig RequestConfig(UpstreamProtocol protocol, string downstreamProtocol) => protocol switch
     {
-        var version = protocol switch
-        {
-            UpstreamProtocol.Http2 => HttpVersion.Version20,
-            UpstreamProtocol.Downstream when HttpProtocol.IsHttp2(downstreamProtocol) => HttpVersion.Version20,
-            _ => HttpVersion.Version11,
-        };
-        return new ForwarderRequestConfig { ActivityTimeout = IdleTimeout, Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-    }
+        UpstreamProtocol.Http2 => Http2,
+        UpstreamProtocol.Downstream when HttpProtocol.IsHttp2(downstreamProtocol) => Http2,
+        _ => Http11,
+    };
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Trellis.Proxy.Forwarding;
 
 namespace Trellis.Proxy.HttpFilters;
@@ -12,19 +12,22 @@ internal sealed class HttpFilterRegistry
     private static readonly FrozenSet<string> Known = new[] { Router }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IHttpFilter> _filters;
-    private readonly ConcurrentDictionary<string, HttpFilterDelegate> _chains = new(StringComparer.Ordinal);
+    // Keyed by the list instance a listener's compiled HCM holds, so a request finds its chain without
+    // hashing names, and a chain goes away with the snapshots that referenced its list.
+    private readonly ConditionalWeakTable<IReadOnlyList<string>, HttpFilterDelegate> _chains = new();
+    private readonly ConditionalWeakTable<IReadOnlyList<string>, HttpFilterDelegate>.CreateValueCallback _compose;
 
     public HttpFilterRegistry(RouterFilter router)
     {
         _filters = new Dictionary<string, IHttpFilter>(StringComparer.Ordinal) { [Router] = router }.ToFrozenDictionary(StringComparer.Ordinal);
+        _compose = Compose;
     }
 
     /// <summary>Whether a filter name can appear in an accepted listener.</summary>
     public static bool IsKnown(string name) => Known.Contains(name);
 
-    /// <summary>The composed chain for an ordered list of filter names (cached; chains are stateless).</summary>
-    public HttpFilterDelegate Chain(IReadOnlyList<string> names) =>
-        _chains.GetOrAdd(string.Join('\n', names), _ => Compose(names));
+    /// <summary>The composed chain for an ordered list of filter names (cached per list; chains are stateless).</summary>
+    public HttpFilterDelegate Chain(IReadOnlyList<string> names) => _chains.GetValue(names, _compose);
 
     private HttpFilterDelegate Compose(IReadOnlyList<string> names)
     {

@@ -13,8 +13,9 @@ internal sealed record VirtualHostEntry(string Name, IReadOnlyList<string> Domai
 {
     public RouteEntry? Match(Microsoft.AspNetCore.Http.HttpRequest request)
     {
-        foreach (var route in Routes)
-            if (route.Match.Matches(request)) return route;
+        // Indexed: foreach over the interface would allocate an enumerator per request.
+        for (var i = 0; i < Routes.Count; i++)
+            if (Routes[i].Match.Matches(request)) return Routes[i];
         return null;
     }
 }

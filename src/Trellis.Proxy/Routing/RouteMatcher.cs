@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Trellis.Proxy.Routing;
 
 /// <summary>All conditions of one Envoy RouteMatch: path, headers (including pseudo-headers) and query parameters.</summary>
-internal sealed class RouteMatcher(PathMatch path, IReadOnlyList<HeaderMatch> headers, IReadOnlyList<QueryParameterMatch> query, bool grpcOnly)
+internal sealed class RouteMatcher(PathMatch path, HeaderMatch[] headers, QueryParameterMatch[] query, bool grpcOnly)
 {
     public PathMatch Path { get; } = path;
 

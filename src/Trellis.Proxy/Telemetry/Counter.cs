@@ -6,30 +6,34 @@ namespace Trellis.Proxy.Telemetry;
 /// <summary>A Prometheus counter with labels; each series is a lock-free cell created on first use.</summary>
 internal sealed class Counter(string name, string help, string[] labelNames) : IMetric
 {
-    private sealed class Cell
+    /// <summary>One labelled series; callers may keep it and increment it without looking it up again.</summary>
+    public sealed class Series
     {
-        public long Value;
+        private long _value;
+
+        public long Value => Interlocked.Read(ref _value);
+
+        public void Increment(long by = 1) => Interlocked.Add(ref _value, by);
     }
 
-    private readonly ConcurrentDictionary<LabelValues, Cell> _series = new();
+    private readonly ConcurrentDictionary<LabelValues, Series> _series = new();
 
-    public void Increment(string[] labelValues, long by = 1)
-    {
-        var cell = _series.GetOrAdd(new LabelValues(labelValues), static _ => new Cell());
-        Interlocked.Add(ref cell.Value, by);
-    }
+    /// <summary>The series of these label values, created on first use.</summary>
+    public Series For(string[] labelValues) => _series.GetOrAdd(new LabelValues(labelValues), static _ => new Series());
 
-    public long Value(string[] labelValues) => _series.TryGetValue(new LabelValues(labelValues), out var cell) ? Interlocked.Read(ref cell.Value) : 0;
+    public void Increment(string[] labelValues, long by = 1) => For(labelValues).Increment(by);
+
+    public long Value(string[] labelValues) => _series.TryGetValue(new LabelValues(labelValues), out var series) ? series.Value : 0;
 
     public void WriteTo(StringBuilder output)
     {
         output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
         output.Append("# TYPE ").Append(name).Append(" counter\n");
-        foreach (var (labels, cell) in _series)
+        foreach (var (labels, series) in _series)
         {
             output.Append(name);
             PrometheusText.AppendLabels(output, labelNames, labels.Values, null);
-            output.Append(' ').Append(Interlocked.Read(ref cell.Value)).Append('\n');
+            output.Append(' ').Append(series.Value).Append('\n');
         }
     }
 }

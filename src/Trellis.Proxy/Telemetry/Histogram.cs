@@ -7,59 +7,70 @@ namespace Trellis.Proxy.Telemetry;
 /// <summary>A Prometheus histogram with labels and fixed buckets; observations are lock-free.</summary>
 internal sealed class Histogram(string name, string help, string[] labelNames, double[] buckets) : IMetric
 {
-    private sealed class Cell(int buckets)
+    /// <summary>One labelled series; callers may keep it and observe into it without looking it up again.</summary>
+    public sealed class Series(double[] buckets)
     {
-        public readonly long[] Counts = new long[buckets];
-        public long Count;
-        public long SumBits;
-    }
+        private readonly long[] _counts = new long[buckets.Length];
+        private long _count;
+        private long _sumBits;
 
-    private readonly ConcurrentDictionary<LabelValues, Cell> _series = new();
+        public long Count => Interlocked.Read(ref _count);
 
-    public void Observe(string[] labelValues, double value)
-    {
-        var cell = _series.GetOrAdd(new LabelValues(labelValues), _ => new Cell(buckets.Length));
-        for (var i = 0; i < buckets.Length; i++)
+        public double Sum => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _sumBits));
+
+        public long BucketCount(int bucket) => Interlocked.Read(ref _counts[bucket]);
+
+        public void Observe(double value)
         {
-            if (value <= buckets[i])
+            for (var i = 0; i < buckets.Length; i++)
             {
-                Interlocked.Increment(ref cell.Counts[i]);
-                break;
+                if (value <= buckets[i])
+                {
+                    Interlocked.Increment(ref _counts[i]);
+                    break;
+                }
             }
+            Interlocked.Increment(ref _count);
+            long seen, next;
+            do
+            {
+                seen = Interlocked.Read(ref _sumBits);
+                next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + value);
+            }
+            while (Interlocked.CompareExchange(ref _sumBits, next, seen) != seen);
         }
-        Interlocked.Increment(ref cell.Count);
-        long seen, next;
-        do
-        {
-            seen = Interlocked.Read(ref cell.SumBits);
-            next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + value);
-        }
-        while (Interlocked.CompareExchange(ref cell.SumBits, next, seen) != seen);
     }
 
-    public long Count(string[] labelValues) => _series.TryGetValue(new LabelValues(labelValues), out var cell) ? Interlocked.Read(ref cell.Count) : 0;
+    private readonly ConcurrentDictionary<LabelValues, Series> _series = new();
+
+    /// <summary>The series of these label values, created on first use.</summary>
+    public Series For(string[] labelValues) => _series.GetOrAdd(new LabelValues(labelValues), static (_, b) => new Series(b), buckets);
+
+    public void Observe(string[] labelValues, double value) => For(labelValues).Observe(value);
+
+    public long Count(string[] labelValues) => _series.TryGetValue(new LabelValues(labelValues), out var series) ? series.Count : 0;
 
     public void WriteTo(StringBuilder output)
     {
         output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
         output.Append("# TYPE ").Append(name).Append(" histogram\n");
-        foreach (var (labels, cell) in _series)
+        foreach (var (labels, series) in _series)
         {
             long cumulative = 0;
             for (var i = 0; i < buckets.Length; i++)
             {
-                cumulative += Interlocked.Read(ref cell.Counts[i]);
+                cumulative += series.BucketCount(i);
                 output.Append(name).Append("_bucket");
                 PrometheusText.AppendLabels(output, labelNames, labels.Values, ("le", buckets[i].ToString(CultureInfo.InvariantCulture)));
                 output.Append(' ').Append(cumulative).Append('\n');
             }
-            var count = Interlocked.Read(ref cell.Count);
+            var count = series.Count;
             output.Append(name).Append("_bucket");
             PrometheusText.AppendLabels(output, labelNames, labels.Values, ("le", "+Inf"));
             output.Append(' ').Append(count).Append('\n');
             output.Append(name).Append("_sum");
             PrometheusText.AppendLabels(output, labelNames, labels.Values, null);
-            output.Append(' ').Append(BitConverter.Int64BitsToDouble(Interlocked.Read(ref cell.SumBits)).ToString(CultureInfo.InvariantCulture)).Append('\n');
+            output.Append(' ').Append(series.Sum.ToString(CultureInfo.InvariantCulture)).Append('\n');
             output.Append(name).Append("_count");
             PrometheusText.AppendLabels(output, labelNames, labels.Values, null);
             output.Append(' ').Append(count).Append('\n');

@@ -32,6 +32,7 @@ internal sealed class IstioMetrics
 
     private readonly OwnIdentity _own;
     private readonly InboundServiceNames _inboundServices;
+    private readonly RequestSeriesCache _series = new();
 
     public Counter Requests { get; }
     public Histogram Duration { get; }
@@ -62,9 +63,24 @@ internal sealed class IstioMetrics
 
     public void Record(RequestContext context)
     {
-        var labels = Labels(context);
-        Requests.Increment(labels);
-        Duration.Observe(labels, Stopwatch.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+        var series = _series.Get(context.Snapshot, SeriesKey(context), static state =>
+        {
+            var labels = state.Metrics.Labels(state.Context);
+            return new RequestSeries(state.Metrics.Requests.For(labels), state.Metrics.Duration.For(labels));
+        }, (Metrics: this, Context: context));
+        series.Requests.Increment();
+        series.Duration.Observe(Stopwatch.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+    }
+
+    /// <summary>Everything <see cref="Labels"/> reads, cheap to compare.</summary>
+    private static RequestSeriesKey SeriesKey(RequestContext context)
+    {
+        var http = context.Http;
+        var grpc = IsGrpc(http.Request);
+        var host = http.Request.Host.Value ?? "";
+        return context.IsInbound
+            ? new RequestSeriesKey(true, context.Peer, null, null, host, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag)
+            : new RequestSeriesKey(false, null, context.Endpoint?.Workload, context.Cluster, host, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag);
     }
 
     internal string[] Labels(RequestContext context)

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Http;
 
@@ -11,6 +12,10 @@ internal static class PeerMetadata
     public const string IdHeader = "x-envoy-peer-metadata-id";
     public const string Header = "x-envoy-peer-metadata";
     private const int MaxEncodedLength = 8 * 1024;
+    private const int MaxCachedPeers = 1024;
+
+    // A caller sends the same header on every request: decode it once. Bounded, since the header is client input.
+    private static readonly ConcurrentDictionary<string, PeerIdentity?> Decoded = new(StringComparer.Ordinal);
 
     public static string Encode(string @namespace, string workload, string pod, string? serviceAccount, IReadOnlyDictionary<string, string> labels)
     {
@@ -32,6 +37,14 @@ internal static class PeerMetadata
         headers.Remove(Header);
         headers.Remove(IdHeader);
         if (encoded.Length is 0 or > MaxEncodedLength) return null;
+        if (Decoded.TryGetValue(encoded, out var cached)) return cached;
+        var peer = Decode(encoded);
+        if (Decoded.Count < MaxCachedPeers) Decoded.TryAdd(encoded, peer);
+        return peer;
+    }
+
+    private static PeerIdentity? Decode(string encoded)
+    {
         try
         {
             var s = Struct.Parser.ParseFrom(Convert.FromBase64String(encoded));
