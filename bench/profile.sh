@@ -17,7 +17,7 @@ export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # other work in the same checkout (end-to-end tests) is running.
 artifacts=${TRELLIS_ARTIFACTS:-artifacts}
 private_build=(); [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
-dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli >/dev/null
+build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
 trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

@@ -22,7 +22,7 @@ service nginx stop >/dev/null 2>&1 || true
 # other work in the same checkout (end-to-end tests) is running.
 artifacts=${TRELLIS_ARTIFACTS:-artifacts}
 private_build=(); [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
-dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli >/dev/null
+build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
 trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
 
 work=$(mktemp -d)
