@@ -6,4 +6,8 @@ root.Options.Add(CommonOptions.Home);
 foreach (var command in CommandCatalog.All())
     root.Subcommands.Add(command);
 
-return await root.Parse(args).InvokeAsync();
+// System.CommandLine ends the process 2 s after SIGINT/SIGTERM by default, which would cut `trellis up`
+// short while it stops pods, gateway and control plane (leaving them running) and cut a proxy's drain.
+// Give shutdown as long as `trellis down` waits for it.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
+return await root.Parse(args).InvokeAsync(invocation);

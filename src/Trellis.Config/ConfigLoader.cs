@@ -6,14 +6,12 @@ namespace Trellis.Config;
 /// <summary>Loads Kubernetes/Istio manifests (YAML or JSON, multi-document, <c>List</c> kinds) with exact source positions.</summary>
 public static class ConfigLoader
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
-    /// <summary>Loads files and directories (recursively, *.yaml, *.yml, *.json, in ordinal path order).</summary>
-    public static LoadResult LoadPaths(IEnumerable<string> paths)
+    /// <summary>Loads files and directories as <see cref="ManifestPaths"/> lists them.</summary>
+    public static LoadResult LoadPaths(IEnumerable<string> paths, bool recursive = false)
     {
         var resources = new List<Resource>();
         var diagnostics = new List<Diagnostic>();
-        foreach (var file in ExpandPaths(paths, diagnostics))
+        foreach (var file in ExpandPaths(paths, recursive, diagnostics))
         {
             string text;
             try
@@ -46,7 +44,7 @@ public static class ConfigLoader
             resources.AddRange(reader.Read(document));
     }
 
-    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<Diagnostic> diagnostics)
+    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, bool recursive, List<Diagnostic> diagnostics)
     {
         foreach (var path in paths)
         {
@@ -56,10 +54,7 @@ public static class ConfigLoader
             }
             else if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal);
-                foreach (var file in files) yield return file;
+                foreach (var file in ManifestPaths.InDirectory(path, recursive)) yield return file;
             }
             else
             {

@@ -191,4 +191,24 @@ public class LoaderErrorTests
         Assert.True(result.HasErrors);
         Assert.Equal("TRL0007", Assert.Single(result.Diagnostics).Code);
     }
+
+    [Fact]
+    public void A_directory_is_read_without_its_subdirectories_unless_recursive_as_kubectl_does()
+    {
+        var dir = Directory.CreateTempSubdirectory("trellis-paths-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "variants"));
+            File.WriteAllText(Path.Combine(dir, "a.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "not a manifest");
+            File.WriteAllText(Path.Combine(dir, "variants", "b.yml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n");
+
+            Assert.Equal(["a"], ConfigLoader.LoadPaths([dir]).Resources.Select(r => r.Metadata.Name));
+            Assert.Equal(["a", "b"], ConfigLoader.LoadPaths([dir], recursive: true).Resources.Select(r => r.Metadata.Name));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

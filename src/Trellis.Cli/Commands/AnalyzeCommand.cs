@@ -10,11 +10,12 @@ internal static class AnalyzeCommand
     public static Command Create()
     {
         var files = CommonOptions.Files();
+        var recursive = CommonOptions.Recursive();
         var output = CommonOptions.Output("text");
-        var command = new Command("analyze", "Validate configuration files without a running mesh") { files, output };
+        var command = new Command("analyze", "Validate configuration files without a running mesh") { files, recursive, output };
         command.SetAction(result =>
         {
-            var load = ConfigLoader.LoadPaths(result.GetValue(files)!);
+            var load = ConfigLoader.LoadPaths(result.GetValue(files)!, result.GetValue(recursive));
             var diagnostics = ConfigValidator.Validate(load);
             var format = result.GetValue(output)!;
             if (format is "json" or "yaml")

@@ -11,17 +11,18 @@ internal static class ApplyCommand
     public static Command Create(string verb)
     {
         var files = CommonOptions.Files();
+        var recursive = CommonOptions.Recursive();
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate only; change nothing" };
         var command = new Command(verb, verb == "apply"
             ? "Apply configuration to the running mesh (all or nothing)"
-            : "Delete the objects named in the files from the running mesh") { files, dryRun };
+            : "Delete the objects named in the files from the running mesh") { files, recursive, dryRun };
         command.SetAction(async (result, ct) =>
         {
             if (!MeshCommandContext.TryGetRunning(result, out _, out var state)) return 1;
             List<ManifestFile> manifests;
             try
             {
-                manifests = ManifestFiles.Read(result.GetValue(files)!);
+                manifests = ManifestFiles.Read(result.GetValue(files)!, result.GetValue(recursive));
             }
             catch (IOException e)
             {

@@ -27,5 +27,10 @@ internal static class CommonOptions
         Required = true,
     };
 
+    public static Option<bool> Recursive() => new("--recursive", "-R")
+    {
+        Description = "Process the directories given with -f recursively",
+    };
+
     public static MeshHome ResolveHome(ParseResult result) => MeshHome.Resolve(result.GetValue(Home));
 }

@@ -9,10 +9,11 @@ internal static class UpCommand
     public static Command Create()
     {
         var files = CommonOptions.Files();
+        var recursive = CommonOptions.Recursive();
         var port = IngressPort();
-        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, port };
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port };
         command.SetAction((result, ct) =>
-            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(port)).RunAsync(ct));
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port)).RunAsync(ct));
         return command;
     }
 
@@ -22,13 +23,13 @@ internal static class UpCommand
         var command = new Command("demo", "Run the Bookinfo demo mesh (ingress on 127.0.0.1:8080 unless --port)") { port };
         command.SetAction((result, ct) =>
         {
-            var samples = SampleLocator.BookinfoPlatform();
+            var samples = SampleLocator.Bookinfo();
             if (samples is null)
             {
-                Console.Error.WriteLine("error: cannot find samples/bookinfo/platform (run `trellis demo` from the Trellis repository)");
+                Console.Error.WriteLine("error: cannot find samples/bookinfo (run `trellis demo` from the Trellis repository)");
                 return Task.FromResult(1);
             }
-            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], result.GetValue(port)).RunAsync(ct);
+            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port)).RunAsync(ct);
         });
         return command;
     }

@@ -1,11 +1,12 @@
+using Trellis.Config;
 using Trellis.ControlPlane.Api;
 
 namespace Trellis.Cli.Home;
 
-/// <summary>Reads -f arguments (files, directories recursively, or "-" for stdin) as kubectl does.</summary>
+/// <summary>Reads -f arguments (files, directories, or "-" for stdin) as kubectl does.</summary>
 internal static class ManifestFiles
 {
-    public static List<ManifestFile> Read(IEnumerable<string> paths)
+    public static List<ManifestFile> Read(IEnumerable<string> paths, bool recursive)
     {
         var files = new List<ManifestFile>();
         foreach (var path in paths)
@@ -13,10 +14,7 @@ internal static class ManifestFiles
             if (path == "-")
                 files.Add(new ManifestFile("<stdin>", Console.In.ReadToEnd()));
             else if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => new ManifestFile(Path.GetRelativePath(Environment.CurrentDirectory, f), File.ReadAllText(f))));
+                files.AddRange(ManifestPaths.InDirectory(path, recursive).Select(f => new ManifestFile(Path.GetRelativePath(Environment.CurrentDirectory, f), File.ReadAllText(f))));
             else if (File.Exists(path))
                 files.Add(new ManifestFile(path, File.ReadAllText(path)));
             else

@@ -10,7 +10,7 @@ namespace Trellis.Cli.LocalMesh;
 /// <summary>`trellis up`: validates the manifests, starts the control plane, applies the manifests to it,
 /// starts the ingress gateway and every pod (sidecar first, then app), and keeps them running until
 /// Ctrl-C or `trellis down`; then stops everything, apps first.</summary>
-internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, int ingressPort)
+internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -30,7 +30,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {running.SupervisorPid}); stop it with `trellis down` or use another --home");
             return 1;
         }
-        if (!Preflight.Check(manifests, out var files)) return 1;
+        if (!Preflight.Check(manifests, recursive, out var files)) return 1;
 
         home.EnsureExists();
         LeftoverProcesses.KillRecorded(home.Root);

@@ -11,12 +11,12 @@ namespace Trellis.Cli.LocalMesh;
 /// a half-started mesh behind: schema, cross-object analysis, and that every container command exists.</summary>
 internal static class Preflight
 {
-    public static bool Check(IReadOnlyList<string> paths, out List<ManifestFile> files)
+    public static bool Check(IReadOnlyList<string> paths, bool recursive, out List<ManifestFile> files)
     {
         files = [];
         try
         {
-            files = ManifestFiles.Read(paths.Select(Path.GetFullPath))
+            files = ManifestFiles.Read(paths.Select(Path.GetFullPath), recursive)
                 .Select(f => f with { Name = Path.GetFullPath(f.Name) }).ToList();
         }
         catch (IOException e)
@@ -24,7 +24,7 @@ internal static class Preflight
             Console.Error.WriteLine($"error: {e.Message}");
             return false;
         }
-        var load = ConfigLoader.LoadPaths(paths.Select(Path.GetFullPath));
+        var load = ConfigLoader.LoadPaths(paths.Select(Path.GetFullPath), recursive);
         var diagnostics = ConfigValidator.Validate(load).ToList();
         diagnostics.AddRange(load.Resources.Where(r => r.Kind == "Deployment").SelectMany(MissingCommands));
         foreach (var d in diagnostics.Where(d => d.Severity != Severity.Info))

@@ -12,8 +12,7 @@ internal static class MeshFixture
 
     public static MeshModel Bookinfo(params string[] extraYaml)
     {
-        var platform = Path.Combine(RepoRoot, "samples", "bookinfo", "platform");
-        var load = ConfigLoader.LoadPaths([platform]);
+        var load = ConfigLoader.LoadPaths([Path.Combine(RepoRoot, "samples", "bookinfo")]);
         Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
         var resources = load.Resources.ToList();
         for (var i = 0; i < extraYaml.Length; i++)

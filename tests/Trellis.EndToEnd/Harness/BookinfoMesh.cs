@@ -3,14 +3,14 @@ using System.Text.Json;
 
 namespace Trellis.EndToEnd.Harness;
 
-/// <summary>The Bookinfo mesh (`trellis up -f samples/bookinfo/platform`), shared by the scenarios of a collection.</summary>
+/// <summary>The Bookinfo mesh (`trellis up -f samples/bookinfo`), shared by the scenarios of a collection.</summary>
 public sealed class BookinfoMesh() : RunningMesh("trellis-e2e-")
 {
     public int IngressPort { get; } = FreePort();
 
     public override async Task InitializeAsync()
     {
-        StartUp(["-f", Repo.Path("samples", "bookinfo", "platform"), "--port", IngressPort.ToString()]);
+        StartUp(["-f", Repo.Path("samples", "bookinfo"), "--port", IngressPort.ToString()]);
         await WaitUntilAsync(async () => PodsFile.Read(Cli.Home) is { Count: 6 } pods && pods.All(p => p.Ready)
                                          && await IngressAnswersAsync(), TimeSpan.FromSeconds(120), "all six Bookinfo pods ready and the ingress serving");
     }

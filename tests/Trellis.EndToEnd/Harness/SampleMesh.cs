@@ -5,7 +5,7 @@ using System.Text;
 namespace Trellis.EndToEnd.Harness;
 
 /// <summary>One mesh of the tcp-echo and grpc-greeter samples, started with the real CLI
-/// (`trellis up -f samples/tcp-echo/platform -f samples/grpc-greeter/platform`) in its own home, shared by the
+/// (`trellis up -f samples/tcp-echo -f samples/grpc-greeter`) in its own home, shared by the
 /// scenarios of a collection and stopped like Ctrl-C. Six pods: tcp-echo v1/v2 and sleep, greeter v1/v2 and
 /// greeter-client.</summary>
 public sealed class SampleMesh() : RunningMesh("trellis-e2e-samples-")
@@ -14,7 +14,7 @@ public sealed class SampleMesh() : RunningMesh("trellis-e2e-samples-")
 
     public override async Task InitializeAsync()
     {
-        StartUp(["-f", Repo.Path("samples", "tcp-echo", "platform"), "-f", Repo.Path("samples", "grpc-greeter", "platform"), "--port", FreePort().ToString()]);
+        StartUp(["-f", Repo.Path("samples", "tcp-echo"), "-f", Repo.Path("samples", "grpc-greeter"), "--port", FreePort().ToString()]);
         await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: PodCount } pods && pods.All(p => p.Ready)),
             TimeSpan.FromSeconds(120), $"all {PodCount} sample pods ready");
     }

@@ -10,7 +10,7 @@ public sealed class AnalyzeTests
     [Fact]
     public async Task The_bookinfo_sample_analyzes_clean()
     {
-        var result = await _cli.RunAsync("analyze", "-f", Repo.Path("samples", "bookinfo", "platform"));
+        var result = await _cli.RunAsync("analyze", "-f", Repo.Path("samples", "bookinfo"));
         Assert.True(result.ExitCode == 0, result.All);
     }
 
@@ -18,7 +18,7 @@ public sealed class AnalyzeTests
     public async Task A_misspelled_field_and_a_missing_subset_are_reported_with_their_location()
     {
         var dir = Directory.CreateTempSubdirectory("trellis-analyze-bad-").FullName;
-        File.Copy(Repo.Path("samples", "bookinfo", "platform", "bookinfo.yaml"), Path.Combine(dir, "bookinfo.yaml"));
+        File.Copy(Repo.Path("samples", "bookinfo", "bookinfo.yaml"), Path.Combine(dir, "bookinfo.yaml"));
         await File.WriteAllTextAsync(Path.Combine(dir, "reviews.yaml"), """
             apiVersion: networking.istio.io/v1beta1
             kind: VirtualService

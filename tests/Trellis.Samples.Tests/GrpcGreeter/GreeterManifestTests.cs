@@ -8,7 +8,7 @@ namespace Trellis.Samples.Tests.GrpcGreeter;
 public sealed class GreeterManifestTests
 {
     private static readonly List<YamlDotNet.RepresentationModel.YamlMappingNode> Platform =
-        [.. Load("grpc-greeter", "platform", "grpc-greeter.yaml"), .. Load("grpc-greeter", "platform", "destination-rule-all.yaml")];
+        [.. Load("grpc-greeter", "grpc-greeter.yaml"), .. Load("grpc-greeter", "destination-rule-all.yaml")];
 
     [Fact]
     public void The_service_port_is_named_grpc()
@@ -27,7 +27,7 @@ public sealed class GreeterManifestTests
         var template = Node(Platform.Named("Deployment", deployment), "spec", "template");
         Assert.Equal(version, Get(template, "metadata", "labels", "version"));
         var container = Node(template, "spec", "containers", 0);
-        Assert.Equal("../bin/grpc-greeter", Get(container, "command", 0));
+        Assert.Equal("bin/grpc-greeter", Get(container, "command", 0));
         Assert.Equal("serve", Get(container, "args", 0));
         Assert.Contains(Items(container, "env"), e => Get(e, "name") == "SERVICE_VERSION" && Get(e, "value") == version);
     }

@@ -37,7 +37,7 @@ public sealed class ManifestTests
     [Fact]
     public void Every_object_lives_in_the_bookinfo_namespace_which_has_injection_enabled()
     {
-        var docs = Load("platform", "bookinfo.yaml").Concat(Load("platform", "bookinfo-gateway.yaml")).Concat(Load("platform", "destination-rule-all.yaml")).ToList();
+        var docs = Load("bookinfo.yaml").Concat(Load("bookinfo-gateway.yaml")).Concat(Load("destination-rule-all.yaml")).ToList();
         var ns = Assert.Single(OfKind(docs, "Namespace"));
         Assert.Equal("bookinfo", Get(ns, "metadata", "name"));
         Assert.Equal("enabled", Get(ns, "metadata", "labels", "istio-injection"));
@@ -47,7 +47,7 @@ public sealed class ManifestTests
     [Fact]
     public void Services_and_service_accounts_match_istios()
     {
-        var docs = Load("platform", "bookinfo.yaml");
+        var docs = Load("bookinfo.yaml");
         string[] apps = ["details", "ratings", "reviews", "productpage"];
         Assert.Equal(apps, OfKind(docs, "Service").Select(s => Get(s, "metadata", "name")));
         Assert.All(OfKind(docs, "Service"), s =>
@@ -62,7 +62,7 @@ public sealed class ManifestTests
     [Fact]
     public void Deployments_run_the_launcher_with_their_app_and_version()
     {
-        var docs = Load("platform", "bookinfo.yaml");
+        var docs = Load("bookinfo.yaml");
         var deployments = OfKind(docs, "Deployment").ToList();
         Assert.Equal(["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"], deployments.Select(d => Get(d, "metadata", "name")));
         foreach (var deployment in deployments)
@@ -74,7 +74,7 @@ public sealed class ManifestTests
             Assert.Equal("bookinfo-" + app, Get(deployment, "spec", "template", "spec", "serviceAccountName"));
             var container = Node(deployment, "spec", "template", "spec", "containers", 0);
             Assert.Equal($"docker.io/istio/examples-bookinfo-{app}-{version}:1.20.1", Get(container, "image"));
-            var command = Path.GetFullPath(Path.Combine(Repo.Bookinfo("platform"), ((YamlScalarNode)Node(container, "command", 0)).Value!));
+            var command = Path.GetFullPath(Path.Combine(Repo.Bookinfo(), ((YamlScalarNode)Node(container, "command", 0)).Value!));
             Assert.Equal(Repo.Bookinfo("bin", "bookinfo"), command);
             Assert.True(File.GetUnixFileMode(command).HasFlag(UnixFileMode.UserExecute), $"{command} is not executable");
             Assert.Equal(app, ((YamlScalarNode)Node(container, "args", 0)).Value);
@@ -89,7 +89,7 @@ public sealed class ManifestTests
     [Fact]
     public void The_gateway_route_sends_istios_paths_to_productpage()
     {
-        var docs = Load("platform", "bookinfo-gateway.yaml");
+        var docs = Load("bookinfo-gateway.yaml");
         var gateway = Assert.Single(OfKind(docs, "Gateway"));
         Assert.Equal("ingressgateway", Get(gateway, "spec", "selector", "istio"));
         Assert.Equal("8080", Get(Node(gateway, "spec", "servers", 0), "port", "number"));
@@ -109,7 +109,7 @@ public sealed class ManifestTests
     [InlineData("virtual-service-reviews-v3.yaml")]
     public void Routing_variants_use_defined_subsets_and_weights_that_sum_to_100(string file)
     {
-        var subsets = OfKind(Load("platform", "destination-rule-all.yaml"), "DestinationRule")
+        var subsets = OfKind(Load("destination-rule-all.yaml"), "DestinationRule")
             .SelectMany(dr => ((YamlSequenceNode)Node(dr, "spec", "subsets")).Select(s => $"{Get(dr, "spec", "host")}/{Get(s, "name")}"))
             .ToHashSet();
         foreach (var vs in OfKind(Load("networking", file), "VirtualService"))

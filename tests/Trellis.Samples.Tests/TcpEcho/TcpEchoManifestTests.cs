@@ -7,7 +7,7 @@ namespace Trellis.Samples.Tests.TcpEcho;
 public sealed class TcpEchoManifestTests
 {
     private static readonly List<YamlDotNet.RepresentationModel.YamlMappingNode> Platform =
-        [.. Load("tcp-echo", "platform", "tcp-echo.yaml"), .. Load("tcp-echo", "platform", "sleep.yaml"), .. Load("tcp-echo", "platform", "destination-rule-all.yaml")];
+        [.. Load("tcp-echo", "tcp-echo.yaml"), .. Load("tcp-echo", "sleep.yaml"), .. Load("tcp-echo", "destination-rule-all.yaml")];
 
     [Fact]
     public void The_service_port_is_named_tcp_so_the_mesh_treats_it_as_opaque_tcp()
@@ -27,7 +27,7 @@ public sealed class TcpEchoManifestTests
         var spec = Node(Platform.Named("Deployment", deployment), "spec", "template");
         Assert.Equal(version, Get(spec, "metadata", "labels", "version"));
         Assert.Equal("tcp-echo", Get(spec, "metadata", "labels", "app"));
-        Assert.Equal("../bin/tcp-echo-server", Get(spec, "spec", "containers", 0, "command", 0));
+        Assert.Equal("bin/tcp-echo-server", Get(spec, "spec", "containers", 0, "command", 0));
         Assert.Equal(prefix, Get(spec, "spec", "containers", 0, "args", 0));
         Assert.Equal("9000", Get(spec, "spec", "containers", 0, "readinessProbe", "tcpSocket", "port"));
     }
