@@ -19,7 +19,8 @@ internal sealed class ProxyRuntime : IAsyncDisposable
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
 
-    private readonly UpstreamClientPool _pool = new(TimeSpan.FromSeconds(30));
+    private readonly OwnSockets _ownSockets = new();
+    private readonly UpstreamClientPool _pool;
     private readonly ListenerManager _listeners;
     private readonly CancellationTokenSource _quit = new();
 
@@ -36,17 +37,22 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null)
     {
         loggers ??= NullLoggerFactory.Instance;
+        _pool = new UpstreamClientPool(TimeSpan.FromSeconds(30), _ownSockets);
         Identity = OwnIdentity.From(options);
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterRegistry(new RouterFilter(forwarder));
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics);
-        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, IstioMetrics), loggers, Drain);
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel());
     }
 
-    public Task StartAdminAsync(int port, CancellationToken ct) => Admin.StartAsync(port, ct);
+    public async Task StartAdminAsync(int port, CancellationToken ct)
+    {
+        await Admin.StartAsync(port, ct);
+        _ownSockets.SetAdminPort(Admin.Port);
+    }
 
     public async ValueTask DisposeAsync()
     {

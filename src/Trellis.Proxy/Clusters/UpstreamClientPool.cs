@@ -5,8 +5,9 @@ namespace Trellis.Proxy.Clusters;
 
 /// <summary>One pooled <see cref="HttpMessageInvoker"/> per cluster, kept across snapshots while the
 /// cluster's connection settings are unchanged; retired invokers are disposed after a grace period
-/// so requests still using them can finish.</summary>
-internal sealed class UpstreamClientPool(TimeSpan retireAfter) : IDisposable
+/// so requests still using them can finish. Passthrough (ORIGINAL_DST) clusters never connect to the
+/// proxy's own sockets.</summary>
+internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) : IDisposable
 {
     private readonly ConcurrentDictionary<string, (object Key, HttpMessageInvoker Invoker)> _clients = new(StringComparer.Ordinal);
 
@@ -14,7 +15,7 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter) : IDisposable
     {
         object key = cluster.PoolKey;
         if (_clients.TryGetValue(cluster.Name, out var existing) && existing.Key.Equals(key)) return existing.Invoker;
-        var created = Create(cluster.ConnectTimeout);
+        var created = Create(cluster.ConnectTimeout, cluster.Type == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.OriginalDst ? own : null);
         _clients[cluster.Name] = (key, created);
         if (existing.Invoker is not null) Retire(existing.Invoker);
         return created;
@@ -30,8 +31,9 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter) : IDisposable
     private void Retire(HttpMessageInvoker invoker) =>
         _ = Task.Delay(retireAfter).ContinueWith(_ => invoker.Dispose(), TaskScheduler.Default);
 
-    public static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    public static HttpMessageInvoker Create(TimeSpan connectTimeout, OwnSockets? refuse = null) => new(new SocketsHttpHandler
     {
+        ConnectCallback = refuse is null ? null : (context, ct) => ConnectAsync(context.DnsEndPoint, refuse, ct),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
@@ -42,6 +44,22 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter) : IDisposable
         // The proxy forwards trace headers as received; it must not inject its own.
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, OwnSockets refuse, CancellationToken ct)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(target, ct);
+            if (refuse.IsOwn(socket.RemoteEndPoint)) throw new SelfConnectionException(socket.RemoteEndPoint!);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     public void Dispose()
     {

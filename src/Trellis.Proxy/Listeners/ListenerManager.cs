@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>Keeps one bound <see cref="ListenerServer"/> per configured socket: binds new listeners
 /// first and only then drains removed ones, so an update never leaves a port unserved.</summary>
-internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel tunnel, ILoggerFactory loggers, TimeSpan drain) : IAsyncDisposable
+internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel tunnel, OwnSockets ownSockets, ILoggerFactory loggers, TimeSpan drain) : IAsyncDisposable
 {
     private readonly Dictionary<string, ListenerServer> _servers = new(StringComparer.Ordinal);
     private readonly List<Task> _draining = [];
@@ -58,6 +59,7 @@ internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel t
                     _draining.Add(DrainAsync(removed));
                 }
                 foreach (var (key, server) in _servers) server.Name = byKey[key].Name;
+                ownSockets.SetListenerPorts(wanted.Select(m => m.Port));
             }
             return null;
         }

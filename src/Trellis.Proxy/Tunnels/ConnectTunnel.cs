@@ -19,7 +19,7 @@ namespace Trellis.Proxy.Tunnels;
 /// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
 /// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
 /// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
-internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, IstioMetrics metrics)
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, IstioMetrics metrics)
 {
     private static readonly byte[] Method = "CONNECT "u8.ToArray();
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -157,9 +157,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, I
         Socket upstream;
         try
         {
-            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model.ConnectTimeout, connection.ConnectionClosed);
+            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model.ConnectTimeout, ownSockets, connection.ConnectionClosed);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
                 $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");

@@ -3,10 +3,11 @@ using Trellis.Proxy.Clusters;
 
 namespace Trellis.Proxy.Tunnels;
 
-/// <summary>Opens the TCP connection of a tunnel to an endpoint, within the cluster's connect timeout.</summary>
+/// <summary>Opens the TCP connection of a tunnel to an endpoint, within the cluster's connect timeout,
+/// never to the proxy's own sockets.</summary>
 internal static class UpstreamDialer
 {
-    public static async Task<Socket> ConnectAsync(EndpointModel endpoint, TimeSpan timeout, CancellationToken ct)
+    public static async Task<Socket> ConnectAsync(EndpointModel endpoint, TimeSpan timeout, OwnSockets own, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
@@ -14,6 +15,7 @@ internal static class UpstreamDialer
         try
         {
             await socket.ConnectAsync(endpoint.Host, endpoint.Port, cts.Token);
+            if (own.IsOwn(socket.RemoteEndPoint)) throw new SelfConnectionException(socket.RemoteEndPoint!);
             return socket;
         }
         catch
