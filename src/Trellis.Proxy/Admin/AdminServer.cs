@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Telemetry;
 
@@ -22,7 +23,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
 
     public async Task StartAsync(int port, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ProxyWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();

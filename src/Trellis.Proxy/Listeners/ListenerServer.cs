@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
@@ -29,7 +30,7 @@ internal sealed class ListenerServer : IAsyncDisposable
     public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ConnectTunnel tunnel, ILoggerFactory loggers, CancellationToken ct)
     {
         ListenerServer? server = null;
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ProxyWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(k =>
