@@ -66,9 +66,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             var result = await input.ReadAsync(ct);
             var buffer = result.Buffer;
             var length = (int)Math.Min(buffer.Length, Method.Length);
-            var head = new byte[length];
-            buffer.Slice(0, length).CopyTo(head);
-            var matchesSoFar = head.AsSpan().SequenceEqual(Method.AsSpan(0, length));
+            var matchesSoFar = StartsWithMethod(buffer.Slice(0, length));
             if (!matchesSoFar || length == Method.Length || result.IsCompleted)
             {
                 input.AdvanceTo(buffer.Start);
@@ -76,6 +74,13 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             }
             input.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    private static bool StartsWithMethod(ReadOnlySequence<byte> start)
+    {
+        Span<byte> head = stackalloc byte[Method.Length];
+        start.CopyTo(head);
+        return head[..(int)start.Length].SequenceEqual(Method.AsSpan(0, (int)start.Length));
     }
 
     /// <summary>Answers the CONNECT; returns the internal listener that serves the rest of the connection, or null when it is done.</summary>
