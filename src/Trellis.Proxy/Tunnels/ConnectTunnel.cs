@@ -32,6 +32,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     /// <summary>Connection middleware for a listener; <paramref name="listenerName"/> gives its current name.</summary>
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware(Func<string> listenerName) => next => async connection =>
     {
+        bool isConnect;
         Http1Head? head = null;
         string? error = null;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
@@ -39,18 +40,19 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             timeout.CancelAfter(HeadTimeout);
             try
             {
-                if (!await StartsWithConnectAsync(connection.Transport.Input, timeout.Token))
-                {
-                    await next(connection);
-                    return;
-                }
-                (head, error) = await Http1Head.ReadAsync(connection.Transport.Input, timeout.Token);
+                isConnect = await StartsWithConnectAsync(connection.Transport.Input, timeout.Token);
+                if (isConnect) (head, error) = await Http1Head.ReadAsync(connection.Transport.Input, timeout.Token);
             }
             catch (OperationCanceledException)
             {
                 connection.Abort();
                 return;
             }
+        }
+        if (!isConnect)
+        {
+            await next(connection);
+            return;
         }
         if (await HandleAsync(connection, listenerName(), head, error) is { } internalListener)
         {
