@@ -20,16 +20,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     {
         var http = context.Http;
         var route = context.Route!;
-        ClusterChoice choice;
-        if (action.ClusterHeader is { } header)
-        {
-            var name = http.Request.Headers[header].ToString();
-            choice = new ClusterChoice(name, 1, HeaderMutations.None, HeaderMutations.None, null);
-        }
-        else
-        {
-            choice = action.Pick(Random.Shared);
-        }
+        var choice = action.Choose(http.Request);
         if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
         {
             await LocalReply.WriteAsync(context, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, "",
@@ -38,11 +29,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         }
         context.Cluster = cluster;
         RouterFilter.ApplyRequestHeaders(context, choice);
-        if (!context.IsInbound && !cluster.IsOriginalDestination)
-        {
-            http.Request.Headers[PeerMetadata.IdHeader] = own.NodeId;
-            http.Request.Headers[PeerMetadata.Header] = own.PeerHeader;
-        }
+        PeerMetadata.Stamp(context, own);
         var path = Redirects.Rewrite(http.Request.Path.Value ?? "/", route.Match.Path, action.PrefixRewrite, action.RegexRewrite) + http.Request.QueryString.Value;
         var host = choice.HostRewrite ?? action.HostRewrite ?? (http.Request.Host.HasValue ? http.Request.Host.Value : null);
         var retry = CanReplay(http.Request) ? action.Retry : null;

@@ -51,8 +51,8 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
             request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
 
-        context.Routes = hcm.InlineRoutes;
-        if (context.Routes is null && !(hcm.RdsName is { } rds && context.Snapshot.Routes.TryGetValue(rds, out var table) && (context.Routes = table) is not null))
+        context.Routes = hcm.RoutesIn(context.Snapshot);
+        if (context.Routes is null)
         {
             return LocalReply.WriteAsync(context, 404, ResponseFlags.NoRoute, "",
                 $"route configuration \"{hcm.RdsName}\" has not been received from the control plane");

@@ -15,4 +15,9 @@ internal sealed record ListenerModel(string Name, string? Address, int Port, Tra
 
 /// <summary>The HCM settings the request path needs: where routes come from and which HTTP filters run.</summary>
 internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<string> HttpFilters, bool GenerateRequestId,
-    bool AllowsConnect = false);
+    bool AllowsConnect = false)
+{
+    /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
+    public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
+        InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
+}

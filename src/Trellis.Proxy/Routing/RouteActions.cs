@@ -35,6 +35,11 @@ internal sealed record ForwardAction(
     }
 
     public ClusterChoice Pick(Random random) => Pick(TotalWeight <= 1 ? 0 : (uint)random.NextInt64(TotalWeight));
+
+    /// <summary>The cluster for one request: named by <see cref="ClusterHeader"/>, or drawn by weight.</summary>
+    public ClusterChoice Choose(Microsoft.AspNetCore.Http.HttpRequest request) => ClusterHeader is { } header
+        ? new ClusterChoice(request.Headers[header].ToString(), 1, HeaderMutations.None, HeaderMutations.None, null)
+        : Pick(Random.Shared);
 }
 
 /// <summary>What a route does with a CONNECT request, from its "CONNECT" upgrade_config.</summary>

@@ -17,6 +17,16 @@ internal static class PeerMetadata
     // A caller sends the same header on every request: decode it once. Bounded, since the header is client input.
     private static readonly ConcurrentDictionary<string, PeerIdentity?> Decoded = new(StringComparer.Ordinal);
 
+    /// <summary>Tells the destination sidecar who is calling, on requests (and CONNECTs) leaving for a mesh
+    /// cluster; inbound traffic and passthrough destinations outside the mesh get nothing.</summary>
+    public static void Stamp(Forwarding.RequestContext context, Bootstrap.OwnIdentity own)
+    {
+        if (context.IsInbound || context.Cluster?.IsOriginalDestination != false) return;
+        var headers = context.Http.Request.Headers;
+        headers[IdHeader] = own.NodeId;
+        headers[Header] = own.PeerHeader;
+    }
+
     public static string Encode(string @namespace, string workload, string pod, string? serviceAccount, IReadOnlyDictionary<string, string> labels)
     {
         var s = new Struct();

@@ -120,7 +120,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         if (!hcm.AllowsConnect)
             return await RejectAsync(context, connection, 403, ResponseFlags.None, "its connection manager does not accept CONNECT (no \"CONNECT\" upgrade_config)");
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
-        context.Routes = hcm.InlineRoutes ?? (hcm.RdsName is { } rds && context.Snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
+        context.Routes = hcm.RoutesIn(context.Snapshot);
         if (context.Routes is null)
             return await RejectAsync(context, connection, 404, ResponseFlags.NoRoute, $"route configuration \"{hcm.RdsName}\" has not been received from the control plane");
         var vhost = context.VirtualHost = context.Routes.SelectVirtualHost(target.Authority);
@@ -140,9 +140,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     private async Task<string?> TunnelAsync(RequestContext context, ForwardAction action, ConnectTarget target, ConnectionContext connection)
     {
         var route = context.Route!;
-        var choice = action.ClusterHeader is { } header
-            ? new ClusterChoice(context.Http.Request.Headers[header].ToString(), 1, HeaderMutations.None, HeaderMutations.None, null)
-            : action.Pick(Random.Shared);
+        var choice = action.Choose(context.Http.Request);
         if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
             return await RejectAsync(context, connection, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
         context.Cluster = cluster;
@@ -198,12 +196,8 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     private async Task<bool> ForwardConnectAsync(RequestContext context, ClusterChoice choice, ConnectTarget target, Socket upstream, PipeReader upstreamIn, ConnectionContext connection)
     {
         RouterFilter.ApplyRequestHeaders(context, choice);
+        PeerMetadata.Stamp(context, own);
         var headers = context.Http.Request.Headers;
-        if (!context.IsInbound && !context.Cluster!.IsOriginalDestination)
-        {
-            headers[PeerMetadata.IdHeader] = own.NodeId;
-            headers[PeerMetadata.Header] = own.PeerHeader;
-        }
         var head = new StringBuilder($"CONNECT {target.Authority} HTTP/1.1\r\nhost: {target.Authority}\r\n");
         foreach (var (name, values) in headers)
         {

@@ -15,11 +15,19 @@ internal sealed class TunnelPump(TimeSpan idleTimeout)
 
     private long _lastActivity = Environment.TickCount64;
 
+    private sealed class Flow
+    {
+        public long Bytes;
+    }
+
+    private readonly Flow _received = new();
+    private readonly Flow _sent = new();
+
     /// <summary>Bytes from the downstream client to the upstream.</summary>
-    public long ReceivedBytes { get; private set; }
+    public long ReceivedBytes => _received.Bytes;
 
     /// <summary>Bytes from the upstream back to the downstream client.</summary>
-    public long SentBytes { get; private set; }
+    public long SentBytes => _sent.Bytes;
 
     public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, Socket upstream)
     {
@@ -59,51 +67,52 @@ internal sealed class TunnelPump(TimeSpan idleTimeout)
 
     private async Task ToUpstreamAsync(PipeReader from, Stream to, Socket socket, CancellationTokenSource stop)
     {
+        var writer = PipeWriter.Create(to, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            while (true)
+            if (await CopyAsync(from, writer, _received, stop.Token))
             {
-                var result = await from.ReadAsync(stop.Token);
-                foreach (var segment in result.Buffer)
-                {
-                    await to.WriteAsync(segment, stop.Token);
-                    ReceivedBytes += segment.Length;
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                }
-                from.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled) break;
+                socket.Shutdown(SocketShutdown.Send);
+                return;
             }
-            socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception e) when (IsConnectionEnd(e))
+        catch (SocketException)
         {
-            await stop.CancelAsync();
         }
+        finally
+        {
+            await writer.CompleteAsync();
+        }
+        await stop.CancelAsync();
     }
 
     private async Task ToDownstreamAsync(PipeReader from, PipeWriter to, CancellationTokenSource stop)
+    {
+        await CopyAsync(from, to, _sent, stop.Token);
+        await stop.CancelAsync();
+    }
+
+    /// <summary>Copies until <paramref name="from"/> ends (true) or either side breaks off (false).</summary>
+    private async Task<bool> CopyAsync(PipeReader from, PipeWriter to, Flow flow, CancellationToken ct)
     {
         try
         {
             while (true)
             {
-                var result = await from.ReadAsync(stop.Token);
+                var result = await from.ReadAsync(ct);
                 foreach (var segment in result.Buffer)
                 {
-                    await to.WriteAsync(segment, stop.Token);
-                    SentBytes += segment.Length;
+                    await to.WriteAsync(segment, ct);
+                    flow.Bytes += segment.Length;
                     Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 }
                 from.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled) break;
+                if (result.IsCompleted || result.IsCanceled) return true;
             }
         }
         catch (Exception e) when (IsConnectionEnd(e))
         {
-        }
-        finally
-        {
-            await stop.CancelAsync();
+            return false;
         }
     }
 
