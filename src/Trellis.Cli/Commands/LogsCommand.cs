@@ -16,13 +16,8 @@ internal static class LogsCommand
         command.SetAction(async (result, ct) =>
         {
             var home = CommonOptions.ResolveHome(result);
-            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns), out var error, out var note);
-            if (note is not null) Console.Error.WriteLine(note);
-            if (pod is null)
-            {
-                Console.Error.WriteLine(error);
-                return 1;
-            }
+            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns));
+            if (pod is null) return 1;
             var name = result.GetValue(container) switch
             {
                 null => pod.AppContainer,

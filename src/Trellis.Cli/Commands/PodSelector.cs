@@ -5,10 +5,18 @@ namespace Trellis.Cli.Commands;
 /// <summary>Resolves "POD" or "deploy/NAME" to a running pod, as kubectl logs/exec do.</summary>
 internal static class PodSelector
 {
-    /// <summary>The pod, or null with kubectl's error. <paramref name="note"/> says when "deploy/NAME" was
-    /// resolved by its app label: Istio's guides write `deploy/productpage` for Bookinfo, whose
-    /// Deployment is named productpage-v1.</summary>
-    public static PodState? Find(string home, string target, string? ns, out string error, out string? note)
+    /// <summary>The pod, or null after printing kubectl's error to stderr. When "deploy/NAME" is resolved by
+    /// its app label, a note on stderr says so: Istio's guides write `deploy/productpage` for Bookinfo,
+    /// whose Deployment is named productpage-v1.</summary>
+    public static PodState? Find(string home, string target, string? ns)
+    {
+        var pod = Find(home, target, ns, out var error, out var note);
+        if (note is not null) Console.Error.WriteLine(note);
+        if (pod is null) Console.Error.WriteLine(error);
+        return pod;
+    }
+
+    private static PodState? Find(string home, string target, string? ns, out string error, out string? note)
     {
         note = null;
         var pods = PodStateStore.Read(home);

@@ -37,13 +37,8 @@ internal static class ProxyConfigCommand
             }
             else
             {
-                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns), out var error, out var note);
-                if (note is not null) Console.Error.WriteLine(note);
-                if (pod is null)
-                {
-                    Console.Error.WriteLine(error);
-                    return 1;
-                }
+                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns));
+                if (pod is null) return 1;
                 adminPort = pod.AdminPort;
             }
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };

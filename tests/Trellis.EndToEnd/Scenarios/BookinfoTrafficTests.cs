@@ -89,11 +89,8 @@ public sealed class BookinfoTrafficTests(BookinfoMesh mesh)
     [Fact]
     public async Task The_end_user_jason_is_always_routed_to_v2()
     {
-        Assert.Equal(0, (await mesh.ApplyAsync(DestinationRules)).ExitCode);
-        var apply = await mesh.Cli.RunAsync("apply", "-f", Repo.Path("samples", "bookinfo", "networking", "virtual-service-reviews-test-v2.yaml"));
-        Assert.True(apply.ExitCode == 0, apply.All);
         using var client = mesh.ClientInPod("productpage-v1");
-        await WaitForOnlyAsync(client, ["v1"]);
+        await ApplyJasonToV2Async(client);
         for (var i = 0; i < 50; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/reviews/0");
@@ -210,11 +207,8 @@ public sealed class BookinfoTrafficTests(BookinfoMesh mesh)
     [Fact]
     public async Task Tunnelled_http_follows_the_same_routes_as_plain_proxy_requests()
     {
-        Assert.Equal(0, (await mesh.ApplyAsync(DestinationRules)).ExitCode);
-        var apply = await mesh.Cli.RunAsync("apply", "-f", Repo.Path("samples", "bookinfo", "networking", "virtual-service-reviews-test-v2.yaml"));
-        Assert.True(apply.ExitCode == 0, apply.All);
         using var client = mesh.ClientInPod("productpage-v1");
-        await WaitForOnlyAsync(client, ["v1"]);
+        await ApplyJasonToV2Async(client);
 
         // curl -p opens a CONNECT tunnel first, as gRPC and HTTPS clients behind HTTP_PROXY do.
         var result = await mesh.Cli.RunAsync("exec", "-n", "bookinfo", "deploy/productpage-v1", "--", "sh", "-c",
@@ -223,6 +217,16 @@ public sealed class BookinfoTrafficTests(BookinfoMesh mesh)
         Assert.True(result.ExitCode == 0, result.All);
         var versions = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(BookinfoMesh.ReviewsVersion).ToList();
         Assert.Equal(["v2", "v2", "v2", "v2", "v2", "v1"], versions);
+    }
+
+    /// <summary>Applies the subsets and virtual-service-reviews-test-v2.yaml (jason → v2, everyone else → v1),
+    /// then waits until the client sees only v1.</summary>
+    private async Task ApplyJasonToV2Async(HttpClient client)
+    {
+        Assert.Equal(0, (await mesh.ApplyAsync(DestinationRules)).ExitCode);
+        var apply = await mesh.Cli.RunAsync("apply", "-f", Repo.Path("samples", "bookinfo", "networking", "virtual-service-reviews-test-v2.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.All);
+        await WaitForOnlyAsync(client, ["v1"]);
     }
 
     private static async Task WaitForOnlyAsync(HttpClient client, IReadOnlyCollection<string> versions)
