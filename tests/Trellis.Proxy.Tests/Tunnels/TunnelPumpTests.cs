@@ -61,7 +61,9 @@ public sealed class TunnelPumpTests
     public async Task Traffic_keeps_a_tunnel_open_and_is_counted_each_way()
     {
         await using var rig = await Rig.StartAsync();
-        var pump = new TunnelPump(TimeSpan.FromMilliseconds(400));
+        // Gaps of 0.4 s against a 1 s idle timeout: the tunnel lives well past one timeout only because traffic
+        // keeps resetting it, with slack for a cold JIT on a loaded machine.
+        var pump = new TunnelPump(TimeSpan.FromSeconds(1));
         var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
         var buffer = new byte[16];
         for (var i = 0; i < 6; i++)
@@ -72,7 +74,7 @@ public sealed class TunnelPumpTests
             var back = await rig.ToClient.Reader.ReadAsync();
             Assert.Equal("pong!", Encoding.ASCII.GetString(back.Buffer.FirstSpan));
             rig.ToClient.Reader.AdvanceTo(back.Buffer.End);
-            await Task.Delay(150);
+            await Task.Delay(400);
         }
         Assert.False(run.IsCompleted);
         rig.App.Shutdown(SocketShutdown.Both);
