@@ -82,6 +82,6 @@ public sealed class ConvergenceTests
         await Eventually.True(() => mesh.Supervisor.Pods is [{ Deployment: "b", Ready: true }], "only b left");
         Assert.All(a, p => Assert.False(Processes.IsAlive(p.AppPid!.Value)));
         Assert.Contains(mesh.Events, e => e.Pod == a[0].Name && e.Message == "deleted");
-        Assert.Throws<ArgumentException>(() => mesh.Supervisor.ApplyWorkloads([Fake.Workload("b", 1), Fake.Workload("b", 2)]).GetAwaiter().GetResult());
+        await Assert.ThrowsAsync<ArgumentException>(() => mesh.Supervisor.ApplyWorkloads([Fake.Workload("b", 1), Fake.Workload("b", 2)]));
     }
 }

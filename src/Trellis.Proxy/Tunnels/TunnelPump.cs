@@ -7,13 +7,22 @@ namespace Trellis.Proxy.Tunnels;
 /// <summary>Moves a tunnel's bytes both ways between the downstream connection and the upstream socket.
 /// A downstream half-close is passed on (the upstream may still answer); when the upstream finishes,
 /// the tunnel ends, since the downstream side has no way to half-close through Kestrel. A tunnel that
-/// moves nothing for <paramref name="idleTimeout"/> is closed, as Envoy's tcp_proxy does (1 h by default),
+/// moves nothing for the idle timeout is closed, as Envoy's tcp_proxy does (1 h by default),
 /// so peers that vanished without a FIN do not hold connections forever.</summary>
-internal sealed class TunnelPump(TimeSpan idleTimeout)
+internal sealed class TunnelPump
 {
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromHours(1);
 
-    private long _lastActivity = Environment.TickCount64;
+    private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _time;
+    private long _lastActivity;
+
+    public TunnelPump(TimeSpan idleTimeout, TimeProvider? time = null)
+    {
+        _idleTimeout = idleTimeout;
+        _time = time ?? TimeProvider.System;
+        _lastActivity = _time.GetTimestamp();
+    }
 
     private sealed class Flow
     {
@@ -45,13 +54,13 @@ internal sealed class TunnelPump(TimeSpan idleTimeout)
 
     private async Task CloseWhenIdleAsync(CancellationTokenSource stop, CancellationToken done)
     {
-        var check = TimeSpan.FromTicks(Math.Max(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
-        using var timer = new PeriodicTimer(check);
+        var check = TimeSpan.FromTicks(Math.Max(_idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        using var timer = new PeriodicTimer(check, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(done))
             {
-                if (Environment.TickCount64 - Volatile.Read(ref _lastActivity) < idleTimeout.TotalMilliseconds) continue;
+                if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity)) < _idleTimeout) continue;
                 IdledOut = true;
                 await stop.CancelAsync();
                 return;
@@ -104,7 +113,7 @@ internal sealed class TunnelPump(TimeSpan idleTimeout)
                 {
                     await to.WriteAsync(segment, ct);
                     flow.Bytes += segment.Length;
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                    Volatile.Write(ref _lastActivity, _time.GetTimestamp());
                 }
                 from.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled) return true;

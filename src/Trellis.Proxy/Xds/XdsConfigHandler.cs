@@ -13,16 +13,17 @@ namespace Trellis.Proxy.Xds;
 internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler compiler, ListenerManager listeners, ILogger logger, TimeProvider? time = null)
     : IXdsResourceHandler
 {
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile bool _ready;
 
     /// <summary>True once listeners and clusters have been received and every listener is bound.</summary>
     public bool IsReady => _ready;
 
-    public string? Apply(string typeUrl, string version, IReadOnlyList<IMessage> resources)
+    public async Task<string?> ApplyAsync(string typeUrl, string version, IReadOnlyList<IMessage> resources)
     {
-        lock (_gate)
+        await _gate.WaitAsync();
+        try
         {
             var previous = holder.Current;
             ProxySnapshot next;
@@ -39,9 +40,8 @@ internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler c
             holder.Publish(next);
             if (typeUrl == TypeUrls.Listener || !ReferenceEquals(previous.Listeners, next.Listeners))
             {
-                // The ADS loop is the only caller and must not move on before sockets are bound,
-                // so that a bind failure is NACKed rather than silently dropped.
-                var error = listeners.ReconcileAsync(next.Listeners.Values.Where(l => !l.IsInternal).ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+                // The ADS loop awaits this before it ACKs, so a bind failure is NACKed rather than silently dropped.
+                var error = await listeners.ReconcileAsync(next.Listeners.Values.Where(l => !l.IsInternal).ToArray(), CancellationToken.None);
                 if (error is not null)
                 {
                     holder.Publish(previous);
@@ -52,6 +52,10 @@ internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler c
             _ready = next.Resources.Has(TypeUrls.Listener) && next.Resources.Has(TypeUrls.Cluster);
             logger.LogInformation("applied {Type} version {Version} ({Count} resources)", TypeUrls.ShortName(typeUrl), version, resources.Count);
             return null;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 }

@@ -112,7 +112,7 @@ public sealed class AdsClient : IAsyncDisposable
                 _logger.LogInformation("connected to the control plane");
             }
             var response = call.ResponseStream.Current;
-            var error = Apply(response);
+            var error = await ApplyAsync(response);
             if (error is null)
             {
                 Volatile.Write(ref _acceptedVersions, _acceptedVersions.SetItem(response.TypeUrl, response.VersionInfo));
@@ -136,7 +136,7 @@ public sealed class AdsClient : IAsyncDisposable
 
     private readonly Dictionary<string, string> _lastNonces = new(StringComparer.Ordinal);
 
-    private string? Apply(DiscoveryResponse response)
+    private async Task<string?> ApplyAsync(DiscoveryResponse response)
     {
         var parser = TypeUrls.ParserFor(response.TypeUrl);
         if (parser is null) return $"unsupported resource type {response.TypeUrl}";
@@ -156,7 +156,7 @@ public sealed class AdsClient : IAsyncDisposable
         }
         try
         {
-            var error = _handler.Apply(response.TypeUrl, response.VersionInfo, resources);
+            var error = await _handler.ApplyAsync(response.TypeUrl, response.VersionInfo, resources);
             if (error is null) _lastResources[response.TypeUrl] = resources;
             return error;
         }

@@ -7,5 +7,5 @@ public interface IXdsResourceHandler
 {
     /// <summary>Applies the resources; returns null to accept (ACK) or the reason to reject (NACK),
     /// in which case the previous configuration must stay in force.</summary>
-    string? Apply(string typeUrl, string version, IReadOnlyList<IMessage> resources);
+    Task<string?> ApplyAsync(string typeUrl, string version, IReadOnlyList<IMessage> resources);
 }

@@ -16,7 +16,7 @@ public sealed class AdminTests : IAsyncLifetime
         _proxy = await TestProxy.StartAsync();
         _upstream = await Upstream.StartAsync("reviews-v1");
         _port = Ports.Free();
-        _proxy.Push([Eds(Reviews, serviceHost: "reviews.bookinfo.svc.cluster.local")],
+        await _proxy.PushAsync([Eds(Reviews, serviceHost: "reviews.bookinfo.svc.cluster.local")],
             [EndpointsWith(Reviews, (_upstream.Port, "reviews-v1;bookinfo;reviews;v1;Kubernetes"))],
             [Listener("virtualOutbound", _port, "outbound")],
             [Routes("outbound", Host("reviews.bookinfo.svc.cluster.local:9080", ["reviews:9080"], ToCluster(Reviews)))]);

@@ -22,7 +22,7 @@ public sealed class GrpcPassThroughTests : IAsyncLifetime
         _proxy = await TestProxy.StartAsync();
         _upstream = await Upstream.StartAsync("echo", app => app.MapGrpcService<EchoService>(), services => services.AddGrpc());
         _port = Ports.Free();
-        _proxy.Push([Eds(Cluster, http2: true)], [Endpoints(Cluster, _upstream.Port)],
+        await _proxy.PushAsync([Eds(Cluster, http2: true)], [Endpoints(Cluster, _upstream.Port)],
             [Listener("virtualOutbound", _port, "outbound")],
             [Routes("outbound", Host("echo", ["echo:9090"], ToCluster(Cluster)))]);
     }

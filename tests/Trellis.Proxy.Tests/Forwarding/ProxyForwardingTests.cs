@@ -23,13 +23,13 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
         _v2 = await Upstream.StartAsync("reviews-v2");
         _port = Ports.Free();
         _client = TestProxy.ClientVia(_port);
-        Configure(ToCluster(ReviewsV1, "/", "to-v1"));
+        await ConfigureAsync(ToCluster(ReviewsV1, "/", "to-v1"));
     }
 
-    private void Configure(params Route[] reviewsRoutes)
+    private Task ConfigureAsync(params Route[] reviewsRoutes)
     {
         var closedPort = Ports.Free();
-        _proxy.Push(
+        return _proxy.PushAsync(
             [Eds(ReviewsV1, serviceHost: "reviews.bookinfo.svc.cluster.local"), Eds(ReviewsV2), Eds("outbound|9080||empty.bookinfo.svc.cluster.local"), Eds("outbound|9080||closed.bookinfo.svc.cluster.local")],
             [EndpointsWith(ReviewsV1, (_v1.Port, "reviews-v1;bookinfo;reviews;v1;Kubernetes")), Endpoints(ReviewsV2, _v2.Port), Endpoints("outbound|9080||empty.bookinfo.svc.cluster.local"), Endpoints("outbound|9080||closed.bookinfo.svc.cluster.local", closedPort)],
             [Listener("virtualOutbound", _port, "outbound")],
@@ -84,7 +84,7 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
     [Fact]
     public async Task No_matching_route_is_404_naming_the_virtual_host()
     {
-        Configure(ToCluster(ReviewsV1, "/reviews", "reviews-only"));
+        await ConfigureAsync(ToCluster(ReviewsV1, "/reviews", "reviews-only"));
         var response = await _client.GetAsync("http://reviews:9080/other");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("no route of virtual host reviews.bookinfo.svc.cluster.local:9080", response.Headers.GetValues("x-trellis-reason").Single());
@@ -121,7 +121,7 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
     {
         var route = ToCluster(ReviewsV1, "/", "slow");
         route.Route_.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300));
-        Configure(route);
+        await ConfigureAsync(route);
         var response = await _client.GetAsync("http://reviews:9080/slow");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("upstream request timeout", await response.Content.ReadAsStringAsync());
@@ -132,7 +132,7 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
     {
         var route = ToCluster(ReviewsV1, "/", "retrying");
         route.Route_.RetryPolicy = new RetryPolicy { RetryOn = "retriable-status-codes", NumRetries = 2, RetriableStatusCodes = { 503 } };
-        Configure(route);
+        await ConfigureAsync(route);
         _v1.FailNext(2);
         var response = await _client.GetAsync("http://reviews:9080/flaky");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -167,7 +167,7 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
                 },
             },
         };
-        Configure(jason, split);
+        await ConfigureAsync(jason, split);
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/reviews/1");
         request.Headers.Add("end-user", "jason");
         var response = await _client.SendAsync(request);
@@ -186,7 +186,7 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
     {
         var direct = new Route { Name = "teapot", Match = new RouteMatch { Path = "/tea" }, DirectResponse = new DirectResponseAction { Status = 418, Body = new global::Envoy.Config.Core.V3.DataSource { InlineString = "short and stout" } } };
         var redirect = new Route { Name = "moved", Match = new RouteMatch { Prefix = "/old" }, Redirect = new RedirectAction { PathRedirect = "/new", ResponseCode = RedirectAction.Types.RedirectResponseCode.Found } };
-        Configure(direct, redirect);
+        await ConfigureAsync(direct, redirect);
         var tea = await _client.GetAsync("http://reviews:9080/tea");
         Assert.Equal(418, (int)tea.StatusCode);
         Assert.Equal("short and stout", await tea.Content.ReadAsStringAsync());

@@ -24,7 +24,7 @@ public sealed class SelfLoopTests : IAsyncLifetime
             ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)),
         };
         var allowAny = ToCluster("PassthroughCluster", name: "allow_any");
-        _proxy.Push([passthrough], [], [Listener("virtualOutbound", _port, "outbound", connect: true)],
+        await _proxy.PushAsync([passthrough], [], [Listener("virtualOutbound", _port, "outbound", connect: true)],
             [Routes("outbound", Host("allow_any", ["*"], ConnectTo("PassthroughCluster", terminate: true), allowAny))]);
     }
 

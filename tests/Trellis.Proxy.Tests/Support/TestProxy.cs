@@ -25,17 +25,17 @@ internal sealed class TestProxy : IAsyncDisposable
         return new TestProxy(runtime);
     }
 
-    public string? Apply(string typeUrl, params IMessage[] resources) => Runtime.Handler.Apply(typeUrl, "v" + Interlocked.Increment(ref _version), resources);
+    public Task<string?> ApplyAsync(string typeUrl, params IMessage[] resources) => Runtime.Handler.ApplyAsync(typeUrl, "v" + Interlocked.Increment(ref _version), resources);
 
     private static int _version;
 
     /// <summary>Pushes a full configuration in the order a server sends it (CDS, EDS, LDS, RDS) and asserts each is accepted.</summary>
-    public void Push(IMessage[] clusters, IMessage[] endpoints, IMessage[] listeners, IMessage[] routes)
+    public async Task PushAsync(IMessage[] clusters, IMessage[] endpoints, IMessage[] listeners, IMessage[] routes)
     {
-        Assert.Null(Apply(TypeUrls.Cluster, clusters));
-        Assert.Null(Apply(TypeUrls.ClusterLoadAssignment, endpoints));
-        Assert.Null(Apply(TypeUrls.Listener, listeners));
-        Assert.Null(Apply(TypeUrls.RouteConfiguration, routes));
+        Assert.Null(await ApplyAsync(TypeUrls.Cluster, clusters));
+        Assert.Null(await ApplyAsync(TypeUrls.ClusterLoadAssignment, endpoints));
+        Assert.Null(await ApplyAsync(TypeUrls.Listener, listeners));
+        Assert.Null(await ApplyAsync(TypeUrls.RouteConfiguration, routes));
     }
 
     /// <summary>A client that sends every request through the proxy's listener as an HTTP proxy, like apps with HTTP_PROXY.</summary>

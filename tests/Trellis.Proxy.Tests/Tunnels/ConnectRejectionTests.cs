@@ -19,7 +19,7 @@ public sealed class ConnectRejectionTests : IAsyncLifetime
         _web = await Upstream.StartAsync("web");
         _connectPort = Ports.Free();
         _plainPort = Ports.Free();
-        _proxy.Push([Eds("db"), Eds("web")], [Endpoints("db", _app.Port), Endpoints("web", _web.Port)],
+        await _proxy.PushAsync([Eds("db"), Eds("web")], [Endpoints("db", _app.Port), Endpoints("web", _web.Port)],
             [Listener("virtualOutbound", _connectPort, "outbound", connect: true), Listener("plain", _plainPort, "outbound")],
             [Routes("outbound", Host("db", ["db:5432"], ConnectTo("db", terminate: true)), Host("web", ["web:8080"], ToCluster("web")))]);
     }

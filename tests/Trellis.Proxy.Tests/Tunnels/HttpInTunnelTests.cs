@@ -27,7 +27,7 @@ public sealed class HttpInTunnelTests : IAsyncLifetime
         _port = Ports.Free();
         var jason = ToCluster("b", name: "jason");
         jason.Match.Headers.Add(new global::Envoy.Config.Route.V3.HeaderMatcher { Name = "end-user", ExactMatch = "jason" });
-        _proxy.Push([Eds("a"), Eds("b"), Eds("echo", http2: true), ToInternalListener("tunnel", "outbound_tunnel")],
+        await _proxy.PushAsync([Eds("a"), Eds("b"), Eds("echo", http2: true), ToInternalListener("tunnel", "outbound_tunnel")],
             [Endpoints("a", _a.Port), Endpoints("b", _b.Port), Endpoints("echo", _grpc.Port)],
             [Listener("virtualOutbound", _port, "outbound", connect: true), InternalListener("outbound_tunnel", "outbound")],
             [Routes("outbound",

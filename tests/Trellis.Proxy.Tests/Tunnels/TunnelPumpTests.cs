@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Time.Testing;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Tests.Tunnels;
@@ -47,13 +48,19 @@ public sealed class TunnelPumpTests
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task A_tunnel_that_moves_nothing_is_closed_after_the_idle_timeout()
     {
         await using var rig = await Rig.StartAsync();
-        var pump = new TunnelPump(TimeSpan.FromMilliseconds(300));
+        var time = new FakeTimeProvider();
+        var pump = new TunnelPump(TimeSpan.FromSeconds(1), time);
         var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
-        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))));
+        time.Advance(TimeSpan.FromMilliseconds(750));
+        Assert.False(run.IsCompleted);
+        for (var i = 0; i < 2; i++) time.Advance(TimeSpan.FromMilliseconds(250));
+        await run.WaitAsync(Patience);
         Assert.True(pump.IdledOut);
     }
 
@@ -61,24 +68,24 @@ public sealed class TunnelPumpTests
     public async Task Traffic_keeps_a_tunnel_open_and_is_counted_each_way()
     {
         await using var rig = await Rig.StartAsync();
-        // Gaps of 0.4 s against a 1 s idle timeout: the tunnel lives well past one timeout only because traffic
-        // keeps resetting it, with slack for a cold JIT on a loaded machine.
-        var pump = new TunnelPump(TimeSpan.FromSeconds(1));
+        var time = new FakeTimeProvider();
+        var pump = new TunnelPump(TimeSpan.FromSeconds(1), time);
         var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
         var buffer = new byte[16];
         for (var i = 0; i < 6; i++)
         {
             await rig.FromClient.Writer.WriteAsync("ping"u8.ToArray());
-            Assert.Equal(4, await rig.App.ReceiveAsync(buffer));
+            Assert.Equal(4, await rig.App.ReceiveAsync(buffer).WaitAsync(Patience));
             await rig.App.SendAsync("pong!"u8.ToArray());
-            var back = await rig.ToClient.Reader.ReadAsync();
+            var back = await rig.ToClient.Reader.ReadAsync().AsTask().WaitAsync(Patience);
             Assert.Equal("pong!", Encoding.ASCII.GetString(back.Buffer.FirstSpan));
             rig.ToClient.Reader.AdvanceTo(back.Buffer.End);
-            await Task.Delay(400);
+            // 0.4 s between exchanges: 2.4 s in all, more than two idle timeouts, yet never 1 s without traffic.
+            time.Advance(TimeSpan.FromMilliseconds(400));
         }
         Assert.False(run.IsCompleted);
         rig.App.Shutdown(SocketShutdown.Both);
-        await run;
+        await run.WaitAsync(Patience);
         Assert.False(pump.IdledOut);
         Assert.Equal(24, pump.ReceivedBytes);
         Assert.Equal(30, pump.SentBytes);

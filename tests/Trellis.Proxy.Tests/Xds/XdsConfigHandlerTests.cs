@@ -29,15 +29,15 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    private void PushBase() => _proxy.Push([Eds("a"), Eds("b")], [Endpoints("a", _a.Port), Endpoints("b", _b.Port)],
+    private Task PushBaseAsync() => _proxy.PushAsync([Eds("a"), Eds("b")], [Endpoints("a", _a.Port), Endpoints("b", _b.Port)],
         [Listener("out", _port, "r")], [Routes("r", Host("h", ["*"], ToCluster("a")))]);
 
     [Fact]
     public async Task An_invalid_regex_is_nacked_naming_the_route_and_the_last_good_config_keeps_serving()
     {
-        PushBase();
+        await PushBaseAsync();
         var bad = new Route { Name = "broken-regex", Match = new RouteMatch { SafeRegex = new global::Envoy.Type.Matcher.V3.RegexMatcher { Regex = "([a-z" } }, Route_ = new RouteAction { Cluster = "b" } };
-        var error = _proxy.Apply(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], bad)));
+        var error = await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], bad)));
         Assert.NotNull(error);
         Assert.Contains("broken-regex", error);
         using var client = TestProxy.ClientVia(_port);
@@ -45,42 +45,42 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public void An_unsupported_network_filter_is_nacked_with_the_filter_name()
+    public async Task An_unsupported_network_filter_is_nacked_with_the_filter_name()
     {
         var listener = Listener("tcp", Ports.Free(), "r");
         listener.FilterChains[0].Filters[0] = new Filter { Name = "envoy.filters.network.tcp_proxy" };
-        var error = _proxy.Apply(TypeUrls.Listener, listener);
+        var error = await _proxy.ApplyAsync(TypeUrls.Listener, listener);
         Assert.NotNull(error);
         Assert.Contains("envoy.filters.network.tcp_proxy", error);
         Assert.Contains("\"tcp\"", error);
     }
 
     [Fact]
-    public void Api_listeners_are_accepted_but_not_bound()
+    public async Task Api_listeners_are_accepted_but_not_bound()
     {
         var api = new global::Envoy.Config.Listener.V3.Listener { Name = "reviews.bookinfo.svc.cluster.local:9080", ApiListener = new ApiListener() };
-        Assert.Null(_proxy.Apply(TypeUrls.Listener, api));
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.Listener, api));
         Assert.Empty(_proxy.Runtime.Snapshots.Current.Listeners);
     }
 
     [Fact]
-    public void A_port_already_in_use_is_nacked_and_nothing_changes()
+    public async Task A_port_already_in_use_is_nacked_and_nothing_changes()
     {
-        PushBase();
+        await PushBaseAsync();
         using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var error = _proxy.Apply(TypeUrls.Listener, Listener("out", _port, "r"), Listener("second", taken, "r"));
+        var error = await _proxy.ApplyAsync(TypeUrls.Listener, Listener("out", _port, "r"), Listener("second", taken, "r"));
         Assert.NotNull(error);
         Assert.Contains("cannot bind", error);
         Assert.Equal(["out"], _proxy.Runtime.Snapshots.Current.Listeners.Keys.ToArray());
     }
 
     [Fact]
-    public void Endpoints_for_an_unknown_cluster_are_ignored()
+    public async Task Endpoints_for_an_unknown_cluster_are_ignored()
     {
-        PushBase();
-        Assert.Null(_proxy.Apply(TypeUrls.ClusterLoadAssignment, Endpoints("a", _a.Port), Endpoints("b", _b.Port), Endpoints("nobody", 1)));
+        await PushBaseAsync();
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.ClusterLoadAssignment, Endpoints("a", _a.Port), Endpoints("b", _b.Port), Endpoints("nobody", 1)));
         Assert.False(_proxy.Runtime.Snapshots.Current.Clusters.ContainsKey("nobody"));
     }
 
@@ -88,7 +88,7 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     public async Task Ready_after_listeners_and_clusters()
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _proxy.Admin.GetAsync("/ready")).StatusCode);
-        PushBase();
+        await PushBaseAsync();
         var ready = await _proxy.Admin.GetAsync("/healthz/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("LIVE", (await ready.Content.ReadAsStringAsync()).Trim());
@@ -97,11 +97,11 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Unchanged_clusters_keep_their_connection_pool_and_balancer()
     {
-        PushBase();
+        await PushBaseAsync();
         var before = _proxy.Runtime.Snapshots.Current.Clusters["a"];
         var poolB = _proxy.Runtime.Snapshots.Current.Clusters["b"].Invoker;
-        Assert.Null(_proxy.Apply(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], ToCluster("b")))));
-        Assert.Null(_proxy.Apply(TypeUrls.ClusterLoadAssignment, Endpoints("a", _a.Port), Endpoints("b", _b.Port, _a.Port)));
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], ToCluster("b")))));
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.ClusterLoadAssignment, Endpoints("a", _a.Port), Endpoints("b", _b.Port, _a.Port)));
         var after = _proxy.Runtime.Snapshots.Current;
         Assert.Same(before, after.Clusters["a"]);
         Assert.Same(poolB, after.Clusters["b"].Invoker);
@@ -113,7 +113,7 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Swapping_snapshots_under_load_fails_no_request()
     {
-        PushBase();
+        await PushBaseAsync();
         using var client = TestProxy.ClientVia(_port);
         using var stop = new CancellationTokenSource();
         var failures = 0;
@@ -129,7 +129,7 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
         })).ToArray();
         for (var i = 0; i < 40; i++)
         {
-            Assert.Null(_proxy.Apply(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], ToCluster(i % 2 == 0 ? "b" : "a")))));
+            Assert.Null(await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], ToCluster(i % 2 == 0 ? "b" : "a")))));
             await Task.Delay(10);
         }
         await stop.CancelAsync();
@@ -141,8 +141,8 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Removing_a_listener_frees_its_port()
     {
-        PushBase();
-        Assert.Null(_proxy.Apply(TypeUrls.Listener));
+        await PushBaseAsync();
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.Listener));
         await Task.Delay(100);
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, _port);
         probe.Start();

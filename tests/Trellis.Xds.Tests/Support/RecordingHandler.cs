@@ -12,10 +12,10 @@ internal sealed class RecordingHandler(Func<string, string, string?>? reject = n
 {
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
-    public string? Apply(string typeUrl, string version, IReadOnlyList<IMessage> resources)
+    public Task<string?> ApplyAsync(string typeUrl, string version, IReadOnlyList<IMessage> resources)
     {
         Deliveries.Enqueue(new Delivery(typeUrl, version, resources.Select(TypeUrls.NameOf).ToList(), DateTime.UtcNow));
-        return reject?.Invoke(typeUrl, version);
+        return Task.FromResult(reject?.Invoke(typeUrl, version));
     }
 
     public IReadOnlyList<Delivery> Of(string typeUrl) => Deliveries.Where(d => d.TypeUrl == typeUrl).ToList();
