@@ -41,7 +41,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         for (var attempt = 1; ; attempt++)
         {
             var last = attempt == attempts;
-            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http);
+            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, null);
             if (endpoint is null)
             {
                 await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",

@@ -8,7 +8,7 @@ internal sealed class LeastRequestLoadBalancer(IReadOnlyList<EndpointModel> heal
 {
     private readonly int[] _active = new int[healthy.Count];
 
-    public EndpointModel? Pick(HttpContext context)
+    public EndpointModel? Pick(HttpContext context, ulong? hash)
     {
         if (healthy.Count == 0) return null;
         var a = Random.Shared.Next(healthy.Count);

@@ -6,5 +6,5 @@ namespace Trellis.Proxy.LoadBalancing;
 /// <summary>Envoy's RANDOM: a uniform pick among healthy endpoints.</summary>
 internal sealed class RandomLoadBalancer(IReadOnlyList<EndpointModel> healthy) : ILoadBalancer
 {
-    public EndpointModel? Pick(HttpContext context) => healthy.Count == 0 ? null : healthy[Random.Shared.Next(healthy.Count)];
+    public EndpointModel? Pick(HttpContext context, ulong? hash) => healthy.Count == 0 ? null : healthy[Random.Shared.Next(healthy.Count)];
 }

@@ -8,7 +8,7 @@ internal sealed class RoundRobinLoadBalancer(IReadOnlyList<EndpointModel> health
 {
     private int _next = -1;
 
-    public EndpointModel? Pick(HttpContext context)
+    public EndpointModel? Pick(HttpContext context, ulong? hash)
     {
         if (healthy.Count == 0) return null;
         var n = (uint)Interlocked.Increment(ref _next);

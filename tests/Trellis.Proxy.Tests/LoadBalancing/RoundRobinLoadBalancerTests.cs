@@ -14,7 +14,7 @@ public class RoundRobinLoadBalancerTests
     {
         var lb = LoadBalancerFactory.Create(Cluster.Types.LbPolicy.RoundRobin, [Endpoint(1), Endpoint(2, healthy: false), Endpoint(3), Endpoint(4)]);
         var http = new DefaultHttpContext();
-        var picks = Enumerable.Range(0, 6).Select(_ => lb.Pick(http)!.Port).ToArray();
+        var picks = Enumerable.Range(0, 6).Select(_ => lb.Pick(http, null)!.Port).ToArray();
         Assert.Equal([1, 3, 4, 1, 3, 4], picks);
     }
 
@@ -23,11 +23,11 @@ public class RoundRobinLoadBalancerTests
     {
         var lb = new RoundRobinLoadBalancer([Endpoint(1), Endpoint(2), Endpoint(3)]);
         var counts = new int[4];
-        Parallel.For(0, 30_000, _ => Interlocked.Increment(ref counts[lb.Pick(new DefaultHttpContext())!.Port]));
+        Parallel.For(0, 30_000, _ => Interlocked.Increment(ref counts[lb.Pick(new DefaultHttpContext(), null)!.Port]));
         Assert.Equal([0, 10_000, 10_000, 10_000], counts);
     }
 
     [Fact]
     public void No_healthy_endpoint_picks_nothing() =>
-        Assert.Null(LoadBalancerFactory.Create(Cluster.Types.LbPolicy.RoundRobin, [Endpoint(1, healthy: false)]).Pick(new DefaultHttpContext()));
+        Assert.Null(LoadBalancerFactory.Create(Cluster.Types.LbPolicy.RoundRobin, [Endpoint(1, healthy: false)]).Pick(new DefaultHttpContext(), null));
 }
