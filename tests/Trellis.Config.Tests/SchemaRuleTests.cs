@@ -181,4 +181,36 @@ public class SchemaRuleTests
         Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
         Assert.Equal(["a", "b"], result.Resources.Select(r => r.Metadata.Name));
     }
+
+    private static string ConsistentHash(string settings) => $"""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: reviews
+        spec:
+          host: reviews
+          trafficPolicy:
+            loadBalancer:
+              consistentHash:
+        {settings}
+        """;
+
+    [Theory]
+    [InlineData("httpHeaderName: end-user")]
+    [InlineData("httpCookie: {name: user, ttl: 0s}")]
+    [InlineData("useSourceIp: true\n        maglev: {tableSize: 65537}")]
+    [InlineData("httpQueryParameterName: user\n        ringHash: {minimumRingSize: 2048}")]
+    public void Consistent_hash_settings_istio_accepts_are_valid(string settings) =>
+        Assert.Empty(Load.Errors(ConsistentHash("        " + settings)));
+
+    [Theory]
+    [InlineData("httpCookie: {name: user}", "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl", "missing required field")]
+    [InlineData("useSourceIp: true\n        maglev: {tableSize: 65536}", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "must be a prime number")]
+    [InlineData("useSourceIp: true\n        maglev: {}", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "must be a prime number")]
+    [InlineData("useSourceIp: true\n        minimumRingSize: 10\n        ringHash: {minimumRingSize: 10}", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "set only one of")]
+    public void Consistent_hash_settings_istio_rejects_name_the_field(string settings, string path, string message)
+    {
+        var errors = Load.Errors(ConsistentHash("        " + settings));
+        Assert.Contains(errors, e => e.FieldPath == path && e.Message.Contains(message, StringComparison.Ordinal));
+    }
 }

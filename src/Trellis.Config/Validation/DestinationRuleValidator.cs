@@ -50,7 +50,14 @@ internal static class DestinationRuleValidator
         {
             var keys = new object?[] { hash.HttpHeaderName, hash.HttpCookie, hash.UseSourceIp, hash.HttpQueryParameterName }.Count(v => v is not null);
             if (keys != 1) sink.Error($"{path}.loadBalancer.consistentHash", "set exactly one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName");
-            if (hash.HttpCookie is { Name: null or "" }) sink.Error($"{path}.loadBalancer.consistentHash.httpCookie.name", "missing required field");
+            var at = $"{path}.loadBalancer.consistentHash";
+            if (hash.HttpCookie is { Name: null or "" }) sink.Error($"{at}.httpCookie.name", "missing required field");
+            if (hash.HttpCookie is { Ttl: null }) sink.Error($"{at}.httpCookie.ttl", "missing required field (\"0s\" makes a session cookie)");
+            if (hash is { RingHash: not null, Maglev: not null }) sink.Error(at, "set only one of ringHash or maglev");
+            if (hash.MinimumRingSize is > 0 && (hash.RingHash is not null || hash.Maglev is not null))
+                sink.Error($"{at}.minimumRingSize", "set only one of minimumRingSize or ringHash/maglev");
+            if (hash.Maglev is { } maglev && !IsMaglevTableSize(maglev.TableSize))
+                sink.Error($"{at}.maglev.tableSize", $"must be a prime number below 5000011 (got {maglev.TableSize?.ToString() ?? "nothing"}; 65537 is Envoy's default)");
         }
         if (pool?.Tcp is { } tcp)
         {
@@ -74,5 +81,13 @@ internal static class DestinationRuleValidator
         }
         if (tls is { Mode: "MUTUAL", CredentialName: null } && (tls.ClientCertificate is null || tls.PrivateKey is null))
             sink.Error($"{path}.tls", "MUTUAL TLS needs clientCertificate and privateKey, or credentialName");
+    }
+
+    private static bool IsMaglevTableSize(long? size)
+    {
+        if (size is not (> 1 and < 5_000_011) || size is not { } n) return false;
+        for (long d = 2; d * d <= n; d++)
+            if (n % d == 0) return false;
+        return true;
     }
 }

@@ -3,6 +3,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Model.Networking;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
@@ -20,9 +21,9 @@ internal static class ClusterTranslator
             var rule = DestinationRules.For(mesh, service);
             foreach (var port in service.Ports)
             {
-                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule?.LbPolicy(null));
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule?.LoadBalancer(null, port.Port));
                 foreach (var subset in rule?.Subsets ?? [])
-                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule!.LbPolicy(subset.Name));
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule!.LoadBalancer(subset.Name, port.Port));
             }
         }
         yield return new Cluster
@@ -91,9 +92,9 @@ internal static class ClusterTranslator
         return Any.Pack(options);
     }
 
-    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, Cluster.Types.LbPolicy? lb)
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, LoadBalancerSettings? lb)
     {
-        return new Cluster
+        var cluster = new Cluster
         {
             Name = name,
             AltStatName = name,
@@ -104,10 +105,11 @@ internal static class ClusterTranslator
                 ServiceName = name,
             },
             ConnectTimeout = ConnectTimeout,
-            LbPolicy = lb ?? Cluster.Types.LbPolicy.RoundRobin,
             Metadata = IstioMetadata.ForService(service, subset),
             TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = ProtocolOptions(port.IsHttp2) },
         };
+        LoadBalancing.ApplyTo(cluster, lb);
+        return cluster;
     }
 
     internal static LbEndpoint Endpoint(Address address, WorkloadModel? workload) => new()

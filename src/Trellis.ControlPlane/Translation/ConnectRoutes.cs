@@ -26,7 +26,7 @@ internal static class ConnectRoutes
         if (vs?.Spec is VirtualServiceSpec spec)
         {
             var vsNamespace = vs.Metadata.Namespace ?? "default";
-            var destinations = new DestinationClusters(mesh, vsNamespace);
+            var destinations = new DestinationClusters(mesh, vsNamespace, tcp: true);
             for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++)
             {
                 var tcp = spec.Tcp![i];
@@ -38,7 +38,9 @@ internal static class ConnectRoutes
                 yield break;
             }
         }
-        yield return Route("default", ClusterNames.Outbound(port, null, service.Fqdn), terminate: false);
+        var direct = Route("default", ClusterNames.Outbound(port, null, service.Fqdn), terminate: false);
+        DestinationClusters.AddHashPolicy(direct.Route_, mesh, service, null, port, tcp: true);
+        yield return direct;
     }
 
     /// <summary>Istio's L4 match: any one match block applies (an absent list matches everything).</summary>

@@ -6,33 +6,44 @@ using Trellis.ControlPlane.Mesh;
 namespace Trellis.ControlPlane.Translation;
 
 /// <summary>Turns a VirtualService route's destinations into the cluster (or weighted clusters) of an
-/// Envoy route action, for http and tcp routes alike.</summary>
-internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace)
+/// Envoy route action, for http and tcp routes alike, with the hash policy of each destination whose
+/// DestinationRule asks for consistent hashing (tcp routes can only hash on the source IP, as in Istio).</summary>
+internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bool tcp = false)
 {
     public void Apply(RouteAction action, IReadOnlyList<(Destination? Destination, int? Weight)> destinations)
     {
         if (destinations.Count == 1)
         {
-            action.Cluster = ClusterFor(destinations[0].Destination);
+            action.Cluster = ClusterFor(destinations[0].Destination, action);
             return;
         }
         var weighted = new WeightedCluster();
         foreach (var d in destinations)
         {
             if (d.Weight is 0) continue;
-            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination), Weight = (uint)(d.Weight ?? 0) });
+            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination, action), Weight = (uint)(d.Weight ?? 0) });
         }
         if (weighted.Clusters.Count == 1) action.Cluster = weighted.Clusters[0].Name;
         else action.WeightedClusters = weighted;
     }
 
-    private string ClusterFor(Destination? destination)
+    private string ClusterFor(Destination? destination, RouteAction action)
     {
         var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
         var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
         var port = destination?.Port?.Number
                    ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
                    ?? 80;
-        return ClusterNames.Outbound(port, string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset, host);
+        var subset = string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset;
+        if (service is not null) AddHashPolicy(action, mesh, service, subset, port, tcp);
+        return ClusterNames.Outbound(port, subset, host);
+    }
+
+    /// <summary>Appends the hash policy of the service's DestinationRule for this subset and port, if any.</summary>
+    public static void AddHashPolicy(RouteAction action, MeshModel mesh, ServiceModel service, string? subset, int port, bool tcp = false)
+    {
+        var policy = LoadBalancing.HashPolicy(DestinationRules.For(mesh, service)?.LoadBalancer(subset, port));
+        if (policy is null || (tcp && policy.PolicySpecifierCase != RouteAction.Types.HashPolicy.PolicySpecifierOneofCase.ConnectionProperties)) return;
+        action.HashPolicy.Add(policy);
     }
 }

@@ -28,20 +28,19 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
         .Select(s => new SubsetView(s.Name!, s.Labels ?? new Dictionary<string, string>()))
         .ToList();
 
-    /// <summary>Envoy's LB policy for the service or one subset; a subset's policy overrides the rule's.</summary>
-    public Cluster.Types.LbPolicy? LbPolicy(string? subset)
+    /// <summary>The load balancer settings for one cluster, merged as Istio merges traffic policies: a
+    /// subset's loadBalancer replaces the rule's, and a portLevelSettings entry for the port replaces
+    /// either, even when it leaves loadBalancer out (port-level settings do not inherit).</summary>
+    public LoadBalancerSettings? LoadBalancer(string? subset, int port)
     {
+        var lb = ForPort(spec.TrafficPolicy, port, spec.TrafficPolicy?.LoadBalancer);
         var subsetPolicy = subset is null ? null : spec.Subsets?.FirstOrDefault(s => s.Name == subset)?.TrafficPolicy;
-        var simple = subsetPolicy?.LoadBalancer?.Simple ?? spec.TrafficPolicy?.LoadBalancer?.Simple;
-        return simple?.ToUpperInvariant() switch
-        {
-            "LEAST_REQUEST" or "LEAST_CONN" => Cluster.Types.LbPolicy.LeastRequest,
-            "RANDOM" => Cluster.Types.LbPolicy.Random,
-            "ROUND_ROBIN" => Cluster.Types.LbPolicy.RoundRobin,
-            "PASSTHROUGH" => Cluster.Types.LbPolicy.ClusterProvided,
-            _ => null,
-        };
+        if (subsetPolicy is null) return lb;
+        return ForPort(subsetPolicy, port, subsetPolicy.LoadBalancer ?? lb);
     }
+
+    private static LoadBalancerSettings? ForPort(TrafficPolicy? policy, int port, LoadBalancerSettings? otherwise) =>
+        policy?.PortLevelSettings?.FirstOrDefault(p => p.Port?.Number == port) is { } level ? level.LoadBalancer : otherwise;
 }
 
 /// <summary>A named subset and the pod labels it selects.</summary>

@@ -56,7 +56,9 @@ internal static class MeshRouteTranslator
                 }
                 else
                 {
-                    host.Routes.Add(DefaultRoute(ClusterNames.Outbound(port.Port, null, service.Fqdn)));
+                    var route = DefaultRoute(ClusterNames.Outbound(port.Port, null, service.Fqdn));
+                    DestinationClusters.AddHashPolicy(route.Route_, mesh, service, null, port.Port);
+                    host.Routes.Add(route);
                 }
                 yield return host;
             }
