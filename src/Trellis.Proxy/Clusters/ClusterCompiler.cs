@@ -4,6 +4,7 @@ using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.LoadBalancing;
 
 namespace Trellis.Proxy.Clusters;
 
@@ -21,7 +22,7 @@ internal static class ClusterCompiler
         var connectTimeout = c.ConnectTimeout is { } ct && ct.ToTimeSpan() > TimeSpan.Zero ? ct.ToTimeSpan() : TimeSpan.FromSeconds(5);
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
-        return new ClusterModel(c.Name, c.Type, c.LbPolicy, ProtocolOf(c, where), connectTimeout, edsName, service, subset);
+        return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset);
     }
 
     private static UpstreamProtocol ProtocolOf(Cluster c, string where)

@@ -1,4 +1,5 @@
 using Envoy.Config.Cluster.V3;
+using Trellis.Proxy.LoadBalancing;
 
 namespace Trellis.Proxy.Clusters;
 
@@ -7,6 +8,7 @@ internal sealed record ClusterModel(
     string Name,
     Cluster.Types.DiscoveryType Type,
     Cluster.Types.LbPolicy LbPolicy,
+    HashRingSettings Hashing,
     UpstreamProtocol Protocol,
     TimeSpan ConnectTimeout,
     string EdsServiceName,

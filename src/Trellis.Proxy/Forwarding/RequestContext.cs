@@ -29,5 +29,8 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>The Envoy response flag, "-" when the request went through cleanly.</summary>
     public string ResponseFlag { get; set; } = ResponseFlags.None;
 
+    /// <summary>A Set-Cookie value minted by a cookie hash policy, sent with the upstream's response.</summary>
+    public string? AffinityCookie { get; set; }
+
     public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
 }

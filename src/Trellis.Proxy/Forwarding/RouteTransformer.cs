@@ -38,6 +38,7 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
         var elapsed = (long)Stopwatch.GetElapsedTime(_sent).TotalMilliseconds;
         httpContext.Response.Headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
         RouterFilter.ApplyResponseHeaders(context, choice);
+        if (context.AffinityCookie is { } cookie) httpContext.Response.Headers.Append("set-cookie", cookie);
         return copyBody;
     }
 

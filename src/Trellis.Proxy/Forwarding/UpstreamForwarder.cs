@@ -37,11 +37,12 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
         using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : null;
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
+        var hash = action.Hashing.Compute(context);
 
         for (var attempt = 1; ; attempt++)
         {
             var last = attempt == attempts;
-            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, null);
+            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, hash);
             if (endpoint is null)
             {
                 await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",

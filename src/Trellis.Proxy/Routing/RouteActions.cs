@@ -19,6 +19,7 @@ internal sealed record ForwardAction(
     TimeSpan? Timeout,
     RetryPolicyModel? Retry,
     int ClusterNotFoundStatus,
+    HashPolicies Hashing,
     ConnectUpgrade Connect = ConnectUpgrade.Inherit) : RouteActionModel
 {
     /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>

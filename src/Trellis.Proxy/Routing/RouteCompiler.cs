@@ -84,6 +84,7 @@ internal static class RouteCompiler
                 RouteAction.Types.ClusterNotFoundResponseCode.InternalServerError => 500,
                 _ => 503,
             },
+            HashPolicies.From(a.HashPolicy, where),
             ConnectUpgradeOf(a));
     }
 

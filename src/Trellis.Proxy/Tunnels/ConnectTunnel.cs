@@ -144,7 +144,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
             return await RejectAsync(context, connection, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
         context.Cluster = cluster;
-        var endpoint = cluster.IsOriginalDestination ? new EndpointModel(target.Host, target.Port, true, 1, null) : cluster.Balancer.Pick(context.Http, null);
+        var endpoint = cluster.IsOriginalDestination ? new EndpointModel(target.Host, target.Port, true, 1, null) : cluster.Balancer.Pick(context.Http, action.Hashing.Compute(context));
         if (endpoint is null)
             return await RejectAsync(context, connection, 503, ResponseFlags.NoHealthyUpstream, $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
         context.Endpoint = endpoint;

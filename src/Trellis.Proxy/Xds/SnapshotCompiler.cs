@@ -61,7 +61,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
         {
             clusters[model.Name] = previous.Clusters.TryGetValue(model.Name, out var old) && ReferenceEquals(old.Source, source) && ReferenceEquals(old.EndpointSource, endpointSource)
                 ? old
-                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints), pool.Get(model), source, endpointSource);
+                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing), pool.Get(model), source, endpointSource);
         }
         pool.RetainOnly(clusters.Keys.ToHashSet(StringComparer.Ordinal));
 
