@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.LoadBalancing;
+using static Trellis.Proxy.Tests.LoadBalancing.HashSamples;
 
 namespace Trellis.Proxy.Tests.LoadBalancing;
 
@@ -8,34 +9,8 @@ public class MaglevLoadBalancerTests
 {
     private const ulong DefaultTableSize = 65537;
 
-    private static EndpointModel Endpoint(int i, uint weight = 1) => new("127.0.0.1", 9000 + i, true, weight, null);
-
-    private static EndpointModel[] Endpoints(int count) => [.. Enumerable.Range(0, count).Select(i => Endpoint(i))];
-
-    private static ulong[] Hashes(int count, int seed = 42)
-    {
-        var random = new Random(seed);
-        var bytes = new byte[8];
-        var hashes = new ulong[count];
-        for (var i = 0; i < count; i++)
-        {
-            random.NextBytes(bytes);
-            hashes[i] = BitConverter.ToUInt64(bytes);
-        }
-        return hashes;
-    }
-
     /// <summary>Hashes 0 to size - 1 land on each table slot exactly once.</summary>
     private static ulong[] EverySlot(ulong size) => [.. Enumerable.Range(0, (int)size).Select(i => (ulong)i)];
-
-    private static string[] Picks(ILoadBalancer lb, ulong[] hashes)
-    {
-        var http = new DefaultHttpContext();
-        return [.. hashes.Select(h => lb.Pick(http, h)!.Authority)];
-    }
-
-    private static Dictionary<string, double> Shares(ILoadBalancer lb, ulong[] hashes) =>
-        Picks(lb, hashes).GroupBy(a => a).ToDictionary(g => g.Key, g => (double)g.Count() / hashes.Length);
 
     private static EndpointModel Envoy(int port, uint weight = 1) => new("127.0.0.1", port, true, weight, null);
 
