@@ -44,7 +44,7 @@ internal static class GatewayRouteTranslator
                         config.VirtualHosts.Add(vhost);
                     }
                     var translator = new HttpRouteTranslator(mesh, vsNamespace);
-                    vhost.Routes.AddRange(translator.Translate(vs, null, gatewayKey, node.Labels));
+                    vhost.Routes.AddRange(translator.Translate(vs, null, gatewayKey, node));
                 }
             }
         }

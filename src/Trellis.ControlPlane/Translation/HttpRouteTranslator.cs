@@ -19,15 +19,15 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
 
     /// <param name="port">The service port being routed (mesh), or null for gateways.</param>
     /// <param name="gateway">"mesh" or the "namespace/name" of the gateway being built.</param>
-    /// <param name="clientLabels">Labels of the proxy the routes are for (sourceLabels matches).</param>
-    public IEnumerable<Route> Translate(VirtualServiceSpec vs, int? port, string gateway, IReadOnlyDictionary<string, string> clientLabels)
+    /// <param name="client">The proxy the routes are for (sourceLabels and sourceNamespace matches).</param>
+    public IEnumerable<Route> Translate(VirtualServiceSpec vs, int? port, string gateway, ProxyNode client)
     {
         foreach (var http in vs.Http ?? [])
         {
             IReadOnlyList<HttpMatchRequest?> matches = http.Match is { Count: > 0 } m ? m : NoMatch;
             foreach (var match in matches)
             {
-                if (match is not null && !Applies(match, port, gateway, clientLabels)) continue;
+                if (match is not null && !Applies(match, port, gateway, client)) continue;
                 var route = new Route { Match = MatchTranslator.Translate(match), Name = http.Name ?? match?.Name ?? "" };
                 if (!TrySetAction(route, http, match)) continue;
                 AddHeaderOperations(route, http.Headers);
@@ -36,13 +36,16 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
         }
     }
 
-    private bool Applies(HttpMatchRequest match, int? port, string gateway, IReadOnlyDictionary<string, string> clientLabels)
+    /// <summary>Istio's source match: a match naming gateways applies to those gateways alone (its
+    /// sourceLabels and sourceNamespace are not consulted); otherwise the client must carry every
+    /// sourceLabel and live in the sourceNamespace.</summary>
+    private bool Applies(HttpMatchRequest match, int? port, string gateway, ProxyNode client)
     {
         if (match.Port is { } p && port is { } servicePort && p != servicePort) return false;
-        if (match.Gateways is { Count: > 0 } gws && !gws.Any(g => GatewayRef.Normalize(g, vsNamespace) == gateway)) return false;
+        if (match.Gateways is { Count: > 0 } gws) return gws.Any(g => GatewayRef.Normalize(g, vsNamespace) == gateway);
         if (match.SourceLabels is { Count: > 0 } labels
-            && !labels.All(kv => clientLabels.TryGetValue(kv.Key, out var v) && v == kv.Value)) return false;
-        return true;
+            && !labels.All(kv => client.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value)) return false;
+        return string.IsNullOrEmpty(match.SourceNamespace) || match.SourceNamespace == client.Namespace;
     }
 
     private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match)

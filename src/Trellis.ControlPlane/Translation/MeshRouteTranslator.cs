@@ -52,7 +52,7 @@ internal static class MeshRouteTranslator
                 if (vs is not null)
                 {
                     var translator = new HttpRouteTranslator(mesh, vs.Metadata.Namespace ?? "default");
-                    host.Routes.AddRange(translator.Translate((VirtualServiceSpec)vs.Spec!, port.Port, GatewayRef.Mesh, node.Labels));
+                    host.Routes.AddRange(translator.Translate((VirtualServiceSpec)vs.Spec!, port.Port, GatewayRef.Mesh, node));
                 }
                 else
                 {

@@ -113,6 +113,36 @@ public sealed class MeshRouteTranslatorTests
     }
 
     [Fact]
+    public void Source_namespace_limits_a_route_and_a_match_naming_gateways_ignores_source_labels()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: ratings, namespace: bookinfo}
+            spec:
+              hosts: [ratings]
+              http:
+              - match:
+                - sourceNamespace: other
+                route:
+                - destination: {host: ratings, subset: v1}
+              - match:
+                - gateways: [mesh]
+                  sourceLabels: {app: nobody}
+                  headers: {x-probe: {exact: "1"}}
+                route:
+                - destination: {host: ratings, subset: v1}
+              - route:
+                - destination: {host: ratings}
+            """);
+        var routes = HttpRoutes(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("reviews-v2-abc", "reviews", "v2")), "ratings.");
+
+        // sourceNamespace "other" excludes a bookinfo client; the gateways match applies to every mesh client.
+        Assert.Equal(2, routes.Count);
+        Assert.Equal("x-probe", Assert.Single(routes[0].Match.Headers).Name);
+    }
+
+    [Fact]
     public void Short_names_address_only_services_of_the_clients_own_namespace()
     {
         var mesh = MeshFixture.Bookinfo("""
