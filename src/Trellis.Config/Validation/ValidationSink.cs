@@ -14,6 +14,9 @@ internal sealed class ValidationSink(Resource resource)
     public void Warning(string path, string message, string code = DiagnosticCodes.SchemaWarning) =>
         Diagnostics.Add(Diagnostic.For(Severity.Warning, code, Resource, path, message));
 
+    public void Info(string path, string message, string code) =>
+        Diagnostics.Add(Diagnostic.For(Severity.Info, code, Resource, path, message));
+
     public void Port(string path, int? port, bool required = false)
     {
         if (port is null)

@@ -1,0 +1,76 @@
+using Trellis.Config.Model.Networking;
+
+namespace Trellis.Config.Validation;
+
+/// <summary>Fields Trellis accepts and keeps but does not act on yet. Each one that is set is reported as
+/// information (TRL0006) at its position, so an ignored policy is never mistaken for a working one.</summary>
+internal static class NotYetEnforced
+{
+    private const string Suffix = "is accepted, not yet enforced by Trellis";
+
+    public static void Report(ValidationSink sink, VirtualServiceSpec vs)
+    {
+        for (var i = 0; i < (vs.Http?.Count ?? 0); i++)
+        {
+            var http = vs.Http![i];
+            var at = $"spec.http[{i}]";
+            Note(sink, $"{at}.fault", http.Fault, "fault injection");
+            Note(sink, $"{at}.mirror", http.Mirror, "traffic mirroring");
+            Note(sink, $"{at}.mirrors", http.Mirrors, "traffic mirroring");
+            Note(sink, $"{at}.corsPolicy", http.CorsPolicy, "the CORS policy");
+            Note(sink, $"{at}.delegate", http.Delegate, "delegation to another VirtualService");
+        }
+        Note(sink, "spec.tls", vs.Tls, "TLS routing by SNI");
+    }
+
+    public static void Report(ValidationSink sink, DestinationRuleSpec dr)
+    {
+        Policy(sink, "spec.trafficPolicy", dr.TrafficPolicy);
+        for (var i = 0; i < (dr.Subsets?.Count ?? 0); i++) Policy(sink, $"spec.subsets[{i}].trafficPolicy", dr.Subsets![i].TrafficPolicy);
+    }
+
+    public static void Report(ValidationSink sink, GatewaySpec gateway)
+    {
+        for (var i = 0; i < (gateway.Servers?.Count ?? 0); i++)
+        {
+            var server = gateway.Servers![i];
+            if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC"))
+                sink.Info($"spec.servers[{i}].port.protocol", $"a {protocol} server {Suffix}: the gateway serves HTTP servers only", DiagnosticCodes.NotYetEnforced);
+            Note(sink, $"spec.servers[{i}].tls", server.Tls, "TLS on a gateway server");
+        }
+    }
+
+    private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
+    {
+        if (policy is null) return;
+        Note(sink, $"{path}.connectionPool", policy.ConnectionPool, "the connection pool (circuit breaking)");
+        Note(sink, $"{path}.outlierDetection", policy.OutlierDetection, "outlier detection");
+        Note(sink, $"{path}.tls", policy.Tls, "client TLS");
+        Note(sink, $"{path}.tunnel", policy.Tunnel, "tunnelling");
+        Note(sink, $"{path}.proxyProtocol", policy.ProxyProtocol, "the PROXY protocol");
+        Note(sink, $"{path}.retryBudget", policy.RetryBudget, "the retry budget");
+        LoadBalancer(sink, $"{path}.loadBalancer", policy.LoadBalancer);
+        for (var i = 0; i < (policy.PortLevelSettings?.Count ?? 0); i++)
+        {
+            var port = policy.PortLevelSettings![i];
+            var at = $"{path}.portLevelSettings[{i}]";
+            Note(sink, $"{at}.connectionPool", port.ConnectionPool, "the connection pool (circuit breaking)");
+            Note(sink, $"{at}.outlierDetection", port.OutlierDetection, "outlier detection");
+            Note(sink, $"{at}.tls", port.Tls, "client TLS");
+            LoadBalancer(sink, $"{at}.loadBalancer", port.LoadBalancer);
+        }
+    }
+
+    private static void LoadBalancer(ValidationSink sink, string path, LoadBalancerSettings? lb)
+    {
+        Note(sink, $"{path}.localityLbSetting", lb?.LocalityLbSetting, "locality load balancing");
+        Note(sink, $"{path}.warmup", lb?.Warmup, "slow start (warmup)");
+        Note(sink, $"{path}.warmupDurationSecs", lb?.WarmupDurationSecs, "slow start (warmupDurationSecs)");
+    }
+
+    private static void Note(ValidationSink sink, string path, object? value, string what)
+    {
+        if (value is null) return;
+        sink.Info(path, $"{char.ToUpperInvariant(what[0])}{what[1..]} {Suffix}", DiagnosticCodes.NotYetEnforced);
+    }
+}
