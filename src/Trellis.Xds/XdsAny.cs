@@ -23,6 +23,7 @@ public static class XdsAny
         HttpConnectionManagerReflection.Descriptor,
         RouterReflection.Descriptor,
         HttpProtocolOptionsReflection.Descriptor,
+        Envoy.Extensions.Filters.Http.Fault.V3.FaultReflection.Descriptor,
         StructReflection.Descriptor);
 
     /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Trellis.Proxy.Configuration;
 using Trellis.Xds;
 
@@ -10,16 +9,7 @@ namespace Trellis.Proxy.Admin;
 /// so tools that read Envoy's dump read ours.</summary>
 internal static class ConfigDump
 {
-    private static readonly TypeRegistry Types = TypeRegistry.FromFiles(
-        Envoy.Config.Listener.V3.ListenerReflection.Descriptor,
-        Envoy.Config.Route.V3.RouteReflection.Descriptor,
-        Envoy.Config.Cluster.V3.ClusterReflection.Descriptor,
-        Envoy.Config.Endpoint.V3.EndpointReflection.Descriptor,
-        Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManagerReflection.Descriptor,
-        Envoy.Extensions.Filters.Http.Router.V3.RouterReflection.Descriptor,
-        Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptionsReflection.Descriptor);
-
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithTypeRegistry(Types));
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithTypeRegistry(XdsAny.Registry));
 
     private const string AdminPrefix = "type.googleapis.com/envoy.admin.v3.";
 

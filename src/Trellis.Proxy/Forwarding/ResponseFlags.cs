@@ -14,4 +14,6 @@ internal static class ResponseFlags
     public const string UpstreamRemoteReset = "UR";
     public const string DownstreamConnectionTermination = "DC";
     public const string DirectResponse = "DR";
+    public const string DelayInjected = "DI";
+    public const string FaultInjected = "FI";
 }

@@ -4,22 +4,22 @@ using Trellis.Proxy.Routing;
 
 namespace Trellis.Proxy.Forwarding;
 
-/// <summary>Envoy's router filter: picks the virtual host and route, then forwards, redirects or answers directly.</summary>
+/// <summary>Envoy's router filter: forwards to the route's cluster, redirects or answers directly; answers 404 when
+/// the connection manager found no virtual host or route.</summary>
 internal sealed class RouterFilter(UpstreamForwarder forwarder) : IHttpFilter
 {
     public async Task InvokeAsync(RequestContext context, HttpFilterDelegate next)
     {
         var request = context.Http.Request;
         var table = context.Routes!;
-        var authority = request.Host.HasValue ? request.Host.Value : "";
-        var vhost = context.VirtualHost = table.SelectVirtualHost(authority);
+        var vhost = context.VirtualHost;
         if (vhost is null)
         {
             await LocalReply.WriteAsync(context, 404, ResponseFlags.NoRoute, "",
-                $"route configuration {table.Name} has no virtual host for authority \"{authority}\"");
+                $"route configuration {table.Name} has no virtual host for authority \"{(request.Host.HasValue ? request.Host.Value : "")}\"");
             return;
         }
-        var route = context.Route = vhost.Match(request);
+        var route = context.Route;
         if (route is null)
         {
             await LocalReply.WriteAsync(context, 404, ResponseFlags.NoRoute, "",

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using Trellis.Proxy.Forwarding;
+using Trellis.Proxy.HttpFilters.Fault;
 
 namespace Trellis.Proxy.HttpFilters;
 
@@ -9,7 +10,7 @@ internal sealed class HttpFilterRegistry
 {
     public const string Router = "envoy.filters.http.router";
 
-    private static readonly FrozenSet<string> Known = new[] { Router }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Known = new[] { Router, FaultPolicy.FilterName }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, IHttpFilter> _filters;
     // Keyed by the list instance a listener's compiled HCM holds, so a request finds its chain without
@@ -19,7 +20,11 @@ internal sealed class HttpFilterRegistry
 
     public HttpFilterRegistry(RouterFilter router)
     {
-        _filters = new Dictionary<string, IHttpFilter>(StringComparer.Ordinal) { [Router] = router }.ToFrozenDictionary(StringComparer.Ordinal);
+        _filters = new Dictionary<string, IHttpFilter>(StringComparer.Ordinal)
+        {
+            [Router] = router,
+            [FaultPolicy.FilterName] = new FaultFilter(),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
         _compose = Compose;
     }
 

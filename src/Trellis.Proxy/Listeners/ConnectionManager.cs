@@ -57,6 +57,10 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
             return LocalReply.WriteAsync(context, 404, ResponseFlags.NoRoute, "",
                 $"route configuration \"{hcm.RdsName}\" has not been received from the control plane");
         }
+        // Resolved before the filters, which read the route's per-filter config; the router answers when none matched.
+        var authority = request.Host.HasValue ? request.Host.Value : "";
+        context.VirtualHost = context.Routes.SelectVirtualHost(authority);
+        context.Route = context.VirtualHost?.Match(request);
         return filters.Chain(hcm.HttpFilters)(context);
     }
 }

@@ -2,6 +2,7 @@ using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.HttpFilters.Fault;
 using Trellis.Proxy.Routing;
 
 namespace Trellis.Proxy.Listeners;
@@ -44,9 +45,11 @@ internal static class ListenerCompiler
     private static HttpConnectionManagerModel CompileHcm(string where, HttpConnectionManager hcm)
     {
         var filters = new List<string>();
+        FaultPolicy? fault = null;
         foreach (var f in hcm.HttpFilters)
         {
             if (f.Disabled) continue;
+            if (f.Name == FaultPolicy.FilterName && f.TypedConfig is { } faultConfig) fault = FaultPolicy.From(faultConfig, where);
             if (HttpFilterRegistry.IsKnown(f.Name)) filters.Add(f.Name);
             else if (!f.IsOptional) throw new ConfigException($"{where}: HTTP filter \"{f.Name}\" is not supported by this proxy");
         }
@@ -55,8 +58,8 @@ internal static class ListenerCompiler
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect),
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true, allowsConnect),
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect, fault),
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true, allowsConnect, fault),
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -15,7 +15,7 @@ internal sealed record ListenerModel(string Name, string? Address, int Port, Tra
 
 /// <summary>The HCM settings the request path needs: where routes come from and which HTTP filters run.</summary>
 internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<string> HttpFilters, bool GenerateRequestId,
-    bool AllowsConnect = false)
+    bool AllowsConnect = false, Trellis.Proxy.HttpFilters.Fault.FaultPolicy? Fault = null)
 {
     /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
     public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>

@@ -1,5 +1,6 @@
 using Envoy.Config.Route.V3;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.HttpFilters.Fault;
 
 namespace Trellis.Proxy.Routing;
 
@@ -23,7 +24,8 @@ internal static class RouteCompiler
         var routes = vh.Routes.Select((r, i) => CompileRoute($"route configuration \"{config}\" virtual host \"{vh.Name}\" route \"{(r.Name.Length > 0 ? r.Name : "#" + i)}\"", r, hostRetry)).ToArray();
         return new VirtualHostEntry(vh.Name, vh.Domains.ToArray(), routes,
             HeaderMutations.From(vh.RequestHeadersToAdd, vh.RequestHeadersToRemove),
-            HeaderMutations.From(vh.ResponseHeadersToAdd, vh.ResponseHeadersToRemove), hostRetry);
+            HeaderMutations.From(vh.ResponseHeadersToAdd, vh.ResponseHeadersToRemove), hostRetry,
+            FaultOf(vh.TypedPerFilterConfig, $"route configuration \"{config}\" virtual host \"{vh.Name}\""));
     }
 
     private static RouteEntry CompileRoute(string where, Route route, RetryPolicyModel? hostRetry)
@@ -39,8 +41,14 @@ internal static class RouteCompiler
         };
         return new RouteEntry(route.Name, matcher, action,
             HeaderMutations.From(route.RequestHeadersToAdd, route.RequestHeadersToRemove),
-            HeaderMutations.From(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove));
+            HeaderMutations.From(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove),
+            FaultOf(route.TypedPerFilterConfig, where));
     }
+
+    /// <summary>The fault filter's per-route config. Configs for filters this proxy does not run are ignored,
+    /// as they would be by a chain without those filters.</summary>
+    private static FaultPolicy? FaultOf(Google.Protobuf.Collections.MapField<string, Google.Protobuf.WellKnownTypes.Any> perFilter, string where) =>
+        perFilter.TryGetValue(FaultPolicy.FilterName, out var any) ? FaultPolicy.From(any, where) : null;
 
     private static ForwardAction Forward(string where, RouteAction a, RetryPolicyModel? hostRetry)
     {

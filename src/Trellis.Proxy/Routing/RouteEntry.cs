@@ -1,7 +1,10 @@
+using Trellis.Proxy.HttpFilters.Fault;
+
 namespace Trellis.Proxy.Routing;
 
 /// <summary>One compiled route: its matcher, its action and its header mutations.</summary>
-internal sealed record RouteEntry(string Name, RouteMatcher Match, RouteActionModel Action, HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders)
+internal sealed record RouteEntry(string Name, RouteMatcher Match, RouteActionModel Action, HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders,
+    FaultPolicy? Fault = null)
 {
     /// <summary>How the route is named in replies and logs: its name, or its match when unnamed.</summary>
     public string DisplayName => Name.Length > 0 ? Name : Match.Path.ToString();
@@ -9,7 +12,7 @@ internal sealed record RouteEntry(string Name, RouteMatcher Match, RouteActionMo
 
 /// <summary>One compiled virtual host: its domains and its routes in order (first match wins).</summary>
 internal sealed record VirtualHostEntry(string Name, IReadOnlyList<string> Domains, IReadOnlyList<RouteEntry> Routes,
-    HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders, RetryPolicyModel? Retry)
+    HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders, RetryPolicyModel? Retry, FaultPolicy? Fault = null)
 {
     public RouteEntry? Match(Microsoft.AspNetCore.Http.HttpRequest request)
     {

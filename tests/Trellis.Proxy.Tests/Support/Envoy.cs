@@ -37,7 +37,11 @@ internal static class Envoy
         {
             StatPrefix = name,
             Rds = new Rds { RouteConfigName = rds, ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource() } },
-            HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Router()) } },
+            HttpFilters =
+            {
+                new HttpFilter { Name = "envoy.filters.http.fault", TypedConfig = Any.Pack(new global::Envoy.Extensions.Filters.Http.Fault.V3.HTTPFault()) },
+                new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Router()) },
+            },
         };
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         return new FilterChain { Filters = { new Filter { Name = "envoy.filters.network.http_connection_manager", TypedConfig = Any.Pack(hcm) } } };
