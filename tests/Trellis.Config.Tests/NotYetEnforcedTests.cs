@@ -44,7 +44,7 @@ public class NotYetEnforcedTests
     }
 
     [Fact]
-    public void Fault_injection_and_mirroring_are_noted_per_route()
+    public void Cors_policy_and_mirroring_are_noted_per_route_and_fault_injection_is_not()
     {
         var notes = Notes("""
             apiVersion: networking.istio.io/v1
@@ -54,7 +54,10 @@ public class NotYetEnforcedTests
             spec:
               hosts: [ratings]
               http:
-              - fault:
+              - corsPolicy:
+                  allowOrigins:
+                  - exact: https://example.com
+                fault:
                   abort:
                     httpStatus: 500
                     percentage: {value: 10}
@@ -64,7 +67,7 @@ public class NotYetEnforcedTests
                 route:
                 - destination: {host: ratings}
             """);
-        Assert.Equal(["spec.http[0].fault", "spec.http[1].mirror"], notes.Select(n => n.FieldPath));
+        Assert.Equal(["spec.http[0].corsPolicy", "spec.http[1].mirror"], notes.Select(n => n.FieldPath));
     }
 
     [Fact]

@@ -11,7 +11,11 @@ internal static class VirtualServiceValidator
         if (spec.Hosts is not { Count: > 0 } hosts) sink.Error("spec.hosts", "a VirtualService needs at least one host");
         else for (var i = 0; i < hosts.Count; i++) HostValidation.Check(sink, $"spec.hosts[{i}]", hosts[i]);
         for (var i = 0; i < (spec.Gateways?.Count ?? 0); i++) GatewayReference(sink, $"spec.gateways[{i}]", spec.Gateways![i]);
-        for (var i = 0; i < (spec.Http?.Count ?? 0); i++) HttpRouteValidator.Validate(sink, $"spec.http[{i}]", spec.Http![i]);
+        for (var i = 0; i < (spec.Http?.Count ?? 0); i++)
+        {
+            HttpRouteValidator.Validate(sink, $"spec.http[{i}]", spec.Http![i]);
+            if (spec.Http[i].Fault is { } fault) FaultKinds(sink, $"spec.http[{i}].fault", fault);
+        }
         for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++) Weights(sink, $"spec.tcp[{i}]", spec.Tcp![i].Route);
         for (var i = 0; i < (spec.Tls?.Count ?? 0); i++)
         {
@@ -27,6 +31,28 @@ internal static class VirtualServiceValidator
         var parts = gateway.Split('/');
         if (parts.Length > 2 || parts.Any(p => p.Length == 0 || Names.Dns1123Subdomain(p) is not null))
             sink.Error(path, $"invalid gateway reference \"{gateway}\": use \"mesh\", \"name\" or \"namespace/name\"");
+    }
+
+    /// <summary>gRPC status names Istio accepts in abort.grpcStatus (its SupportedGRPCStatus).</summary>
+    private static readonly string[] GrpcStatusNames =
+    [
+        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    ];
+
+    /// <summary>The kinds of fault Istio can inject: a fixed delay, an HTTP or a gRPC abort (its
+    /// validateHTTPFaultInjectionAbort/Delay reject the rest). Ranges, percentages and the one-of rules
+    /// are checked with the rest of the route by <see cref="HttpRouteValidator"/>.</summary>
+    private static void FaultKinds(ValidationSink sink, string path, HttpFaultInjection fault)
+    {
+        if (fault.Delay?.ExponentialDelay is not null)
+            sink.Error($"{path}.delay.exponentialDelay", "exponentialDelay is not supported (by Istio either): use fixedDelay");
+        if (fault.Abort?.Http2Error is not null)
+            sink.Error($"{path}.abort.http2Error", "HTTP/2 abort fault injection is not supported (by Istio either): use httpStatus or grpcStatus");
+        if (fault.Abort?.GrpcStatus is { } grpc && !GrpcStatusNames.Contains(grpc, StringComparer.Ordinal))
+            sink.Error($"{path}.abort.grpcStatus",
+                $"gRPC status \"{grpc}\" is not supported: use a status name such as NOT_FOUND or UNAVAILABLE (one of {string.Join(", ", GrpcStatusNames)})");
     }
 
     private static void Weights(ValidationSink sink, string path, IReadOnlyList<RouteDestination>? route)

@@ -31,6 +31,8 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
                 var route = new Route { Match = MatchTranslator.Translate(match), Name = http.Name ?? match?.Name ?? "" };
                 if (!TrySetAction(route, http, match)) continue;
                 AddHeaderOperations(route, http.Headers);
+                // Whatever the action (route, redirect or direct response), as Istio: the fault filter runs before the router.
+                if (FaultTranslator.Translate(http.Fault) is { } fault) route.TypedPerFilterConfig[FaultTranslator.FilterName] = Any.Pack(fault);
                 yield return route;
             }
         }

@@ -1,6 +1,7 @@
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
+using Envoy.Extensions.Filters.Http.Fault.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
@@ -90,7 +91,12 @@ internal static class ListenerTranslator
         {
             StatPrefix = statPrefix,
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
-            HttpFilters = { new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router()) } },
+            HttpFilters =
+            {
+                // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
+                new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
+                new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router()) },
+            },
         };
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;

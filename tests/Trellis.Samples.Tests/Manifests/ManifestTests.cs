@@ -107,6 +107,8 @@ public sealed class ManifestTests
     [InlineData("virtual-service-reviews-90-10.yaml")]
     [InlineData("virtual-service-reviews-50-v3.yaml")]
     [InlineData("virtual-service-reviews-v3.yaml")]
+    [InlineData("virtual-service-ratings-test-delay.yaml")]
+    [InlineData("virtual-service-ratings-test-abort.yaml")]
     public void Routing_variants_use_defined_subsets_and_weights_that_sum_to_100(string file)
     {
         var subsets = OfKind(Load("destination-rule-all.yaml"), "DestinationRule")
