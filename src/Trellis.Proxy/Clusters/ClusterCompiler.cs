@@ -22,15 +22,29 @@ internal static class ClusterCompiler
         var connectTimeout = c.ConnectTimeout is { } ct && ct.ToTimeSpan() > TimeSpan.Zero ? ct.ToTimeSpan() : TimeSpan.FromSeconds(5);
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
-        return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset);
+        return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
+            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where));
+    }
+
+    // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.
+    private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>common_http_protocol_options.idle_timeout: how long an unused upstream connection is kept.</summary>
+    private static TimeSpan IdleTimeoutOf(Cluster c, string where) =>
+        Options(c, where)?.CommonHttpProtocolOptions?.IdleTimeout is { } idle && idle.ToTimeSpan() > TimeSpan.Zero ? idle.ToTimeSpan() : DefaultIdleTimeout;
+
+    private static HttpProtocolOptions? Options(Cluster c, string where)
+    {
+        if (!c.TypedExtensionProtocolOptions.TryGetValue(ProtocolOptionsKey, out var any)) return null;
+        if (!any.TryUnpack<HttpProtocolOptions>(out var options))
+            throw new ConfigException($"{where}: {ProtocolOptionsKey} holds a {any.TypeUrl}");
+        return options;
     }
 
     private static UpstreamProtocol ProtocolOf(Cluster c, string where)
     {
-        if (c.TypedExtensionProtocolOptions.TryGetValue(ProtocolOptionsKey, out var any))
+        if (Options(c, where) is { } options)
         {
-            if (!any.TryUnpack<HttpProtocolOptions>(out var options))
-                throw new ConfigException($"{where}: {ProtocolOptionsKey} holds a {any.TypeUrl}");
             return options.UpstreamProtocolOptionsCase switch
             {
                 HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.ExplicitHttpConfig when options.ExplicitHttpConfig.Http2ProtocolOptions is not null => UpstreamProtocol.Http2,

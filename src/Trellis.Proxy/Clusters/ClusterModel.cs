@@ -13,8 +13,10 @@ internal sealed record ClusterModel(
     TimeSpan ConnectTimeout,
     string EdsServiceName,
     ServiceInfo? Service,
-    string? Subset)
+    string? Subset,
+    CircuitBreakerLimits Limits,
+    TimeSpan IdleTimeout)
 {
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
-    public (UpstreamProtocol, TimeSpan) PoolKey => (Protocol, ConnectTimeout);
+    public (UpstreamProtocol, TimeSpan, uint, TimeSpan) PoolKey => (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout);
 }

@@ -15,7 +15,7 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
     {
         object key = cluster.PoolKey;
         if (_clients.TryGetValue(cluster.Name, out var existing) && existing.Key.Equals(key)) return existing.Invoker;
-        var created = Create(cluster.ConnectTimeout, cluster.Type == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.OriginalDst ? own : null);
+        var created = Create(cluster, cluster.Type == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.OriginalDst ? own : null);
         _clients[cluster.Name] = (key, created);
         if (existing.Invoker is not null) Retire(existing.Invoker);
         return created;
@@ -31,16 +31,18 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
     private void Retire(HttpMessageInvoker invoker) =>
         _ = Task.Delay(retireAfter).ContinueWith(_ => invoker.Dispose(), TaskScheduler.Default);
 
-    public static HttpMessageInvoker Create(TimeSpan connectTimeout, OwnSockets? refuse = null) => new(new SocketsHttpHandler
+    private static HttpMessageInvoker Create(ClusterModel cluster, OwnSockets? refuse) => new(new SocketsHttpHandler
     {
+        // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
+        MaxConnectionsPerServer = cluster.Limits.MaxConnections >= int.MaxValue ? int.MaxValue : (int)cluster.Limits.MaxConnections,
         ConnectCallback = refuse is null ? null : (context, ct) => ConnectAsync(context.DnsEndPoint, refuse, ct),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
-        ConnectTimeout = connectTimeout,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        ConnectTimeout = cluster.ConnectTimeout,
+        PooledConnectionIdleTimeout = cluster.IdleTimeout,
         // The proxy forwards trace headers as received; it must not inject its own.
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);

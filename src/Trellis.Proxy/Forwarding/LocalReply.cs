@@ -9,7 +9,7 @@ internal static class LocalReply
 {
     public const string ReasonHeader = "x-trellis-reason";
 
-    public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason)
+    public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason, (string Name, string Value)? header = null)
     {
         context.ResponseFlag = flag;
         var response = context.Http.Response;
@@ -21,6 +21,7 @@ internal static class LocalReply
         response.Clear();
         response.StatusCode = status;
         response.Headers[ReasonHeader] = Sanitize($"listener {context.Listener.Name}: {reason}");
+        if (header is { } extra) response.Headers[extra.Name] = extra.Value;
         if (body.Length == 0) return Task.CompletedTask;
         response.ContentType = "text/plain";
         var bytes = Encoding.UTF8.GetBytes(body);

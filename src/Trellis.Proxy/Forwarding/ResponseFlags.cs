@@ -12,6 +12,7 @@ internal static class ResponseFlags
     public const string UpstreamRetryLimitExceeded = "URX";
     public const string UpstreamConnectionTermination = "UC";
     public const string UpstreamRemoteReset = "UR";
+    public const string UpstreamOverflow = "UO";
     public const string DownstreamConnectionTermination = "DC";
     public const string DirectResponse = "DR";
     public const string DelayInjected = "DI";

@@ -39,70 +39,91 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
         var hash = action.Hashing.Compute(context);
 
-        for (var attempt = 1; ; attempt++)
+        var breaker = cluster.Breaker;
+        if (!breaker.TryEnter())
         {
-            var last = attempt == attempts;
-            var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, hash);
-            if (endpoint is null)
-            {
-                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",
-                    $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
-                return;
-            }
-            context.Endpoint = endpoint;
-            if (endpoint.InternalListener is { } internalListener)
-            {
-                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
-                    $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
-                return;
-            }
-            using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
-            perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
-            var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
-            var transformer = new RouteTransformer(context, choice, path, host, last ? null : retry);
-
-            var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
-            if (transformer.RetryRequested)
-            {
-                ResetForRetry(http);
-                continue;
-            }
-            if (error == ForwarderError.None) return;
-            if (http.RequestAborted.IsCancellationRequested)
-            {
-                context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
-                return;
-            }
-            if (http.Response.HasStarted)
-            {
-                context.ResponseFlag = ResponseFlags.UpstreamRemoteReset;
-                return;
-            }
-            var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
-            var perTryTimedOut = timedOut && overall?.IsCancellationRequested != true;
-            var connectFailure = error == ForwarderError.Request && !timedOut;
-            var retriable = retry is not null && !last && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
-            if (retriable)
-            {
-                ResetForRetry(http);
-                continue;
-            }
-            if (timedOut)
-            {
-                await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout",
-                    $"route {route.DisplayName}: {endpoint.Authority} of cluster {cluster.Model.Name} did not answer within the {(perTryTimedOut ? "per-try " : "")}timeout after {attempt} attempt(s)");
-                return;
-            }
-            var flag = !connectFailure ? ResponseFlags.UpstreamConnectionTermination
-                : attempt > 1 ? ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamRetryLimitExceeded
-                : ResponseFlags.UpstreamConnectionFailure;
-            var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? error.ToString();
-            await LocalReply.WriteAsync(context, 503, flag,
-                connectFailure
-                    ? "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
-                    : "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
-                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed after {attempt} attempt(s): {detail}");
+            await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamOverflow, "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+                $"route {route.DisplayName}: cluster {cluster.Model.Name} is at its circuit breaker limit (max_requests {breaker.Limits.MaxRequests}, " +
+                $"max_connections {breaker.Limits.MaxConnections}, max_pending_requests {breaker.Limits.MaxPendingRequests})",
+                ("x-envoy-overloaded", "true"));
             return;
+        }
+        var holdingRetry = false;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var last = attempt == attempts;
+                if (holdingRetry) breaker.ExitRetry();
+                holdingRetry = attempt > 1;
+                if (holdingRetry) breaker.EnterRetry();
+                var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, hash);
+                if (endpoint is null)
+                {
+                    await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",
+                        $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
+                    return;
+                }
+                context.Endpoint = endpoint;
+                if (endpoint.InternalListener is { } internalListener)
+                {
+                    await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                        $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
+                    return;
+                }
+                using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
+                perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
+                var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
+                var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
+
+                var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
+                if (transformer.RetryRequested)
+                {
+                    ResetForRetry(http);
+                    continue;
+                }
+                if (error == ForwarderError.None) return;
+                if (http.RequestAborted.IsCancellationRequested)
+                {
+                    context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
+                    return;
+                }
+                if (http.Response.HasStarted)
+                {
+                    context.ResponseFlag = ResponseFlags.UpstreamRemoteReset;
+                    return;
+                }
+                var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
+                var perTryTimedOut = timedOut && overall?.IsCancellationRequested != true;
+                var connectFailure = error == ForwarderError.Request && !timedOut;
+                var retriable = retry is not null && !last && breaker.CanRetry(holdingRetry) && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
+                if (retriable)
+                {
+                    ResetForRetry(http);
+                    continue;
+                }
+                if (timedOut)
+                {
+                    await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout",
+                        $"route {route.DisplayName}: {endpoint.Authority} of cluster {cluster.Model.Name} did not answer within the {(perTryTimedOut ? "per-try " : "")}timeout after {attempt} attempt(s)");
+                    return;
+                }
+                var flag = !connectFailure ? ResponseFlags.UpstreamConnectionTermination
+                    : attempt > 1 ? ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamRetryLimitExceeded
+                    : ResponseFlags.UpstreamConnectionFailure;
+                var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? error.ToString();
+                await LocalReply.WriteAsync(context, 503, flag,
+                    connectFailure
+                        ? "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+                        : "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+                    $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed after {attempt} attempt(s): {detail}");
+                return;
+            }
+        }
+        finally
+        {
+            if (holdingRetry) breaker.ExitRetry();
+            breaker.Exit();
         }
     }
 

@@ -59,9 +59,12 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
         var clusters = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
         foreach (var (source, model, endpoints, endpointSource) in built)
         {
-            clusters[model.Name] = previous.Clusters.TryGetValue(model.Name, out var old) && ReferenceEquals(old.Source, source) && ReferenceEquals(old.EndpointSource, endpointSource)
-                ? old
-                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing), pool.Get(model), source, endpointSource);
+            var known = previous.Clusters.GetValueOrDefault(model.Name);
+            clusters[model.Name] = known is not null && ReferenceEquals(known.Source, source) && ReferenceEquals(known.EndpointSource, endpointSource)
+                ? known
+                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing), pool.Get(model),
+                    BreakerFor(model, known?.Breaker),
+                    source, endpointSource);
         }
         pool.RetainOnly(clusters.Keys.ToHashSet(StringComparer.Ordinal));
 
@@ -74,4 +77,13 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
 
     private static bool Unchanged(ProxySnapshot previous, string typeUrl, AcceptedResource r) =>
         previous.Resources.ByType.TryGetValue(typeUrl, out var map) && map.TryGetValue(r.Name, out var old) && ReferenceEquals(old, r);
+
+    /// <summary>The cluster's previous breaker while its limits hold, so in-flight counts survive a push.</summary>
+    private static CircuitBreaker BreakerFor(ClusterModel model, CircuitBreaker? previous)
+    {
+        var multiplexed = model.Protocol == UpstreamProtocol.Http2;
+        return previous is not null && previous.Limits == model.Limits && previous.Multiplexed == multiplexed
+            ? previous
+            : new CircuitBreaker(model.Limits, multiplexed);
+    }
 }
