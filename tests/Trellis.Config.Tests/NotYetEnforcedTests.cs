@@ -12,7 +12,7 @@ public class NotYetEnforcedTests
     }
 
     [Fact]
-    public void Outlier_detection_and_connection_pool_are_noted_at_their_fields()
+    public void Outlier_detection_and_client_tls_are_noted_at_their_fields()
     {
         var notes = Notes("""
             apiVersion: networking.istio.io/v1
@@ -35,12 +35,98 @@ public class NotYetEnforcedTests
                 trafficPolicy:
                   tls: {mode: ISTIO_MUTUAL}
             """);
-        Assert.Equal(["spec.trafficPolicy.connectionPool", "spec.trafficPolicy.outlierDetection", "spec.subsets[0].trafficPolicy.tls"],
+        Assert.Equal(["spec.trafficPolicy.outlierDetection", "spec.subsets[0].trafficPolicy.tls"],
             notes.Select(n => n.FieldPath));
         Assert.All(notes, n => Assert.Equal(Severity.Info, n.Severity));
-        var outlier = notes[1];
+        var outlier = notes[0];
         Assert.Equal((13, 5), (outlier.Line, outlier.Column));
         Assert.Equal("Outlier detection is accepted, not yet enforced by Trellis", outlier.Message);
+    }
+
+    [Fact]
+    public void Enforced_connection_pool_limits_raise_no_note()
+    {
+        Assert.Empty(Notes("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+            spec:
+              host: reviews
+              trafficPolicy:
+                connectionPool:
+                  tcp:
+                    maxConnections: 1
+                    connectTimeout: 250ms
+                  http:
+                    http1MaxPendingRequests: 1
+                    http2MaxRequests: 10
+                    maxRetries: 3
+                    idleTimeout: 30s
+                portLevelSettings:
+                - port: {number: 9080}
+                  connectionPool:
+                    tcp: {maxConnections: 2}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+                trafficPolicy:
+                  connectionPool:
+                    http: {http2MaxRequests: 5}
+            """));
+    }
+
+    [Fact]
+    public void Unenforced_connection_pool_fields_are_noted_one_by_one()
+    {
+        var notes = Notes("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+            spec:
+              host: reviews
+              trafficPolicy:
+                connectionPool:
+                  tcp:
+                    maxConnections: 1
+                    tcpKeepalive: {time: 7200s, interval: 75s}
+                    maxConnectionDuration: 1h
+                    idleTimeout: 1h
+                  http:
+                    http1MaxPendingRequests: 1
+                    maxRequestsPerConnection: 1
+                    h2UpgradePolicy: UPGRADE
+                    useClientProtocol: true
+                    maxConcurrentStreams: 100
+                portLevelSettings:
+                - port: {number: 9080}
+                  connectionPool:
+                    tcp: {maxConnections: 2, idleTimeout: 10m}
+                    http: {maxRequestsPerConnection: 5}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+                trafficPolicy:
+                  connectionPool:
+                    tcp: {tcpKeepalive: {probes: 3}}
+            """);
+        Assert.Equal([
+            "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
+            "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration",
+            "spec.trafficPolicy.connectionPool.tcp.idleTimeout",
+            "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection",
+            "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy",
+            "spec.trafficPolicy.connectionPool.http.useClientProtocol",
+            "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams",
+            "spec.trafficPolicy.portLevelSettings[0].connectionPool.tcp.idleTimeout",
+            "spec.trafficPolicy.portLevelSettings[0].connectionPool.http.maxRequestsPerConnection",
+            "spec.subsets[0].trafficPolicy.connectionPool.tcp.tcpKeepalive",
+        ], notes.Select(n => n.FieldPath));
+        var keepalive = notes[0];
+        Assert.Equal((11, 9), (keepalive.Line, keepalive.Column));
+        Assert.Equal("TCP keepalive is accepted, not yet enforced by Trellis", keepalive.Message);
+        Assert.Equal("The maximum requests per connection is accepted, not yet enforced by Trellis", notes[3].Message);
     }
 
     [Fact]

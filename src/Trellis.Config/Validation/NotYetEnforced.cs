@@ -42,7 +42,7 @@ internal static class NotYetEnforced
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
     {
         if (policy is null) return;
-        Note(sink, $"{path}.connectionPool", policy.ConnectionPool, "the connection pool (circuit breaking)");
+        ConnectionPool(sink, $"{path}.connectionPool", policy.ConnectionPool);
         Note(sink, $"{path}.outlierDetection", policy.OutlierDetection, "outlier detection");
         Note(sink, $"{path}.tls", policy.Tls, "client TLS");
         Note(sink, $"{path}.tunnel", policy.Tunnel, "tunnelling");
@@ -53,11 +53,26 @@ internal static class NotYetEnforced
         {
             var port = policy.PortLevelSettings![i];
             var at = $"{path}.portLevelSettings[{i}]";
-            Note(sink, $"{at}.connectionPool", port.ConnectionPool, "the connection pool (circuit breaking)");
+            ConnectionPool(sink, $"{at}.connectionPool", port.ConnectionPool);
             Note(sink, $"{at}.outlierDetection", port.OutlierDetection, "outlier detection");
             Note(sink, $"{at}.tls", port.Tls, "client TLS");
             LoadBalancer(sink, $"{at}.loadBalancer", port.LoadBalancer);
         }
+    }
+
+    /// <summary>The proxy enforces the connection and request limits, retries, connect and HTTP idle
+    /// timeouts; the rest of the pool is noted field by field.</summary>
+    private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
+    {
+        var tcp = pool?.Tcp;
+        Note(sink, $"{path}.tcp.tcpKeepalive", tcp?.TcpKeepalive, "TCP keepalive");
+        Note(sink, $"{path}.tcp.maxConnectionDuration", tcp?.MaxConnectionDuration, "the maximum connection duration");
+        Note(sink, $"{path}.tcp.idleTimeout", tcp?.IdleTimeout, "the TCP idle timeout");
+        var http = pool?.Http;
+        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.MaxRequestsPerConnection, "the maximum requests per connection");
+        Note(sink, $"{path}.http.h2UpgradePolicy", http?.H2UpgradePolicy, "the HTTP/2 upgrade policy");
+        Note(sink, $"{path}.http.useClientProtocol", http?.UseClientProtocol, "using the client's protocol upstream");
+        Note(sink, $"{path}.http.maxConcurrentStreams", http?.MaxConcurrentStreams, "the maximum concurrent HTTP/2 streams");
     }
 
     private static void LoadBalancer(ValidationSink sink, string path, LoadBalancerSettings? lb)

@@ -3,7 +3,6 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
-using Trellis.Config.Model.Networking;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
@@ -21,9 +20,9 @@ internal static class ClusterTranslator
             var rule = DestinationRules.For(mesh, service);
             foreach (var port in service.Ports)
             {
-                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule?.LoadBalancer(null, port.Port));
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule);
                 foreach (var subset in rule?.Subsets ?? [])
-                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule!.LoadBalancer(subset.Name, port.Port));
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule);
             }
         }
         yield return new Cluster
@@ -67,7 +66,7 @@ internal static class ClusterTranslator
         Type = Cluster.Types.DiscoveryType.Static,
         ConnectTimeout = ConnectTimeout,
         LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
-        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = ProtocolOptions(http2: false) },
+        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(ProtocolOptions(http2: false)) },
         LoadAssignment = new ClusterLoadAssignment
         {
             ClusterName = ClusterNames.Inbound(containerPort),
@@ -78,7 +77,7 @@ internal static class ClusterTranslator
     public const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
     /// <summary>gRPC/HTTP2 ports speak h2 upstream; everything else follows the downstream protocol.</summary>
-    private static Any ProtocolOptions(bool http2)
+    private static HttpProtocolOptions ProtocolOptions(bool http2)
     {
         var options = new HttpProtocolOptions();
         if (http2)
@@ -89,10 +88,11 @@ internal static class ClusterTranslator
                 HttpProtocolOptions = new Http1ProtocolOptions(),
                 Http2ProtocolOptions = new Http2ProtocolOptions(),
             };
-        return Any.Pack(options);
+        return options;
     }
 
-    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, LoadBalancerSettings? lb)
+    /// <summary>An outbound cluster with the DestinationRule's policies for its subset and port merged in.</summary>
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule)
     {
         var cluster = new Cluster
         {
@@ -106,9 +106,11 @@ internal static class ClusterTranslator
             },
             ConnectTimeout = ConnectTimeout,
             Metadata = IstioMetadata.ForService(service, subset),
-            TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = ProtocolOptions(port.IsHttp2) },
         };
-        LoadBalancing.ApplyTo(cluster, lb);
+        var options = ProtocolOptions(port.IsHttp2);
+        ConnectionPools.ApplyTo(cluster, options, rule?.ConnectionPool(subset, port.Port));
+        cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
+        LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
         return cluster;
     }
 

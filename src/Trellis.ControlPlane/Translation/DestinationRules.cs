@@ -31,16 +31,27 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
     /// <summary>The load balancer settings for one cluster, merged as Istio merges traffic policies: a
     /// subset's loadBalancer replaces the rule's, and a portLevelSettings entry for the port replaces
     /// either, even when it leaves loadBalancer out (port-level settings do not inherit).</summary>
-    public LoadBalancerSettings? LoadBalancer(string? subset, int port)
+    public LoadBalancerSettings? LoadBalancer(string? subset, int port) =>
+        Merged(subset, port, p => p.LoadBalancer, p => p.LoadBalancer);
+
+    /// <summary>The connection pool for one cluster, merged like <see cref="LoadBalancer"/>: a subset's
+    /// connectionPool replaces the rule's whole, and a portLevelSettings entry for the port replaces
+    /// either, even when it leaves connectionPool out.</summary>
+    public ConnectionPoolSettings? ConnectionPool(string? subset, int port) =>
+        Merged(subset, port, p => p.ConnectionPool, p => p.ConnectionPool);
+
+    // Istio's MergeTrafficPolicy for one part of the policy: the rule's value (or its port-level
+    // entry's), then the subset's when it sets one, then the subset's port-level entry's.
+    private T? Merged<T>(string? subset, int port, Func<TrafficPolicy, T?> part, Func<PortTrafficPolicy, T?> portPart) where T : class
     {
-        var lb = ForPort(spec.TrafficPolicy, port, spec.TrafficPolicy?.LoadBalancer);
+        var value = ForPort(spec.TrafficPolicy, port, portPart, spec.TrafficPolicy is { } policy ? part(policy) : null);
         var subsetPolicy = subset is null ? null : spec.Subsets?.FirstOrDefault(s => s.Name == subset)?.TrafficPolicy;
-        if (subsetPolicy is null) return lb;
-        return ForPort(subsetPolicy, port, subsetPolicy.LoadBalancer ?? lb);
+        if (subsetPolicy is null) return value;
+        return ForPort(subsetPolicy, port, portPart, part(subsetPolicy) ?? value);
     }
 
-    private static LoadBalancerSettings? ForPort(TrafficPolicy? policy, int port, LoadBalancerSettings? otherwise) =>
-        policy?.PortLevelSettings?.FirstOrDefault(p => p.Port?.Number == port) is { } level ? level.LoadBalancer : otherwise;
+    private static T? ForPort<T>(TrafficPolicy? policy, int port, Func<PortTrafficPolicy, T?> portPart, T? otherwise) where T : class =>
+        policy?.PortLevelSettings?.FirstOrDefault(p => p.Port?.Number == port) is { } level ? portPart(level) : otherwise;
 }
 
 /// <summary>A named subset and the pod labels it selects.</summary>
