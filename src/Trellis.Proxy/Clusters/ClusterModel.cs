@@ -15,7 +15,8 @@ internal sealed record ClusterModel(
     ServiceInfo? Service,
     string? Subset,
     CircuitBreakerLimits Limits,
-    TimeSpan IdleTimeout)
+    TimeSpan IdleTimeout,
+    OutlierSettings? Outliers)
 {
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
     public (UpstreamProtocol, TimeSpan, uint, TimeSpan) PoolKey => (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout);

@@ -16,6 +16,9 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
     /// <summary>True when the response was withheld because another attempt will be made.</summary>
     public bool RetryRequested { get; private set; }
 
+    /// <summary>The upstream's status, or null when it gave no answer.</summary>
+    public int? UpstreamStatus { get; private set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -29,6 +32,7 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        UpstreamStatus = (int?)proxyResponse?.StatusCode;
         if (proxyResponse is not null && retry is not null && retry.RetriesStatus((int)proxyResponse.StatusCode, GrpcStatus(proxyResponse)))
         {
             RetryRequested = true;

@@ -77,6 +77,8 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
 
                 var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
+                // A client that went away says nothing about the endpoint.
+                if (!http.RequestAborted.IsCancellationRequested) cluster.Outliers?.Report(endpoint, transformer.UpstreamStatus);
                 if (transformer.RetryRequested)
                 {
                     ResetForRetry(http);

@@ -62,9 +62,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
             var known = previous.Clusters.GetValueOrDefault(model.Name);
             clusters[model.Name] = known is not null && ReferenceEquals(known.Source, source) && ReferenceEquals(known.EndpointSource, endpointSource)
                 ? known
-                : new ClusterState(model, endpoints, LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing), pool.Get(model),
-                    BreakerFor(model, known?.Breaker),
-                    source, endpointSource);
+                : NewState(model, endpoints, known, source, endpointSource);
         }
         pool.RetainOnly(clusters.Keys.ToHashSet(StringComparer.Ordinal));
 
@@ -77,6 +75,15 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
 
     private static bool Unchanged(ProxySnapshot previous, string typeUrl, AcceptedResource r) =>
         previous.Resources.ByType.TryGetValue(typeUrl, out var map) && map.TryGetValue(r.Name, out var old) && ReferenceEquals(old, r);
+
+    private ClusterState NewState(ClusterModel model, IReadOnlyList<EndpointModel> endpoints, ClusterState? known, object source, object? endpointSource)
+    {
+        var outliers = model.Outliers is { } settings
+            ? new OutlierDetector(settings, model.LbPolicy, model.Hashing, endpoints, known?.Outliers is { } previous && previous.Settings == settings ? previous : null)
+            : null;
+        return new ClusterState(model, endpoints, (ILoadBalancer?)outliers ?? LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing),
+            pool.Get(model), BreakerFor(model, known?.Breaker), outliers, source, endpointSource);
+    }
 
     /// <summary>The cluster's previous breaker while its limits hold, so in-flight counts survive a push.</summary>
     private static CircuitBreaker BreakerFor(ClusterModel model, CircuitBreaker? previous)
