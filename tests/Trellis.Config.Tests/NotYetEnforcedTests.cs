@@ -12,7 +12,7 @@ public class NotYetEnforcedTests
     }
 
     [Fact]
-    public void Outlier_detection_and_client_tls_are_noted_at_their_fields()
+    public void Locality_load_balancing_and_client_tls_are_noted_at_their_fields()
     {
         var notes = Notes("""
             apiVersion: networking.istio.io/v1
@@ -24,23 +24,57 @@ public class NotYetEnforcedTests
               trafficPolicy:
                 loadBalancer:
                   simple: LEAST_REQUEST
+                  localityLbSetting:
+                    enabled: true
                 connectionPool:
                   tcp:
                     maxConnections: 100
-                outlierDetection:
-                  consecutive5xxErrors: 5
               subsets:
               - name: v1
                 labels: {version: v1}
                 trafficPolicy:
                   tls: {mode: ISTIO_MUTUAL}
             """);
-        Assert.Equal(["spec.trafficPolicy.outlierDetection", "spec.subsets[0].trafficPolicy.tls"],
+        Assert.Equal(["spec.trafficPolicy.loadBalancer.localityLbSetting", "spec.subsets[0].trafficPolicy.tls"],
             notes.Select(n => n.FieldPath));
         Assert.All(notes, n => Assert.Equal(Severity.Info, n.Severity));
-        var outlier = notes[0];
-        Assert.Equal((13, 5), (outlier.Line, outlier.Column));
-        Assert.Equal("Outlier detection is accepted, not yet enforced by Trellis", outlier.Message);
+        var locality = notes[0];
+        Assert.Equal((10, 7), (locality.Line, locality.Column));
+        Assert.Equal("Locality load balancing is accepted, not yet enforced by Trellis", locality.Message);
+    }
+
+    [Fact]
+    public void Outlier_detection_raises_no_note_wherever_it_is_written()
+    {
+        Assert.Empty(Notes("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+            spec:
+              host: reviews
+              trafficPolicy:
+                outlierDetection:
+                  consecutive5xxErrors: 5
+                  consecutiveGatewayErrors: 3
+                  interval: 30s
+                  baseEjectionTime: 30s
+                  maxEjectionPercent: 50
+                  minHealthPercent: 0
+                  splitExternalLocalOriginErrors: true
+                  consecutiveLocalOriginFailures: 2
+                portLevelSettings:
+                - port: {number: 9080}
+                  outlierDetection: {consecutive5xxErrors: 2}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+                trafficPolicy:
+                  outlierDetection: {consecutiveGatewayErrors: 1}
+                  portLevelSettings:
+                  - port: {number: 9080}
+                    outlierDetection: {consecutive5xxErrors: 1}
+            """));
     }
 
     [Fact]

@@ -110,6 +110,7 @@ internal static class ClusterTranslator
         var options = ProtocolOptions(port.IsHttp2);
         ConnectionPools.ApplyTo(cluster, options, rule?.ConnectionPool(subset, port.Port));
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
+        OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));
         LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
         return cluster;
     }

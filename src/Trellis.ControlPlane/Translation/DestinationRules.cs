@@ -40,6 +40,12 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
     public ConnectionPoolSettings? ConnectionPool(string? subset, int port) =>
         Merged(subset, port, p => p.ConnectionPool, p => p.ConnectionPool);
 
+    /// <summary>The outlier detection for one cluster, merged like <see cref="LoadBalancer"/>: a subset's
+    /// outlierDetection replaces the rule's whole, and a portLevelSettings entry for the port replaces
+    /// either, even when it leaves outlierDetection out.</summary>
+    public Trellis.Config.Model.Networking.OutlierDetection? OutlierDetection(string? subset, int port) =>
+        Merged(subset, port, p => p.OutlierDetection, p => p.OutlierDetection);
+
     // Istio's MergeTrafficPolicy for one part of the policy: the rule's value (or its port-level
     // entry's), then the subset's when it sets one, then the subset's port-level entry's.
     private T? Merged<T>(string? subset, int port, Func<TrafficPolicy, T?> part, Func<PortTrafficPolicy, T?> portPart) where T : class
