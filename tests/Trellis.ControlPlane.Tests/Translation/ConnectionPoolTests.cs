@@ -12,22 +12,6 @@ public sealed class ConnectionPoolTests
 {
     private const string Reviews = "outbound|9080||reviews.bookinfo.svc.cluster.local";
 
-    private static string Rule(string trafficPolicy, string subsets = "") => $"""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {"{"}name: reviews, namespace: bookinfo{"}"}
-        spec:
-          host: reviews
-          trafficPolicy:
-        {trafficPolicy}
-          subsets:
-          - {"{"}name: v1, labels: {"{"}version: v1{"}"}{"}"}
-        {subsets}
-        """;
-
-    private static Cluster ClusterNamed(Trellis.ControlPlane.Mesh.MeshModel mesh, string name) =>
-        ClusterTranslator.Outbound(mesh).Single(c => c.Name == name);
-
     private static CircuitBreakers.Types.Thresholds Thresholds(Cluster cluster) =>
         Assert.Single(cluster.CircuitBreakers.Thresholds);
 
@@ -37,7 +21,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void A_cluster_without_a_destination_rule_gets_istios_unlimited_thresholds()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(), Reviews);
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(), Reviews);
         var thresholds = Thresholds(cluster);
         Assert.Equal(RoutingPriority.Default, thresholds.Priority);
         Assert.Equal(uint.MaxValue, thresholds.MaxConnections);
@@ -60,7 +44,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void Istios_circuit_breaking_task_limits_reach_the_cluster()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp:
                     maxConnections: 1
@@ -83,7 +67,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void Request_and_retry_limits_and_timeouts_reach_the_cluster()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp:
                     connectTimeout: 250ms
@@ -107,7 +91,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void Zero_limits_keep_istios_defaults()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 0}
                   http: {http1MaxPendingRequests: 0, http2MaxRequests: 0, maxRetries: 0, maxRequestsPerConnection: 0}
@@ -123,7 +107,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void A_subset_pool_replaces_the_rules_pool_whole()
     {
-        var mesh = MeshFixture.Bookinfo(Rule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10}
                   http: {maxRetries: 5}
@@ -138,23 +122,23 @@ public sealed class ConnectionPoolTests
                 trafficPolicy:
                   loadBalancer: {simple: RANDOM}
             """));
-        Assert.Equal((10U, 5U), (Thresholds(ClusterNamed(mesh, Reviews)).MaxConnections, Thresholds(ClusterNamed(mesh, Reviews)).MaxRetries));
-        Assert.Equal(10U, Thresholds(ClusterNamed(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local")).MaxConnections);
+        Assert.Equal((10U, 5U), (Thresholds(MeshFixture.OutboundCluster(mesh, Reviews)).MaxConnections, Thresholds(MeshFixture.OutboundCluster(mesh, Reviews)).MaxRetries));
+        Assert.Equal(10U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local")).MaxConnections);
 
-        var v2 = Thresholds(ClusterNamed(mesh, "outbound|9080|v2|reviews.bookinfo.svc.cluster.local"));
+        var v2 = Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v2|reviews.bookinfo.svc.cluster.local"));
         Assert.Equal(7U, v2.MaxRequests);
         Assert.Equal(uint.MaxValue, v2.MaxConnections);
         Assert.Equal(uint.MaxValue, v2.MaxRetries);
 
         // A subset policy without a connectionPool inherits the rule's.
-        var v3 = Thresholds(ClusterNamed(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local"));
+        var v3 = Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local"));
         Assert.Equal((10U, 5U), (v3.MaxConnections, v3.MaxRetries));
     }
 
     [Fact]
     public void A_port_level_entry_replaces_the_pool_even_when_it_sets_none()
     {
-        var withPool = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var withPool = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10, connectTimeout: 1s}
                 portLevelSettings:
@@ -166,7 +150,7 @@ public sealed class ConnectionPoolTests
         Assert.Equal(2U, Thresholds(withPool).MaxPendingRequests);
         Assert.Equal(TimeSpan.FromSeconds(10), withPool.ConnectTimeout.ToTimeSpan());
 
-        var withoutPool = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var withoutPool = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10}
                 portLevelSettings:
@@ -175,7 +159,7 @@ public sealed class ConnectionPoolTests
             """)), Reviews);
         Assert.Equal(uint.MaxValue, Thresholds(withoutPool).MaxConnections);
 
-        var otherPort = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var otherPort = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10}
                 portLevelSettings:
@@ -189,7 +173,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void A_subsets_port_level_entry_wins_over_the_subsets_and_the_rules_pools()
     {
-        var mesh = MeshFixture.Bookinfo(Rule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10}
                 portLevelSettings:
@@ -212,10 +196,10 @@ public sealed class ConnectionPoolTests
                   connectionPool:
                     tcp: {maxConnections: 30}
             """));
-        Assert.Equal(20U, Thresholds(ClusterNamed(mesh, Reviews)).MaxConnections);
-        Assert.Equal(20U, Thresholds(ClusterNamed(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local")).MaxConnections);
-        Assert.Equal(40U, Thresholds(ClusterNamed(mesh, "outbound|9080|v2|reviews.bookinfo.svc.cluster.local")).MaxConnections);
-        Assert.Equal(30U, Thresholds(ClusterNamed(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local")).MaxConnections);
+        Assert.Equal(20U, Thresholds(MeshFixture.OutboundCluster(mesh, Reviews)).MaxConnections);
+        Assert.Equal(20U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local")).MaxConnections);
+        Assert.Equal(40U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v2|reviews.bookinfo.svc.cluster.local")).MaxConnections);
+        Assert.Equal(30U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local")).MaxConnections);
     }
 
     [Fact]

@@ -8,28 +8,11 @@ namespace Trellis.ControlPlane.Tests.Translation;
 /// RING_HASH or MAGLEV, and every route to it carries the matching hash_policy.</summary>
 public sealed class LoadBalancingTests
 {
-    private static string Rule(string trafficPolicy, string subsets = "") => $"""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {"{"}name: reviews, namespace: bookinfo{"}"}
-        spec:
-          host: reviews
-          trafficPolicy:
-        {trafficPolicy}
-          subsets:
-          - {"{"}name: v1, labels: {"{"}version: v1{"}"}{"}"}
-          - {"{"}name: v2, labels: {"{"}version: v2{"}"}{"}"}
-        {subsets}
-        """;
-
     private const string ByUser = """
             loadBalancer:
               consistentHash:
                 httpHeaderName: end-user
         """;
-
-    private static Cluster ClusterNamed(Trellis.ControlPlane.Mesh.MeshModel mesh, string name) =>
-        ClusterTranslator.Outbound(mesh).Single(c => c.Name == name);
 
     private static IReadOnlyList<Route> ReviewsRoutes(Trellis.ControlPlane.Mesh.MeshModel mesh) =>
         MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))
@@ -39,17 +22,17 @@ public sealed class LoadBalancingTests
     [Fact]
     public void A_consistent_hash_without_an_algorithm_is_a_ring_hash_of_at_least_1024_entries()
     {
-        var mesh = MeshFixture.Bookinfo(Rule(ByUser));
-        var cluster = ClusterNamed(mesh, "outbound|9080||reviews.bookinfo.svc.cluster.local");
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule(ByUser));
+        var cluster = MeshFixture.OutboundCluster(mesh, "outbound|9080||reviews.bookinfo.svc.cluster.local");
         Assert.Equal(Cluster.Types.LbPolicy.RingHash, cluster.LbPolicy);
         Assert.Equal(1024UL, cluster.RingHashLbConfig.MinimumRingSize);
-        Assert.Equal(Cluster.Types.LbPolicy.RingHash, ClusterNamed(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local").LbPolicy);
+        Assert.Equal(Cluster.Types.LbPolicy.RingHash, MeshFixture.OutboundCluster(mesh, "outbound|9080|v1|reviews.bookinfo.svc.cluster.local").LbPolicy);
     }
 
     [Fact]
     public void The_default_route_hashes_on_the_header_the_rule_names()
     {
-        var route = Assert.Single(ReviewsRoutes(MeshFixture.Bookinfo(Rule(ByUser))));
+        var route = Assert.Single(ReviewsRoutes(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(ByUser))));
         var policy = Assert.Single(route.Route_.HashPolicy);
         Assert.Equal("end-user", policy.Header.HeaderName);
     }
@@ -57,7 +40,7 @@ public sealed class LoadBalancingTests
     [Fact]
     public void Maglev_and_ring_hash_settings_reach_the_cluster()
     {
-        var maglev = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var maglev = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 loadBalancer:
                   consistentHash:
                     useSourceIp: true
@@ -66,7 +49,7 @@ public sealed class LoadBalancingTests
         Assert.Equal(Cluster.Types.LbPolicy.Maglev, maglev.LbPolicy);
         Assert.Equal(1009UL, maglev.MaglevLbConfig.TableSize);
 
-        var ring = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var ring = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 loadBalancer:
                   consistentHash:
                     httpQueryParameterName: user
@@ -79,15 +62,15 @@ public sealed class LoadBalancingTests
     [Fact]
     public void A_subset_policy_and_a_port_level_policy_replace_the_rules_load_balancer()
     {
-        var mesh = MeshFixture.Bookinfo(Rule(ByUser, """
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule(ByUser, """
               - name: v3
                 labels: {version: v3}
                 trafficPolicy:
                   loadBalancer: {simple: LEAST_REQUEST}
             """));
-        Assert.Equal(Cluster.Types.LbPolicy.LeastRequest, ClusterNamed(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local").LbPolicy);
+        Assert.Equal(Cluster.Types.LbPolicy.LeastRequest, MeshFixture.OutboundCluster(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local").LbPolicy);
 
-        var portLevel = MeshFixture.Bookinfo(Rule("""
+        var portLevel = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 loadBalancer: {simple: RANDOM}
                 portLevelSettings:
                 - port: {number: 9080}
@@ -95,7 +78,7 @@ public sealed class LoadBalancingTests
                     consistentHash:
                       httpCookie: {name: user, ttl: 0s}
             """));
-        Assert.Equal(Cluster.Types.LbPolicy.RingHash, ClusterNamed(portLevel, "outbound|9080||reviews.bookinfo.svc.cluster.local").LbPolicy);
+        Assert.Equal(Cluster.Types.LbPolicy.RingHash, MeshFixture.OutboundCluster(portLevel, "outbound|9080||reviews.bookinfo.svc.cluster.local").LbPolicy);
         var cookie = Assert.Single(Assert.Single(ReviewsRoutes(portLevel)).Route_.HashPolicy).Cookie;
         Assert.Equal("user", cookie.Name);
         Assert.Equal(TimeSpan.Zero, cookie.Ttl.ToTimeSpan());
@@ -104,7 +87,7 @@ public sealed class LoadBalancingTests
     [Fact]
     public void A_weighted_route_carries_the_hash_policy_of_each_hashed_destination()
     {
-        var mesh = MeshFixture.Bookinfo(Rule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 loadBalancer: {simple: ROUND_ROBIN}
             """, """
               - name: v3
@@ -133,7 +116,7 @@ public sealed class LoadBalancingTests
     [Fact]
     public void Without_a_consistent_hash_routes_carry_no_hash_policy()
     {
-        Assert.Empty(Assert.Single(ReviewsRoutes(MeshFixture.Bookinfo(Rule("""
+        Assert.Empty(Assert.Single(ReviewsRoutes(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 loadBalancer: {simple: LEAST_REQUEST}
             """)))).Route_.HashPolicy);
     }

@@ -28,6 +28,25 @@ internal static class MeshFixture
         return new MeshModel(resources, Pods(resources), 1);
     }
 
+    /// <summary>A DestinationRule for bookinfo's reviews: <paramref name="trafficPolicy"/> is YAML indented under
+    /// trafficPolicy, <paramref name="subsets"/> more subset entries after v1.</summary>
+    public static string ReviewsRule(string trafficPolicy, string subsets = "") => $"""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {"{"}name: reviews, namespace: bookinfo{"}"}
+        spec:
+          host: reviews
+          trafficPolicy:
+        {trafficPolicy}
+          subsets:
+          - {"{"}name: v1, labels: {"{"}version: v1{"}"}{"}"}
+        {subsets}
+        """;
+
+    /// <summary>The outbound cluster of that name the control plane builds for the mesh.</summary>
+    public static Envoy.Config.Cluster.V3.Cluster OutboundCluster(MeshModel mesh, string name) =>
+        ClusterTranslator.Outbound(mesh).Single(c => c.Name == name);
+
     public static ProxyNode Sidecar(string pod, string app, string version, int outbound = 15001, int inbound = 15006) =>
         ProxyNode.From($"sidecar~127.0.0.1~{pod}.bookinfo~bookinfo.svc.cluster.local",
             new Dictionary<string, string>

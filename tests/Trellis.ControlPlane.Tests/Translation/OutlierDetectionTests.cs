@@ -13,19 +13,6 @@ public sealed class OutlierDetectionTests
     private const string ReviewsV2 = "outbound|9080|v2|reviews.bookinfo.svc.cluster.local";
     private const string ReviewsV3 = "outbound|9080|v3|reviews.bookinfo.svc.cluster.local";
 
-    private static string Rule(string trafficPolicy, string subsets = "") => $"""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {"{"}name: reviews, namespace: bookinfo{"}"}
-        spec:
-          host: reviews
-          trafficPolicy:
-        {trafficPolicy}
-          subsets:
-          - {"{"}name: v1, labels: {"{"}version: v1{"}"}{"}"}
-        {subsets}
-        """;
-
     private const string Seed = """
             outlierDetection:
               consecutive5xxErrors: 5
@@ -34,16 +21,13 @@ public sealed class OutlierDetectionTests
               maxEjectionPercent: 50
         """;
 
-    private static Cluster ClusterNamed(Trellis.ControlPlane.Mesh.MeshModel mesh, string name) =>
-        ClusterTranslator.Outbound(mesh).Single(c => c.Name == name);
-
     private static OutlierDetection Detection(string trafficPolicy, string subsets = "", string cluster = Reviews) =>
-        ClusterNamed(MeshFixture.Bookinfo(Rule(trafficPolicy, subsets)), cluster).OutlierDetection;
+        MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(trafficPolicy, subsets)), cluster).OutlierDetection;
 
     [Fact]
     public void The_seeds_rule_ejects_on_consecutive_5xx_with_success_rate_and_panic_mode_off()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(Rule(Seed)), Reviews);
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(Seed)), Reviews);
         var detection = cluster.OutlierDetection;
         Assert.NotNull(detection);
         Assert.Equal(5U, detection.Consecutive5Xx);
@@ -61,7 +45,7 @@ public sealed class OutlierDetectionTests
         Assert.Equal(0d, cluster.CommonLbConfig.HealthyPanicThreshold.Value);
 
         // A subset without a policy of its own inherits the rule's.
-        Assert.Equal(5U, ClusterNamed(MeshFixture.Bookinfo(Rule(Seed)), ReviewsV1).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(5U, MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(Seed)), ReviewsV1).OutlierDetection.Consecutive5Xx);
     }
 
     [Fact]
@@ -136,7 +120,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void Min_health_percent_becomes_the_panic_threshold()
     {
-        var cluster = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 outlierDetection:
                   consecutive5xxErrors: 5
                   minHealthPercent: 30
@@ -177,7 +161,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void A_subsets_outlier_detection_replaces_the_rules_whole()
     {
-        var mesh = MeshFixture.Bookinfo(Rule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 outlierDetection:
                   consecutive5xxErrors: 5
                   interval: 30s
@@ -192,16 +176,16 @@ public sealed class OutlierDetectionTests
                 trafficPolicy:
                   loadBalancer: {simple: RANDOM}
             """));
-        Assert.Equal(5U, ClusterNamed(mesh, Reviews).OutlierDetection.Consecutive5Xx);
-        Assert.Equal(5U, ClusterNamed(mesh, ReviewsV1).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(5U, MeshFixture.OutboundCluster(mesh, Reviews).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(5U, MeshFixture.OutboundCluster(mesh, ReviewsV1).OutlierDetection.Consecutive5Xx);
 
-        var v2 = ClusterNamed(mesh, ReviewsV2).OutlierDetection;
+        var v2 = MeshFixture.OutboundCluster(mesh, ReviewsV2).OutlierDetection;
         Assert.Equal(2U, v2.ConsecutiveGatewayFailure);
         Assert.Null(v2.Consecutive5Xx);
         Assert.Null(v2.Interval);
 
         // A subset policy without outlierDetection inherits the rule's.
-        var v3 = ClusterNamed(mesh, ReviewsV3).OutlierDetection;
+        var v3 = MeshFixture.OutboundCluster(mesh, ReviewsV3).OutlierDetection;
         Assert.Equal(5U, v3.Consecutive5Xx);
         Assert.Equal(TimeSpan.FromSeconds(30), v3.Interval.ToTimeSpan());
     }
@@ -220,7 +204,7 @@ public sealed class OutlierDetectionTests
         Assert.Null(withDetection.Consecutive5Xx);
         Assert.Equal(2U, withDetection.ConsecutiveGatewayFailure);
 
-        var withoutDetection = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var withoutDetection = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 outlierDetection:
                   consecutive5xxErrors: 5
                 portLevelSettings:
@@ -244,7 +228,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void A_subsets_port_level_entry_wins_over_the_subsets_and_the_rules_outlier_detection()
     {
-        var mesh = MeshFixture.Bookinfo(Rule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 outlierDetection: {consecutive5xxErrors: 10}
                 portLevelSettings:
                 - port: {number: 9080}
@@ -262,10 +246,10 @@ public sealed class OutlierDetectionTests
                 trafficPolicy:
                   outlierDetection: {consecutive5xxErrors: 30}
             """));
-        Assert.Equal(20U, ClusterNamed(mesh, Reviews).OutlierDetection.Consecutive5Xx);
-        Assert.Equal(20U, ClusterNamed(mesh, ReviewsV1).OutlierDetection.Consecutive5Xx);
-        Assert.Equal(40U, ClusterNamed(mesh, ReviewsV2).OutlierDetection.Consecutive5Xx);
-        Assert.Equal(30U, ClusterNamed(mesh, ReviewsV3).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(20U, MeshFixture.OutboundCluster(mesh, Reviews).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(20U, MeshFixture.OutboundCluster(mesh, ReviewsV1).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(40U, MeshFixture.OutboundCluster(mesh, ReviewsV2).OutlierDetection.Consecutive5Xx);
+        Assert.Equal(30U, MeshFixture.OutboundCluster(mesh, ReviewsV3).OutlierDetection.Consecutive5Xx);
     }
 
     [Fact]
@@ -276,7 +260,7 @@ public sealed class OutlierDetectionTests
         Assert.All(clusters, c => Assert.Null(c.OutlierDetection));
         Assert.All(clusters, c => Assert.Null(c.CommonLbConfig));
 
-        var withoutDetection = ClusterNamed(MeshFixture.Bookinfo(Rule("""
+        var withoutDetection = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp: {maxConnections: 10}
             """)), Reviews);
@@ -287,7 +271,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void Only_outbound_eds_clusters_carry_outlier_detection()
     {
-        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(Rule(Seed))).ToList();
+        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(Seed))).ToList();
         Assert.All(clusters.Where(c => c.Type != Cluster.Types.DiscoveryType.Eds), c => Assert.Null(c.OutlierDetection));
         Assert.All(clusters.Where(c => c.Name.EndsWith("|reviews.bookinfo.svc.cluster.local", StringComparison.Ordinal)),
             c => Assert.Equal(5U, c.OutlierDetection.Consecutive5Xx));
