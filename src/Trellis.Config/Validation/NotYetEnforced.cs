@@ -34,7 +34,7 @@ internal static class NotYetEnforced
         {
             var server = gateway.Servers![i];
             if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC"))
-                sink.Info($"spec.servers[{i}].port.protocol", $"a {protocol} server {Suffix}: the gateway serves HTTP servers only", DiagnosticCodes.NotYetEnforced);
+                sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves only HTTP servers", DiagnosticCodes.NotYetEnforced);
             Note(sink, $"spec.servers[{i}].tls", server.Tls, "TLS on a gateway server");
         }
     }
