@@ -37,7 +37,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
         using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : null;
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
-        var hash = action.Hashing.Compute(context);
 
         var breaker = cluster.Breaker;
         if (!breaker.TryEnter())
@@ -48,15 +47,19 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 ("x-envoy-overloaded", "true"));
             return;
         }
+        var hash = action.Hashing.Compute(context);
+        // From its second attempt on, a request holds one of the cluster's max_retries slots until it ends.
         var holdingRetry = false;
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 var last = attempt == attempts;
-                if (holdingRetry) breaker.ExitRetry();
-                holdingRetry = attempt > 1;
-                if (holdingRetry) breaker.EnterRetry();
+                if (attempt == 2)
+                {
+                    breaker.EnterRetry();
+                    holdingRetry = true;
+                }
                 var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, hash);
                 if (endpoint is null)
                 {
