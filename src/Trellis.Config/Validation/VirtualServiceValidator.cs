@@ -33,14 +33,6 @@ internal static class VirtualServiceValidator
             sink.Error(path, $"invalid gateway reference \"{gateway}\": use \"mesh\", \"name\" or \"namespace/name\"");
     }
 
-    /// <summary>gRPC status names Istio accepts in abort.grpcStatus (its SupportedGRPCStatus).</summary>
-    private static readonly string[] GrpcStatusNames =
-    [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-    ];
-
     /// <summary>The kinds of fault Istio can inject: a fixed delay, an HTTP or a gRPC abort (its
     /// validateHTTPFaultInjectionAbort/Delay reject the rest). Ranges, percentages and the one-of rules
     /// are checked with the rest of the route by <see cref="HttpRouteValidator"/>.</summary>
@@ -50,9 +42,9 @@ internal static class VirtualServiceValidator
             sink.Error($"{path}.delay.exponentialDelay", "exponentialDelay is not supported (by Istio either): use fixedDelay");
         if (fault.Abort?.Http2Error is not null)
             sink.Error($"{path}.abort.http2Error", "HTTP/2 abort fault injection is not supported (by Istio either): use httpStatus or grpcStatus");
-        if (fault.Abort?.GrpcStatus is { } grpc && !GrpcStatusNames.Contains(grpc, StringComparer.Ordinal))
+        if (fault.Abort?.GrpcStatus is { } grpc && !GrpcStatusCodes.ByName.ContainsKey(grpc))
             sink.Error($"{path}.abort.grpcStatus",
-                $"gRPC status \"{grpc}\" is not supported: use a status name such as NOT_FOUND or UNAVAILABLE (one of {string.Join(", ", GrpcStatusNames)})");
+                $"gRPC status \"{grpc}\" is not supported: use a status name such as NOT_FOUND or UNAVAILABLE (one of {string.Join(", ", GrpcStatusCodes.ByName.OrderBy(p => p.Value).Select(p => p.Key))})");
     }
 
     private static void Weights(ValidationSink sink, string path, IReadOnlyList<RouteDestination>? route)

@@ -13,15 +13,6 @@ internal static class FaultTranslator
 {
     public const string FilterName = "envoy.filters.http.fault";
 
-    /// <summary>gRPC status names Istio accepts for abort.grpcStatus, by their numeric code.</summary>
-    public static readonly IReadOnlyDictionary<string, uint> GrpcStatusCodes = new Dictionary<string, uint>(StringComparer.Ordinal)
-    {
-        ["OK"] = 0, ["CANCELLED"] = 1, ["UNKNOWN"] = 2, ["INVALID_ARGUMENT"] = 3, ["DEADLINE_EXCEEDED"] = 4,
-        ["NOT_FOUND"] = 5, ["ALREADY_EXISTS"] = 6, ["PERMISSION_DENIED"] = 7, ["RESOURCE_EXHAUSTED"] = 8,
-        ["FAILED_PRECONDITION"] = 9, ["ABORTED"] = 10, ["OUT_OF_RANGE"] = 11, ["UNIMPLEMENTED"] = 12,
-        ["INTERNAL"] = 13, ["UNAVAILABLE"] = 14, ["DATA_LOSS"] = 15, ["UNAUTHENTICATED"] = 16,
-    };
-
     /// <summary>The HTTPFault for a route, or null when nothing Envoy can inject is left (an exponential
     /// delay and an HTTP/2 error abort are dropped, as Istio does).</summary>
     public static HTTPFault? Translate(HttpFaultInjection? fault)
@@ -56,7 +47,7 @@ internal static class FaultTranslator
         var result = new EnvoyFaultAbort();
         if (abort.HttpStatus is { } status) result.HttpStatus = (uint)status;
         // Validation rejects unknown names; should one reach here, no abort beats Istio's code 0 (OK).
-        else if (abort.GrpcStatus is { } name && GrpcStatusCodes.TryGetValue(name, out var code)) result.GrpcStatus = code;
+        else if (abort.GrpcStatus is { } name && GrpcStatusCodes.ByName.TryGetValue(name, out var code)) result.GrpcStatus = code;
         else return null; // http2Error (or nothing): Istio supports only HTTP and gRPC aborts.
         // Without a percentage Envoy aborts no request, as with Istio.
         if (abort.Percentage is { } percentage) result.Percentage = Million(percentage);
