@@ -56,13 +56,9 @@ internal static class OutlierDetections
 
         // Istio sets the panic threshold even when it is 0, which disables panic mode (Envoy's default is
         // 50%): with few pods per service, panic routing would send traffic to the ejected hosts. An unset
-        // minHealthPercent is Istio's 0; validation keeps it within 0-100, so the threshold is always set.
+        // minHealthPercent is Istio's 0; validation keeps it within 0-100, Istio's ">= 0" condition.
         // (Istio forces 0 for services whose unready endpoints it sends; Trellis sends ready endpoints only.)
-        var minHealth = outlier.MinHealthPercent ?? 0;
-        if (minHealth >= 0)
-        {
-            cluster.CommonLbConfig ??= new Cluster.Types.CommonLbConfig();
-            cluster.CommonLbConfig.HealthyPanicThreshold = new Percent { Value = minHealth };
-        }
+        cluster.CommonLbConfig ??= new Cluster.Types.CommonLbConfig();
+        cluster.CommonLbConfig.HealthyPanicThreshold = new Percent { Value = outlier.MinHealthPercent ?? 0 };
     }
 }
