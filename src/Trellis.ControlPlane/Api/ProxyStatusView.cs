@@ -11,7 +11,7 @@ internal static class ProxyStatusView
         registry.Snapshot().Select(n =>
         {
             var node = ProxyNode.From(n.Node.Id, n.Node.Metadata, n.Node.Labels);
-            return new ProxyStatusDto(n.Node.Id, node.PodName, node.Namespace, node.Kind.ToString().ToLowerInvariant(), n.ConnectedAt,
+            return new ProxyStatusDto(n.Node.Id, node.PodName, node.Namespace, node.Kind.DisplayName(), n.ConnectedAt,
                 n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList());
         }).ToList();
 }

@@ -1,3 +1,4 @@
+using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using Trellis.ControlPlane.Mesh;
 
@@ -24,11 +25,18 @@ internal static class EndpointTranslator
         }
     }
 
+    /// <summary>As istiod builds it: the endpoints in one locality, which always carries a Locality (empty in local
+    /// mode, where pods have no region or zone) and the sum of its endpoints' weights, since gRPC clients reject a
+    /// locality without one and skip one without weight. No endpoints, no locality.</summary>
     private static ClusterLoadAssignment Assignment(string cluster, IEnumerable<WorkloadModel> workloads)
     {
-        var locality = new LocalityLbEndpoints();
+        var assignment = new ClusterLoadAssignment { ClusterName = cluster };
+        var locality = new LocalityLbEndpoints { Locality = new Locality() };
         foreach (var w in workloads.OrderBy(w => w.PodName, StringComparer.Ordinal))
             locality.LbEndpoints.Add(ClusterTranslator.Endpoint(Addresses.Socket(w.Address, w.InboundPort), w));
-        return new ClusterLoadAssignment { ClusterName = cluster, Endpoints = { locality } };
+        if (locality.LbEndpoints.Count == 0) return assignment;
+        locality.LoadBalancingWeight = (uint)locality.LbEndpoints.Count;
+        assignment.Endpoints.Add(locality);
+        return assignment;
     }
 }

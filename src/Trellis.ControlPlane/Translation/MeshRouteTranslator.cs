@@ -13,7 +13,7 @@ internal static class MeshRouteTranslator
     public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node)
     {
         var config = new RouteConfiguration { Name = ClusterNames.OutboundRoute, ValidateClusters = false };
-        foreach (var host in VirtualHosts(mesh, node, withTunnels: true))
+        foreach (var (_, _, host) in VirtualHosts(mesh, node, withTunnels: true))
             config.VirtualHosts.Add(host);
         // ALLOW_ANY, Istio's default outbound policy: unknown hosts pass through unchanged.
         config.VirtualHosts.Add(new VirtualHost
@@ -29,13 +29,13 @@ internal static class MeshRouteTranslator
         return config;
     }
 
-    /// <summary>One route table per service port, named "fqdn:port" as Istio names them for proxyless gRPC.</summary>
-    public static IEnumerable<RouteConfiguration> PerService(MeshModel mesh, ProxyNode node) =>
-        VirtualHosts(mesh, node, withTunnels: false).Select(h => new RouteConfiguration { Name = h.Name, VirtualHosts = { h } });
+    /// <summary>The virtual host of every service port, without tunnel routes: proxyless gRPC clients' routes.</summary>
+    public static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> PerServicePort(MeshModel mesh, ProxyNode node) =>
+        VirtualHosts(mesh, node, withTunnels: false);
 
     /// <param name="withTunnels">Adds the connect_matcher routes apps' CONNECT tunnels take (sidecars only;
     /// proxyless gRPC clients have no use for them).</param>
-    private static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node, bool withTunnels)
+    private static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> VirtualHosts(MeshModel mesh, ProxyNode node, bool withTunnels)
     {
         foreach (var service in mesh.Services.OrderBy(s => s.Fqdn, StringComparer.Ordinal))
         {
@@ -60,7 +60,7 @@ internal static class MeshRouteTranslator
                     DestinationClusters.AddHashPolicy(route.Route_, mesh, service, null, port.Port);
                     host.Routes.Add(route);
                 }
-                yield return host;
+                yield return (service, port, host);
             }
         }
     }

@@ -1,4 +1,3 @@
-using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
@@ -16,6 +15,7 @@ internal static class ProxyConfigBuilder
     /// every proxy, so a push to N proxies does not translate them N times.</summary>
     public static ProxyResources Build(MeshModel mesh, OutboundResources outbound, ProxyNode node)
     {
+        if (node.Kind == ProxyKind.ProxylessGrpc) return ProxylessGrpcResources.Build(mesh, outbound, node);
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
         var clusters = outbound.Clusters.ToList();
@@ -44,15 +44,6 @@ internal static class ProxyConfigBuilder
                     listeners.Add(ListenerTranslator.Gateway(http));
                     routes.Add(GatewayRouteTranslator.Build(mesh, node, http));
                 }
-                break;
-            case ProxyKind.Proxyless:
-                foreach (var route in MeshRouteTranslator.PerService(mesh, node))
-                {
-                    routes.Add(route);
-                    listeners.Add(ListenerTranslator.Api(route.Name, route.Name));
-                }
-                // gRPC clients only accept clusters it can balance itself: drop Istio's special ones.
-                clusters.RemoveAll(c => c.Type != Cluster.Types.DiscoveryType.Eds);
                 break;
         }
         return new ProxyResources(listeners, routes, clusters, endpoints);

@@ -22,27 +22,29 @@ internal sealed record ProxyNode(
     public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
     public const string HttpPortKey = "TRELLIS_HTTP_PORT";
 
-    /// <summary>Istio node ids ("type~ip~pod.namespace~domain") name sidecars and gateways; anything
-    /// else (for example a gRPC client's id) is a proxyless client.</summary>
+    /// <summary>The node metadata key naming the config generator a client wants, as in Istio's bootstrap.</summary>
+    public const string GeneratorKey = "GENERATOR";
+
+    /// <summary>The generator Istio's agent announces for proxyless gRPC clients.</summary>
+    public const string GrpcGenerator = "grpc";
+
+    /// <summary>As istiod: metadata <c>GENERATOR: grpc</c> makes a proxyless gRPC client whatever its id says
+    /// (Istio's agent writes such clients a <c>sidecar~IP~pod.ns~ns.svc.cluster.local</c> id); otherwise the type
+    /// in an Istio id ("type~ip~pod.namespace~domain") names a sidecar or gateway. An id of any other shape
+    /// cannot be a sidecar or gateway, so it is served as a proxyless client too.</summary>
     public static ProxyNode From(string id, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> labels)
     {
         var istio = IstioNodeId.TryParse(id);
-        var kind = istio?.Type switch
-        {
-            IstioNodeId.Sidecar => ProxyKind.Sidecar,
-            IstioNodeId.Router => ProxyKind.Router,
-            _ => ProxyKind.Proxyless,
-        };
+        var kind = metadata.GetValueOrDefault(GeneratorKey) == GrpcGenerator
+            ? ProxyKind.ProxylessGrpc
+            : istio?.Type switch
+            {
+                IstioNodeId.Sidecar => ProxyKind.Sidecar,
+                IstioNodeId.Router => ProxyKind.Router,
+                _ => ProxyKind.ProxylessGrpc,
+            };
         var ns = metadata.GetValueOrDefault("NAMESPACE") ?? istio?.Namespace ?? "default";
         var pod = istio?.PodName ?? metadata.GetValueOrDefault("NAME") ?? id;
         return new ProxyNode(id, kind, ns, pod, labels, metadata);
     }
-}
-
-/// <summary>The roles a proxy can play; each gets a different set of listeners.</summary>
-internal enum ProxyKind
-{
-    Sidecar,
-    Router,
-    Proxyless,
 }

@@ -98,7 +98,7 @@ public sealed class ConnectRoutesTests
     [Fact]
     public void Proxyless_grpc_clients_get_no_connect_routes()
     {
-        var perService = MeshRouteTranslator.PerService(MeshFixture.Bookinfo(TcpEcho), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
-        Assert.DoesNotContain(perService.SelectMany(r => r.VirtualHosts).SelectMany(v => v.Routes), IsConnect);
+        var perPort = MeshRouteTranslator.PerServicePort(MeshFixture.Bookinfo(TcpEcho), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+        Assert.DoesNotContain(perPort.SelectMany(p => p.Host.Routes), IsConnect);
     }
 }

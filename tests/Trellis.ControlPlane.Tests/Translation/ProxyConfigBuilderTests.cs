@@ -59,9 +59,10 @@ public sealed class ProxyConfigBuilderTests
     }
 
     [Fact]
-    public void A_proxyless_grpc_client_gets_api_listeners_named_like_its_targets()
+    public void A_client_with_a_plain_id_cannot_be_a_sidecar_and_is_served_as_proxyless_grpc()
     {
         var node = ProxyNode.From("grpc-client-1", new Dictionary<string, string> { ["NAMESPACE"] = "bookinfo" }, new Dictionary<string, string>());
+        Assert.Equal(ProxyKind.ProxylessGrpc, node.Kind);
         var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), node);
 
         var listener = resources.Listeners.Cast<Listener>().Single(l => l.Name == "reviews.bookinfo.svc.cluster.local:9080");
