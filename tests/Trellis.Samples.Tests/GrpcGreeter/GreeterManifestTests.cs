@@ -38,7 +38,7 @@ public sealed class GreeterManifestTests
         var subsets = Items(Platform.Named("DestinationRule", "greeter"), "spec", "subsets").Select(s => Get(s, "name")).ToHashSet();
         Assert.Equal(["v1", "v2"], subsets.Order());
         var files = Files("grpc-greeter", "networking").ToList();
-        Assert.Equal(3, files.Count);
+        Assert.Equal(4, files.Count);
         foreach (var file in files)
         {
             var vs = Assert.Single(Load("grpc-greeter", "networking", Path.GetFileName(file)));
@@ -49,5 +49,8 @@ public sealed class GreeterManifestTests
         }
         var jason = Assert.Single(Load("grpc-greeter", "networking", "virtual-service-end-user-v2.yaml"));
         Assert.Equal("jason", Get(jason, "spec", "http", 0, "match", 0, "headers", "end-user", "exact"));
+        var abort = Assert.Single(Load("grpc-greeter", "networking", "virtual-service-test-abort.yaml"));
+        Assert.Equal("jason", Get(abort, "spec", "http", 0, "match", 0, "headers", "end-user", "exact"));
+        Assert.Equal("UNAVAILABLE", Get(abort, "spec", "http", 0, "fault", "abort", "grpcStatus"));
     }
 }

@@ -51,7 +51,9 @@ public sealed class GrpcXdsConformanceTests
         using var bootstrap = new BootstrapFile(server.Port, NodeId);
         await using var client = NodeXdsClient.Start(bootstrap.Path, $"xds:///{ListenerName}", Calls);
 
-        await Eventually.HoldsAsync(() => server.Registry.Status(NodeId, TypeUrls.Cluster)?.NackError is not null, "grpc-js-xds's NACK of the MAGLEV cluster");
+        // The first thing the client does once node has started, which takes seconds on a loaded machine.
+        await Eventually.HoldsAsync(() => server.Registry.Status(NodeId, TypeUrls.Cluster)?.NackError is not null, "grpc-js-xds's NACK of the MAGLEV cluster",
+            TimeSpan.FromSeconds(60));
         var nacked = server.Registry.Status(NodeId, TypeUrls.Cluster)!;
         Assert.Equal("maglev", nacked.NackedVersion);
         Assert.Contains("lb_policy", nacked.NackError, StringComparison.Ordinal);
