@@ -13,6 +13,7 @@ public sealed class DestinationRuleIndex
 
     private const string Private = ".";
     private const string Public = "*";
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
     private readonly Dictionary<string, Bucket> _namespaceLocal = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Bucket> _exported = new(StringComparer.Ordinal);
@@ -190,8 +191,6 @@ public sealed class DestinationRuleIndex
         b ??= NoLabels;
         return a.Count == b.Count && Selects(a, b);
     }
-
-    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
     /// <summary>Merged rules by host, for one namespace and visibility.</summary>
     private sealed class Bucket() : Dictionary<string, List<EffectiveDestinationRule>>(StringComparer.OrdinalIgnoreCase);
