@@ -6,17 +6,21 @@ namespace Trellis.Config;
 /// <summary>Loads Kubernetes/Istio manifests (YAML or JSON, multi-document, <c>List</c> kinds) with exact source positions.</summary>
 public static class ConfigLoader
 {
-    /// <summary>Loads files and directories as <see cref="ManifestPaths"/> lists them.</summary>
-    public static LoadResult LoadPaths(IEnumerable<string> paths, bool recursive = false)
+    /// <summary>The name positions give to manifests read from standard input, as <c>apply -f -</c> names them.</summary>
+    public const string StandardInputName = "<stdin>";
+
+    /// <summary>Loads files and directories as <see cref="ManifestPaths"/> lists them, and the path <c>-</c> from
+    /// <paramref name="standardInput"/> when one is given, as kubectl reads <c>-f -</c>.</summary>
+    public static LoadResult LoadPaths(IEnumerable<string> paths, bool recursive = false, TextReader? standardInput = null)
     {
         var resources = new List<Resource>();
         var diagnostics = new List<Diagnostic>();
-        foreach (var file in ExpandPaths(paths, recursive, diagnostics))
+        foreach (var file in ExpandPaths(paths, recursive, diagnostics, standardInput is not null))
         {
             string text;
             try
             {
-                text = File.ReadAllText(file);
+                text = file == StandardInputName ? standardInput!.ReadToEnd() : File.ReadAllText(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -44,11 +48,15 @@ public static class ConfigLoader
             resources.AddRange(reader.Read(document));
     }
 
-    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, bool recursive, List<Diagnostic> diagnostics)
+    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, bool recursive, List<Diagnostic> diagnostics, bool withStandardInput)
     {
         foreach (var path in paths)
         {
-            if (File.Exists(path))
+            if (path == "-" && withStandardInput)
+            {
+                yield return StandardInputName;
+            }
+            else if (File.Exists(path))
             {
                 yield return path;
             }

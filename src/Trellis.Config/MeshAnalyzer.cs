@@ -11,6 +11,7 @@ public static class MeshAnalyzer
     [
         new DestinationHostCheck(),
         new DestinationSubsetCheck(),
+        new DuplicateSubsetCheck(),
         new GatewayReferenceCheck(),
         new ConflictingHostsCheck(),
         new MeshWildcardHostCheck(),
@@ -19,7 +20,8 @@ public static class MeshAnalyzer
         new DeploymentWithoutServiceCheck(),
     ];
 
-    /// <summary>Runs every check over a complete set of resources.</summary>
+    /// <summary>Runs every check over a complete set of resources, in creation order (oldest first), the order in
+    /// which DestinationRules for one host merge.</summary>
     public static IReadOnlyList<Diagnostic> Analyze(IReadOnlyList<Resource> resources)
     {
         var mesh = new MeshIndex(resources);

@@ -189,4 +189,52 @@ public class AnalyzerTests
         Assert.Contains(all, d => d.Code == "IST0101");
         Assert.Equal(all.OrderBy(d => d.Line).Select(d => d.Line), all.Select(d => d.Line));
     }
+
+    private const string ExtraReviewsRule = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews-extra, namespace: bookinfo}
+        spec:
+          host: reviews.bookinfo.svc.cluster.local
+          subsets:
+          - {name: blue, labels: {version: v1}}
+          - {name: v1, labels: {version: v3}}
+        ---
+
+        """;
+
+    [Fact]
+    public void Subsets_of_a_second_destination_rule_for_the_host_resolve()
+    {
+        var findings = Analyze(ExtraReviewsRule + Vs("reviews", "reviews", "blue"));
+
+        Assert.DoesNotContain(findings, d => d.Code == "IST0101");
+    }
+
+    [Fact]
+    public void A_subset_redefined_with_other_labels_is_a_warning_at_the_later_rule()
+    {
+        var warning = Assert.Single(Analyze(ExtraReviewsRule), d => d.Code == "TRL0112");
+
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Equal("DestinationRule bookinfo/reviews-extra", warning.ObjectRef);
+        Assert.Equal("spec.subsets[1].name", warning.FieldPath);
+        Assert.Equal("subset \"v1\" is already defined by the older DestinationRule bookinfo/reviews with labels version=v1; "
+            + "the oldest definition wins, so these labels (version=v3) are ignored", warning.Message);
+        Assert.Equal(Platform.Split('\n').Length + 7, warning.Line);
+    }
+
+    [Fact]
+    public void A_subset_redefined_with_the_same_labels_is_no_finding() =>
+        Assert.DoesNotContain(Analyze(ExtraReviewsRule.Replace("version: v3", "version: v1")), d => d.Code == "TRL0112");
+
+    [Fact]
+    public void A_subset_the_gateway_cannot_see_is_reported_for_gateway_bound_routes()
+    {
+        var privateRule = ExtraReviewsRule.Replace("spec:\n", "spec:\n  exportTo: [\".\"]\n");
+
+        Assert.DoesNotContain(Analyze(privateRule + Vs("reviews", "reviews", "blue")), d => d.Code == "IST0101");
+        var finding = Assert.Single(Analyze(privateRule + Vs("reviews", "reviews", "blue", "bookinfo-gateway")), d => d.Code == "IST0101");
+        Assert.Equal("spec.http[0].route[0].destination.subset", finding.FieldPath);
+    }
 }

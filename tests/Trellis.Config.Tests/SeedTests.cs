@@ -55,7 +55,7 @@ public class SeedTests
         var warning = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning);
         Assert.Equal("IST0133", warning.Code);
         Assert.Equal("spec.trafficPolicy.outlierDetection.consecutiveErrors", warning.FieldPath);
-        Assert.Contains("consecutive5xxErrors", warning.Message);
+        Assert.Contains("use consecutiveGatewayErrors", warning.Message);
     }
 
     [Theory]

@@ -29,8 +29,6 @@ internal static class Printer
         }
     }
 
-    public static string ToJson(object value) => JsonSerializer.Serialize(value, Json);
-
     public static string ToYaml(JsonElement element)
     {
         var serializer = new SerializerBuilder().WithNamingConvention(NullNamingConvention.Instance).Build();

@@ -2,6 +2,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Semantics;
 
 namespace Trellis.Config.Analysis;
 
@@ -17,6 +18,7 @@ internal sealed class MeshIndex
         DestinationRules = Typed<DestinationRuleSpec>("DestinationRule");
         Gateways = Typed<GatewaySpec>("Gateway");
         ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
+        RuleIndex = new DestinationRuleIndex(resources);
         ServicesByFqdn = Services
             .GroupBy(s => HostName.Fqdn(s.Resource.Metadata.Name, Ns(s.Resource)), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -30,6 +32,9 @@ internal sealed class MeshIndex
     public IReadOnlyList<(Resource Resource, GatewaySpec Spec)> Gateways { get; }
     public IReadOnlyList<(Resource Resource, ServiceEntrySpec Spec)> ServiceEntries { get; }
     public IReadOnlyDictionary<string, (Resource Resource, ServiceSpec Spec)> ServicesByFqdn { get; }
+
+    /// <summary>Which DestinationRule applies, answered as the control plane answers it.</summary>
+    public DestinationRuleIndex RuleIndex { get; }
 
     public static string Ns(Resource r) => r.Metadata.Namespace ?? "default";
 
@@ -50,18 +55,22 @@ internal sealed class MeshIndex
                || (host.Contains('*') && ServicesByFqdn.Keys.Any(fqdn => HostName.Matches(HostName.Resolve(host, ns), fqdn)));
     }
 
-    /// <summary>Subset names defined by DestinationRules whose host denotes the same host as <paramref name="host"/>.</summary>
-    public IReadOnlyList<string> SubsetsFor(string host, string ns)
+    /// <summary>Subset names a client can route to on a host written in <paramref name="ns"/>: those of the merged
+    /// DestinationRule that applies to it, as the control plane picks it.</summary>
+    public IReadOnlyList<string> SubsetsFor(string host, string ns, DestinationRuleClient client)
     {
-        var targets = HostName.Candidates(host, ns);
-        return DestinationRules
-            .Where(dr => dr.Spec.Host is { } drHost
-                         && HostName.Candidates(drHost, Ns(dr.Resource)).Any(c => targets.Any(t => HostName.Matches(c, t))))
-            .SelectMany(dr => dr.Spec.Subsets ?? [])
-            .Select(s => s.Name)
-            .OfType<string>()
-            .Distinct()
-            .ToList();
+        var service = FindService(host, ns);
+        var fqdn = service is { } s ? HostName.Fqdn(s.Resource.Metadata.Name, Ns(s.Resource)) : HostName.Resolve(host, ns);
+        var rule = RuleIndex.For(fqdn, service is { } owner ? Ns(owner.Resource) : ns, client);
+        return (rule?.Spec.Subsets ?? []).Select(subset => subset.Name).OfType<string>().ToList();
+    }
+
+    /// <summary>The workloads of a namespace as DestinationRule clients: one per Deployment's pod labels, or a
+    /// client without labels when the namespace runs none.</summary>
+    public IReadOnlyList<DestinationRuleClient> ClientsIn(string ns)
+    {
+        var clients = PodTemplates(ns).Select(p => new DestinationRuleClient(ns, p.Labels)).ToList();
+        return clients.Count > 0 ? clients : [new DestinationRuleClient(ns)];
     }
 
     /// <summary>Pod-template labels of each Deployment in a namespace.</summary>

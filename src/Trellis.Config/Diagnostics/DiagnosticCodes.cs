@@ -36,4 +36,6 @@ public static class DiagnosticCodes
     public const string SubsetSelectsNoPods = "TRL0110";
     /// <summary>A Service selects no Deployment's pods.</summary>
     public const string ServiceSelectsNoPods = "TRL0111";
+    /// <summary>A later DestinationRule redefines a subset of the same host with other labels; the older one wins.</summary>
+    public const string DuplicateSubset = "TRL0112";
 }

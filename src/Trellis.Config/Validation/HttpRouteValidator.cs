@@ -15,11 +15,7 @@ internal static class HttpRouteValidator
             WeightRules.Check(sink, $"{path}.route", route.Select(r => r.Weight).ToList());
         }
         sink.MinimumDuration($"{path}.timeout", http.Timeout);
-        if (http.Retries is { } retries)
-        {
-            sink.NotNegative($"{path}.retries.attempts", retries.Attempts);
-            sink.MinimumDuration($"{path}.retries.perTryTimeout", retries.PerTryTimeout);
-        }
+        if (http.Retries is { } retries) Retries(sink, $"{path}.retries", retries);
         if (http.Fault is { } fault) Fault(sink, $"{path}.fault", fault);
         if (http.Mirror is not null) Destination(sink, $"{path}.mirror", http.Mirror);
         sink.Percentage($"{path}.mirrorPercentage.value", http.MirrorPercentage?.Value);
@@ -35,6 +31,27 @@ internal static class HttpRouteValidator
         if (http.Redirect?.Port is { } port) sink.Port($"{path}.redirect.port", port);
         if (http.DirectResponse is { } direct && direct.Status is not (>= 200 and <= 599))
             sink.Error($"{path}.directResponse.status", $"status {direct.Status?.ToString() ?? "(missing)"} must be an HTTP status 200-599");
+    }
+
+    /// <summary>Istio's checks of HTTPRetry: retryOn names Envoy retry conditions or HTTP status codes, and a
+    /// policy with zero (or no) attempts is disabled, so setting anything else on it is a mistake.</summary>
+    private static void Retries(ValidationSink sink, string path, HttpRetry retries)
+    {
+        sink.NotNegative($"{path}.attempts", retries.Attempts);
+        sink.MinimumDuration($"{path}.perTryTimeout", retries.PerTryTimeout);
+        sink.MinimumDuration($"{path}.backoff", retries.Backoff);
+        if (retries.Attempts is null or 0 && (retries.PerTryTimeout is not null || retries.RetryOn is not null || retries.RetryRemoteLocalities is not null))
+            sink.Error($"{path}.attempts", "retries are disabled when attempts is 0 or unset, yet perTryTimeout, retryOn or retryRemoteLocalities is set; set attempts");
+        if (retries.RetryOn is not { } retryOn) return;
+        foreach (var token in RetryOnConditions.Tokens(retryOn))
+        {
+            if (RetryOnConditions.IsKnown(token)) continue;
+            var trimmed = token.Trim();
+            var hint = trimmed != token && RetryOnConditions.IsKnown(trimmed)
+                ? "; write the conditions separated by commas without spaces"
+                : DidYouMean.Hint(token, RetryOnConditions.Http.Concat(RetryOnConditions.Grpc));
+            sink.Error($"{path}.retryOn", $"\"{token}\" is not a valid retryOn policy (an Envoy retry condition or an HTTP status code){hint}");
+        }
     }
 
     private static void Action(ValidationSink sink, string path, HttpRoute http)

@@ -18,6 +18,7 @@ internal static class NotYetEnforced
             Note(sink, $"{at}.mirrors", http.Mirrors, "traffic mirroring");
             Note(sink, $"{at}.corsPolicy", http.CorsPolicy, "the CORS policy");
             Note(sink, $"{at}.delegate", http.Delegate, "delegation to another VirtualService");
+            if (http.Retries is { } retries) Retries(sink, $"{at}.retries", retries);
         }
         Note(sink, "spec.tls", vs.Tls, "TLS routing by SNI");
     }
@@ -37,6 +38,18 @@ internal static class NotYetEnforced
                 sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves only HTTP servers", DiagnosticCodes.NotYetEnforced);
             Note(sink, $"spec.servers[{i}].tls", server.Tls, "TLS on a gateway server");
         }
+    }
+
+    private static void Retries(ValidationSink sink, string path, HttpRetry retries)
+    {
+        foreach (var token in RetryOnConditions.Tokens(retries.RetryOn ?? "").Distinct())
+        {
+            if (!RetryOnConditions.IsKnown(token) || RetryOnConditions.IsStatusCode(token, out _) || RetryOnConditions.Enforced.Contains(token)) continue;
+            sink.Info($"{path}.retryOn", $"The retryOn condition \"{token}\" {Suffix}: the proxy does not retry on it", DiagnosticCodes.NotYetEnforced);
+        }
+        Note(sink, $"{path}.backoff", retries.Backoff, "the retry backoff interval");
+        Note(sink, $"{path}.retryRemoteLocalities", retries.RetryRemoteLocalities, "retrying in remote localities");
+        Note(sink, $"{path}.retryIgnorePreviousHosts", retries.RetryIgnorePreviousHosts, "choosing other hosts on retry (retryIgnorePreviousHosts)");
     }
 
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)

@@ -1,5 +1,6 @@
 using Trellis.Config;
 using Trellis.Config.Model;
+using Trellis.Config.Semantics;
 
 namespace Trellis.ControlPlane.Mesh;
 
@@ -7,6 +8,7 @@ namespace Trellis.ControlPlane.Mesh;
 /// Every proxy's xDS snapshot is computed from one of these.</summary>
 internal sealed class MeshModel
 {
+    /// <param name="resources">The applied resources in creation order, oldest first.</param>
     public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version)
     {
         Resources = resources;
@@ -14,6 +16,7 @@ internal sealed class MeshModel
         Version = version;
         Services = resources.Where(r => r.Kind == "Service").Select(ServiceFactory.From).ToList();
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
+        DestinationRules = new DestinationRuleIndex(resources);
     }
 
     public long Version { get; }
@@ -21,6 +24,7 @@ internal sealed class MeshModel
     public IReadOnlyList<WorkloadModel> Workloads { get; }
     public IReadOnlyList<ServiceModel> Services { get; }
     public IReadOnlyDictionary<string, ServiceModel> ServicesByFqdn { get; }
+    public DestinationRuleIndex DestinationRules { get; }
 
     public IEnumerable<Resource> OfKind(string kind) => Resources.Where(r => r.Kind == kind);
 

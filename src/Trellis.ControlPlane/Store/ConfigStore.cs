@@ -27,7 +27,8 @@ internal sealed class ConfigStore
 
     public ImmutableDictionary<ObjectKey, StoredObject> Objects => Volatile.Read(ref _objects);
 
-    public IReadOnlyList<Resource> Resources => Objects.Values.Select(o => o.Resource).ToList();
+    /// <summary>The applied resources in creation order, oldest first: the order DestinationRules merge in.</summary>
+    public IReadOnlyList<Resource> Resources => InCreationOrder(Objects.Values);
 
     /// <summary>Reloads what earlier runs persisted. Files that no longer validate are reported, not served.</summary>
     public IReadOnlyList<Diagnostic> LoadPersisted()
@@ -67,12 +68,13 @@ internal sealed class ConfigStore
                 var action = !current.TryGetValue(key, out var old) ? "created"
                     : old.Yaml.Trim() == yaml.Trim() ? "unchanged" : "configured";
                 results.Add(new ObjectResult(key.ToString(), action));
-                next[key] = new StoredObject(resource, yaml, resource.Source.File, action == "unchanged" ? old!.Applied : now);
+                // One tick apart: the objects of one apply are written in document order, as kubectl writes them.
+                next[key] = new StoredObject(resource, yaml, resource.Source.File, action == "unchanged" ? old!.Applied : now.AddTicks(results.Count));
             }
 
             var merged = next.ToImmutable();
             var applied = parsed.Objects.Select(o => ObjectKey.Of(o.Resource).ToString()).ToHashSet();
-            var findings = MeshAnalyzer.Analyze(merged.Values.Select(o => o.Resource).ToList())
+            var findings = MeshAnalyzer.Analyze(InCreationOrder(merged.Values))
                 .Where(d => d.ObjectRef is null || applied.Contains(d.ObjectRef))
                 .Concat(parsed.Diagnostics)
                 .ToList();
@@ -116,6 +118,14 @@ internal sealed class ConfigStore
             return response;
         }
     }
+
+    // Istio's order for configs: creation time, then name and namespace when times are equal.
+    private static IReadOnlyList<Resource> InCreationOrder(IEnumerable<StoredObject> objects) =>
+        objects.OrderBy(o => o.Applied)
+            .ThenBy(o => o.Key.Name, StringComparer.Ordinal)
+            .ThenBy(o => o.Key.Namespace, StringComparer.Ordinal)
+            .Select(o => o.Resource)
+            .ToList();
 
     private void Persist(ObjectKey key, string yaml)
     {

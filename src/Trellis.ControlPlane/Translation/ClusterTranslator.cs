@@ -3,6 +3,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
@@ -13,11 +14,12 @@ internal static class ClusterTranslator
 {
     private static readonly Duration ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(10));
 
-    public static IEnumerable<Cluster> Outbound(MeshModel mesh)
+    /// <summary>The outbound clusters as <paramref name="client"/> sees them: its DestinationRules decide the subsets and policies.</summary>
+    public static IEnumerable<Cluster> Outbound(MeshModel mesh, DestinationRuleClient client)
     {
         foreach (var service in mesh.Services)
         {
-            var rule = DestinationRules.For(mesh, service);
+            var rule = DestinationRules.For(mesh, service, client);
             foreach (var port in service.Ports)
             {
                 yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule);

@@ -32,14 +32,14 @@ internal static class ConnectRoutes
                 var tcp = spec.Tcp![i];
                 if (tcp.Route is not { Count: > 0 } route || !Applies(tcp.Match, port, node, vsNamespace)) continue;
                 var connect = Route($"{vs.Metadata.Name}.tcp[{i}]", "", terminate: false);
-                destinations.Apply(connect.Route_, route.Select(d => (d.Destination, d.Weight)).ToList());
+                destinations.Apply(connect.Route_, route.Select(d => (d.Destination, d.Weight)).ToList(), node);
                 yield return connect;
                 // The first tcp route that applies takes every connection, as in Istio.
                 yield break;
             }
         }
         var direct = Route("default", ClusterNames.Outbound(port, null, service.Fqdn), terminate: false);
-        DestinationClusters.AddHashPolicy(direct.Route_, mesh, service, null, port, tcp: true);
+        DestinationClusters.AddHashPolicy(direct.Route_, mesh, service, null, port, node, tcp: true);
         yield return direct;
     }
 

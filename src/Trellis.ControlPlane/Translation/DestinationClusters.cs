@@ -10,24 +10,25 @@ namespace Trellis.ControlPlane.Translation;
 /// DestinationRule asks for consistent hashing (tcp routes can only hash on the source IP, as in Istio).</summary>
 internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bool tcp = false)
 {
-    public void Apply(RouteAction action, IReadOnlyList<(Destination? Destination, int? Weight)> destinations)
+    /// <param name="client">The proxy the route is for: its DestinationRules decide the hash policy.</param>
+    public void Apply(RouteAction action, IReadOnlyList<(Destination? Destination, int? Weight)> destinations, ProxyNode client)
     {
         if (destinations.Count == 1)
         {
-            action.Cluster = ClusterFor(destinations[0].Destination, action);
+            action.Cluster = ClusterFor(destinations[0].Destination, action, client);
             return;
         }
         var weighted = new WeightedCluster();
         foreach (var d in destinations)
         {
             if (d.Weight is 0) continue;
-            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination, action), Weight = (uint)(d.Weight ?? 0) });
+            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination, action, client), Weight = (uint)(d.Weight ?? 0) });
         }
         if (weighted.Clusters.Count == 1) action.Cluster = weighted.Clusters[0].Name;
         else action.WeightedClusters = weighted;
     }
 
-    private string ClusterFor(Destination? destination, RouteAction action)
+    private string ClusterFor(Destination? destination, RouteAction action, ProxyNode client)
     {
         var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
         var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
@@ -35,14 +36,16 @@ internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bo
                    ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
                    ?? 80;
         var subset = string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset;
-        if (service is not null) AddHashPolicy(action, mesh, service, subset, port, tcp);
+        if (service is not null) AddHashPolicy(action, mesh, service, subset, port, client, tcp);
         return ClusterNames.Outbound(port, subset, host);
     }
 
-    /// <summary>Appends the hash policy of the service's DestinationRule for this subset and port, if any.</summary>
-    public static void AddHashPolicy(RouteAction action, MeshModel mesh, ServiceModel service, string? subset, int port, bool tcp = false)
+    /// <summary>Appends the hash policy of the DestinationRule that applies to the client's traffic to this service,
+    /// for this subset and port, if any.</summary>
+    public static void AddHashPolicy(RouteAction action, MeshModel mesh, ServiceModel service, string? subset, int port, ProxyNode client, bool tcp = false)
     {
-        var policy = LoadBalancing.HashPolicy(DestinationRules.For(mesh, service)?.LoadBalancer(subset, port));
+        var rule = DestinationRules.For(mesh, service, DestinationRules.ClientOf(client));
+        var policy = LoadBalancing.HashPolicy(rule?.LoadBalancer(subset, port));
         if (policy is null || (tcp && policy.PolicySpecifierCase != RouteAction.Types.HashPolicy.PolicySpecifierOneofCase.ConnectionProperties)) return;
         action.HashPolicy.Add(policy);
     }

@@ -1,23 +1,18 @@
 using Envoy.Config.Cluster.V3;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>Finds the DestinationRule that applies to a service, as Istio does: the rule's host
-/// resolves in the rule's namespace; a rule in the service's own namespace wins over others.</summary>
+/// <summary>The DestinationRule that applies to a proxy's traffic to a service: the rules for the service's host
+/// merged as Istio merges them, looked up in the same index the analyzer uses.</summary>
 internal static class DestinationRules
 {
-    public static DestinationRuleView? For(MeshModel mesh, ServiceModel service)
-    {
-        var candidates = mesh.OfKind("DestinationRule")
-            .Where(r => r.Spec is DestinationRuleSpec spec && spec.Host is not null
-                        && ServiceDomains.Covers(spec.Host, r.Metadata.Namespace ?? "default", service.Fqdn))
-            .OrderByDescending(r => r.Metadata.Namespace == service.Namespace)
-            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
-            .ToList();
-        return candidates.Count == 0 ? null : new DestinationRuleView((DestinationRuleSpec)candidates[0].Spec!);
-    }
+    public static DestinationRuleView? For(MeshModel mesh, ServiceModel service, DestinationRuleClient client) =>
+        mesh.DestinationRules.For(service.Fqdn, service.Namespace, client) is { } rule ? new DestinationRuleView(rule.Spec) : null;
+
+    public static DestinationRuleClient ClientOf(ProxyNode node) => new(node.Namespace, node.Labels);
 }
 
 /// <summary>The parts of a DestinationRule the translators need.</summary>

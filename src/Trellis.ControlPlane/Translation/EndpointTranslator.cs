@@ -1,5 +1,6 @@
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
@@ -8,12 +9,13 @@ namespace Trellis.ControlPlane.Translation;
 /// addressed at their sidecar's inbound port.</summary>
 internal static class EndpointTranslator
 {
-    public static IEnumerable<ClusterLoadAssignment> Outbound(MeshModel mesh)
+    /// <summary>The outbound endpoints as <paramref name="client"/> sees them: its DestinationRules define the subsets.</summary>
+    public static IEnumerable<ClusterLoadAssignment> Outbound(MeshModel mesh, DestinationRuleClient client)
     {
         foreach (var service in mesh.Services)
         {
             var endpoints = mesh.Endpoints(service).ToList();
-            var rule = DestinationRules.For(mesh, service);
+            var rule = DestinationRules.For(mesh, service, client);
             foreach (var port in service.Ports)
             {
                 yield return Assignment(ClusterNames.Outbound(port.Port, null, service.Fqdn), endpoints);

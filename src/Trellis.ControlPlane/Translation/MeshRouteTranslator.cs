@@ -57,7 +57,7 @@ internal static class MeshRouteTranslator
                 else
                 {
                     var route = DefaultRoute(ClusterNames.Outbound(port.Port, null, service.Fqdn));
-                    DestinationClusters.AddHashPolicy(route.Route_, mesh, service, null, port.Port);
+                    DestinationClusters.AddHashPolicy(route.Route_, mesh, service, null, port.Port, node);
                     host.Routes.Add(route);
                 }
                 yield return (service, port, host);

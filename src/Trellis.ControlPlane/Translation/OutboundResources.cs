@@ -1,12 +1,31 @@
+using System.Collections.Concurrent;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>The clusters and endpoints every proxy shares for one mesh model.</summary>
-internal sealed record OutboundResources(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints)
+/// <summary>The outbound clusters and endpoints of one mesh model, translated once per DestinationRule scope
+/// (a namespace and the workloadSelector rules that select the proxy) and shared by every proxy in that scope,
+/// so a push to N proxies does not translate them N times.</summary>
+internal sealed class OutboundResources
 {
-    public static OutboundResources For(MeshModel mesh) =>
-        new(ClusterTranslator.Outbound(mesh).ToList(), EndpointTranslator.Outbound(mesh).ToList());
+    private readonly MeshModel _mesh;
+    private readonly ConcurrentDictionary<string, Lazy<OutboundView>> _byScope = new(StringComparer.Ordinal);
+
+    private OutboundResources(MeshModel mesh) => _mesh = mesh;
+
+    public static OutboundResources For(MeshModel mesh) => new(mesh);
+
+    /// <summary>The clusters and endpoints as this proxy sees them.</summary>
+    public OutboundView For(ProxyNode node)
+    {
+        var client = DestinationRules.ClientOf(node);
+        return _byScope.GetOrAdd(_mesh.DestinationRules.ScopeOf(client), _ => new Lazy<OutboundView>(() => new OutboundView(
+            ClusterTranslator.Outbound(_mesh, client).ToList(),
+            EndpointTranslator.Outbound(_mesh, client).ToList()))).Value;
+    }
 }
+
+/// <summary>Outbound clusters and their endpoints, for one DestinationRule scope.</summary>
+internal sealed record OutboundView(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints);

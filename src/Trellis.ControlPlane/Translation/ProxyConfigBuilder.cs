@@ -11,15 +11,16 @@ internal static class ProxyConfigBuilder
 {
     public static ProxyResources Build(MeshModel mesh, ProxyNode node) => Build(mesh, OutboundResources.For(mesh), node);
 
-    /// <summary>Builds with outbound clusters and endpoints computed once per mesh model and shared by
-    /// every proxy, so a push to N proxies does not translate them N times.</summary>
+    /// <summary>Builds with outbound clusters and endpoints computed once per mesh model and DestinationRule
+    /// scope, and shared by every proxy in that scope.</summary>
     public static ProxyResources Build(MeshModel mesh, OutboundResources outbound, ProxyNode node)
     {
         if (node.Kind == ProxyKind.ProxylessGrpc) return ProxylessGrpcResources.Build(mesh, outbound, node);
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        var clusters = outbound.Clusters.ToList();
-        var endpoints = outbound.Endpoints;
+        var view = outbound.For(node);
+        var clusters = view.Clusters.ToList();
+        var endpoints = view.Endpoints;
 
         switch (node.Kind)
         {

@@ -9,7 +9,4 @@ internal sealed record OwnIdentity(string NodeId, PeerIdentity Workload, string 
         o.NodeId,
         PeerIdentity.FromLabels(o.WorkloadName, o.Namespace, o.ServiceAccount, o.Labels),
         PeerMetadata.Encode(o.Namespace, o.WorkloadName, o.PodName, o.ServiceAccount, o.Labels));
-
-    /// <summary>Istio calls a gateway a "router" in its node id; it reports as the source like a sidecar's outbound side.</summary>
-    public bool IsGateway => NodeId.StartsWith("router~", StringComparison.Ordinal);
 }

@@ -12,6 +12,4 @@ internal sealed record ClusterState(ClusterModel Model, IReadOnlyList<EndpointMo
 {
     /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
     public bool IsOriginalDestination => Model.Type == Cluster.Types.DiscoveryType.OriginalDst;
-
-    public int HealthyCount => Endpoints.Count(e => e.Healthy);
 }

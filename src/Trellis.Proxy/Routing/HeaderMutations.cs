@@ -20,8 +20,6 @@ internal sealed class HeaderMutations
         _remove = remove;
     }
 
-    public bool IsEmpty => _add.Length == 0 && _remove.Length == 0;
-
     public static HeaderMutations From(RepeatedField<HeaderValueOption> add, RepeatedField<string> remove)
     {
         if (add.Count == 0 && remove.Count == 0) return None;

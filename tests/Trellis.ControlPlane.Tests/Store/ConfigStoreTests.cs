@@ -85,4 +85,18 @@ public sealed class ConfigStoreTests
         Assert.Single(store.Objects);
         Assert.Single(Directory.GetFiles(_dir, "*.yaml"));
     }
+
+    private static string Rule(string name) =>
+        $"apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {{name: {name}, namespace: bookinfo}}\nspec:\n  host: reviews\n";
+
+    [Fact]
+    public void Resources_come_in_creation_order_and_one_apply_creates_in_document_order()
+    {
+        var store = new ConfigStore(_dir);
+        Assert.True(store.Apply(Files(Rule("zz-first"))).Accepted);
+        Assert.True(store.Apply(Files(Rule("mm-second") + "---\n" + Rule("aa-third"))).Accepted);
+        Assert.True(store.Apply(Files(Rule("zz-first"))).Accepted);
+
+        Assert.Equal(["zz-first", "mm-second", "aa-third"], store.Resources.Select(r => r.Metadata.Name));
+    }
 }

@@ -36,7 +36,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void Every_outbound_eds_cluster_carries_the_thresholds()
     {
-        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo()).Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).ToList();
+        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.BookinfoClient).Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).ToList();
         Assert.NotEmpty(clusters);
         Assert.All(clusters, c => Assert.Equal(uint.MaxValue, Thresholds(c).MaxConnections));
     }
@@ -205,7 +205,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void The_inbound_and_fallback_clusters_carry_no_circuit_breakers()
     {
-        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo()).Where(c => c.Type != Cluster.Types.DiscoveryType.Eds);
+        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.BookinfoClient).Where(c => c.Type != Cluster.Types.DiscoveryType.Eds);
         Assert.All(clusters, c => Assert.Null(c.CircuitBreakers));
         Assert.Null(ClusterTranslator.Inbound(9080, 31000).CircuitBreakers);
     }

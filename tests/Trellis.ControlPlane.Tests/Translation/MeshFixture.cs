@@ -1,5 +1,6 @@
 using Trellis.Config;
 using Trellis.Config.Model;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation;
 
@@ -43,9 +44,12 @@ internal static class MeshFixture
         {subsets}
         """;
 
-    /// <summary>The outbound cluster of that name the control plane builds for the mesh.</summary>
+    /// <summary>A workload of the bookinfo namespace, as DestinationRules see their clients.</summary>
+    public static DestinationRuleClient BookinfoClient { get; } = new("bookinfo", new Dictionary<string, string> { ["app"] = "productpage" });
+
+    /// <summary>The outbound cluster of that name the control plane builds for bookinfo's workloads.</summary>
     public static Envoy.Config.Cluster.V3.Cluster OutboundCluster(MeshModel mesh, string name) =>
-        ClusterTranslator.Outbound(mesh).Single(c => c.Name == name);
+        ClusterTranslator.Outbound(mesh, BookinfoClient).Single(c => c.Name == name);
 
     public static ProxyNode Sidecar(string pod, string app, string version, int outbound = 15001, int inbound = 15006) =>
         ProxyNode.From($"sidecar~127.0.0.1~{pod}.bookinfo~bookinfo.svc.cluster.local",

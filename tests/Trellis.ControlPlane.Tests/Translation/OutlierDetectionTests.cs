@@ -255,7 +255,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void Without_outlier_detection_no_cluster_gets_any()
     {
-        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo()).ToList();
+        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.BookinfoClient).ToList();
         Assert.Contains(clusters, c => c.Name == Reviews);
         Assert.All(clusters, c => Assert.Null(c.OutlierDetection));
         Assert.All(clusters, c => Assert.Null(c.CommonLbConfig));
@@ -271,7 +271,7 @@ public sealed class OutlierDetectionTests
     [Fact]
     public void Only_outbound_eds_clusters_carry_outlier_detection()
     {
-        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(Seed))).ToList();
+        var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(MeshFixture.ReviewsRule(Seed)), MeshFixture.BookinfoClient).ToList();
         Assert.All(clusters.Where(c => c.Type != Cluster.Types.DiscoveryType.Eds), c => Assert.Null(c.OutlierDetection));
         Assert.All(clusters.Where(c => c.Name.EndsWith("|reviews.bookinfo.svc.cluster.local", StringComparison.Ordinal)),
             c => Assert.Equal(5U, c.OutlierDetection.Consecutive5Xx));

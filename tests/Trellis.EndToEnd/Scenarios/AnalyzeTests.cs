@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Trellis.EndToEnd.Harness;
 
 namespace Trellis.EndToEnd.Scenarios;
@@ -43,5 +44,31 @@ public sealed class AnalyzeTests
         Assert.Contains("reviews.yaml:11:", result.Stdout);
         Assert.Contains("did you mean \"destination\"", result.Stdout);
         Assert.Contains("VirtualService bookinfo/reviews", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Manifests_piped_on_standard_input_are_analyzed_as_apply_reads_them()
+    {
+        using var process = Process.Start(_cli.StartInfo(["analyze", "-f", "-"]))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(await File.ReadAllTextAsync(Repo.Path("samples", "bookinfo", "bookinfo.yaml")) + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews, subset: v9}
+            """);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 1, await stdout + await stderr);
+        Assert.Contains("VirtualService bookinfo/reviews <stdin>:", await stdout);
+        Assert.Contains("\"reviews+v9\"", await stdout);
     }
 }

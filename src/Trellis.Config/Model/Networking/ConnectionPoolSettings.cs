@@ -43,7 +43,7 @@ public sealed record HttpSettings
 /// <summary>Ejection of failing endpoints.</summary>
 public sealed record OutlierDetection
 {
-    [Deprecated("use consecutive5xxErrors")] public int? ConsecutiveErrors { get; init; }
+    [Deprecated("Istio maps it to consecutiveGatewayErrors (gateway errors only: 502, 503, 504); use consecutiveGatewayErrors")] public int? ConsecutiveErrors { get; init; }
     public bool? SplitExternalLocalOriginErrors { get; init; }
     public uint? ConsecutiveLocalOriginFailures { get; init; }
     public uint? ConsecutiveGatewayErrors { get; init; }
