@@ -24,8 +24,9 @@ internal static class ProxylessGrpcResources
             foreach (var name in TargetNames(service, node.Namespace))
                 listeners.Add(ListenerTranslator.Api($"{name}:{port.Port}", routeName));
         }
-        var clusters = outbound.Clusters.Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).Select(ForGrpc).ToList();
-        return new ProxyResources(listeners, routes, clusters, outbound.Endpoints);
+        var view = outbound.For(node);
+        var clusters = view.Clusters.Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).Select(ForGrpc).ToList();
+        return new ProxyResources(listeners, routes, clusters, view.Endpoints);
     }
 
     /// <summary>The host names a client may put in <c>xds:///host:port</c>: the FQDN from anywhere, and from the
