@@ -21,6 +21,7 @@ internal static class SchemaValidators
             case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
+            case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
             sink.Error("spec", "missing required field");
