@@ -8,5 +8,6 @@ namespace Trellis.ControlPlane.Translation;
 internal sealed record OutboundResources(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints)
 {
     public static OutboundResources For(MeshModel mesh) =>
-        new(ClusterTranslator.Outbound(mesh).ToList(), EndpointTranslator.Outbound(mesh).ToList());
+        new(ClusterTranslator.Outbound(mesh).Select(c => c.Name == ClusterNames.Passthrough ? PassthroughGuard.Apply(c, mesh.Reserved) : c).ToList(),
+            EndpointTranslator.Outbound(mesh).ToList());
 }

@@ -41,7 +41,7 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Router:
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons));
                     routes.Add(GatewayRouteTranslator.Build(mesh, node, http));
                 }
                 break;
@@ -57,4 +57,8 @@ internal static class ProxyConfigBuilder
         }
         return new ProxyResources(listeners, routes, clusters, endpoints);
     }
+
+    /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>
+    private static string GatewayAddress(ProxyNode node) =>
+        node.Metadata.GetValueOrDefault(ProxyNode.HttpAddressKey) is { } address && System.Net.IPAddress.TryParse(address, out _) ? address : "127.0.0.1";
 }

@@ -21,6 +21,8 @@ internal sealed record ProxyNode(
     public const string AppPortKey = "TRELLIS_APP_PORT";
     public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
     public const string HttpPortKey = "TRELLIS_HTTP_PORT";
+    public const string HttpAddressKey = "TRELLIS_HTTP_ADDRESS";
+    public const string AdminPortKey = "TRELLIS_ADMIN_PORT";
 
     /// <summary>Istio node ids ("type~ip~pod.namespace~domain") name sidecars and gateways; anything
     /// else (for example a gRPC client's id) is a proxyless client.</summary>
