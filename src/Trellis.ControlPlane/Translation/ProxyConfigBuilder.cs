@@ -42,7 +42,10 @@ internal static class ProxyConfigBuilder
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
                     listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons));
-                    routes.Add(GatewayRouteTranslator.Build(mesh, node, http));
+                    var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
+                    // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
+                    if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);
+                    routes.Add(gatewayRoutes);
                 }
                 break;
             case ProxyKind.Proxyless:

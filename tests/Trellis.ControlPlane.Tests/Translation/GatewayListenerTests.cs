@@ -46,11 +46,20 @@ public sealed class GatewayListenerTests
     }
 
     [Fact]
+    public void The_gateway_strips_the_reasons_sidecars_behind_it_give_by_default()
+    {
+        var routes = (Envoy.Config.Route.V3.RouteConfiguration)ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), Gateway(null)).Routes.Single();
+
+        Assert.Contains("x-trellis-reason", routes.ResponseHeadersToRemove);
+    }
+
+    [Fact]
     public void The_mesh_config_switch_lets_the_gateway_show_reasons()
     {
         var mesh = MeshFixture.Bookinfo(OutboundPolicyTests.MeshConfig("REGISTRY_ONLY", gatewayReasons: true));
 
         Assert.False(RouterOf(GatewayListener(mesh, Gateway(null))).SuppressEnvoyHeaders);
+        Assert.Empty(((Envoy.Config.Route.V3.RouteConfiguration)ProxyConfigBuilder.Build(mesh, Gateway(null)).Routes.Single()).ResponseHeadersToRemove);
     }
 
     [Fact]
