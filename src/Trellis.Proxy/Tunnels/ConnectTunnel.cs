@@ -99,7 +99,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);
         if (head is null || target is null)
         {
-            // Nothing of the request is trusted enough to log; the client learns what was wrong unless the listener hides reasons.
+            // The parser's message quotes the client's bytes: useful to an app, not something a gateway echoes to outside clients.
             await WriteRejectionAsync(output, 400, listener.Hcm.SuppressEnvoyHeaders ? null : $"listener {listenerName}: malformed CONNECT request: {error}", null);
             return null;
         }
