@@ -32,6 +32,7 @@ public static class ControlPlaneHost
         await using var registry = new PodRegistry(options.Home);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());

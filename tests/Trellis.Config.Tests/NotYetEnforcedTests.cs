@@ -222,4 +222,23 @@ public class NotYetEnforcedTests
             """);
         Assert.Equal(["spec.servers[0].port.protocol", "spec.servers[0].tls"], notes.Select(n => n.FieldPath));
     }
+
+    [Fact]
+    public void A_service_entrys_endpoints_are_noted_because_its_hosts_pass_through_as_named()
+    {
+        var notes = Notes("""
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata:
+              name: ledger
+            spec:
+              hosts: [ledger.example.com]
+              ports: [{number: 443, name: tls, protocol: TLS}]
+              resolution: STATIC
+              endpoints: [{address: 10.0.0.7}]
+            """);
+        var note = Assert.Single(notes);
+        Assert.Equal("spec.endpoints", note.FieldPath);
+        Assert.Contains("the sidecar connects to the host the app named", note.Message);
+    }
 }

@@ -37,7 +37,7 @@ internal static class StatusCommand
                 // Not built yet: shown so nobody wonders whether they are hidden somewhere.
                 ca = (string?)null,
                 dashboard = (string?)null,
-                ingress = new { url = $"http://127.0.0.1:{state.IngressPort}", admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
+                ingress = new { url = state.IngressUrl, admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
                 pods = new { total = pods.Count, ready = pods.Count(p => p.Ready) },
             };
             var format = result.GetValue(output)!;

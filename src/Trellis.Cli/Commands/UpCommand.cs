@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Trellis.Cli.LocalMesh;
 
 namespace Trellis.Cli.Commands;
@@ -11,16 +12,18 @@ internal static class UpCommand
         var files = CommonOptions.Files();
         var recursive = CommonOptions.Recursive();
         var port = IngressPort();
-        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port };
+        var address = IngressAddress();
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address };
         command.SetAction((result, ct) =>
-            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port)).RunAsync(ct));
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!).RunAsync(ct));
         return command;
     }
 
     public static Command CreateDemo()
     {
         var port = IngressPort();
-        var command = new Command("demo", "Run the Bookinfo demo mesh (ingress on 127.0.0.1:8080 unless --port)") { port };
+        var address = IngressAddress();
+        var command = new Command("demo", "Run the Bookinfo demo mesh (ingress on 127.0.0.1:8080 unless --ingress-address/--port)") { port, address };
         command.SetAction((result, ct) =>
         {
             var samples = SampleLocator.Bookinfo();
@@ -29,14 +32,29 @@ internal static class UpCommand
                 Console.Error.WriteLine("error: cannot find samples/bookinfo (run `trellis demo` from the Trellis repository)");
                 return Task.FromResult(1);
             }
-            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port)).RunAsync(ct);
+            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port), result.GetValue(address)!).RunAsync(ct);
         });
         return command;
     }
 
     private static Option<int> IngressPort() => new("--port", "-p")
     {
-        Description = "Loopback port of the ingress gateway",
+        Description = "Port of the ingress gateway",
         DefaultValueFactory = _ => 8080,
     };
+
+    private static Option<string> IngressAddress()
+    {
+        var option = new Option<string>("--ingress-address")
+        {
+            Description = "IP address the ingress gateway binds (0.0.0.0 exposes it to the network)",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && !IPAddress.TryParse(value, out _))
+                result.AddError($"--ingress-address: \"{value}\" is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1)");
+        });
+        return option;
+    }
 }

@@ -16,6 +16,11 @@ internal sealed record MeshState(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>Where the ingress gateway listens (`--ingress-address`); loopback unless the user chose otherwise.</summary>
+    public string IngressAddress { get; init; } = "127.0.0.1";
+
+    public string IngressUrl => $"http://{(IngressAddress.Contains(':') ? $"[{IngressAddress}]" : IngressAddress)}:{IngressPort}";
+
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
     public string XdsUrl => $"http://127.0.0.1:{XdsPort}";
 

@@ -10,7 +10,7 @@ namespace Trellis.Cli.LocalMesh;
 /// <summary>`trellis up`: validates the manifests, starts the control plane, applies the manifests to it,
 /// starts the ingress gateway and every pod (sidecar first, then app), and keeps them running until
 /// Ctrl-C or `trellis down`; then stops everything, apps first.</summary>
-internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort)
+internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -55,7 +55,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             () => SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString()),
             Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log"));
         var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
-            0, xdsPort, apiPort, ingress, ingressAdmin);
+            0, xdsPort, apiPort, ingress, ingressAdmin) { IngressAddress = ingressAddress };
         var stateWritten = false;
         controlPlane.Started += pid =>
         {
@@ -84,7 +84,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         Volatile.Write(ref stateWritten, true);
 
         await using var gateway = new SupervisedProcess("istio-ingressgateway",
-            () => ProxyLaunch.Gateway(state, ingress, ingressAdmin),
+            () => ProxyLaunch.Gateway(state, ingress, ingressAdmin, ingressAddress),
             Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log"));
         gateway.Start();
 
@@ -96,11 +96,11 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         if (!await WaitAsync(async () => await LoopbackHttp.IsOkAsync(ingressAdmin, "/ready", TimeSpan.FromSeconds(2), ct), ct))
             progress.Step($"warning: the ingress gateway is not ready yet; see {Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log")}");
         else
-            progress.Step($"ingress gateway: http://127.0.0.1:{ingress}");
+            progress.Step($"ingress gateway: {state.IngressUrl}");
 
         if (!await WaitAsync(() => Task.FromResult(pods.Pods.Count > 0 && pods.Pods.All(p => p.Ready)), ct))
             progress.Step("warning: not every pod is ready yet; see `trellis get pods -A` and `trellis logs`");
-        progress.Summary(home, ingress);
+        progress.Summary(home, state.IngressUrl);
         try
         {
             await deployments.RunAsync(ct);

@@ -16,7 +16,7 @@ internal sealed class ProgressPrinter
         lock (_gate) Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {message}");
     }
 
-    public void Summary(MeshHome home, int ingressPort)
+    public void Summary(MeshHome home, string ingressUrl)
     {
         var pods = PodStateStore.Read(home.Root);
         lock (_gate)
@@ -27,9 +27,9 @@ internal sealed class ProgressPrinter
                 .Select(p => (IReadOnlyList<string>)[p.Namespace, p.Name, p.Ready ? "2/2" : "0/2", p.Phase.ToString(), p.AppPort.ToString(), p.AdminPort.ToString()]));
             Console.WriteLine();
             Console.WriteLine($"The mesh is up (home {home.Root}).");
-            Console.WriteLine($"  ingress:   http://127.0.0.1:{ingressPort}");
+            Console.WriteLine($"  ingress:   {ingressUrl}");
             if (pods.Any(p => p.Labels.TryGetValue("app", out var app) && app == "productpage"))
-                Console.WriteLine($"  open:      http://127.0.0.1:{ingressPort}/productpage");
+                Console.WriteLine($"  open:      {ingressUrl}/productpage");
             Console.WriteLine("  inspect:   trellis status | trellis get pods -A | trellis proxy-status");
             Console.WriteLine("  stop:      Ctrl-C here, or `trellis down` from another terminal");
         }

@@ -15,6 +15,7 @@ internal static class ProxyLaunch
             "proxy", "--type", "sidecar", "--pod", pod.Name, "--namespace", pod.Namespace,
             "--workload", pod.Deployment, "--service-account", pod.ServiceAccount,
             "--xds", mesh.XdsUrl, "--admin-port", pod.AdminPort.ToString(),
+            "--meta", $"{ProxyNode.AdminPortKey}={pod.AdminPort}",
             "--meta", $"{ProxyNode.InboundPortKey}={pod.InboundPort}",
             "--meta", $"{ProxyNode.OutboundPortKey}={pod.OutboundPort}",
             "--meta", $"{ProxyNode.AppPortKey}={pod.AppPort}",
@@ -24,10 +25,12 @@ internal static class ProxyLaunch
         return SelfLauncher.Create(args);
     }
 
-    public static ProcessStartInfo Gateway(MeshState mesh, int httpPort, int adminPort) => SelfLauncher.Create(
+    public static ProcessStartInfo Gateway(MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
         "proxy", "--type", "router", "--pod", "istio-ingressgateway", "--namespace", "istio-system",
         "--workload", "istio-ingressgateway", "--service-account", "istio-ingressgateway-service-account",
         "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
-        "--meta", $"{ProxyNode.HttpPortKey}={httpPort}");
+        "--meta", $"{ProxyNode.AdminPortKey}={adminPort}",
+        "--meta", $"{ProxyNode.HttpPortKey}={httpPort}",
+        "--meta", $"{ProxyNode.HttpAddressKey}={httpAddress}");
 }

@@ -19,7 +19,7 @@ internal static class KindRegistry
         new("", ["v1"], "ServiceAccount", typeof(ServiceAccountSpec), TopLevel: true),
         new("", ["v1"], "Service", typeof(ServiceSpec)),
         new("", ["v1"], "Secret", typeof(SecretSpec), TopLevel: true),
-        new("", ["v1"], "ConfigMap", null),
+        new("", ["v1"], "ConfigMap", typeof(ConfigMapSpec), TopLevel: true),
         new("", ["v1"], "Pod", null),
         new("", ["v1"], "List", null),
         new("apps", ["v1"], "Deployment", typeof(DeploymentSpec)),

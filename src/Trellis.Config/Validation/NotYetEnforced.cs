@@ -52,6 +52,14 @@ internal static class NotYetEnforced
         Note(sink, $"{path}.retryIgnorePreviousHosts", retries.RetryIgnorePreviousHosts, "choosing other hosts on retry (retryIgnorePreviousHosts)");
     }
 
+    /// <summary>A ServiceEntry makes its hosts' ports destinations the sidecar passes through to the host the app named.</summary>
+    public static void Report(ValidationSink sink, ServiceEntrySpec entry)
+    {
+        Note(sink, "spec.endpoints", entry.Endpoints, "routing to a ServiceEntry's endpoints (the sidecar connects to the host the app named)");
+        Note(sink, "spec.addresses", entry.Addresses, "matching a ServiceEntry by its addresses");
+        Note(sink, "spec.workloadSelector", entry.WorkloadSelector, "selecting a ServiceEntry's workloads");
+    }
+
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
     {
         if (policy is null) return;

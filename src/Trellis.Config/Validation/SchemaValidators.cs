@@ -17,10 +17,11 @@ internal static class SchemaValidators
             case VirtualServiceSpec vs: VirtualServiceValidator.Validate(sink, vs); NotYetEnforced.Report(sink, vs); break;
             case DestinationRuleSpec dr: DestinationRuleValidator.Validate(sink, dr); NotYetEnforced.Report(sink, dr); break;
             case GatewaySpec gw: GatewayValidator.Validate(sink, gw); NotYetEnforced.Report(sink, gw); break;
-            case ServiceEntrySpec se: ServiceEntryValidator.Validate(sink, se); break;
+            case ServiceEntrySpec se: ServiceEntryValidator.Validate(sink, se); NotYetEnforced.Report(sink, se); break;
             case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
+            case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
             sink.Error("spec", "missing required field");

@@ -1,5 +1,7 @@
 using Trellis.Config;
+using Trellis.Config.Loading;
 using Trellis.Config.Model;
+using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
 
 namespace Trellis.ControlPlane.Mesh;
@@ -9,11 +11,13 @@ namespace Trellis.ControlPlane.Mesh;
 internal sealed class MeshModel
 {
     /// <param name="resources">The applied resources in creation order, oldest first.</param>
-    public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version)
+    public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version, ReservedPorts? reserved = null)
     {
         Resources = resources;
         Workloads = workloads;
         Version = version;
+        Reserved = reserved ?? ReservedPorts.None;
+        Settings = MeshConfigReader.Settings(resources);
         Services = resources.Where(r => r.Kind == "Service").Select(ServiceFactory.From).ToList();
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
         DestinationRules = new DestinationRuleIndex(resources);
@@ -25,6 +29,12 @@ internal sealed class MeshModel
     public IReadOnlyList<ServiceModel> Services { get; }
     public IReadOnlyDictionary<string, ServiceModel> ServicesByFqdn { get; }
     public DestinationRuleIndex DestinationRules { get; }
+
+    /// <summary>The mesh config in effect (ConfigMap istio-system/istio, or Trellis's defaults).</summary>
+    public MeshSettings Settings { get; }
+
+    /// <summary>Loopback ports the mesh itself runs on that passthrough must never lead to.</summary>
+    public ReservedPorts Reserved { get; }
 
     public IEnumerable<Resource> OfKind(string kind) => Resources.Where(r => r.Kind == kind);
 

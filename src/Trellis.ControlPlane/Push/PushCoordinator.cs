@@ -23,8 +23,11 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private readonly Task _loop;
     private Computed _current;
 
-    public PushCoordinator(ConfigStore store, PodRegistry registry, XdsSnapshotCache cache, ILogger<PushCoordinator> logger)
+    private readonly ControlPlaneOptions _options;
+
+    public PushCoordinator(ConfigStore store, PodRegistry registry, XdsSnapshotCache cache, ControlPlaneOptions options, ILogger<PushCoordinator> logger)
     {
+        _options = options;
         _store = store;
         _registry = registry;
         _cache = cache;
@@ -41,7 +44,10 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         var proxy = ProxyNode.From(node.Id, node.Metadata, node.Labels);
         _nodes[proxy.Id] = proxy;
-        Push(proxy, Volatile.Read(ref _current));
+        var current = Volatile.Read(ref _current);
+        // A proxy that brings an admin port the mesh did not know of (the gateway's) changes every sidecar's passthrough guard.
+        if (proxy.Port(ProxyNode.AdminPortKey) is { } admin && !current.Model.Reserved.Ports.ContainsKey(admin)) Trigger();
+        Push(proxy, current);
     }
 
     public void OnDisconnected(NodeInfo node) => _nodes.TryRemove(node.Id, out _);
@@ -68,8 +74,21 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     private Computed Compute()
     {
-        var model = new MeshModel(_store.Resources, _registry.Workloads, _store.Version);
+        var model = new MeshModel(_store.Resources, _registry.Workloads, _store.Version, Reserved());
         return new Computed(model, OutboundResources.For(model));
+    }
+
+    private ReservedPorts Reserved()
+    {
+        var ports = new Dictionary<int, string>
+        {
+            [_options.ApiPort] = "the control plane's API port",
+            [_options.XdsPort] = "the control plane's xDS port",
+        };
+        foreach (var (port, what) in _registry.PrivatePorts) ports.TryAdd(port, what);
+        foreach (var node in _nodes.Values)
+            if (node.Port(ProxyNode.AdminPortKey) is { } admin) ports.TryAdd(admin, $"the admin port of proxy {node.PodName}");
+        return new ReservedPorts(ports);
     }
 
     private void Push(ProxyNode node, Computed current)

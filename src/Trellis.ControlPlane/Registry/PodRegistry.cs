@@ -13,6 +13,7 @@ internal sealed class PodRegistry : IAsyncDisposable
     private readonly Task _loop;
     private DateTime _lastWrite;
     private IReadOnlyList<WorkloadModel> _workloads = [];
+    private IReadOnlyDictionary<int, string> _privatePorts = new Dictionary<int, string>();
 
     public PodRegistry(string home)
     {
@@ -25,6 +26,9 @@ internal sealed class PodRegistry : IAsyncDisposable
     public event Action? Changed;
 
     public IReadOnlyList<WorkloadModel> Workloads => Volatile.Read(ref _workloads);
+
+    /// <summary>The pods' ports that are not mesh destinations: apps' own ports and their sidecars' admin and outbound ports.</summary>
+    public IReadOnlyDictionary<int, string> PrivatePorts => Volatile.Read(ref _privatePorts);
 
     private async Task PollAsync()
     {
@@ -45,11 +49,29 @@ internal sealed class PodRegistry : IAsyncDisposable
         var lastWrite = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
         if (lastWrite == _lastWrite) return false;
         _lastWrite = lastWrite;
-        var next = PodStateStore.Read(_home).Select(p => new WorkloadModel(
+        var pods = PodStateStore.Read(_home);
+        var next = pods.Select(p => new WorkloadModel(
             p.Name, p.Namespace, p.Deployment, p.Labels, p.ServiceAccount, p.Ip, p.InboundPort, p.Ready)).ToList();
-        if (next.SequenceEqual(Workloads, WorkloadComparer.Instance)) return false;
+        var ports = PortsOf(pods);
+        var portsChanged = !ports.OrderBy(p => p.Key).SequenceEqual(PrivatePorts.OrderBy(p => p.Key));
+        if (portsChanged) Volatile.Write(ref _privatePorts, ports);
+        if (next.SequenceEqual(Workloads, WorkloadComparer.Instance)) return portsChanged;
         Volatile.Write(ref _workloads, next);
         return true;
+    }
+
+    private static Dictionary<int, string> PortsOf(IEnumerable<PodState> pods)
+    {
+        var ports = new Dictionary<int, string>();
+        foreach (var p in pods)
+        {
+            ports.TryAdd(p.AppPort, $"the app port of pod {p.Namespace}/{p.Name}");
+            foreach (var mapping in p.ContainerPorts) ports.TryAdd(mapping.AppPort, $"the app port of pod {p.Namespace}/{p.Name}");
+            ports.TryAdd(p.AdminPort, $"the admin port of pod {p.Namespace}/{p.Name}'s sidecar");
+            ports.TryAdd(p.OutboundPort, $"the outbound port of pod {p.Namespace}/{p.Name}'s sidecar");
+        }
+        ports.Remove(0);
+        return ports;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,8 +14,8 @@ internal static class ConnectRoutes
     /// <summary>The tunnel's bytes are served as HTTP by the outbound tunnel listener.</summary>
     public static Route IntoTunnelListener() => Route("tunnel", ClusterNames.OutboundTunnel, terminate: true);
 
-    /// <summary>Unknown destinations under ALLOW_ANY: the proxy dials the CONNECT target itself.</summary>
-    public static Route Passthrough() => Route("allow_any", ClusterNames.Passthrough, terminate: true);
+    /// <summary>Destinations outside the registry that the outbound policy lets through: the proxy dials the CONNECT target itself.</summary>
+    public static Route Passthrough(string name) => Route(name, ClusterNames.Passthrough, terminate: true);
 
     /// <summary>A destination sidecar's inbound side: the tunnel ends at the app.</summary>
     public static Route IntoApp(string inboundCluster) => Route("inbound", inboundCluster, terminate: true);

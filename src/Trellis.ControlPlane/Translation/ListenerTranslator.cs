@@ -66,11 +66,14 @@ internal static class ListenerTranslator
         },
     };
 
-    public static Listener Gateway(int port) => new()
+    /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
+    /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
+    /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
+    public static Listener Gateway(int port, string address, bool showReasons) => new()
     {
         Name = ClusterNames.GatewayListener(port),
-        Address = Addresses.Socket("0.0.0.0", port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port))) },
+        Address = Addresses.Socket(address, port),
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons)) },
     };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
@@ -85,7 +88,7 @@ internal static class ListenerTranslator
         Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
     };
 
-    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false)
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false)
     {
         var hcm = new HttpConnectionManager
         {
@@ -95,7 +98,7 @@ internal static class ListenerTranslator
             {
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
                 new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
-                new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router()) },
+                new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },
             },
         };
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });

@@ -7,25 +7,20 @@ namespace Trellis.ControlPlane.Translation;
 
 /// <summary>Builds the route table a sidecar uses for outbound traffic: a virtual host per service
 /// port, routed by the mesh-bound VirtualService for that host, or straight to the service; CONNECT
-/// tunnels are routed by <see cref="ConnectRoutes"/>.</summary>
+/// tunnels are routed by <see cref="ConnectRoutes"/>, and destinations outside the registry by
+/// <see cref="OutboundPolicyRoutes"/>.</summary>
 internal static class MeshRouteTranslator
 {
     public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node)
     {
         var config = new RouteConfiguration { Name = ClusterNames.OutboundRoute, ValidateClusters = false };
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, _, host) in VirtualHosts(mesh, node, withTunnels: true))
-            config.VirtualHosts.Add(host);
-        // ALLOW_ANY, Istio's default outbound policy: unknown hosts pass through unchanged.
-        config.VirtualHosts.Add(new VirtualHost
         {
-            Name = "allow_any",
-            Domains = { "*" },
-            Routes =
-            {
-                ConnectRoutes.Passthrough(),
-                new Route { Name = "allow_any", Match = new RouteMatch { Prefix = "/" }, Route_ = new RouteAction { Cluster = ClusterNames.Passthrough, Timeout = new Google.Protobuf.WellKnownTypes.Duration() } },
-            },
-        });
+            config.VirtualHosts.Add(host);
+            taken.UnionWith(host.Domains);
+        }
+        config.VirtualHosts.AddRange(OutboundPolicyRoutes.VirtualHosts(mesh, node, taken));
         return config;
     }
 

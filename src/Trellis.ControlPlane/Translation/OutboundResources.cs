@@ -22,7 +22,8 @@ internal sealed class OutboundResources
     {
         var client = DestinationRules.ClientOf(node);
         return _byScope.GetOrAdd(_mesh.DestinationRules.ScopeOf(client), _ => new Lazy<OutboundView>(() => new OutboundView(
-            ClusterTranslator.Outbound(_mesh, client).ToList(),
+            ClusterTranslator.Outbound(_mesh, client)
+                .Select(c => c.Name == ClusterNames.Passthrough ? PassthroughGuard.Apply(c, _mesh.Reserved) : c).ToList(),
             EndpointTranslator.Outbound(_mesh, client).ToList()))).Value;
     }
 }

@@ -42,11 +42,18 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Router:
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http));
-                    routes.Add(GatewayRouteTranslator.Build(mesh, node, http));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons));
+                    var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
+                    // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
+                    if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);
+                    routes.Add(gatewayRoutes);
                 }
                 break;
         }
         return new ProxyResources(listeners, routes, clusters, endpoints);
     }
+
+    /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>
+    private static string GatewayAddress(ProxyNode node) =>
+        node.Metadata.GetValueOrDefault(ProxyNode.HttpAddressKey) is { } address && System.Net.IPAddress.TryParse(address, out _) ? address : "127.0.0.1";
 }

@@ -21,6 +21,8 @@ internal sealed record ProxyNode(
     public const string AppPortKey = "TRELLIS_APP_PORT";
     public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
     public const string HttpPortKey = "TRELLIS_HTTP_PORT";
+    public const string HttpAddressKey = "TRELLIS_HTTP_ADDRESS";
+    public const string AdminPortKey = "TRELLIS_ADMIN_PORT";
 
     /// <summary>The node metadata key naming the config generator a client wants, as in Istio's bootstrap.</summary>
     public const string GeneratorKey = "GENERATOR";

@@ -42,8 +42,9 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterRegistry(new RouterFilter(forwarder));
-        var manager = new ConnectionManager(Snapshots, filters, IstioMetrics);
-        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics), _ownSockets, loggers, Drain);
+        var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
+        var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics, replies), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel());
     }

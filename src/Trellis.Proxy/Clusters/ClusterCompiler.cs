@@ -23,7 +23,8 @@ internal static class ClusterCompiler
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
-            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c));
+            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c),
+            c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None);
     }
 
     // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.

@@ -6,7 +6,7 @@ namespace Trellis.Proxy.Clusters;
 /// <summary>One pooled <see cref="HttpMessageInvoker"/> per cluster, kept across snapshots while the
 /// cluster's connection settings are unchanged; retired invokers are disposed after a grace period
 /// so requests still using them can finish. Passthrough (ORIGINAL_DST) clusters never connect to the
-/// proxy's own sockets.</summary>
+/// proxy's own sockets, nor to the ports the control plane reserved.</summary>
 internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) : IDisposable
 {
     private readonly ConcurrentDictionary<string, (object Key, HttpMessageInvoker Invoker)> _clients = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
     {
         // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
         MaxConnectionsPerServer = cluster.Limits.MaxConnections >= int.MaxValue ? int.MaxValue : (int)cluster.Limits.MaxConnections,
-        ConnectCallback = refuse is null ? null : (context, ct) => ConnectAsync(context.DnsEndPoint, refuse, ct),
+        ConnectCallback = refuse is null ? null : (context, ct) => ConnectAsync(context.DnsEndPoint, refuse, cluster.Reserved, ct),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
@@ -47,13 +47,14 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, OwnSockets refuse, CancellationToken ct)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, OwnSockets refuse, ReservedDestinations reserved, CancellationToken ct)
     {
         var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(target, ct);
             if (refuse.IsOwn(socket.RemoteEndPoint)) throw new SelfConnectionException(socket.RemoteEndPoint!);
+            reserved.Check(socket);
             return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Replies the proxy generates itself. Bodies match Envoy's; the x-trellis-reason header says
-/// in plain words which listener, route and cluster were involved and why the request stopped here.</summary>
+/// in plain words which listener, route and cluster were involved and why the request stopped here.
+/// A connection manager whose router suppresses Envoy's headers (a gateway facing outside clients) keeps
+/// those details off the reply; the reason stays on the request for its log line.</summary>
 internal static class LocalReply
 {
     public const string ReasonHeader = "x-trellis-reason";
@@ -12,6 +14,7 @@ internal static class LocalReply
     public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason, (string Name, string Value)? header = null)
     {
         context.ResponseFlag = flag;
+        context.LocalReason = Sanitize($"listener {context.Listener.Name}: {reason}");
         var response = context.Http.Response;
         if (response.HasStarted)
         {
@@ -20,14 +23,18 @@ internal static class LocalReply
         }
         response.Clear();
         response.StatusCode = status;
-        response.Headers[ReasonHeader] = Sanitize($"listener {context.Listener.Name}: {reason}");
-        if (header is { } extra) response.Headers[extra.Name] = extra.Value;
+        var hide = context.Listener.Hcm.SuppressEnvoyHeaders;
+        if (!hide) response.Headers[ReasonHeader] = context.LocalReason;
+        if (header is { } extra && !(hide && IsEnvoyHeader(extra.Name))) response.Headers[extra.Name] = extra.Value;
         if (body.Length == 0) return Task.CompletedTask;
         response.ContentType = "text/plain";
         var bytes = Encoding.UTF8.GetBytes(body);
         response.ContentLength = bytes.Length;
         return response.Body.WriteAsync(bytes, 0, bytes.Length, context.Http.RequestAborted);
     }
+
+    /// <summary>The headers Envoy's suppress_envoy_headers keeps off replies.</summary>
+    public static bool IsEnvoyHeader(string name) => name.StartsWith("x-envoy-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Header values must be printable ASCII; reasons can quote request data.</summary>
     internal static string Sanitize(string reason)

@@ -29,6 +29,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>The Envoy response flag, "-" when the request went through cleanly.</summary>
     public string ResponseFlag { get; set; } = ResponseFlags.None;
 
+    /// <summary>Why the proxy answered the request itself, when it did (see <see cref="LocalReply"/>).</summary>
+    public string? LocalReason { get; set; }
+
     /// <summary>A Set-Cookie value minted by a cookie hash policy, sent with the upstream's response.</summary>
     public string? AffinityCookie { get; set; }
 

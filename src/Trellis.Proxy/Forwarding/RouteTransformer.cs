@@ -39,8 +39,8 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
             return false;
         }
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        var elapsed = (long)Stopwatch.GetElapsedTime(_sent).TotalMilliseconds;
-        httpContext.Response.Headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
+        if (!context.Listener.Hcm.SuppressEnvoyHeaders)
+            httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)Stopwatch.GetElapsedTime(_sent).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         RouterFilter.ApplyResponseHeaders(context, choice);
         if (context.AffinityCookie is { } cookie) httpContext.Response.Headers.Append("set-cookie", cookie);
         return copyBody;

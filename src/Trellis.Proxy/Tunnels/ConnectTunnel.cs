@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Clusters;
@@ -19,7 +20,7 @@ namespace Trellis.Proxy.Tunnels;
 /// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
 /// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
 /// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
-internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, IstioMetrics metrics)
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, IstioMetrics metrics, LocalReplyLog replies)
 {
     private static readonly byte[] Method = "CONNECT "u8.ToArray();
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -89,16 +90,17 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     private async Task<string?> HandleAsync(ConnectionContext connection, string listenerName, Http1Head? head, string? error)
     {
         var output = connection.Transport.Output;
-        var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);
-        if (head is null || target is null)
-        {
-            await WriteRejectionAsync(output, 400, $"listener {listenerName}: malformed CONNECT request: {error}");
-            return null;
-        }
         var snapshot = snapshots.Current;
         if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
         {
-            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: it is no longer configured");
+            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: it is no longer configured", null);
+            return null;
+        }
+        var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);
+        if (head is null || target is null)
+        {
+            // The parser's message quotes the client's bytes: useful to an app, not something a gateway echoes to outside clients.
+            await WriteRejectionAsync(output, 400, listener.Hcm.SuppressEnvoyHeaders ? null : $"listener {listenerName}: malformed CONNECT request: {error}", null);
             return null;
         }
         var completion = new TunnelCompletion();
@@ -110,6 +112,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         finally
         {
             await completion.CompleteAsync();
+            replies.Completed(context);
         }
     }
 
@@ -132,7 +135,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         return route.Action switch
         {
             ForwardAction { Connect: not ConnectUpgrade.Disabled } forward => await TunnelAsync(context, forward, target, connection),
-            DirectResponseModel direct => await RejectAsync(context, connection, direct.Status, ResponseFlags.DirectResponse, $"route {route.DisplayName} answers directly"),
+            DirectResponseModel direct => await AnswerDirectlyAsync(context, connection, direct),
             _ => await RejectAsync(context, connection, 403, ResponseFlags.None, $"route {route.DisplayName} does not allow CONNECT"),
         };
     }
@@ -162,7 +165,11 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         Socket upstream;
         try
         {
-            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model.ConnectTimeout, ownSockets, connection.ConnectionClosed);
+            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model, ownSockets, connection.ConnectionClosed);
+        }
+        catch (ReservedDestinationException e)
+        {
+            return await RejectAsync(context, connection, 403, ResponseFlags.None, $"route {route.DisplayName}: cluster {cluster.Model.Name}: {e.Message}");
         }
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
@@ -236,15 +243,37 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     private static async Task<string?> RejectAsync(RequestContext context, ConnectionContext connection, int status, string flag, string reason)
     {
         context.ResponseFlag = flag;
-        await WriteRejectionAsync(connection.Transport.Output, status, $"listener {context.Listener.Name}: {reason}");
+        context.Http.Response.StatusCode = status;
+        context.LocalReason = LocalReply.Sanitize($"listener {context.Listener.Name}: {reason}");
+        await WriteRejectionAsync(connection.Transport.Output, status, context.Listener.Hcm.SuppressEnvoyHeaders ? null : context.LocalReason, null);
         return null;
     }
 
-    private static async Task WriteRejectionAsync(PipeWriter output, int status, string reason)
+    /// <summary>A direct_response route: its status, with the response headers the route configuration adds
+    /// (such as the outbound policy's x-trellis-reason), and the connection closes.</summary>
+    private static async Task<string?> AnswerDirectlyAsync(RequestContext context, ConnectionContext connection, DirectResponseModel direct)
     {
-        var head = $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\n{LocalReply.ReasonHeader}: {LocalReply.Sanitize(reason)}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
-        await output.WriteAsync(Encoding.ASCII.GetBytes(head));
+        context.ResponseFlag = ResponseFlags.DirectResponse;
+        context.Http.Response.StatusCode = direct.Status;
+        var headers = context.Http.Response.Headers;
+        RouterFilter.ApplyResponseHeaders(context);
+        context.LocalReason = headers.TryGetValue(LocalReply.ReasonHeader, out var given) ? given.ToString() : $"route {context.Route!.DisplayName} answers directly";
+        await WriteRejectionAsync(connection.Transport.Output, direct.Status, null, headers);
+        return null;
     }
+
+    private static async Task WriteRejectionAsync(PipeWriter output, int status, string? reason, IHeaderDictionary? headers)
+    {
+        var head = new StringBuilder($"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\n");
+        if (reason is not null) head.Append(LocalReply.ReasonHeader).Append(": ").Append(LocalReply.Sanitize(reason)).Append("\r\n");
+        foreach (var (name, values) in headers ?? EmptyHeaders)
+            foreach (var value in values)
+                if (value is not null && Http1Head.IsFieldValue(value) && !HopByHop.Contains(name)) head.Append(name).Append(": ").Append(value).Append("\r\n");
+        head.Append("content-length: 0\r\nconnection: close\r\n\r\n");
+        await output.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()));
+    }
+
+    private static readonly IHeaderDictionary EmptyHeaders = new HeaderDictionary();
 
     private static async Task WriteEstablishedAsync(PipeWriter output) => await output.WriteAsync("HTTP/1.1 200 OK\r\n\r\n"u8.ToArray());
 }

@@ -88,7 +88,7 @@ public sealed class ConnectRoutesTests
     [Fact]
     public void Tunnels_to_unknown_hosts_pass_through_under_allow_any()
     {
-        var routes = MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+        var routes = MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(OutboundPolicyTests.MeshConfig("ALLOW_ANY")), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
         var allowAny = routes.VirtualHosts.Last();
         Assert.True(IsConnect(allowAny.Routes[0]));
         Assert.True(Terminates(allowAny.Routes[0]));

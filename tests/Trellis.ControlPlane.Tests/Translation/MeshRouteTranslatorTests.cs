@@ -28,7 +28,7 @@ public sealed class MeshRouteTranslatorTests
         Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", route.Route_.Cluster);
         Assert.Equal("/", route.Match.Prefix);
         Assert.Equal(0, route.Route_.Timeout.Seconds);
-        Assert.Equal("allow_any", routes.VirtualHosts.Last().Name);
+        Assert.Equal("block_all", routes.VirtualHosts.Last().Name);
     }
 
     [Fact]

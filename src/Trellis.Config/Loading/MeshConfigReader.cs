@@ -1,0 +1,66 @@
+using Trellis.Config.Model;
+using Trellis.Config.Model.Core;
+using Trellis.Config.Model.Mesh;
+using YamlDotNet.RepresentationModel;
+
+namespace Trellis.Config.Loading;
+
+/// <summary>Reads Istio's mesh config: the YAML in <c>data.mesh</c> of the ConfigMap <c>istio-system/istio</c>.
+/// The analyzer and the control plane both read it here, so they agree on what it means.</summary>
+public static class MeshConfigReader
+{
+    public const string ConfigMapNamespace = "istio-system";
+    public const string ConfigMapName = "istio";
+    public const string DataKey = "mesh";
+
+    /// <summary>The <c>defaultConfig.proxyMetadata</c> key that lets gateways show x-trellis-reason to outside clients.</summary>
+    public const string GatewayReasonsKey = "TRELLIS_GATEWAY_REASONS";
+
+    private const string MeshPath = "data." + DataKey;
+
+    public static bool IsMeshConfig(Resource resource) =>
+        resource.Kind == "ConfigMap" && resource.Metadata.Name == ConfigMapName && resource.Metadata.Namespace == ConfigMapNamespace;
+
+    /// <summary>The settings in effect for a set of stored objects; defaults when there is no mesh config.</summary>
+    public static MeshSettings Settings(IEnumerable<Resource> resources)
+    {
+        var configMap = resources.FirstOrDefault(IsMeshConfig);
+        if (configMap is null) return MeshSettings.Default;
+        var spec = Read(configMap, []);
+        var reasons = spec?.DefaultConfig?.ProxyMetadata?.GetValueOrDefault(GatewayReasonsKey);
+        return new MeshSettings(spec?.OutboundTrafficPolicy?.Mode ?? MeshSettings.Default.OutboundMode,
+            reasons is { } r && bool.TryParse(r, out var on) ? on : MeshSettings.Default.GatewayReasons);
+    }
+
+    /// <summary>Parses and checks <c>data.mesh</c>; every finding is reported at that field of the ConfigMap.</summary>
+    internal static MeshConfigSpec? Read(Resource configMap, List<Diagnostic> diagnostics)
+    {
+        if (configMap.Spec is not ConfigMapSpec { Data: { } data } || !data.TryGetValue(DataKey, out var text)) return null;
+        var found = new List<Diagnostic>();
+        var documents = YamlDocumentReader.Read(text, MeshPath, found);
+        MeshConfigSpec? spec = null;
+        if (documents.Count > 1)
+            found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, "holds more than one YAML document; a mesh config is one map", null));
+        else if (documents.Count == 1 && documents[0] is not YamlMappingNode)
+            found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, "must be a map of MeshConfig fields (outboundTrafficPolicy, defaultConfig, ...)", null));
+        else if (documents.Count == 1)
+            spec = new NodeBinder(new BindContext(MeshPath, found)).Bind<MeshConfigSpec>(documents[0], "");
+        if (spec?.DefaultConfig?.ProxyMetadata?.GetValueOrDefault(GatewayReasonsKey) is { } reasons && !bool.TryParse(reasons, out _))
+            found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, $"invalid value \"{reasons}\", expected \"true\" or \"false\"", null,
+                fieldPath: $"defaultConfig.proxyMetadata.{GatewayReasonsKey}"));
+        var at = configMap.LocationOf(MeshPath);
+        foreach (var d in found)
+        {
+            diagnostics.Add(d with
+            {
+                File = at.File,
+                Line = at.Line,
+                Column = at.Column,
+                ObjectRef = configMap.Ref.ToString(),
+                FieldPath = string.IsNullOrEmpty(d.FieldPath) ? MeshPath : $"{MeshPath}.{d.FieldPath}",
+                Message = d.Line > 0 ? $"{d.Message} (line {d.Line} of the mesh config)" : d.Message,
+            });
+        }
+        return found.Any(d => d.Severity == Severity.Error) ? null : spec;
+    }
+}

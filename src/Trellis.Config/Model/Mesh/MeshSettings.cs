@@ -1,0 +1,12 @@
+namespace Trellis.Config.Model.Mesh;
+
+/// <summary>The mesh-wide settings in effect, with Trellis's defaults filled in where the mesh config is silent.</summary>
+/// <param name="OutboundMode">ALLOW_ANY or REGISTRY_ONLY. Unset means REGISTRY_ONLY: in local mode every
+/// destination outside the registry is a port on this machine, so passthrough is opt-in.</param>
+/// <param name="GatewayReasons">Whether gateways put x-trellis-reason on replies to outside clients (a debugging aid).</param>
+public sealed record MeshSettings(string OutboundMode, bool GatewayReasons)
+{
+    public static readonly MeshSettings Default = new(OutboundTrafficPolicy.RegistryOnly, GatewayReasons: false);
+
+    public bool AllowAny => OutboundMode == OutboundTrafficPolicy.AllowAny;
+}

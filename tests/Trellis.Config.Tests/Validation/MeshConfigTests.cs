@@ -1,0 +1,114 @@
+using Trellis.Config.Loading;
+using Trellis.Config.Model.Mesh;
+
+namespace Trellis.Config.Tests.Validation;
+
+/// <summary>The mesh config lives where Istio keeps it, the ConfigMap istio-system/istio, and its data.mesh is
+/// checked like any other field: mistakes are named at that field of the ConfigMap.</summary>
+public class MeshConfigTests
+{
+    private static string MeshConfigMap(string mesh, string name = "istio", string ns = "istio-system") => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {name}
+          namespace: {ns}
+        data:
+          mesh: |
+        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
+        """;
+
+    [Fact]
+    public void Registry_only_and_the_gateway_reasons_switch_are_read()
+    {
+        var resource = Load.Single(MeshConfigMap("""
+            outboundTrafficPolicy:
+              mode: REGISTRY_ONLY
+            defaultConfig:
+              proxyMetadata:
+                TRELLIS_GATEWAY_REASONS: "true"
+            """));
+
+        var settings = MeshConfigReader.Settings([resource]);
+
+        Assert.Equal(new MeshSettings("REGISTRY_ONLY", GatewayReasons: true), settings);
+    }
+
+    [Fact]
+    public void Allow_any_is_read()
+    {
+        var resource = Load.Single(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ANY"));
+
+        Assert.True(MeshConfigReader.Settings([resource]).AllowAny);
+    }
+
+    [Fact]
+    public void Without_a_mesh_config_outbound_traffic_is_registry_only_and_gateways_hide_reasons()
+    {
+        var settings = MeshConfigReader.Settings([]);
+
+        Assert.False(settings.AllowAny);
+        Assert.False(settings.GatewayReasons);
+    }
+
+    [Fact]
+    public void A_mode_istio_does_not_have_is_an_error_at_data_mesh_with_a_suggestion()
+    {
+        var error = Load.SingleError(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ALL"));
+
+        Assert.Equal("IST0106", error.Code);
+        Assert.Equal("ConfigMap istio-system/istio", error.ObjectRef);
+        Assert.Equal("data.mesh.outboundTrafficPolicy.mode", error.FieldPath);
+        Assert.Contains("expected one of ALLOW_ANY, REGISTRY_ONLY", error.Message);
+        Assert.Contains("did you mean \"ALLOW_ANY\"", error.Message);
+        Assert.Equal(7, error.Line);
+    }
+
+    [Fact]
+    public void A_misspelt_field_is_an_error_and_an_unrelated_one_is_a_warning()
+    {
+        var result = Load.Text(MeshConfigMap("outboundTrafficPolicyy:\n  mode: ALLOW_ANY\naccessLogFile: /dev/stdout"));
+
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Equal("data.mesh.outboundTrafficPolicyy", error.FieldPath);
+        Assert.Contains("did you mean \"outboundTrafficPolicy\"", error.Message);
+        var warning = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning);
+        Assert.Equal("data.mesh.accessLogFile", warning.FieldPath);
+    }
+
+    [Fact]
+    public void Malformed_mesh_yaml_is_one_error_naming_its_line()
+    {
+        var error = Load.SingleError(MeshConfigMap("outboundTrafficPolicy: a: b"));
+
+        Assert.Equal("TRL0001", error.Code);
+        Assert.Equal("data.mesh", error.FieldPath);
+        Assert.Contains("line ", error.Message);
+    }
+
+    [Fact]
+    public void The_gateway_reasons_switch_takes_only_true_or_false()
+    {
+        var error = Load.SingleError(MeshConfigMap("defaultConfig:\n  proxyMetadata:\n    TRELLIS_GATEWAY_REASONS: \"yes\""));
+
+        Assert.Equal("data.mesh.defaultConfig.proxyMetadata.TRELLIS_GATEWAY_REASONS", error.FieldPath);
+        Assert.Contains("expected \"true\" or \"false\"", error.Message);
+    }
+
+    [Fact]
+    public void A_mesh_that_is_not_a_map_is_an_error()
+    {
+        var error = Load.SingleError(MeshConfigMap("- ALLOW_ANY"));
+
+        Assert.Equal("data.mesh", error.FieldPath);
+        Assert.Contains("must be a map of MeshConfig fields", error.Message);
+    }
+
+    [Fact]
+    public void Other_config_maps_are_plain_data()
+    {
+        var resource = Load.Single(MeshConfigMap("outboundTrafficPolicy: [not, checked]", name: "dashboards", ns: "monitoring"));
+
+        Assert.Equal(MeshSettings.Default, MeshConfigReader.Settings([resource]));
+    }
+}
