@@ -1,8 +1,11 @@
+using System.Diagnostics;
+
 namespace Trellis.Runtime;
 
-/// <summary>Cleans up after a supervisor that died without stopping its pods (SIGKILL, a closed terminal): pod
-/// processes run in their own sessions, so nothing else stops them. Every app and sidecar carries a marker
-/// variable naming its home and pod; only processes that still carry it are killed, so a reused pid is safe.</summary>
+/// <summary>Cleans up after a supervisor that died without stopping its pods (SIGKILL, a closed terminal, or a
+/// machine without util-linux's setpriv to make the kernel kill them): pod processes run in their own sessions,
+/// so nothing else stops them. Every app, sidecar, gateway and control plane carries a marker variable naming
+/// its home and pod; only processes that still carry it are killed, so a reused pid is safe.</summary>
 public static class LeftoverProcesses
 {
     /// <summary>The environment variable set on every app and sidecar process.</summary>
@@ -16,18 +19,25 @@ public static class LeftoverProcesses
     {
         var killed = new List<int>();
         foreach (var pod in PodStateStore.Read(home))
-        {
-            var marker = $"{MarkerVariable}={Marker(home, pod.Namespace, pod.Name)}";
             foreach (var pid in new[] { pod.AppPid, pod.SidecarPid }.OfType<int>())
-            {
-                if (!Carries(pid, marker)) continue;
-                // setsid made each pod process a group leader: the group takes its children with it.
-                Signals.Send(-pid, Signals.SigKill);
-                Signals.Send(pid, Signals.SigKill);
-                killed.Add(pid);
-            }
-        }
+                if (KillMarked(home, pod.Namespace, pod.Name, pid)) killed.Add(pid);
         return killed;
+    }
+
+    /// <summary>Marks a process this home starts for <paramref name="ns"/>/<paramref name="name"/>, so
+    /// <see cref="KillMarked"/> can tell it from whatever reuses its pid later.</summary>
+    public static void Mark(ProcessStartInfo start, string home, string ns, string name) =>
+        start.Environment[MarkerVariable] = Marker(home, ns, name);
+
+    /// <summary>Kills <paramref name="pid"/> and its process group if it still carries the marker of
+    /// <paramref name="ns"/>/<paramref name="name"/> in this home; false when it is gone or not ours.</summary>
+    public static bool KillMarked(string home, string ns, string name, int pid)
+    {
+        if (pid <= 1 || !Carries(pid, $"{MarkerVariable}={Marker(home, ns, name)}")) return false;
+        // setsid made each process a group leader: the group takes its children with it.
+        Signals.Send(-pid, Signals.SigKill);
+        Signals.Send(pid, Signals.SigKill);
+        return true;
     }
 
     internal static string Marker(string home, string ns, string pod) => $"{Path.GetFullPath(home)}|{ns}/{pod}";
