@@ -34,8 +34,8 @@ internal static class DownCommand
     {
         if (supervisor <= 1)
         {
-            // The supervisor has taken the lock but not yet written its pid: signalling 0 would hit our own group.
-            Console.Error.WriteLine($"error: the mesh in {home.Root} is starting; try again in a moment");
+            // A lock held from another pid namespace reads as pid 0: signalling 0 would hit our own group.
+            Console.Error.WriteLine($"error: the mesh in {home.Root} is run by a process this one cannot see; stop it where it runs");
             return 1;
         }
         Console.WriteLine($"stopping the mesh in {home.Root} (supervisor pid {supervisor})");

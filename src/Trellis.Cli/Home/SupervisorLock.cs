@@ -1,15 +1,18 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Trellis.Cli.Home;
 
-/// <summary>The running `trellis up` holds an exclusive flock on <c>{home}/supervisor.lock</c> for its whole life.
-/// The kernel drops it the moment that process dies, however it dies, so "is a mesh live in this home" never
-/// depends on a pid that may have been reused. The file names the holder's pid, for `trellis down`.</summary>
+/// <summary>The running `trellis up` holds a write lock (POSIX record lock, fcntl) on <c>{home}/supervisor.lock</c>
+/// for its whole life. The kernel drops it the moment that process dies, however it dies, and names the holder's
+/// pid to whoever asks, so "is a mesh live in this home, and who runs it" never depends on a recorded pid that
+/// may have been reused.</summary>
 internal sealed class SupervisorLock : IDisposable
 {
-    private const int LockExclusive = 2;
-    private const int LockNonBlocking = 4;
+    // Linux (x86-64 and arm64 alike): fcntl commands and lock types.
+    private const int GetLock = 5;
+    private const int SetLock = 6;
+    private const short WriteLock = 1;
+    private const short Unlocked = 2;
 
     private readonly FileStream _file;
 
@@ -18,35 +21,47 @@ internal sealed class SupervisorLock : IDisposable
     /// <summary>Takes the lock for this process, or returns null when a live supervisor holds it.</summary>
     public static SupervisorLock? TryAcquire(MeshHome home)
     {
-        var file = new FileStream(home.SupervisorLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-        if (!TryLock(file))
+        var file = Open(home);
+        var request = new FileLock { Type = WriteLock };
+        if (!OperatingSystem.IsWindows() && fcntl(Descriptor(file), SetLock, ref request) != 0)
         {
             file.Dispose();
             return null;
         }
-        file.SetLength(0);
-        file.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
-        file.Flush();
         return new SupervisorLock(file);
     }
 
-    /// <summary>The pid of the live supervisor of <paramref name="home"/>, or null when none holds the lock.</summary>
+    /// <summary>The pid of the live supervisor of <paramref name="home"/>, or null when none holds the lock.
+    /// Not for the holder itself: closing the probe's descriptor would drop its own lock.</summary>
     public static int? LiveSupervisor(MeshHome home)
     {
-        if (!File.Exists(home.SupervisorLockPath)) return null;
-        using var file = new FileStream(home.SupervisorLockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        if (TryLock(file)) return null; // closing the file releases the probe's own lock
-        using var reader = new StreamReader(file);
-        return int.TryParse(reader.ReadToEnd().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0;
+        if (OperatingSystem.IsWindows() || !File.Exists(home.SupervisorLockPath)) return null;
+        using var file = Open(home);
+        var probe = new FileLock { Type = WriteLock };
+        if (fcntl(Descriptor(file), GetLock, ref probe) != 0 || probe.Type == Unlocked) return null;
+        return probe.Pid;
     }
 
-    private static bool TryLock(FileStream file) =>
-        OperatingSystem.IsWindows() || flock((int)file.SafeFileHandle.DangerousGetHandle(), LockExclusive | LockNonBlocking) == 0;
+    private static FileStream Open(MeshHome home) =>
+        new(home.SupervisorLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+
+    private static int Descriptor(FileStream file) => (int)file.SafeFileHandle.DangerousGetHandle();
 
     public void Dispose() => _file.Dispose();
 
+    /// <summary>struct flock; start 0 and length 0 cover the whole file.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FileLock
+    {
+        public short Type;
+        public short Whence;
+        public long Start;
+        public long Length;
+        public int Pid;
+    }
+
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe blocks for no gain on this one call.
     [DllImport("libc", SetLastError = true)]
-    private static extern int flock(int fd, int operation);
+    private static extern int fcntl(int fd, int command, ref FileLock fileLock);
 #pragma warning restore SYSLIB1054
 }
