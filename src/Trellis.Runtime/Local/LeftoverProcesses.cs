@@ -11,8 +11,6 @@ public static class LeftoverProcesses
     /// <summary>The environment variable set on every app and sidecar process.</summary>
     public const string MarkerVariable = "TRELLIS_POD";
 
-    private const int MaxEnvironmentBytes = 1024 * 1024;
-
     /// <summary>Kills (SIGKILL, with their process groups) the apps and sidecars recorded in <c>{home}/pods.json</c>
     /// that still run with this home's marker. Call it before a new supervisor takes the home over; returns the pids killed.</summary>
     public static IReadOnlyList<int> KillRecorded(string home)
@@ -40,21 +38,39 @@ public static class LeftoverProcesses
         return true;
     }
 
+    /// <summary>Kills every process that still carries a marker of this home, whatever its pod: what the
+    /// recorded processes started (a shell script's background job keeps its parent's environment) outlives
+    /// them once they are gone, with nothing recorded to find it by. Only call it when no supervisor runs the
+    /// home. Returns the pids killed.</summary>
+    public static IReadOnlyList<int> KillAllMarked(string home)
+    {
+        var prefix = $"{MarkerVariable}={Path.GetFullPath(home)}|";
+        var killed = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid <= 1 || pid == Environment.ProcessId) continue;
+            if (!EnvironmentOf(pid).Any(e => e.StartsWith(prefix, StringComparison.Ordinal))) continue;
+            Signals.Send(pid, Signals.SigKill);
+            killed.Add(pid);
+        }
+        return killed;
+    }
+
     internal static string Marker(string home, string ns, string pod) => $"{Path.GetFullPath(home)}|{ns}/{pod}";
 
-    private static bool Carries(int pid, string marker)
+    private static bool Carries(int pid, string marker) => EnvironmentOf(pid).Contains(marker, StringComparer.Ordinal);
+
+    /// <summary>The process's environment; empty when it is gone or not ours to read.</summary>
+    private static string[] EnvironmentOf(int pid)
     {
         try
         {
-            using var environ = File.OpenRead($"/proc/{pid}/environ");
-            var buffer = new byte[MaxEnvironmentBytes];
-            var length = environ.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            var entries = System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\0');
-            return entries.Contains(marker, StringComparer.Ordinal);
+            // procfs reports a size of 0: read to the end, which the kernel bounds (ARG_MAX).
+            return System.Text.Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ")).Split('\0');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return [];
         }
     }
 }
