@@ -16,8 +16,8 @@ internal static class ControlPlaneCommand
         command.Hidden = true;
         command.SetAction(async (result, ct) =>
         {
+            // The home and its credential are `trellis up`'s: the control plane reads them and creates neither.
             var home = CommonOptions.ResolveHome(result);
-            home.EnsureExists();
             string token;
             try
             {

@@ -12,6 +12,7 @@ internal sealed class ControlPlaneClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
+    private readonly string _credentialPath;
     private readonly string? _credentialError;
 
     public ControlPlaneClient(MeshHome home, MeshState state)
@@ -21,6 +22,7 @@ internal sealed class ControlPlaneClient : IDisposable
             BaseAddress = new Uri(state.ApiUrl),
             Timeout = TimeSpan.FromSeconds(30),
         };
+        _credentialPath = home.AdminCredentialPath;
         if (home.ReadAdminCredential(out _credentialError) is { } credential)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
     }
@@ -50,7 +52,7 @@ internal sealed class ControlPlaneClient : IDisposable
     {
         if (response.StatusCode != HttpStatusCode.Unauthorized) return;
         throw new ControlPlaneRefusedException(_credentialError is null
-            ? "the control plane refused the mesh's admin credential (401); was the mesh started from another home?"
+            ? $"the control plane refused the admin credential in {_credentialPath} (401): it is not the one the mesh started with; restart the mesh (`trellis down`, then `up`)"
             : $"the control plane refused the request (401): {_credentialError}");
     }
 
@@ -75,6 +77,3 @@ internal sealed class ControlPlaneClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>The control plane answered 401: the message says which credential was missing or wrong.</summary>
-internal sealed class ControlPlaneRefusedException(string message) : Exception(message);

@@ -25,7 +25,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             stop.Cancel();
         });
         var ct = stop.Token;
-        home.EnsureExists();
+        SecretFile.CreatePrivateDirectory(home.Root);
         // Held until this process ends, however it ends: no second supervisor can take the home over meanwhile.
         using var supervisorLock = SupervisorLock.TryAcquire(home);
         if (supervisorLock is null)
@@ -33,6 +33,8 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {SupervisorLock.LiveSupervisor(home)}); stop it with `trellis down` or use another --home");
             return 1;
         }
+        // Only now: replacing a credential others could read must not pull it from under a live mesh.
+        home.EnsureExists();
         if (!Preflight.Check(manifests, recursive, out var files)) return 1;
 
         if (LeftoverMesh.IsRecorded(home) && LeftoverMesh.Clean(home) is { Count: > 0 } leftovers)
