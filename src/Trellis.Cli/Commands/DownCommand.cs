@@ -21,7 +21,9 @@ internal static class DownCommand
             if (LeftoverMesh.IsRecorded(home))
             {
                 var killed = LeftoverMesh.Clean(home);
-                Console.WriteLine($"the mesh in {home.Root} had lost its supervisor; stopped {killed.Count} process(es) it left running");
+                Console.WriteLine(killed.Count == 0
+                    ? $"the mesh in {home.Root} had lost its supervisor and nothing it started still runs; cleared its records"
+                    : $"the mesh in {home.Root} had lost its supervisor; stopped {killed.Count} process(es) it left running");
                 return 0;
             }
             Console.WriteLine($"no mesh is running in {home.Root}");
