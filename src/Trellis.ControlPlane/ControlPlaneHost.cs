@@ -19,8 +19,12 @@ public static class ControlPlaneHost
     /// <summary>Serves xDS (h2c) and the REST API on loopback until cancelled.</summary>
     public static async Task RunAsync(ControlPlaneOptions options, CancellationToken ct)
     {
+        var credential = new AdminCredential(options.AdminCredential);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        // As ASP.NET's own templates do: the host's per-request lines (the supervisor polls every second) are
+        // below Warning, so the log says what changed rather than that someone asked.
+        builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = ConfigApi.MaxRequestBytes;
@@ -44,6 +48,7 @@ public static class ControlPlaneHost
         var startedAt = DateTimeOffset.UtcNow;
         var push = app.Services.GetRequiredService<PushCoordinator>();
         var connections = app.Services.GetRequiredService<XdsConnectionRegistry>();
+        credential.Use(app);
         app.MapTrellisXds();
         ConfigApi.Map(app, store,
             () => new ControlPlaneStatusDto(store.Version, store.Objects.Count, push.ConnectedProxies, startedAt),

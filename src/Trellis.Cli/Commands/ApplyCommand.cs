@@ -18,7 +18,7 @@ internal static class ApplyCommand
             : "Delete the objects named in the files from the running mesh") { files, recursive, dryRun };
         command.SetAction(async (result, ct) =>
         {
-            if (!MeshCommandContext.TryGetRunning(result, out _, out var state)) return 1;
+            if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
             List<ManifestFile> manifests;
             try
             {
@@ -29,8 +29,17 @@ internal static class ApplyCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }
-            using var client = new ControlPlaneClient(state);
-            var response = await client.SendAsync(verb, new ApplyRequest(manifests, result.GetValue(dryRun)), ct);
+            using var client = new ControlPlaneClient(home, state);
+            ApplyResponse response;
+            try
+            {
+                response = await client.SendAsync(verb, new ApplyRequest(manifests, result.GetValue(dryRun)), ct);
+            }
+            catch (ControlPlaneRefusedException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
             foreach (var d in response.Diagnostics) Console.Error.WriteLine(d.Text);
             if (!response.Accepted)
             {

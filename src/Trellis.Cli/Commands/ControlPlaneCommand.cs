@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Trellis.ControlPlane;
+using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
 
@@ -10,13 +11,25 @@ internal static class ControlPlaneCommand
     {
         var xdsPort = new Option<int>("--xds-port") { Required = true };
         var apiPort = new Option<int>("--api-port") { Required = true };
-        var command = new Command("controlplane", "Run the control plane (normally started by `trellis up`)") { xdsPort, apiPort };
+        var credential = new Option<string>("--admin-credential-file") { Required = true, Description = "File (0600) holding the admin credential" };
+        var command = new Command("controlplane", "Run the control plane (normally started by `trellis up`)") { xdsPort, apiPort, credential };
         command.Hidden = true;
         command.SetAction(async (result, ct) =>
         {
+            // The home and its credential are `trellis up`'s: the control plane reads them and creates neither.
             var home = CommonOptions.ResolveHome(result);
-            home.EnsureExists();
-            await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.Root, result.GetValue(xdsPort), result.GetValue(apiPort)), ct);
+            string token;
+            try
+            {
+                token = SecretFile.Read(result.GetValue(credential)!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Never serve without the credential: that would take apply from anyone on the machine.
+                Console.Error.WriteLine($"error: cannot read the admin credential: {e.Message}");
+                return 1;
+            }
+            await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.Root, result.GetValue(xdsPort), result.GetValue(apiPort), token), ct);
             return 0;
         });
         return command;

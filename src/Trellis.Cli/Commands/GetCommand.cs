@@ -34,9 +34,17 @@ internal static class GetCommand
             if (resolved == "Pod")
                 return PrintPods(home, namespaceFilter, objectName, format);
 
-            using var client = new ControlPlaneClient(state);
-            var objects = (await client.ResourcesAsync(resolved, namespaceFilter, ct))
-                .Where(o => objectName is null || o.Name == objectName).ToList();
+            using var client = new ControlPlaneClient(home, state);
+            List<ResourceDto> objects;
+            try
+            {
+                objects = (await client.ResourcesAsync(resolved, namespaceFilter, ct)).Where(o => objectName is null || o.Name == objectName).ToList();
+            }
+            catch (ControlPlaneRefusedException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
             if (objectName is not null && objects.Count == 0)
             {
                 Console.Error.WriteLine($"Error from server (NotFound): {result.GetValue(kind)} \"{objectName}\" not found");

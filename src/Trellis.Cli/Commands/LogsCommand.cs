@@ -30,19 +30,33 @@ internal static class LogsCommand
                 Console.Error.WriteLine($"error: container {name} is not valid for pod {pod.Name} (no log at {path})");
                 return 1;
             }
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var reader = new StreamReader(stream);
             var stdout = Console.Out;
-            while (!ct.IsCancellationRequested)
+            try
             {
-                var line = await reader.ReadLineAsync(ct);
-                if (line is not null)
+                while (!ct.IsCancellationRequested)
                 {
-                    await stdout.WriteLineAsync(line);
-                    continue;
+                    var line = await reader.ReadLineAsync(ct);
+                    if (line is not null)
+                    {
+                        await stdout.WriteLineAsync(line);
+                        continue;
+                    }
+                    if (!result.GetValue(follow)) break;
+                    await Task.Delay(200, ct);
+                    // The log was rotated: what we hold is now x.log.1, finished; follow the new file from its start.
+                    if (File.Exists(path) && new FileInfo(path).Length < stream.Position)
+                    {
+                        reader.Dispose();
+                        stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                        reader = new StreamReader(stream);
+                    }
                 }
-                if (!result.GetValue(follow)) break;
-                await Task.Delay(200, ct);
+            }
+            finally
+            {
+                reader.Dispose();
             }
             return 0;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Trellis.Proxy;
+using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
 
@@ -19,13 +20,30 @@ internal static class ProxyCommand
         var xds = new Option<string>("--xds") { Required = true, Description = "ADS server, e.g. http://127.0.0.1:15010" };
         var admin = new Option<int>("--admin-port") { Required = true };
         var meta = new Option<string[]>("--meta") { AllowMultipleArgumentsPerToken = true, Description = "extra node metadata KEY=VALUE (repeatable)" };
+        var adminToken = new Option<string?>("--admin-token-file")
+        {
+            Description = "File (0600) holding the token the mutating admin endpoints need; without it they are disabled",
+        };
         var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
         {
-            type, pod, ns, workload, serviceAccount, labels, xds, admin, meta,
+            type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken,
         };
         command.Hidden = true;
         command.SetAction(async (result, ct) =>
         {
+            string? token = null;
+            if (result.GetValue(adminToken) is { } tokenFile)
+            {
+                try
+                {
+                    token = SecretFile.Read(tokenFile);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: cannot read the admin token: {e.Message}");
+                    return 1;
+                }
+            }
             var podName = result.GetValue(pod)!;
             var podNamespace = result.GetValue(ns)!;
             var options = new ProxyOptions(
@@ -37,7 +55,8 @@ internal static class ProxyCommand
                 WorkloadName: result.GetValue(workload) ?? podName,
                 ServiceAccount: result.GetValue(serviceAccount)!,
                 Labels: Pairs(result.GetValue(labels)),
-                ExtraMetadata: Pairs(result.GetValue(meta)));
+                ExtraMetadata: Pairs(result.GetValue(meta)),
+                AdminToken: token);
             await ProxyHost.RunAsync(options, ct);
             return 0;
         });

@@ -16,8 +16,8 @@ internal static class ProxyStatusCommand
         var command = new Command("proxy-status", "Show every proxy's connection and config sync state") { output };
         command.SetAction(async (result, ct) =>
         {
-            if (!MeshCommandContext.TryGetRunning(result, out _, out var state)) return 1;
-            using var client = new ControlPlaneClient(state);
+            if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
+            using var client = new ControlPlaneClient(home, state);
             var proxies = await client.ProxiesAsync(ct);
             var format = result.GetValue(output)!;
             if (format is "json" or "yaml")

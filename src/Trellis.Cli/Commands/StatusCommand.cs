@@ -15,7 +15,7 @@ internal static class StatusCommand
         command.SetAction(async (result, ct) =>
         {
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
-            using var client = new ControlPlaneClient(state);
+            using var client = new ControlPlaneClient(home, state);
             var cp = await client.IsHealthyAsync(ct) ? await client.StatusAsync(ct) : null;
             var pods = PodStateStore.Read(home.Root);
             var view = new

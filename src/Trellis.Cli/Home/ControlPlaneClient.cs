@@ -1,22 +1,36 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
 
 namespace Trellis.Cli.Home;
 
-/// <summary>Talks to the running control plane's REST API on loopback.</summary>
-internal sealed class ControlPlaneClient(MeshState state) : IDisposable
+/// <summary>Talks to the running control plane's REST API on loopback, presenting the mesh's admin credential
+/// (when this user can read it) as a bearer token.</summary>
+internal sealed class ControlPlaneClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false })
+    private readonly HttpClient _http;
+    private readonly string _credentialPath;
+    private readonly string? _credentialError;
+
+    public ControlPlaneClient(MeshHome home, MeshState state)
     {
-        BaseAddress = new Uri(state.ApiUrl),
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = new Uri(state.ApiUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _credentialPath = home.AdminCredentialPath;
+        if (home.ReadAdminCredential(out _credentialError) is { } credential)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+    }
 
     public async Task<ApplyResponse> SendAsync(string verb, ApplyRequest request, CancellationToken ct)
     {
         using var response = await _http.PostAsJsonAsync($"/api/v1/{verb}", request, Json, ct);
+        EnsureAuthorized(response);
         return await response.Content.ReadFromJsonAsync<ApplyResponse>(Json, ct)
                ?? throw new InvalidOperationException($"the control plane sent an empty answer ({(int)response.StatusCode})");
     }
@@ -27,7 +41,19 @@ internal sealed class ControlPlaneClient(MeshState state) : IDisposable
         if (kind is not null) query.Add("kind=" + Uri.EscapeDataString(kind));
         if (ns is not null) query.Add("namespace=" + Uri.EscapeDataString(ns));
         var url = "/api/v1/resources" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        return await _http.GetFromJsonAsync<List<ResourceDto>>(url, Json, ct) ?? [];
+        using var response = await _http.GetAsync(url, ct);
+        EnsureAuthorized(response);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<List<ResourceDto>>(Json, ct) ?? [];
+    }
+
+    /// <summary>A refused credential is the user's problem to fix, not a crash: one line saying why.</summary>
+    private void EnsureAuthorized(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.Unauthorized) return;
+        throw new ControlPlaneRefusedException(_credentialError is null
+            ? $"the control plane refused the admin credential in {_credentialPath} (401): it is not the one the mesh started with; restart the mesh (`trellis down`, then `up`)"
+            : $"the control plane refused the request (401): {_credentialError}");
     }
 
     public async Task<ControlPlaneStatusDto?> StatusAsync(CancellationToken ct) =>

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Trellis.Cli.Home;
 
-/// <summary>What `trellis up` started and where: written to mesh.json, read by every other verb.</summary>
+/// <summary>What `trellis up` started and where: written to mesh.json, read by every other verb, and by
+/// `trellis down` to find what a dead supervisor left running.</summary>
 internal sealed record MeshState(
     int SupervisorPid,
     DateTimeOffset StartedAt,
@@ -12,7 +12,8 @@ internal sealed record MeshState(
     int XdsPort,
     int ApiPort,
     int IngressPort,
-    int IngressAdminPort)
+    int IngressAdminPort,
+    int GatewayPid = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -44,23 +45,6 @@ internal sealed record MeshState(
         }
     }
 
-    /// <summary>The recorded mesh, if its supervisor is still alive.</summary>
-    public static MeshState? ReadRunning(MeshHome home)
-    {
-        var state = Read(home);
-        return state is not null && IsAlive(state.SupervisorPid) ? state : null;
-    }
-
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The recorded mesh, if its supervisor still holds the home's lock.</summary>
+    public static MeshState? ReadRunning(MeshHome home) => SupervisorLock.LiveSupervisor(home) is null ? null : Read(home);
 }

@@ -25,15 +25,20 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             stop.Cancel();
         });
         var ct = stop.Token;
-        if (MeshState.ReadRunning(home) is { } running)
+        SecretFile.CreatePrivateDirectory(home.Root);
+        // Held until this process ends, however it ends: no second supervisor can take the home over meanwhile.
+        using var supervisorLock = SupervisorLock.TryAcquire(home);
+        if (supervisorLock is null)
         {
-            Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {running.SupervisorPid}); stop it with `trellis down` or use another --home");
+            Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {SupervisorLock.LiveSupervisor(home)}); stop it with `trellis down` or use another --home");
             return 1;
         }
+        // Only now: replacing a credential others could read must not pull it from under a live mesh.
+        home.EnsureExists();
         if (!Preflight.Check(manifests, recursive, out var files)) return 1;
 
-        home.EnsureExists();
-        LeftoverProcesses.KillRecorded(home.Root);
+        if (LeftoverMesh.IsRecorded(home) && LeftoverMesh.Clean(home) is { Count: > 0 } leftovers)
+            Console.WriteLine($"stopped {leftovers.Count} process(es) left running by a previous mesh in {home.Root} whose supervisor died");
         ResetState();
         var ports = new PortAllocator();
         int ingress;
@@ -51,20 +56,31 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         var ingressAdmin = ports.Allocate();
         var progress = new ProgressPrinter();
 
-        await using var controlPlane = new SupervisedProcess("trellisd",
-            () => SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString()),
+        await using var controlPlane = new SupervisedProcess("trellisd", () =>
+            {
+                var start = SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString(),
+                    "--admin-credential-file", home.AdminCredentialPath);
+                LeftoverMesh.MarkControlPlane(start, home);
+                return start;
+            },
             Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log"));
         var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
             0, xdsPort, apiPort, ingress, ingressAdmin) { IngressAddress = ingressAddress };
+        var stateGate = new object();
         var stateWritten = false;
-        controlPlane.Started += pid =>
+        // Restarts change the pids `trellis down` may need to find; mesh.json follows them once it exists.
+        void Record(Func<MeshState, MeshState> change)
         {
-            state = state with { ControlPlanePid = pid };
-            if (Volatile.Read(ref stateWritten)) state.Write(home);
-        };
+            lock (stateGate)
+            {
+                state = change(state);
+                if (stateWritten) state.Write(home);
+            }
+        }
+        controlPlane.Started += pid => Record(s => s with { ControlPlanePid = pid });
         controlPlane.Restarted += pid => progress.Step($"control plane restarted (pid {pid})");
         controlPlane.Start();
-        using var client = new ControlPlaneClient(state);
+        using var client = new ControlPlaneClient(home, state);
         if (!await WaitAsync(() => client.IsHealthyAsync(ct), ct))
         {
             Console.Error.WriteLine($"error: the control plane did not start; see {Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log")}");
@@ -80,15 +96,24 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         }
         progress.Step($"applied {applied.Results.Count} objects from {string.Join(", ", manifests)}");
 
-        state.Write(home);
-        Volatile.Write(ref stateWritten, true);
+        lock (stateGate)
+        {
+            state.Write(home);
+            stateWritten = true;
+        }
 
-        await using var gateway = new SupervisedProcess("istio-ingressgateway",
-            () => ProxyLaunch.Gateway(state, ingress, ingressAdmin, ingressAddress),
+        PodSecrets.CreateAdminToken(home.Root, ProxyLaunch.GatewayNamespace, ProxyLaunch.GatewayName);
+        await using var gateway = new SupervisedProcess(ProxyLaunch.GatewayName, () =>
+            {
+                var start = ProxyLaunch.Gateway(home, state, ingress, ingressAdmin, ingressAddress);
+                LeftoverMesh.MarkGateway(start, home);
+                return start;
+            },
             Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log"));
+        gateway.Started += pid => Record(s => s with { GatewayPid = pid });
         gateway.Start();
 
-        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(state, pod), new LocalSupervisorOptions { Ports = ports });
+        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(home, state, pod), new LocalSupervisorOptions { Ports = ports });
         pods.PodEvent += e => progress.Step(e.ToString());
         var deployments = new DeploymentWatcher(client, pods);
         await deployments.SyncAsync(ct);
@@ -124,6 +149,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         Directory.CreateDirectory(home.StoreDirectory);
         File.Delete(home.PodsPath);
         File.Delete(home.StatePath);
+        PodSecrets.RemoveAll(home.Root);
     }
 
     private static async Task<bool> WaitAsync(Func<Task<bool>> condition, CancellationToken ct)

@@ -8,7 +8,11 @@ namespace Trellis.Cli.LocalMesh;
 /// <summary>The command lines `trellis up` uses to start sidecars and the ingress gateway.</summary>
 internal static class ProxyLaunch
 {
-    public static ProcessStartInfo Sidecar(MeshState mesh, PodState pod)
+    /// <summary>The gateway's place among the pods: its token lives where a pod's would.</summary>
+    public const string GatewayNamespace = "istio-system";
+    public const string GatewayName = "istio-ingressgateway";
+
+    public static ProcessStartInfo Sidecar(MeshHome home, MeshState mesh, PodState pod)
     {
         var args = new List<string>
         {
@@ -19,15 +23,17 @@ internal static class ProxyLaunch
             "--meta", $"{ProxyNode.InboundPortKey}={pod.InboundPort}",
             "--meta", $"{ProxyNode.OutboundPortKey}={pod.OutboundPort}",
             "--meta", $"{ProxyNode.AppPortKey}={pod.AppPort}",
+            "--admin-token-file", PodSecrets.AdminTokenPath(home.Root, pod.Namespace, pod.Name),
         };
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{ProxyNode.ContainerPortKey}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
         return SelfLauncher.Create(args);
     }
 
-    public static ProcessStartInfo Gateway(MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
-        "proxy", "--type", "router", "--pod", "istio-ingressgateway", "--namespace", "istio-system",
-        "--workload", "istio-ingressgateway", "--service-account", "istio-ingressgateway-service-account",
+    public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
+        "proxy", "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
+        "--workload", GatewayName, "--service-account", "istio-ingressgateway-service-account",
+        "--admin-token-file", PodSecrets.AdminTokenPath(home.Root, GatewayNamespace, GatewayName),
         "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
         "--meta", $"{ProxyNode.AdminPortKey}={adminPort}",

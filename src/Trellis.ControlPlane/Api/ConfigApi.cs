@@ -5,7 +5,9 @@ using Trellis.ControlPlane.Store;
 
 namespace Trellis.ControlPlane.Api;
 
-/// <summary>The control plane's REST surface used by the CLI (apply, delete, get, status) and its monitoring metrics.</summary>
+/// <summary>The control plane's REST surface used by the CLI (apply, delete, get, status) and its monitoring metrics.
+/// Apply, delete and reading stored objects (which may hold Secrets) need the admin credential; status,
+/// proxy status, health and metrics stay open on loopback.</summary>
 internal static class ConfigApi
 {
     /// <summary>Manifests are small; anything larger is a mistake or an attack.</summary>
@@ -14,9 +16,10 @@ internal static class ConfigApi
     public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
         Func<string> metrics)
     {
-        app.MapPost("/api/v1/apply", (ApplyRequest request) => Answer(store.Apply(request)));
-        app.MapPost("/api/v1/delete", (ApplyRequest request) => Answer(store.Delete(request)));
-        app.MapGet("/api/v1/resources", (string? kind, string? @namespace) =>
+        var admin = app.MapGroup("").WithMetadata(new AdminCredential.Required());
+        admin.MapPost("/api/v1/apply", (ApplyRequest request) => Answer(store.Apply(request)));
+        admin.MapPost("/api/v1/delete", (ApplyRequest request) => Answer(store.Delete(request)));
+        admin.MapGet("/api/v1/resources", (string? kind, string? @namespace) =>
             store.Objects.Values
                 .Where(o => kind is null || string.Equals(o.Resource.Kind, kind, StringComparison.OrdinalIgnoreCase))
                 .Where(o => @namespace is null || o.Key.Namespace == @namespace)

@@ -12,8 +12,9 @@ using Trellis.Proxy.Telemetry;
 namespace Trellis.Proxy.Admin;
 
 /// <summary>The admin endpoint on loopback, shaped like Envoy's: readiness, config dump, Prometheus
-/// stats, cluster membership, server info and a quit switch.</summary>
-internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, MetricRegistry metrics, string nodeId, Action quit) : IAsyncDisposable
+/// stats, cluster membership, server info and a quit switch, which only the pod's admin token opens.</summary>
+internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, MetricRegistry metrics, string nodeId, Action quit, AdminToken token)
+    : IAsyncDisposable
 {
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private WebApplication? _app;
@@ -43,7 +44,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         {
             quit();
             return Results.Text("OK\n");
-        });
+        }).AddEndpointFilter(token);
         await app.StartAsync(ct);
         Port = new Uri(app.Urls.First()).Port;
         _app = app;

@@ -10,6 +10,8 @@ namespace Trellis.Proxy;
 /// <param name="ServiceAccount">The pod's service account.</param>
 /// <param name="Labels">The pod's labels.</param>
 /// <param name="ExtraMetadata">Further node metadata sent as strings (TRELLIS_INBOUND_PORT, ...).</param>
+/// <param name="AdminToken">The pod's own admin token, needed by the mutating admin endpoints (/quitquitquit);
+/// without one they are disabled.</param>
 public sealed record ProxyOptions(
     string NodeId,
     Uri XdsServer,
@@ -19,4 +21,5 @@ public sealed record ProxyOptions(
     string WorkloadName,
     string ServiceAccount,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> ExtraMetadata);
+    IReadOnlyDictionary<string, string> ExtraMetadata,
+    string? AdminToken = null);

@@ -46,7 +46,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics, replies), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
-        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel());
+        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel(), new AdminToken(options.AdminToken));
     }
 
     public async Task StartAdminAsync(int port, CancellationToken ct)

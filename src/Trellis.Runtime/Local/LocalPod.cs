@@ -114,6 +114,8 @@ internal sealed partial class LocalPod
     {
         try
         {
+            // Before the sidecar starts, so it finds its token; a new pod never reuses an old pod's.
+            PodSecrets.CreateAdminToken(_runtime.Home, State.Namespace, State.Name);
             await StartSidecarAsync(ct);
             StartApp();
             await WatchReadinessAsync(ct);

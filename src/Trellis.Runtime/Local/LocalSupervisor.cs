@@ -177,6 +177,7 @@ public sealed class LocalSupervisor : IAsyncDisposable
             await Task.Delay(drain);
             await pod.StopAppAsync(grace);
             await pod.StopSidecarAsync(grace);
+            PodSecrets.Remove(_home, pod.State.Namespace, pod.State.Name);
             lock (_podsGate) _pods.Remove(pod);
             WriteState();
             Emit(new PodEvent(pod.State.Namespace, pod.State.Name, "deleted"));

@@ -7,13 +7,14 @@ namespace Trellis.Proxy.Tests.Admin;
 public sealed class AdminTests : IAsyncLifetime
 {
     private const string Reviews = "outbound|9080|v1|reviews.bookinfo.svc.cluster.local";
+    private const string Token = "pod-admin-token";
     private TestProxy _proxy = null!;
     private Upstream _upstream = null!;
     private int _port;
 
     public async Task InitializeAsync()
     {
-        _proxy = await TestProxy.StartAsync();
+        _proxy = await TestProxy.StartAsync(adminToken: Token);
         _upstream = await Upstream.StartAsync("reviews-v1");
         _port = Ports.Free();
         await _proxy.PushAsync([Eds(Reviews, serviceHost: "reviews.bookinfo.svc.cluster.local")],
@@ -82,12 +83,45 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Equal("LIVE", info.RootElement.GetProperty("state").GetString());
     }
 
-    [Fact]
-    public async Task Quitquitquit_signals_shutdown()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer wrong")]
+    [InlineData("Bearer pod-admin-toke")]
+    [InlineData("pod-admin-token")]
+    public async Task Quitquitquit_without_the_pods_token_is_refused_and_the_proxy_keeps_serving(string? authorization)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/quitquitquit");
+        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+
+        using var response = await _proxy.Admin.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.False(_proxy.Runtime.QuitRequested.IsCancellationRequested);
-        var response = await _proxy.Admin.PostAsync("/quitquitquit", null);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal("reviews-v1", await client.GetStringAsync("http://reviews:9080/reviews/1"));
+    }
+
+    [Fact]
+    public async Task Quitquitquit_with_the_pods_token_signals_shutdown()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/quitquitquit");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+
+        using var response = await _proxy.Admin.SendAsync(request);
+
         Assert.True(response.IsSuccessStatusCode);
         Assert.True(_proxy.Runtime.QuitRequested.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_mutating_admin_endpoints_are_disabled()
+    {
+        await using var proxy = await TestProxy.StartAsync(adminToken: null);
+
+        using var response = await proxy.Admin.PostAsync("/quitquitquit", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(proxy.Runtime.QuitRequested.IsCancellationRequested);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await proxy.Admin.GetAsync("/stats/prometheus")).StatusCode);
     }
 }

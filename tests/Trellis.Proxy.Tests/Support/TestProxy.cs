@@ -16,10 +16,11 @@ internal sealed class TestProxy : IAsyncDisposable
         Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{runtime.Admin.Port}") };
     }
 
-    public static async Task<TestProxy> StartAsync(string nodeId = "sidecar~127.0.0.1~productpage-v1-0.bookinfo~bookinfo.svc.cluster.local")
+    public static async Task<TestProxy> StartAsync(string nodeId = "sidecar~127.0.0.1~productpage-v1-0.bookinfo~bookinfo.svc.cluster.local",
+        string? adminToken = null)
     {
         var options = new ProxyOptions(nodeId, new Uri("http://127.0.0.1:1"), 0, "bookinfo", "productpage-v1-0", "productpage-v1", "bookinfo-productpage",
-            new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, new Dictionary<string, string>());
+            new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, new Dictionary<string, string>(), adminToken);
         var runtime = new ProxyRuntime(options);
         await runtime.StartAdminAsync(0, CancellationToken.None);
         return new TestProxy(runtime);
