@@ -4,7 +4,8 @@ using Trellis.Config;
 
 namespace Trellis.Cli.Commands;
 
-/// <summary>`trellis analyze -f DIR`: validates manifests without a running mesh, like `istioctl analyze`.</summary>
+/// <summary>`trellis analyze -f DIR` (or `-f -` for standard input): validates manifests without a running mesh, like
+/// `istioctl analyze`, within the same limits as an apply.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create()
@@ -15,7 +16,7 @@ internal static class AnalyzeCommand
         var command = new Command("analyze", "Validate configuration files without a running mesh") { files, recursive, output };
         command.SetAction(result =>
         {
-            var load = ConfigLoader.LoadPaths(result.GetValue(files)!, result.GetValue(recursive));
+            var load = ConfigLoader.LoadPaths(result.GetValue(files)!, result.GetValue(recursive), Console.In);
             var diagnostics = ConfigValidator.Validate(load);
             var format = result.GetValue(output)!;
             if (format is "json" or "yaml")

@@ -8,14 +8,14 @@ namespace Trellis.ControlPlane.Api;
 /// <summary>The control plane's REST surface used by the CLI (apply, delete, get, status) and its monitoring metrics.</summary>
 internal static class ConfigApi
 {
-    /// <summary>Manifests are small; anything larger is a mistake or an attack.</summary>
-    public const long MaxRequestBytes = 16 * 1024 * 1024;
+    /// <summary>Kubernetes' API server's limit on a request body; manifests are held to the same (<see cref="Trellis.Config.InputLimits"/>).</summary>
+    public const long MaxRequestBytes = Trellis.Config.InputLimits.MaxBytes;
 
     public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
         Func<string> metrics)
     {
-        app.MapPost("/api/v1/apply", (ApplyRequest request) => Answer(store.Apply(request)));
-        app.MapPost("/api/v1/delete", (ApplyRequest request) => Answer(store.Delete(request)));
+        app.MapPost("/api/v1/apply", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Apply));
+        app.MapPost("/api/v1/delete", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Delete));
         app.MapGet("/api/v1/resources", (string? kind, string? @namespace) =>
             store.Objects.Values
                 .Where(o => kind is null || string.Equals(o.Resource.Kind, kind, StringComparison.OrdinalIgnoreCase))
@@ -26,12 +26,12 @@ internal static class ConfigApi
                 .Select(o => new ResourceDto(o.Resource.ApiVersion, o.Key.Kind, o.Key.Namespace, o.Key.Name, o.Applied,
                     o.Origin, o.Yaml))
                 .ToList());
-        app.MapGet("/api/v1/status", () => status());
+        app.MapGet("/api/v1/status", () => status() with
+        {
+            Quarantined = store.Quarantined.Select(q => new QuarantinedDto(q.File, q.Reason)).ToList(),
+        });
         app.MapGet("/api/v1/proxies", () => proxies());
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/metrics", () => Results.Text(metrics(), "text/plain; version=0.0.4"));
     }
-
-    private static IResult Answer(ApplyResponse response) =>
-        response.Accepted ? Results.Ok(response) : Results.UnprocessableEntity(response);
 }

@@ -174,4 +174,13 @@ public class InputLimitTests
         var error = Assert.Single(big.Diagnostics);
         Assert.Equal((DiagnosticCodes.InputLimitExceeded, ConfigLoader.StandardInputName), (error.Code, error.File));
     }
+
+    [Fact]
+    public void A_diagnostic_quoting_a_value_that_spans_lines_stays_on_one_line()
+    {
+        var error = Load.SingleError("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"two\\nlines\"\n");
+
+        Assert.Equal("Namespace two\\nlines", error.ObjectRef);
+        Assert.DoesNotContain('\n', error.ToString());
+    }
 }
