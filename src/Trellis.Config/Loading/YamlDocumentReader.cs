@@ -31,7 +31,7 @@ internal static class YamlDocumentReader
             // YamlDotNet reports a few malformed inputs (a flow list left open before a block item: "a: [b\n- c")
             // with exceptions of its own state rather than a YamlException; they are malformed YAML all the same.
             var at = new SourceLocation(file, (int)Math.Max(1, parser.Position.Line), (int)Math.Max(1, parser.Position.Column));
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntaxError, $"malformed YAML: cannot parse past this point ({e.Message.TrimEnd('.')})", at));
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntaxError, "malformed YAML: cannot parse what follows; check the brackets, quotes and indentation from here", at));
             return [];
         }
         return stream.Documents
