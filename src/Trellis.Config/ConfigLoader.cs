@@ -25,22 +25,19 @@ public static class ConfigLoader
                 else load.Refuse(LoadBudget.TooLarge(StandardInputName, null));
                 continue;
             }
-            string text;
+            string? text;
+            Diagnostic? tooLarge;
             try
             {
-                if (load.Budget.TakeBytes(file, new FileInfo(file).Length) is { } tooLarge)
-                {
-                    load.Refuse(tooLarge);
-                    continue;
-                }
-                text = File.ReadAllText(file);
+                text = load.Budget.ReadFile(file, out tooLarge);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 load.Diagnostics.Add(Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"cannot read file: {e.Message}", new SourceLocation(file, 0, 0)));
                 continue;
             }
-            load.ReadTaken(text, file);
+            if (text is null) load.Refuse(tooLarge!);
+            else load.ReadTaken(text, file);
         }
         return load.Finish();
     }

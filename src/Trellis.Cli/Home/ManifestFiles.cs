@@ -35,8 +35,8 @@ internal static class ManifestFiles
 
     private static ManifestFile ReadFile(string path, LoadBudget budget)
     {
-        if (budget.TakeBytes(path, new FileInfo(path).Length) is { } refused) throw new InputRefusedException(refused);
-        return new ManifestFile(path, File.ReadAllText(path));
+        var text = budget.ReadFile(path, out var refused);
+        return text is null ? throw new InputRefusedException(refused!) : new ManifestFile(path, text);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Trellis.Config.Model;
 
 namespace Trellis.Config;
@@ -28,15 +29,29 @@ public sealed class LoadBudget
             : null;
     }
 
+    /// <summary>Reads a file within the limit: refused by its size before it is read, or as soon as it turns out larger
+    /// while it is read (a pipe or a device reports no size, a file may grow).</summary>
+    public string? ReadFile(string path, out Diagnostic? refused)
+    {
+        var length = new FileInfo(path).Length;
+        refused = TakeBytes(path, length);
+        if (refused is not null) return null;
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var text = ReadBounded(reader);
+        if (text is null) refused = TooLarge(path, null);
+        else if (length == 0 && text.Length > 0) refused = TakeBytes(path, Encoding.UTF8.GetByteCount(text));
+        return refused is null ? text : null;
+    }
+
     /// <summary>Reads text such as standard input, stopping as soon as it is certainly over <see cref="InputLimits.MaxBytes"/>;
     /// null then.</summary>
     public static string? ReadBounded(TextReader reader)
     {
-        var buffer = new char[InputLimits.MaxBytes + 1];
-        var length = 0;
+        var text = new StringBuilder();
+        var chunk = new char[64 * 1024];
         int read;
-        while (length < buffer.Length && (read = reader.Read(buffer, length, buffer.Length - length)) > 0) length += read;
-        return length > InputLimits.MaxBytes ? null : new string(buffer, 0, length);
+        while (text.Length <= InputLimits.MaxBytes && (read = reader.Read(chunk, 0, chunk.Length)) > 0) text.Append(chunk, 0, read);
+        return text.Length > InputLimits.MaxBytes ? null : text.ToString();
     }
 
     /// <summary>The error for one file over the limit; <paramref name="bytes"/> is null when reading stopped at the limit.</summary>

@@ -116,6 +116,15 @@ public class InputLimitTests
     }
 
     [Fact]
+    public void A_file_that_reports_no_size_is_cut_off_at_the_limit_while_it_is_read()
+    {
+        var error = Assert.Single(ConfigLoader.LoadPaths(["/dev/zero"]).Diagnostics);
+
+        Assert.Equal((DiagnosticCodes.InputLimitExceeded, "/dev/zero"), (error.Code, error.File));
+        Assert.Equal("input is larger than 3 MiB, the limit per apply", error.Message);
+    }
+
+    [Fact]
     public void A_fifteen_megabyte_annotation_is_refused_by_size_without_parsing()
     {
         var yaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: big\n  annotations:\n    note: " + new string('x', 15 * 1024 * 1024) + "\n";

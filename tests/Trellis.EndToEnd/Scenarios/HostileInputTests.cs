@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Trellis.EndToEnd.Harness;
 
 namespace Trellis.EndToEnd.Scenarios;
@@ -71,6 +73,36 @@ public sealed class HostileInputTests(BookinfoMesh mesh)
         var line = Assert.Single(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal($"Error [TRL0008] ({Deep} {file}:7:{10 + 198}) nested deeper than 200 levels (the limit)", line);
         Assert.Empty(result.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_one_line_unless_verbose_is_asked_for()
+    {
+        // The running mesh's own state, but with its API on a port where nothing listens.
+        var home = Directory.CreateTempSubdirectory("trellis-e2e-unreachable-").FullName;
+        var state = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(mesh.Cli.Home, "mesh.json")))!;
+        state["apiPort"] = ClosedPort();
+        await File.WriteAllTextAsync(Path.Combine(home, "mesh.json"), state.ToJsonString());
+        var file = Path.Combine(home, "ns.yaml");
+        await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: Namespace\nmetadata: {name: unreachable}\n");
+        var cli = new TrellisCli(home);
+
+        var plain = await cli.RunAsync("apply", "-f", file);
+        var verbose = await cli.RunAsync("apply", "-f", file, "--verbose");
+
+        Assert.Equal(1, plain.ExitCode);
+        var line = Assert.Single(plain.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("Connection refused", line);
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.Contains("   at ", verbose.Stderr);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task AssertMeshStillServesAsync()
