@@ -1,60 +1,70 @@
+using System.Text;
 using Trellis.Config.Loading;
 using Trellis.Config.Model;
 
 namespace Trellis.Config;
 
-/// <summary>Loads Kubernetes/Istio manifests (YAML or JSON, multi-document, <c>List</c> kinds) with exact source positions.</summary>
+/// <summary>Loads Kubernetes/Istio manifests (YAML or JSON, multi-document, <c>List</c> kinds) with exact source positions.
+/// One load is held to <see cref="InputLimits"/> as a whole; whatever the input, it returns diagnostics and never throws.</summary>
 public static class ConfigLoader
 {
-    /// <summary>The name positions give to manifests read from standard input, as <c>apply -f -</c> names them.</summary>
+    /// <summary>The name positions use for standard input.</summary>
     public const string StandardInputName = "<stdin>";
 
-    /// <summary>Loads files and directories as <see cref="ManifestPaths"/> lists them, and the path <c>-</c> from
-    /// <paramref name="standardInput"/> when one is given, as kubectl reads <c>-f -</c>.</summary>
+    /// <summary>Loads files and directories as <see cref="ManifestPaths"/> lists them; "-" reads <paramref name="standardInput"/>.</summary>
     public static LoadResult LoadPaths(IEnumerable<string> paths, bool recursive = false, TextReader? standardInput = null)
     {
-        var resources = new List<Resource>();
-        var diagnostics = new List<Diagnostic>();
-        foreach (var file in ExpandPaths(paths, recursive, diagnostics, standardInput is not null))
+        var load = new Load();
+        foreach (var file in ExpandPaths(paths, recursive, standardInput is not null, load.Diagnostics))
         {
-            string text;
+            if (!load.Open)
+                break;
+            if (file == "-")
+            {
+                if (LoadBudget.ReadBounded(standardInput!) is { } input) load.Read(input, StandardInputName, Encoding.UTF8.GetByteCount(input));
+                else load.Refuse(LoadBudget.TooLarge(StandardInputName, null));
+                continue;
+            }
+            string? text;
+            Diagnostic? tooLarge;
             try
             {
-                text = file == StandardInputName ? standardInput!.ReadToEnd() : File.ReadAllText(file);
+                text = load.Budget.ReadFile(file, out tooLarge);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"cannot read file: {e.Message}", new SourceLocation(file, 0, 0)));
+                load.Diagnostics.Add(Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"cannot read file: {e.Message}", new SourceLocation(file, 0, 0)));
                 continue;
             }
-            Read(text, file, resources, diagnostics);
+            if (text is null) load.Refuse(tooLarge!);
+            else load.ReadTaken(text, file);
         }
-        return Finish(resources, diagnostics);
+        return load.Finish();
     }
 
     /// <summary>Loads one file's text; <paramref name="fileName"/> is used in positions.</summary>
-    public static LoadResult LoadText(string text, string fileName)
+    public static LoadResult LoadText(string text, string fileName) => LoadFiles([(fileName, text)]);
+
+    /// <summary>Loads the files of one apply as one load: their sizes and objects count against one budget.</summary>
+    public static LoadResult LoadFiles(IEnumerable<(string Name, string Text)> files)
     {
-        var resources = new List<Resource>();
-        var diagnostics = new List<Diagnostic>();
-        Read(text, fileName, resources, diagnostics);
-        return Finish(resources, diagnostics);
+        var load = new Load();
+        foreach (var (name, text) in files)
+        {
+            if (!load.Open) break;
+            // Characters bound bytes from below: a text with more characters than the limit needs no exact count.
+            load.Read(text, name, text.Length > InputLimits.MaxBytes ? text.Length : Encoding.UTF8.GetByteCount(text));
+        }
+        return load.Finish();
     }
 
-    private static void Read(string text, string file, List<Resource> resources, List<Diagnostic> diagnostics)
-    {
-        var reader = new ResourceReader(file, diagnostics);
-        foreach (var document in YamlDocumentReader.Read(text, file, diagnostics))
-            resources.AddRange(reader.Read(document));
-    }
-
-    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, bool recursive, List<Diagnostic> diagnostics, bool withStandardInput)
+    private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, bool recursive, bool stdin, List<Diagnostic> diagnostics)
     {
         foreach (var path in paths)
         {
-            if (path == "-" && withStandardInput)
+            if (path == "-" && stdin)
             {
-                yield return StandardInputName;
+                yield return path;
             }
             else if (File.Exists(path))
             {
@@ -71,22 +81,74 @@ public static class ConfigLoader
         }
     }
 
-    private static LoadResult Finish(List<Resource> resources, List<Diagnostic> diagnostics)
+    /// <summary>One load in progress: what it read, what it found, and what it has left of its budget.</summary>
+    private sealed class Load
     {
-        var first = new Dictionary<(string Group, string Kind, string? Ns, string Name), Resource>();
-        var unique = new List<Resource>(resources.Count);
-        foreach (var resource in resources)
+        private readonly List<Resource> _resources = [];
+
+        public List<Diagnostic> Diagnostics { get; } = [];
+        public LoadBudget Budget { get; } = new();
+
+        /// <summary>False once a limit of the whole load is reached: reading more could only add to what is refused.</summary>
+        public bool Open { get; private set; } = true;
+
+        public void Refuse(Diagnostic diagnostic)
         {
-            var key = (resource.Group, resource.Kind, resource.Metadata.Namespace, resource.Metadata.Name);
-            if (first.TryGetValue(key, out var original))
-            {
-                diagnostics.Add(Diagnostic.For(Severity.Error, DiagnosticCodes.DuplicateObject, resource, "metadata.name",
-                    $"{resource.Ref} is defined twice: first at {original.Source}"));
-                continue;
-            }
-            first[key] = resource;
-            unique.Add(resource);
+            Diagnostics.Add(diagnostic);
+            Open = false;
         }
-        return new LoadResult(unique, diagnostics);
+
+        public void Read(string text, string file, long bytes)
+        {
+            if (Budget.TakeBytes(file, bytes) is { } tooLarge) Refuse(tooLarge);
+            else ReadTaken(text, file);
+        }
+
+        /// <summary>Reads text whose bytes the budget already took.</summary>
+        public void ReadTaken(string text, string file)
+        {
+            var reader = new ResourceReader(file, Diagnostics);
+            foreach (var document in YamlDocumentReader.Read(text, file, Diagnostics))
+            {
+                try
+                {
+                    foreach (var resource in reader.Read(document))
+                    {
+                        if (Budget.TakeObjects(file, 1) is { } tooMany)
+                        {
+                            Refuse(tooMany);
+                            return;
+                        }
+                        _resources.Add(resource);
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Every known bad input has its own diagnostic; this keeps an unforeseen one from taking down
+                    // the control plane or the CLI, and refuses the document rather than half-reading it.
+                    Diagnostics.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError,
+                        $"cannot read this document: {e.Message}", FieldLocator.At(file, document)));
+                }
+            }
+        }
+
+        public LoadResult Finish()
+        {
+            var first = new Dictionary<(string Group, string Kind, string? Ns, string Name), Resource>();
+            var unique = new List<Resource>(_resources.Count);
+            foreach (var resource in _resources)
+            {
+                var key = (resource.Group, resource.Kind, resource.Metadata.Namespace, resource.Metadata.Name);
+                if (first.TryGetValue(key, out var original))
+                {
+                    Diagnostics.Add(Diagnostic.For(Severity.Error, DiagnosticCodes.DuplicateObject, resource, "metadata.name",
+                        $"{resource.Ref} is defined twice: first at {original.Source}"));
+                    continue;
+                }
+                first[key] = resource;
+                unique.Add(resource);
+            }
+            return new LoadResult(unique, Diagnostics);
+        }
     }
 }

@@ -4,8 +4,8 @@ using Trellis.Config;
 
 namespace Trellis.Cli.Commands;
 
-/// <summary>`trellis analyze -f DIR` (or `-f -` for standard input): validates manifests without a running mesh,
-/// like `istioctl analyze`.</summary>
+/// <summary>`trellis analyze -f DIR` (or `-f -` for standard input): validates manifests without a running mesh, like
+/// `istioctl analyze`, within the same limits as an apply.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create()

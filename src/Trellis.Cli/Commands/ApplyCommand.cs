@@ -24,7 +24,12 @@ internal static class ApplyCommand
             {
                 manifests = ManifestFiles.Read(result.GetValue(files)!, result.GetValue(recursive));
             }
-            catch (IOException e)
+            catch (InputRefusedException e)
+            {
+                Console.Error.WriteLine(e.Diagnostic.ToString());
+                return Rejected(verb);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
@@ -41,15 +46,17 @@ internal static class ApplyCommand
                 return 1;
             }
             foreach (var d in response.Diagnostics) Console.Error.WriteLine(d.Text);
-            if (!response.Accepted)
-            {
-                Console.Error.WriteLine($"error: configuration rejected; nothing was {(verb == "apply" ? "applied" : "deleted")} and the mesh keeps serving the previous configuration");
-                return 1;
-            }
+            if (!response.Accepted) return Rejected(verb);
             var suffix = result.GetValue(dryRun) ? " (dry run)" : "";
             foreach (var r in response.Results) Console.WriteLine($"{r.Object} {r.Action}{suffix}");
             return response.Results.Any(r => r.Action == "not found") ? 1 : 0;
         });
         return command;
+    }
+
+    private static int Rejected(string verb)
+    {
+        Console.Error.WriteLine($"error: configuration rejected; nothing was {(verb == "apply" ? "applied" : "deleted")} and the mesh keeps serving the previous configuration");
+        return 1;
     }
 }

@@ -32,6 +32,7 @@ internal static class StatusCommand
                     api = state.ApiUrl,
                     configVersion = cp?.ConfigVersion,
                     connectedProxies = cp?.ConnectedProxies,
+                    quarantined = cp?.Quarantined ?? [],
                 },
                 monitoring = $"{state.ApiUrl.TrimEnd('/')}/metrics",
                 // Not built yet: shown so nobody wonders whether they are hidden somewhere.
@@ -53,6 +54,8 @@ internal static class StatusCommand
             Console.WriteLine("dashboard:      none (not implemented yet)");
             Console.WriteLine($"ingress:        {view.ingress.url}  (admin {view.ingress.admin})");
             Console.WriteLine($"pods:           {view.pods.ready}/{view.pods.total} ready");
+            foreach (var q in view.controlPlane.quarantined)
+                Console.WriteLine($"quarantined:    {q.File} (not loaded at start-up: {q.Reason})");
             return 0;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
 
@@ -10,7 +11,8 @@ namespace Trellis.Cli.Home;
 /// (when this user can read it) as a bearer token.</summary>
 internal sealed class ControlPlaneClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping keeps a manifest's JSON close to its own size, under the API's limit on request bodies.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly HttpClient _http;
     private readonly string _credentialPath;
     private readonly string? _credentialError;
@@ -29,8 +31,14 @@ internal sealed class ControlPlaneClient : IDisposable
 
     public async Task<ApplyResponse> SendAsync(string verb, ApplyRequest request, CancellationToken ct)
     {
-        using var response = await _http.PostAsJsonAsync($"/api/v1/{verb}", request, Json, ct);
+        // With Expect: 100-continue a body the server refuses by its length is answered before it is sent.
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{verb}") { Content = JsonContent.Create(request, options: Json) };
+        message.Headers.ExpectContinue = true;
+        using var response = await _http.SendAsync(message, ct);
         EnsureAuthorized(response);
+        // Every answer to a request it could read is an ApplyResponse; anything else names the status.
+        if (response.Content.Headers.ContentType?.MediaType != "application/json")
+            throw new InvalidOperationException($"the control plane answered {(int)response.StatusCode} {response.ReasonPhrase}");
         return await response.Content.ReadFromJsonAsync<ApplyResponse>(Json, ct)
                ?? throw new InvalidOperationException($"the control plane sent an empty answer ({(int)response.StatusCode})");
     }

@@ -29,8 +29,13 @@ public sealed record Diagnostic(
     public static Diagnostic For(Severity severity, string code, Resource resource, string? fieldPath, string message) =>
         Create(severity, code, message, fieldPath is null ? resource.Source : resource.LocationOf(fieldPath), resource.Ref.ToString(), fieldPath);
 
+    // A diagnostic is one line wherever it is printed, even when it quotes a multi-line value from the input.
     private static Diagnostic Create(Severity severity, string code, string message, SourceLocation? at, string? objectRef, string? fieldPath) =>
-        new(severity, code, message, at?.File, at?.Line ?? 0, at?.Column ?? 0, objectRef, fieldPath);
+        new(severity, code, OneLine(message)!, OneLine(at?.File), at?.Line ?? 0, at?.Column ?? 0, OneLine(objectRef), OneLine(fieldPath));
+
+    private static string? OneLine(string? text) =>
+        text is null || text.AsSpan().IndexOfAny("\r\n\u0085\u2028\u2029") < 0 ? text
+        : text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\u0085", "\\u0085").Replace("\u2028", "\\u2028").Replace("\u2029", "\\u2029");
 
     /// <summary>e.g. <c>Error [IST0101] (VirtualService bookinfo/reviews x.yaml:12:9) spec.http[0]: message</c>.</summary>
     public override string ToString()

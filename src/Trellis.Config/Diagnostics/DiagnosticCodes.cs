@@ -30,6 +30,8 @@ public static class DiagnosticCodes
     public const string NotYetEnforced = "TRL0006";
     /// <summary>A file or directory could not be read.</summary>
     public const string UnreadableInput = "TRL0007";
+    /// <summary>Input beyond one of <see cref="InputLimits"/>: size, nesting, object count, annotation size.</summary>
+    public const string InputLimitExceeded = "TRL0008";
     /// <summary>Two VirtualServices claim the same host on the same (non-mesh) gateway.</summary>
     public const string ConflictingGatewayVirtualServiceHosts = "TRL0109";
     /// <summary>A DestinationRule subset selects no pod template.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Trellis.Config.Model;
 using YamlDotNet.RepresentationModel;
 
@@ -15,6 +16,8 @@ internal sealed class NodeBinder(BindContext context)
     {
         if (!context.Visit(node)) return null;
         if (ScalarReader.IsNull(node)) return null;
+        // Depth is bounded before binding (InputLimits.MaxDepth); this keeps even a thread with a small stack safe.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var target = Nullable.GetUnderlyingType(type) ?? type;
 
         if (target == typeof(object)) return Untyped(node);
@@ -40,9 +43,16 @@ internal sealed class NodeBinder(BindContext context)
             context.Error(node, path, $"expected a list, got {ScalarReader.DescribeNode(node)}");
             return null;
         }
-        var builder = Array.CreateInstance(element, list.Children.Count);
+        // An item that failed to bind is left out (its error is reported), so lists of the model never hold nulls.
+        var items = new List<object>(list.Children.Count);
         for (var i = 0; i < list.Children.Count; i++)
-            builder.SetValue(Bind(list.Children[i], element, FieldPath.Index(path, i)), i);
+        {
+            var itemPath = FieldPath.Index(path, i);
+            if (NullWhereValueExpected(list.Children[i], element, itemPath)) continue;
+            if (Bind(list.Children[i], element, itemPath) is { } item) items.Add(item);
+        }
+        var builder = Array.CreateInstance(element, items.Count);
+        for (var i = 0; i < items.Count; i++) builder.SetValue(items[i], i);
         var create = typeof(ImmutableArray).GetMethods()
             .First(m => m.Name == nameof(ImmutableArray.Create) && m.GetParameters() is [{ ParameterType.IsArray: true }])
             .MakeGenericMethod(element);
@@ -63,9 +73,10 @@ internal sealed class NodeBinder(BindContext context)
         foreach (var (keyNode, valueNode) in map.Children)
         {
             if (KeyOf(keyNode, path) is not { } key) continue;
+            if (valueType != typeof(string) && NullWhereValueExpected(valueNode, valueType, FieldPath.Member(path, key))) continue;
             var value = Bind(valueNode, valueType, FieldPath.Member(path, key));
-            if (value is null && valueType.IsValueType) continue;
             if (value is null && valueType == typeof(string)) value = "";
+            if (value is null) continue;
             builder[key] = value;
         }
         return builder.GetType().GetMethod("ToImmutable")!.Invoke(builder, null);
@@ -111,6 +122,16 @@ internal sealed class NodeBinder(BindContext context)
             context.Error(valueNode, path, $"invalid regex \"{pattern}\": {problem}", DiagnosticCodes.InvalidRegexp);
     }
 
+    /// <summary>A null list item or map value where the model needs one (<c>hosts: [~]</c>) is an error at that item:
+    /// later steps rely on lists and maps of the model holding no nulls.</summary>
+    private bool NullWhereValueExpected(YamlNode node, Type type, string path)
+    {
+        if (type == typeof(object) || !ScalarReader.IsNull(node)) return false;
+        var expected = ScalarReader.Handles(Nullable.GetUnderlyingType(type) ?? type) ? ScalarReader.Describe(Nullable.GetUnderlyingType(type) ?? type) : "a value";
+        context.Error(node, path, $"expected {expected}, got null");
+        return true;
+    }
+
     private string? KeyOf(YamlNode keyNode, string path)
     {
         if (keyNode is YamlScalarNode { Value: { } key }) return key;
@@ -121,6 +142,7 @@ internal sealed class NodeBinder(BindContext context)
     private object? Untyped(YamlNode node)
     {
         if (!context.Visit(node)) return null;
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         return node switch
         {
             YamlMappingNode map => map.Children

@@ -1,3 +1,4 @@
+using System.Text;
 using Trellis.Config.Model;
 using Trellis.Config.Validation;
 using YamlDotNet.RepresentationModel;
@@ -66,6 +67,13 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
             meta.Labels ?? System.Collections.Immutable.ImmutableDictionary<string, string>.Empty,
             meta.Annotations ?? System.Collections.Immutable.ImmutableDictionary<string, string>.Empty);
         document.ObjectRef = new ObjectRef(info.Kind, ns, meta.Name).ToString();
+        if (AnnotationBytes(meta) is var annotationBytes and > InputLimits.MaxAnnotationBytes)
+        {
+            document.Error(Child((YamlMappingNode)metaNode!, "annotations")!, Prefixed(path, "metadata.annotations"),
+                $"annotations are {InputLimits.Size(annotationBytes)}, over the limit of {InputLimits.Size(InputLimits.MaxAnnotationBytes)} per object (keys and values, as Kubernetes counts them)",
+                DiagnosticCodes.InputLimitExceeded);
+            return null;
+        }
 
         var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
         var spec = BindSpec(document, binder, map, info, path);
@@ -126,6 +134,9 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
         }
         document.Error(Child(map, "kind")!, Prefixed(path, "kind"), message, DiagnosticCodes.UnknownKind);
     }
+
+    private static long AnnotationBytes(MetadataFields meta) =>
+        meta.Annotations?.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value)) ?? 0;
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;

@@ -29,5 +29,9 @@ public sealed record ProxyStatusDto(
 public sealed record ProxyTypeStatusDto(
     string Type, string? SentVersion, DateTimeOffset? SentAt, string? AckedVersion, string? NackedVersion, string? NackError);
 
-/// <summary>Control-plane health and the mesh's configuration version.</summary>
-public sealed record ControlPlaneStatusDto(long ConfigVersion, int Objects, int ConnectedProxies, DateTimeOffset StartedAt);
+/// <summary>Control-plane health, the mesh's configuration version, and stored files it could not load.</summary>
+public sealed record ControlPlaneStatusDto(
+    long ConfigVersion, int Objects, int ConnectedProxies, DateTimeOffset StartedAt, IReadOnlyList<QuarantinedDto>? Quarantined = null);
+
+/// <summary>A stored file the control plane could not load at start-up, moved aside into the store's quarantine folder.</summary>
+public sealed record QuarantinedDto(string File, string Reason);

@@ -10,15 +10,15 @@ namespace Trellis.ControlPlane.Api;
 /// proxy status, health and metrics stay open on loopback.</summary>
 internal static class ConfigApi
 {
-    /// <summary>Manifests are small; anything larger is a mistake or an attack.</summary>
-    public const long MaxRequestBytes = 16 * 1024 * 1024;
+    /// <summary>Kubernetes' API server's limit on a request body; manifests are held to the same (<see cref="Trellis.Config.InputLimits"/>).</summary>
+    public const long MaxRequestBytes = Trellis.Config.InputLimits.MaxBytes;
 
     public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
         Func<string> metrics)
     {
         var admin = app.MapGroup("").WithMetadata(new AdminCredential.Required());
-        admin.MapPost("/api/v1/apply", (ApplyRequest request) => Answer(store.Apply(request)));
-        admin.MapPost("/api/v1/delete", (ApplyRequest request) => Answer(store.Delete(request)));
+        admin.MapPost("/api/v1/apply", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Apply));
+        admin.MapPost("/api/v1/delete", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Delete));
         admin.MapGet("/api/v1/resources", (string? kind, string? @namespace) =>
             store.Objects.Values
                 .Where(o => kind is null || string.Equals(o.Resource.Kind, kind, StringComparison.OrdinalIgnoreCase))
@@ -29,12 +29,12 @@ internal static class ConfigApi
                 .Select(o => new ResourceDto(o.Resource.ApiVersion, o.Key.Kind, o.Key.Namespace, o.Key.Name, o.Applied,
                     o.Origin, o.Yaml))
                 .ToList());
-        app.MapGet("/api/v1/status", () => status());
+        app.MapGet("/api/v1/status", () => status() with
+        {
+            Quarantined = store.Quarantined.Select(q => new QuarantinedDto(q.File, q.Reason)).ToList(),
+        });
         app.MapGet("/api/v1/proxies", () => proxies());
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/metrics", () => Results.Text(metrics(), "text/plain; version=0.0.4"));
     }
-
-    private static IResult Answer(ApplyResponse response) =>
-        response.Accepted ? Results.Ok(response) : Results.UnprocessableEntity(response);
 }

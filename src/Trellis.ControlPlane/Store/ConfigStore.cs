@@ -11,12 +11,14 @@ internal sealed class ConfigStore
 {
     private readonly string _directory;
     private readonly object _writeLock = new();
+    private readonly Quarantine _quarantine;
     private ImmutableDictionary<ObjectKey, StoredObject> _objects = ImmutableDictionary<ObjectKey, StoredObject>.Empty;
     private long _version;
 
     public ConfigStore(string directory)
     {
         _directory = directory;
+        _quarantine = new Quarantine(directory);
         Directory.CreateDirectory(directory);
     }
 
@@ -30,30 +32,71 @@ internal sealed class ConfigStore
     /// <summary>The applied resources in creation order, oldest first: the order DestinationRules merge in.</summary>
     public IReadOnlyList<Resource> Resources => InCreationOrder(Objects.Values);
 
-    /// <summary>Reloads what earlier runs persisted. Files that no longer validate are reported, not served.</summary>
+    /// <summary>Stored files that could not be loaded at start-up and were moved aside.</summary>
+    public IReadOnlyList<QuarantinedFile> Quarantined => _quarantine.List();
+
+    /// <summary>Reloads what earlier runs persisted. A file that no longer loads — unreadable, malformed, over a limit,
+    /// or a second copy of an object — is quarantined and reported; the rest is served. Never throws.</summary>
     public IReadOnlyList<Diagnostic> LoadPersisted()
     {
-        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
-        var files = new List<ManifestFile>();
+        var diagnostics = new List<Diagnostic>();
+        var builder = ImmutableDictionary.CreateBuilder<ObjectKey, StoredObject>();
         foreach (var path in Directory.EnumerateFiles(_directory, "*.yaml").Order(StringComparer.Ordinal))
         {
-            var (origin, body) = OriginHeader.Split(File.ReadAllText(path));
-            origins[path] = origin ?? path;
-            files.Add(new ManifestFile(path, body));
+            string? problem;
+            try
+            {
+                problem = LoadStored(path, builder, diagnostics);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                problem = $"cannot read: {e.Message}";
+            }
+            if (problem is not null) diagnostics.Add(QuarantineFile(path, problem));
         }
-        var parsed = ManifestParser.Parse(files);
-        var builder = ImmutableDictionary.CreateBuilder<ObjectKey, StoredObject>();
-        foreach (var (resource, yaml) in parsed.Objects)
-            builder[ObjectKey.Of(resource)] = new StoredObject(resource, yaml, origins[resource.Source.File], File.GetLastWriteTimeUtc(resource.Source.File));
         Volatile.Write(ref _objects, builder.ToImmutable());
         Interlocked.Increment(ref _version);
-        return parsed.Diagnostics;
+        return diagnostics;
+    }
+
+    /// <summary>Loads one stored file into <paramref name="builder"/>; the reason it cannot be served otherwise.</summary>
+    private static string? LoadStored(string path, ImmutableDictionary<ObjectKey, StoredObject>.Builder builder, List<Diagnostic> diagnostics)
+    {
+        if (new FileInfo(path).Length > InputLimits.MaxBytes)
+            return LoadBudget.TooLarge(path, new FileInfo(path).Length).ToString();
+        var (origin, body) = OriginHeader.Split(File.ReadAllText(path));
+        var parsed = ManifestParser.Parse([new ManifestFile(path, body)]);
+        if (parsed.HasErrors) return parsed.Diagnostics.First(d => d.Severity == Severity.Error).ToString();
+        diagnostics.AddRange(parsed.Diagnostics.Where(d => d.Severity == Severity.Warning));
+        foreach (var (resource, yaml) in parsed.Objects)
+        {
+            var key = ObjectKey.Of(resource);
+            if (builder.TryGetValue(key, out var first))
+                return $"{key} is already stored in {first.Resource.Source.File}";
+        }
+        foreach (var (resource, yaml) in parsed.Objects)
+            builder[ObjectKey.Of(resource)] = new StoredObject(resource, yaml, origin ?? path, File.GetLastWriteTimeUtc(path));
+        return null;
+    }
+
+    private Diagnostic QuarantineFile(string path, string reason)
+    {
+        var at = new SourceLocation(path, 0, 0);
+        try
+        {
+            var target = _quarantine.Add(path, reason, DateTimeOffset.UtcNow);
+            return Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"not loaded, quarantined to {target}: {reason}", at);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"not loaded, and it could not be quarantined ({e.Message}): {reason}", at);
+        }
     }
 
     public ApplyResponse Apply(ApplyRequest request)
     {
         var parsed = ManifestParser.Parse(request.Files);
-        if (parsed.Diagnostics.Any(d => d.Severity == Severity.Error))
+        if (parsed.HasErrors)
             return Rejected(parsed.Diagnostics);
 
         lock (_writeLock)
@@ -96,7 +139,7 @@ internal sealed class ConfigStore
     public ApplyResponse Delete(ApplyRequest request)
     {
         var parsed = ManifestParser.Parse(request.Files);
-        if (parsed.Diagnostics.Any(d => d.Severity == Severity.Error))
+        if (parsed.HasErrors)
             return Rejected(parsed.Diagnostics);
         lock (_writeLock)
         {

@@ -4,37 +4,35 @@ using Trellis.ControlPlane.Api;
 
 namespace Trellis.ControlPlane.Store;
 
-/// <summary>Parses manifest files into objects paired with their own YAML text.</summary>
+/// <summary>Parses the manifest files of one apply, as one load held to <see cref="InputLimits"/>, into objects paired
+/// with their own YAML text.</summary>
 internal static class ManifestParser
 {
-    public sealed record Result(IReadOnlyList<(Resource Resource, string Yaml)> Objects, IReadOnlyList<Diagnostic> Diagnostics);
+    public sealed record Result(IReadOnlyList<(Resource Resource, string Yaml)> Objects, IReadOnlyList<Diagnostic> Diagnostics)
+    {
+        public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+    }
 
     public static Result Parse(IReadOnlyList<ManifestFile> files)
     {
-        var objects = new List<(Resource, string)>();
-        var diagnostics = new List<Diagnostic>();
-        var seen = new Dictionary<ObjectKey, Resource>();
+        var contents = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var load = ConfigLoader.LoadText(file.Content, file.Name);
-            diagnostics.AddRange(load.Diagnostics);
-            if (load.HasErrors) continue;
-            var documents = DocumentSplitter.Split(file.Content);
-            foreach (var resource in load.Resources)
-            {
-                var key = ObjectKey.Of(resource);
-                if (seen.TryGetValue(key, out var first))
-                {
-                    diagnostics.Add(Diagnostic.Error("TRL0002",
-                        $"{key} is defined twice: first at {first.Source.File}:{first.Source.Line}",
-                        resource.Source, key.ToString(), "metadata.name"));
-                    continue;
-                }
-                seen[key] = resource;
-                var document = documents.LastOrDefault(d => d.StartLine <= resource.Source.Line) ?? documents.FirstOrDefault();
-                objects.Add((resource, document?.Text ?? file.Content));
-            }
+            // Objects find their YAML text by file name, so one name must mean one text.
+            if (contents.TryGetValue(file.Name, out var earlier) && earlier != file.Content)
+                return new Result([], [Diagnostic.Error(DiagnosticCodes.DuplicateObject, "two different files are sent under this name", new SourceLocation(file.Name, 0, 0))]);
+            contents[file.Name] = file.Content;
         }
-        return new Result(objects, diagnostics);
+        var load = ConfigLoader.LoadFiles(files.Select(f => (f.Name, f.Content)));
+        if (load.HasErrors) return new Result([], load.Diagnostics);
+
+        var documents = contents.ToDictionary(c => c.Key, c => DocumentSplitter.Split(c.Value), StringComparer.Ordinal);
+        var objects = load.Resources
+            .Select(r => (r, TextOf(r, documents[r.Source.File], contents[r.Source.File])))
+            .ToList();
+        return new Result(objects, load.Diagnostics);
     }
+
+    private static string TextOf(Resource resource, IReadOnlyList<DocumentSplitter.Document> documents, string content) =>
+        (documents.LastOrDefault(d => d.StartLine <= resource.Source.Line) ?? documents.FirstOrDefault())?.Text ?? content;
 }
