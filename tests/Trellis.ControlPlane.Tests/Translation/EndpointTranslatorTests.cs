@@ -8,7 +8,7 @@ public sealed class EndpointTranslatorTests
     [Fact]
     public void Every_locality_carries_a_locality_and_the_weight_of_its_endpoints()
     {
-        var assignments = EndpointTranslator.Outbound(MeshFixture.Bookinfo()).ToDictionary(a => a.ClusterName);
+        var assignments = EndpointTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.BookinfoClient).ToDictionary(a => a.ClusterName);
 
         Assert.All(assignments.Values.SelectMany(a => a.Endpoints), locality =>
         {
@@ -23,7 +23,7 @@ public sealed class EndpointTranslatorTests
     public void A_subset_without_pods_has_no_locality_at_all()
     {
         var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("", "  - {name: v9, labels: {version: v9}}"));
-        var empty = EndpointTranslator.Outbound(mesh).Single(a => a.ClusterName == "outbound|9080|v9|reviews.bookinfo.svc.cluster.local");
+        var empty = EndpointTranslator.Outbound(mesh, MeshFixture.BookinfoClient).Single(a => a.ClusterName == "outbound|9080|v9|reviews.bookinfo.svc.cluster.local");
         Assert.Empty(empty.Endpoints);
     }
 }

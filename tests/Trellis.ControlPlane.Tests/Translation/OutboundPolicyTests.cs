@@ -143,7 +143,8 @@ public sealed class OutboundPolicyTests
     public void The_passthrough_cluster_carries_the_ports_it_must_never_reach()
     {
         var mesh = MeshFixture.Bookinfo(MeshConfig("ALLOW_ANY"));
-        var clusters = OutboundResources.For(new MeshModel(mesh.Resources, mesh.Workloads, 1, ControlPlanePorts)).Clusters;
+        var clusters = OutboundResources.For(new MeshModel(mesh.Resources, mesh.Workloads, 1, ControlPlanePorts))
+            .For(MeshFixture.Sidecar("productpage-v1-1", "productpage", "v1")).Clusters;
 
         var passthrough = clusters.Single(c => c.Name == ClusterNames.Passthrough);
         var reserved = passthrough.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue;
