@@ -80,25 +80,25 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
 
                 var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
-                // A client that went away says nothing about the endpoint.
-                if (!http.RequestAborted.IsCancellationRequested) cluster.Outliers?.Report(endpoint, transformer.UpstreamStatus);
+                var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
+                var downstreamFlag = DownstreamFailure.FlagFor(http, error, timedOut);
+                ReportToOutlierDetection(cluster, endpoint, error, downstreamFlag, transformer.UpstreamStatus);
+                if (downstreamFlag is not null)
+                {
+                    await EndForDownstreamAsync(context, downstreamFlag, $"route {route.DisplayName}: cluster {cluster.Model.Name}");
+                    return;
+                }
                 if (transformer.RetryRequested)
                 {
                     ResetForRetry(http);
                     continue;
                 }
                 if (error == ForwarderError.None) return;
-                if (http.RequestAborted.IsCancellationRequested)
-                {
-                    context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
-                    return;
-                }
                 if (http.Response.HasStarted)
                 {
                     context.ResponseFlag = ResponseFlags.UpstreamRemoteReset;
                     return;
                 }
-                var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
                 var perTryTimedOut = timedOut && overall?.IsCancellationRequested != true;
                 var connectFailure = error == ForwarderError.Request && !timedOut;
                 var retriable = retry is not null && !last && breaker.CanRetry(holdingRetry) && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
@@ -130,6 +130,32 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
             if (holdingRetry) breaker.ExitRetry();
             breaker.Exit();
         }
+    }
+
+    /// <summary>Only what the host did counts against it: its status when it answered, a failure when it broke off or
+    /// never answered. A client's malformed or abandoned request says nothing about the host.</summary>
+    private static void ReportToOutlierDetection(ClusterState cluster, EndpointModel endpoint, ForwarderError error, string? downstreamFlag, int? upstreamStatus)
+    {
+        if (cluster.Outliers is not { } outliers) return;
+        if (downstreamFlag is null) outliers.Report(endpoint, error == ForwarderError.None ? upstreamStatus : null);
+        else if (upstreamStatus is { } answered) outliers.Report(endpoint, answered);
+    }
+
+    /// <summary>A malformed request is answered 400 and its connection closed, as Envoy answers a codec error; a client
+    /// that went away gets a reset and is counted with response code 0, as Envoy counts it.</summary>
+    private static async Task EndForDownstreamAsync(RequestContext context, string flag, string where)
+    {
+        var http = context.Http;
+        if (flag == ResponseFlags.DownstreamProtocolError && !http.Response.HasStarted)
+        {
+            var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? "malformed request";
+            await LocalReply.WriteAsync(context, 400, flag, "Bad Request", $"{where}: the client's request is malformed: {detail}", ("connection", "close"));
+            return;
+        }
+        context.ResponseFlag = flag;
+        var started = http.Response.HasStarted;
+        http.Abort();
+        if (!started) http.Response.StatusCode = 0;
     }
 
     /// <summary>Retries resend the request, so only requests without a body (or with none left to read) qualify.</summary>
