@@ -14,7 +14,8 @@ internal static class Fuzz
     // The slowest legitimate input is an 8M-point ring hash (Envoy's own cap), several seconds on a busy CI machine.
     public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(30);
 
-    public static void Check<T>(Gen<T> gen, Action<T> property, int iterations)
+    /// <summary><paramref name="shared"/>: the property drives one shared object (a proxy), so even by hand it runs on one thread.</summary>
+    public static void Check<T>(Gen<T> gen, Action<T> property, int iterations, bool shared = false)
     {
         var bounded = Bounded(property);
         if (Environment.GetEnvironmentVariable("TRELLIS_FUZZ_SEED") is { Length: > 0 } seed)
@@ -24,7 +25,7 @@ internal static class Fuzz
         }
         if (int.TryParse(Environment.GetEnvironmentVariable("TRELLIS_FUZZ_SECONDS"), out var seconds) && seconds > 0)
         {
-            gen.Sample(bounded, time: seconds);
+            gen.Sample(bounded, time: seconds, threads: shared ? 1 : -1);
             return;
         }
         var pcg = new PCG(FixedStream, FixedSeed);
@@ -42,12 +43,6 @@ internal static class Fuzz
                 throw new FuzzFailure($"input {i} failed; replay it with TRELLIS_FUZZ_SEED={pcg.ToString(state)}: {CsCheck.Check.Print(input)}", e);
             }
         }
-    }
-
-    public static Task CheckAsync<T>(Gen<T> gen, Func<T, Task> property, int iterations)
-    {
-        Check(gen, input => property(input).GetAwaiter().GetResult(), iterations);
-        return Task.CompletedTask;
     }
 
     private static Action<T> Bounded<T>(Action<T> property) => input =>

@@ -89,6 +89,37 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_regex_rewrite_without_a_pattern_is_nacked_naming_the_route()
+    {
+        await PushBaseAsync();
+        // Found by XdsDecodingFuzzTests (by hand, TRELLIS_FUZZ_SECONDS): it crashed the route compiler.
+        var route = ToCluster("a", name: "rewrite");
+        route.Route_.RegexRewrite = new global::Envoy.Type.Matcher.V3.RegexMatchAndSubstitute { Substitution = "/x" };
+
+        var error = await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], route)));
+
+        Assert.Equal("route configuration \"r\" virtual host \"h\" route \"rewrite\": regex_rewrite has no pattern", error);
+    }
+
+    [Fact]
+    public async Task A_cluster_allowing_no_connections_is_accepted()
+    {
+        await PushBaseAsync();
+        // Found by XdsDecodingFuzzTests (by hand): max_connections 0 made the connection pool throw.
+        var cluster = Eds("a");
+        cluster.CircuitBreakers = new global::Envoy.Config.Cluster.V3.CircuitBreakers
+        {
+            Thresholds = { new global::Envoy.Config.Cluster.V3.CircuitBreakers.Types.Thresholds { MaxConnections = 0, MaxPendingRequests = 0 } },
+        };
+
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.Cluster, cluster, Eds("b")));
+        using var client = TestProxy.ClientVia(_port);
+        using var response = await client.GetAsync("http://any/");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("x-envoy-overloaded").Single());
+    }
+
+    [Fact]
     public async Task An_unsupported_network_filter_is_nacked_with_the_filter_name()
     {
         var listener = Listener("tcp", Ports.Free(), "r");

@@ -52,21 +52,21 @@ public sealed class XdsDecodingFuzzTests : IAsyncLifetime
                 return;
             }
             Offer(typeUrl, message!);
-        }, iterations: 400);
+        }, iterations: 400, shared: true);
     }
 
     [Fact]
-    public void Clusters_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Cluster()), c => Offer(TypeUrls.Cluster, c), iterations: 400);
+    public void Clusters_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Cluster()), c => Offer(TypeUrls.Cluster, c), iterations: 400, shared: true);
 
     [Fact]
     public void Endpoints_with_any_field_values_are_accepted_or_nacked() =>
-        Fuzz.Check(ProtoMutator.Fields(Seeds.Endpoints()), e => Offer(TypeUrls.ClusterLoadAssignment, e), iterations: 400);
+        Fuzz.Check(ProtoMutator.Fields(Seeds.Endpoints()), e => Offer(TypeUrls.ClusterLoadAssignment, e), iterations: 400, shared: true);
 
     [Fact]
-    public void Routes_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Routes()), r => Offer(TypeUrls.RouteConfiguration, r), iterations: 400);
+    public void Routes_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Routes()), r => Offer(TypeUrls.RouteConfiguration, r), iterations: 400, shared: true);
 
     [Fact]
-    public void Listeners_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Listener()), l => Offer(TypeUrls.Listener, l), iterations: 400);
+    public void Listeners_with_any_field_values_are_accepted_or_nacked() => Fuzz.Check(ProtoMutator.Fields(Seeds.Listener()), l => Offer(TypeUrls.Listener, l), iterations: 400, shared: true);
 
     /// <summary>Listeners go through the snapshot compiler alone (accepting one would bind its socket); everything
     /// else through the handler the ADS client calls, which must answer null or a reason and keep the last good snapshot.</summary>
