@@ -61,13 +61,15 @@ internal static class ClusterTranslator
         },
     };
 
-    /// <summary>The cluster a sidecar uses to reach its own application on loopback.</summary>
-    public static Cluster Inbound(int containerPort, int appPort) => new()
+    /// <summary>The cluster a sidecar uses to reach its own application on loopback; like Istio's, it names the
+    /// service that selects the pod on this port, so inbound telemetry never has to guess it from the Host header.</summary>
+    public static Cluster Inbound(int containerPort, int appPort, ServiceModel? service = null) => new()
     {
         Name = ClusterNames.Inbound(containerPort),
         Type = Cluster.Types.DiscoveryType.Static,
         ConnectTimeout = ConnectTimeout,
         LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
+        Metadata = service is null ? null : IstioMetadata.ForService(service, null),
         TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(ProtocolOptions(http2: false)) },
         LoadAssignment = new ClusterLoadAssignment
         {

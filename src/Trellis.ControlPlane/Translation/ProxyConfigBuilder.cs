@@ -36,7 +36,9 @@ internal static class ProxyConfigBuilder
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
                     listeners.Add(ListenerTranslator.Inbound(inbound, containerPort));
-                    clusters.Add(ClusterTranslator.Inbound(containerPort, app));
+                    var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
+                        && s.Ports.Any(p => p.TargetPort == containerPort));
+                    clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));
                 }
                 break;
             case ProxyKind.Router:

@@ -19,11 +19,13 @@ internal static class ClusterCompiler
         if (string.IsNullOrEmpty(c.Name)) throw new ConfigException("cluster without a name");
         if (c.Type is not (Cluster.Types.DiscoveryType.Eds or Cluster.Types.DiscoveryType.Static or Cluster.Types.DiscoveryType.OriginalDst))
             throw new ConfigException($"{where}: discovery type {c.Type} is not supported (EDS, STATIC or ORIGINAL_DST)");
-        var connectTimeout = c.ConnectTimeout is { } ct && ct.ToTimeSpan() > TimeSpan.Zero ? ct.ToTimeSpan() : TimeSpan.FromSeconds(5);
+        // Sockets take at most int.MaxValue ms (about 24 days): anything longer means "wait as long as the OS lets us".
+        var connectTimeout = TimeSpan.FromMilliseconds(Math.Min(
+            DurationField.PositiveOr(c.ConnectTimeout, TimeSpan.FromSeconds(5), where, "connect_timeout").TotalMilliseconds, int.MaxValue));
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
-            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c),
+            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c, where),
             c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None);
     }
 
@@ -32,7 +34,7 @@ internal static class ClusterCompiler
 
     /// <summary>common_http_protocol_options.idle_timeout: how long an unused upstream connection is kept.</summary>
     private static TimeSpan IdleTimeoutOf(Cluster c, string where) =>
-        Options(c, where)?.CommonHttpProtocolOptions?.IdleTimeout is { } idle && idle.ToTimeSpan() > TimeSpan.Zero ? idle.ToTimeSpan() : DefaultIdleTimeout;
+        DurationField.PositiveOr(Options(c, where)?.CommonHttpProtocolOptions?.IdleTimeout, DefaultIdleTimeout, where, "common_http_protocol_options.idle_timeout");
 
     private static HttpProtocolOptions? Options(Cluster c, string where)
     {

@@ -148,5 +148,6 @@ internal sealed class OutlierDetector : ILoadBalancer
         return LoadBalancerFactory.Create(_policy, panic ? _hosts.Select(h => h.Endpoint).ToArray() : available, _hashing);
     }
 
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+    // Saturates, so that an interval of years cannot overflow the sweep deadline into the past.
+    private long Ticks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 4);
 }

@@ -16,18 +16,16 @@ internal sealed record OutlierSettings(
     double PanicThresholdPercent)
 {
     /// <summary>Null when the cluster has no outlier_detection: Envoy then ejects nothing.</summary>
-    public static OutlierSettings? From(Cluster c)
+    public static OutlierSettings? From(Cluster c, string where)
     {
         if (c.OutlierDetection is not { } o) return null;
-        static TimeSpan Positive(Google.Protobuf.WellKnownTypes.Duration? d, TimeSpan otherwise) =>
-            d is not null && d.ToTimeSpan() > TimeSpan.Zero ? d.ToTimeSpan() : otherwise;
-        var baseEjection = Positive(o.BaseEjectionTime, TimeSpan.FromSeconds(30));
+        var baseEjection = DurationField.PositiveOr(o.BaseEjectionTime, TimeSpan.FromSeconds(30), where, "outlier_detection.base_ejection_time");
         return new OutlierSettings(
             o.Consecutive5Xx ?? 5,
             o.EnforcingConsecutive5Xx ?? 100,
             o.ConsecutiveGatewayFailure ?? 5,
             o.EnforcingConsecutiveGatewayFailure ?? 0,
-            Positive(o.Interval, TimeSpan.FromSeconds(10)),
+            DurationField.PositiveOr(o.Interval, TimeSpan.FromSeconds(10), where, "outlier_detection.interval"),
             baseEjection,
             // Envoy's max_ejection_time defaults to 300 s, and never cuts an ejection below the base time.
             TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(300).Ticks, baseEjection.Ticks)),

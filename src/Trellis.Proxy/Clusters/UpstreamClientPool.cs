@@ -34,7 +34,8 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
     private static HttpMessageInvoker Create(ClusterModel cluster, OwnSockets? refuse) => new(new SocketsHttpHandler
     {
         // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
-        MaxConnectionsPerServer = cluster.Limits.MaxConnections >= int.MaxValue ? int.MaxValue : (int)cluster.Limits.MaxConnections,
+        // At least one: the handler refuses 0, and the circuit breaker already holds back what max_connections 0 forbids.
+        MaxConnectionsPerServer = (int)Math.Clamp(cluster.Limits.MaxConnections, 1, int.MaxValue),
         ConnectCallback = refuse is null ? null : (context, ct) => ConnectAsync(context.DnsEndPoint, refuse, cluster.Reserved, ct),
         UseProxy = false,
         AllowAutoRedirect = false,

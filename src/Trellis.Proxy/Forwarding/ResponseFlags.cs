@@ -14,6 +14,7 @@ internal static class ResponseFlags
     public const string UpstreamRemoteReset = "UR";
     public const string UpstreamOverflow = "UO";
     public const string DownstreamConnectionTermination = "DC";
+    public const string DownstreamProtocolError = "DPE";
     public const string DirectResponse = "DR";
     public const string DelayInjected = "DI";
     public const string FaultInjected = "FI";

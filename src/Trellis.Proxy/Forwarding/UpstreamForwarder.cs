@@ -16,6 +16,9 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     // Envoy's default stream idle timeout; the route timeout bounds the whole exchange separately.
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
 
+    // Timers take at most about 49 days; a route timeout longer than that never fires in practice, so it means none.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public async Task ForwardAsync(RequestContext context, ForwardAction action)
     {
         var http = context.Http;
@@ -35,7 +38,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         var retry = CanReplay(http.Request) ? action.Retry : null;
         var attempts = 1 + (retry?.NumRetries ?? 0);
         // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
-        using var overall = action.Timeout is { } t ? new CancellationTokenSource(t) : null;
+        using var overall = action.Timeout is { } t && t <= LongestTimer ? new CancellationTokenSource(t) : null;
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
 
         var breaker = cluster.Breaker;
@@ -74,31 +77,31 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                         $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
                     return;
                 }
-                using var perTry = retry?.PerTryTimeout is { } pt ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
+                using var perTry = retry?.PerTryTimeout is { } pt && pt <= LongestTimer ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
                 perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
                 var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
                 var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
 
                 var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
-                // A client that went away says nothing about the endpoint.
-                if (!http.RequestAborted.IsCancellationRequested) cluster.Outliers?.Report(endpoint, transformer.UpstreamStatus);
+                var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
+                var downstreamFlag = DownstreamFailure.FlagFor(http, error, timedOut);
+                ReportToOutlierDetection(cluster, endpoint, error, downstreamFlag, transformer.UpstreamStatus);
+                if (downstreamFlag is not null)
+                {
+                    await EndForDownstreamAsync(context, downstreamFlag, $"route {route.DisplayName}: cluster {cluster.Model.Name}");
+                    return;
+                }
                 if (transformer.RetryRequested)
                 {
                     ResetForRetry(http);
                     continue;
                 }
                 if (error == ForwarderError.None) return;
-                if (http.RequestAborted.IsCancellationRequested)
-                {
-                    context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
-                    return;
-                }
                 if (http.Response.HasStarted)
                 {
                     context.ResponseFlag = ResponseFlags.UpstreamRemoteReset;
                     return;
                 }
-                var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
                 var perTryTimedOut = timedOut && overall?.IsCancellationRequested != true;
                 var connectFailure = error == ForwarderError.Request && !timedOut;
                 var retriable = retry is not null && !last && breaker.CanRetry(holdingRetry) && (perTryTimedOut ? retry.On5xx || retry.OnGatewayError : connectFailure && retry.RetriesConnectFailure);
@@ -130,6 +133,32 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
             if (holdingRetry) breaker.ExitRetry();
             breaker.Exit();
         }
+    }
+
+    /// <summary>Only what the host did counts against it: its status when it answered, a failure when it broke off or
+    /// never answered. A client's malformed or abandoned request says nothing about the host.</summary>
+    private static void ReportToOutlierDetection(ClusterState cluster, EndpointModel endpoint, ForwarderError error, string? downstreamFlag, int? upstreamStatus)
+    {
+        if (cluster.Outliers is not { } outliers) return;
+        if (downstreamFlag is null) outliers.Report(endpoint, error == ForwarderError.None ? upstreamStatus : null);
+        else if (upstreamStatus is { } answered) outliers.Report(endpoint, answered);
+    }
+
+    /// <summary>A malformed request is answered 400 and its connection closed, as Envoy answers a codec error; a client
+    /// that went away gets a reset and is counted with response code 0, as Envoy counts it.</summary>
+    private static async Task EndForDownstreamAsync(RequestContext context, string flag, string where)
+    {
+        var http = context.Http;
+        if (flag == ResponseFlags.DownstreamProtocolError && !http.Response.HasStarted)
+        {
+            var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? "malformed request";
+            await LocalReply.WriteAsync(context, 400, flag, "Bad Request", $"{where}: the client's request is malformed: {detail}", ("connection", "close"));
+            return;
+        }
+        context.ResponseFlag = flag;
+        var started = http.Response.HasStarted;
+        http.Abort();
+        if (!started) http.Response.StatusCode = 0;
     }
 
     /// <summary>Retries resend the request, so only requests without a body (or with none left to read) qualify.</summary>

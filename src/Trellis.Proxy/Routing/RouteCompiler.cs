@@ -79,6 +79,7 @@ internal static class RouteCompiler
         long total = clusters.Sum(c => (long)c.Weight);
         if (total > uint.MaxValue) throw new ConfigException($"{where}: cluster weights sum to more than {uint.MaxValue}");
         if (a.PrefixRewrite.Length > 0 && a.RegexRewrite is not null) throw new ConfigException($"{where}: prefix_rewrite and regex_rewrite are mutually exclusive");
+        if (a.RegexRewrite is { Pattern: null }) throw new ConfigException($"{where}: regex_rewrite has no pattern");
         var timeout = a.Timeout is null ? TimeSpan.FromSeconds(15) : a.Timeout.ToTimeSpan();
         return new ForwardAction(clusters, (uint)total, clusterHeader,
             a.PrefixRewrite.Length > 0 ? a.PrefixRewrite : null,

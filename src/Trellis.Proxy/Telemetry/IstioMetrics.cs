@@ -8,7 +8,10 @@ using Trellis.Proxy.Forwarding;
 namespace Trellis.Proxy.Telemetry;
 
 /// <summary>Istio's standard request metrics (istio_requests_total, istio_request_duration_milliseconds)
-/// and TCP metrics (istio_tcp_*) with Istio's label names, so existing dashboards and PromQL work unchanged.</summary>
+/// and TCP metrics (istio_tcp_*) with Istio's label names, so existing dashboards and PromQL work unchanged.
+/// Label values come from what the control plane sent (the cluster's service metadata, the endpoint's workload)
+/// and the caller's peer metadata, never from the Host header a client chose: like Istio's stats filter with
+/// disable_host_header_fallback, so a client cannot mint series; the series cap bounds what peers can.</summary>
 internal sealed class IstioMetrics
 {
     public static readonly string[] LabelNames =
@@ -31,7 +34,6 @@ internal sealed class IstioMetrics
     private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     private readonly OwnIdentity _own;
-    private readonly InboundServiceNames _inboundServices;
     private readonly RequestSeriesCache _series = new();
 
     public Counter Requests { get; }
@@ -41,16 +43,15 @@ internal sealed class IstioMetrics
     public Counter TcpReceivedBytes { get; }
     public Counter TcpSentBytes { get; }
 
-    public IstioMetrics(MetricRegistry registry, OwnIdentity own)
+    public IstioMetrics(MetricRegistry registry, OwnIdentity own, int maxSeries = MetricRegistry.DefaultMaxSeries)
     {
         _own = own;
-        _inboundServices = new InboundServiceNames(own.Workload.Namespace);
-        Requests = registry.Add(new Counter("istio_requests_total", "Total requests handled by this proxy.", LabelNames));
-        Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, DurationBuckets));
-        TcpOpened = registry.Add(new Counter("istio_tcp_connections_opened_total", "TCP connections opened.", TcpLabelNames));
-        TcpClosed = registry.Add(new Counter("istio_tcp_connections_closed_total", "TCP connections closed.", TcpLabelNames));
-        TcpReceivedBytes = registry.Add(new Counter("istio_tcp_received_bytes_total", "Bytes received from the client over TCP connections.", TcpLabelNames));
-        TcpSentBytes = registry.Add(new Counter("istio_tcp_sent_bytes_total", "Bytes sent to the client over TCP connections.", TcpLabelNames));
+        Requests = registry.Add(new Counter("istio_requests_total", "Total requests handled by this proxy.", LabelNames, maxSeries));
+        Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, DurationBuckets, maxSeries));
+        TcpOpened = registry.Add(new Counter("istio_tcp_connections_opened_total", "TCP connections opened.", TcpLabelNames, maxSeries));
+        TcpClosed = registry.Add(new Counter("istio_tcp_connections_closed_total", "TCP connections closed.", TcpLabelNames, maxSeries));
+        TcpReceivedBytes = registry.Add(new Counter("istio_tcp_received_bytes_total", "Bytes received from the client over TCP connections.", TcpLabelNames, maxSeries));
+        TcpSentBytes = registry.Add(new Counter("istio_tcp_sent_bytes_total", "Bytes sent to the client over TCP connections.", TcpLabelNames, maxSeries));
     }
 
     /// <summary>The TCP series of a tunnel, described by its CONNECT request's context.</summary>
@@ -77,10 +78,9 @@ internal sealed class IstioMetrics
     {
         var http = context.Http;
         var grpc = IsGrpc(http.Request);
-        var host = http.Request.Host.Value ?? "";
         return context.IsInbound
-            ? new RequestSeriesKey(true, context.Peer, null, null, host, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag)
-            : new RequestSeriesKey(false, null, context.Endpoint?.Workload, context.Cluster, host, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag);
+            ? new RequestSeriesKey(true, context.Peer, null, context.Cluster?.Model.Service, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag)
+            : new RequestSeriesKey(false, null, context.Endpoint?.Workload, context.Cluster, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag);
     }
 
     internal string[] Labels(RequestContext context)
@@ -93,15 +93,19 @@ internal sealed class IstioMetrics
         {
             var d = _own.Workload;
             (dWorkload, dNamespace, dApp, dVersion, dCluster, dCanonical, dRevision) = (d.Workload, d.Namespace, d.App, d.Version, d.Cluster, d.CanonicalService, d.CanonicalRevision);
-            (service, serviceName, serviceNamespace) = _inboundServices.Resolve(http.Request.Host.Host);
+            // The inbound cluster's "istio.services" metadata names the service; without it Istio's stats name the
+            // workload's canonical service.
+            var s = context.Cluster?.Model.Service;
+            (service, serviceName, serviceNamespace) = (s?.Host ?? d.CanonicalService, s?.Name ?? d.CanonicalService, d.Namespace);
         }
         else
         {
             var w = context.Endpoint?.Workload;
             (dWorkload, dNamespace, dCluster) = (w?.Name ?? "unknown", w?.Namespace ?? "unknown", w?.Cluster ?? "unknown");
             (dApp, dVersion, dCanonical, dRevision) = (w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "unknown", w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "latest");
+            // Passthrough and other clusters without service metadata: the cluster's name, and service "unknown".
             var s = context.Cluster?.Model.Service;
-            service = s?.Host ?? (context.Cluster?.IsOriginalDestination == true ? http.Request.Host.Host : "unknown");
+            service = s?.Host ?? "unknown";
             serviceName = s?.Name ?? context.Cluster?.Model.Name ?? "unknown";
             serviceNamespace = s?.Namespace ?? "unknown";
         }

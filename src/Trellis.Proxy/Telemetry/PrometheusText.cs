@@ -8,10 +8,26 @@ internal interface IMetric
     void WriteTo(StringBuilder output);
 }
 
+/// <summary>A metric whose series are keyed by label values and capped in number.</summary>
+internal interface ILabelledMetric : IMetric
+{
+    string Name { get; }
+
+    int SeriesCount { get; }
+
+    long DroppedLabelSets { get; }
+}
+
 /// <summary>The Prometheus text format's label syntax and escaping.</summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The overflow series' only label, named as OpenTelemetry's cardinality limit names it
+    /// (otel.metric.overflow), so sums over a metric still add up to every observation.</summary>
+    public static readonly string[] OverflowLabelNames = ["otel_metric_overflow"];
+
+    public static readonly string[] OverflowLabelValues = ["true"];
 
     public static void AppendLabels(StringBuilder output, string[] names, string[] values, (string Name, string Value)? extra)
     {
@@ -46,9 +62,16 @@ internal static class PrometheusText
     }
 }
 
-/// <summary>All metrics the proxy exports.</summary>
+/// <summary>All metrics the proxy exports, and how many label sets each had to turn away.</summary>
 internal sealed class MetricRegistry
 {
+    /// <summary>Series per metric a proxy keeps at most; further label sets count in the metric's overflow series.
+    /// A sidecar sees a handful of peers, services, codes and flags, so this leaves room for a large mesh, while
+    /// the worst case (every request metric full) stays a scrape of tens of megabytes, not gigabytes.</summary>
+    public const int DefaultMaxSeries = 1000;
+
+    public const string DroppedLabelSetsName = "trellis_metric_label_sets_dropped_total";
+
     private readonly List<IMetric> _metrics = [];
 
     public T Add<T>(T metric) where T : IMetric
@@ -61,7 +84,23 @@ internal sealed class MetricRegistry
     {
         var output = new StringBuilder(4096);
         lock (_metrics)
+        {
             foreach (var m in _metrics) m.WriteTo(output);
+            WriteDroppedLabelSets(output);
+        }
         return output.ToString();
+    }
+
+    private void WriteDroppedLabelSets(StringBuilder output)
+    {
+        output.Append("# HELP ").Append(DroppedLabelSetsName)
+            .Append(" Observations whose label set got no series of its own because the metric had reached its series cap; they count in its overflow series.\n");
+        output.Append("# TYPE ").Append(DroppedLabelSetsName).Append(" counter\n");
+        foreach (var metric in _metrics.OfType<ILabelledMetric>())
+        {
+            output.Append(DroppedLabelSetsName);
+            PrometheusText.AppendLabels(output, ["metric"], [metric.Name], null);
+            output.Append(' ').Append(metric.DroppedLabelSets).Append('\n');
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Trellis.Proxy.Telemetry;
 /// <summary>Remembers which series a <see cref="RequestSeriesKey"/> resolved to, so a request's metrics cost one
 /// small-key lookup instead of building 25 label strings and hashing them twice. The cache belongs to one
 /// configuration snapshot (its keys hold that snapshot's clusters and endpoints, which must not outlive it)
-/// and is bounded, since Host and peer headers are client input.</summary>
+/// and is bounded, since peer metadata is client input.</summary>
 internal sealed class RequestSeriesCache
 {
     private const int MaxEntries = 4096;

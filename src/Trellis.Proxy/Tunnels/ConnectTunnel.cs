@@ -173,6 +173,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         }
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
+            if (connection.ConnectionClosed.IsCancellationRequested) return ClientWentAway(context);
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
                 $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
         }
@@ -228,6 +229,11 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         }
         if (answer is null)
         {
+            if (connection.ConnectionClosed.IsCancellationRequested)
+            {
+                ClientWentAway(context);
+                return false;
+            }
             await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionTermination,
                 $"route {context.Route!.DisplayName}: {context.Endpoint!.Authority} of cluster {context.Cluster!.Model.Name} did not answer the CONNECT: {error}");
             return false;
@@ -238,6 +244,13 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         relay.Append("\r\n");
         await connection.Transport.Output.WriteAsync(Encoding.Latin1.GetBytes(relay.ToString()), connection.ConnectionClosed);
         return true;
+    }
+
+    /// <summary>The client hung up before the tunnel was up: Envoy's DC, not a failure of the upstream.</summary>
+    private static string? ClientWentAway(RequestContext context)
+    {
+        context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
+        return null;
     }
 
     private static async Task<string?> RejectAsync(RequestContext context, ConnectionContext connection, int status, string flag, string reason)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Google.Protobuf;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
@@ -20,7 +21,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
     {
         var listeners = new Dictionary<string, ListenerModel>(StringComparer.Ordinal);
         foreach (var r in resources.Of(TypeUrls.Listener))
-            if (ListenerCompiler.Compile((Listener)r.Message) is { } model) listeners[r.Name] = model;
+            if (Guarded(r, static m => ListenerCompiler.Compile((Listener)m)) is { } model) listeners[r.Name] = model;
         var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var l in listeners.Values)
             if (!l.IsInternal && !bindings.TryAdd(l.BindKey, l.Name))
@@ -31,7 +32,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
         {
             routes[r.Name] = Unchanged(previous, TypeUrls.RouteConfiguration, r) && previous.Routes.TryGetValue(r.Name, out var table)
                 ? table
-                : RouteCompiler.Compile((RouteConfiguration)r.Message);
+                : Guarded(r, static m => RouteCompiler.Compile((RouteConfiguration)m));
         }
 
         // Validate every cluster before touching the connection pools, so a rejected update changes nothing.
@@ -40,7 +41,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
         foreach (var r in resources.Of(TypeUrls.Cluster))
         {
             var proto = (Cluster)r.Message;
-            var model = ClusterCompiler.Compile(proto);
+            var model = Guarded(r, static m => ClusterCompiler.Compile((Cluster)m));
             object? endpointSource = model.Type switch
             {
                 Cluster.Types.DiscoveryType.Eds => assignments?.GetValueOrDefault(model.EdsServiceName),
@@ -53,7 +54,7 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
                 ClusterLoadAssignment inline => inline,
                 _ => null,
             };
-            built.Add((r, model, ClusterCompiler.Endpoints(assignment), endpointSource));
+            built.Add((r, model, Guarded(endpointSource as AcceptedResource ?? r, _ => ClusterCompiler.Endpoints(assignment)), endpointSource));
         }
 
         var clusters = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
@@ -71,6 +72,27 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
             routes.ToFrozenDictionary(StringComparer.Ordinal),
             clusters.ToFrozenDictionary(StringComparer.Ordinal),
             resources);
+    }
+
+    /// <summary>Compiles one resource, turning what Google.Protobuf throws on values it cannot represent (an embedded
+    /// Any whose bytes do not decode, a Duration outside its range) into a rejection naming the resource.</summary>
+    private static T Guarded<T>(AcceptedResource r, Func<IMessage, T> compile)
+    {
+        try
+        {
+            return compile(r.Message);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidOperationException)
+        {
+            var kind = r.Message switch
+            {
+                Listener => "listener",
+                RouteConfiguration => "route configuration",
+                ClusterLoadAssignment => "endpoints of",
+                _ => "cluster",
+            };
+            throw new ConfigException($"{kind} \"{r.Name}\": {e.Message}");
+        }
     }
 
     private static bool Unchanged(ProxySnapshot previous, string typeUrl, AcceptedResource r) =>

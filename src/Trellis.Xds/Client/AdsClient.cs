@@ -145,14 +145,9 @@ public sealed class AdsClient : IAsyncDisposable
         {
             if (any.TypeUrl != response.TypeUrl)
                 return $"resource of type {any.TypeUrl} in a {response.TypeUrl} response";
-            try
-            {
-                resources.Add(parser.ParseFrom(any.Value));
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                return $"undecodable {TypeUrls.ShortName(response.TypeUrl)} resource: {e.Message}";
-            }
+            if (!ResourceDecoder.TryDecode(parser, any.Value, out var resource, out var undecodable))
+                return $"undecodable {TypeUrls.ShortName(response.TypeUrl)} resource: {undecodable}";
+            resources.Add(resource!);
         }
         try
         {

@@ -21,6 +21,26 @@ public sealed class ProxyConfigBuilderTests
     }
 
     [Fact]
+    public void The_inbound_cluster_names_the_service_that_selects_the_pod_for_telemetry()
+    {
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1"));
+
+        var inbound = resources.Clusters.Cast<Cluster>().Single(c => c.Name == "inbound|9080||");
+        var service = inbound.Metadata.FilterMetadata["istio"].Fields["services"].ListValue.Values.Single().StructValue.Fields;
+        Assert.Equal("reviews.bookinfo.svc.cluster.local", service["host"].StringValue);
+        Assert.Equal("reviews", service["name"].StringValue);
+        Assert.Equal("bookinfo", service["namespace"].StringValue);
+    }
+
+    [Fact]
+    public void The_inbound_cluster_of_a_pod_no_service_selects_names_none()
+    {
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("loner-abc", "loner", "v1"));
+
+        Assert.Null(resources.Clusters.Cast<Cluster>().Single(c => c.Name == "inbound|9080||").Metadata);
+    }
+
+    [Fact]
     public void A_sidecar_takes_connect_tunnels_on_both_sides()
     {
         var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(), MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1"));

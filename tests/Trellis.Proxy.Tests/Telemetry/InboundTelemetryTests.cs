@@ -20,7 +20,7 @@ public sealed class InboundTelemetryTests : IAsyncLifetime
         _server = await TestProxy.StartAsync("sidecar~127.0.0.1~reviews-v1-0.bookinfo~bookinfo.svc.cluster.local");
         var inbound = Ports.Free();
         _outbound = Ports.Free();
-        await _server.PushAsync([Eds("inbound|9080||")], [Endpoints("inbound|9080||", _app.Port)],
+        await _server.PushAsync([Eds("inbound|9080||", serviceHost: "reviews.bookinfo.svc.cluster.local")], [Endpoints("inbound|9080||", _app.Port)],
             [Listener("virtualInbound", inbound, "inbound", TrafficDirection.Inbound)], [Routes("inbound", Host("inbound", ["*"], ToCluster("inbound|9080||")))]);
         await _client.PushAsync([Eds(Reviews, serviceHost: "reviews.bookinfo.svc.cluster.local")], [EndpointsWith(Reviews, (inbound, "reviews-v1;bookinfo;reviews;v1;Kubernetes"))],
             [Listener("virtualOutbound", _outbound, "outbound")], [Routes("outbound", Host("reviews", ["reviews:9080"], ToCluster(Reviews)))]);

@@ -23,7 +23,7 @@ public sealed class TcpTunnelTests : IAsyncLifetime
         _server = await TestProxy.StartAsync("sidecar~127.0.0.1~tcp-echo-v1-0.default~default.svc.cluster.local");
         _inbound = Ports.Free();
         _outbound = Ports.Free();
-        await _server.PushAsync([Eds("inbound|9000||")], [Endpoints("inbound|9000||", _app.Port)],
+        await _server.PushAsync([Eds("inbound|9000||", serviceHost: Service)], [Endpoints("inbound|9000||", _app.Port)],
             [Listener("virtualInbound", _inbound, "inbound", TrafficDirection.Inbound, connect: true)],
             [Routes("inbound", Host("inbound", ["*"], ConnectTo("inbound|9000||", terminate: true), ToCluster("inbound|9000||")))]);
         await _client.PushAsync([Eds(Outbound, serviceHost: Service)], [EndpointsWith(Outbound, (_inbound, "tcp-echo-v1;default;tcp-echo;v1;Kubernetes"))],
@@ -92,7 +92,7 @@ public sealed class TcpTunnelTests : IAsyncLifetime
         await using var app = new LineEchoServer("gone");
         var port = app.Port;
         await app.DisposeAsync();
-        await _server.PushAsync([Eds("inbound|9000||")], [Endpoints("inbound|9000||", port)],
+        await _server.PushAsync([Eds("inbound|9000||", serviceHost: Service)], [Endpoints("inbound|9000||", port)],
             [Listener("virtualInbound", _inbound, "inbound", TrafficDirection.Inbound, connect: true)],
             [Routes("inbound", Host("inbound", ["*"], ConnectTo("inbound|9000||", terminate: true)))]);
         await using var tunnel = await RawConnect.TunnelAsync(_outbound, "tcp-echo:9000");

@@ -45,6 +45,81 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listener_whose_connection_manager_does_not_decode_is_nacked_naming_it()
+    {
+        // Found by XdsDecodingFuzzTests: a listener (its name mutated to "CONNECT") whose HttpConnectionManager Any
+        // holds bytes cut short inside a field.
+        var listener = global::Envoy.Config.Listener.V3.Listener.Parser.ParseFrom(Convert.FromBase64String(
+            "Cg92aXJ0dWFsT3V0Ym91bmQSEAoOEgkxMjcuMC4wLjEYmXUakwMakAMKLWVudm95LmZpbHRlcnMubmV0d29yay5odHRwX2Nvbm5lY3Rpb25fbWFuYWdlciLeAgpldHlwZS5nb29nbGVhcGlzLmNvbS9lbnZveS5leHRlbnNpb25zLmZpbHRlcnMubmV0d29yay5odHRwX2Nvbm5lY3Rpb25fbWFuYWdlci52My5IdHRwQ29ubmVjdGlvbk1hbmFnZXIS9AESD3ZpcnR1YWxPdXRib3VuZGlydHVhbE91dGJvdW5kGg4KAhoAEghvdXRib3VuZCpiChhlbnZveS5maWx0ZXJzLmh0dHAuZmF1bHQiRgpEdHlwZS5nb29nbGVhcGlzLmNvbS9lbnZveS5leHRlbnNpb25zLmZpbHRlcnMuaHR0cC5mYXVsdC52My5IVFRQRmF1bHQqYQoZZW52b3kuZmlsdGVycy5odHRwLnJvdXRlciJECkJ0eXBlLmdvb2dsZWFwaXMuY29tL2Vudm95LmV4dGVuc2lvbnMuZmlsdGVycy5odHRwLnJvdXRlci52My5Sb3V0ZXK6AQkKB0NPTk5FQ1SAAQI="));
+
+        var error = await _proxy.ApplyAsync(TypeUrls.Listener, listener);
+
+        Assert.NotNull(error);
+        Assert.StartsWith("listener \"CONNECT\": While parsing a protocol message", error);
+    }
+
+    [Fact]
+    public async Task A_cluster_with_a_malformed_duration_is_nacked_naming_the_field()
+    {
+        await PushBaseAsync();
+        var cluster = Eds("a");
+        // Found by XdsDecodingFuzzTests: nanos of the other sign than seconds, which Duration.ToTimeSpan refuses.
+        cluster.ConnectTimeout = new Google.Protobuf.WellKnownTypes.Duration { Seconds = 2, Nanos = -1 };
+
+        var error = await _proxy.ApplyAsync(TypeUrls.Cluster, cluster, Eds("b"));
+
+        Assert.Equal("cluster \"a\": connect_timeout is not a valid duration (seconds 2, nanos -1)", error);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal("a", await client.GetStringAsync("http://any/"));
+    }
+
+    [Fact]
+    public async Task A_connect_timeout_longer_than_sockets_allow_waits_as_long_as_they_allow()
+    {
+        await PushBaseAsync();
+        var cluster = Eds("a");
+        // Found by XdsDecodingFuzzTests: 50 days, beyond what SocketsHttpHandler.ConnectTimeout takes.
+        cluster.ConnectTimeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(50));
+
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.Cluster, cluster, Eds("b")));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), _proxy.Runtime.Snapshots.Current.Clusters["a"].Model.ConnectTimeout);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal("a", await client.GetStringAsync("http://any/"));
+    }
+
+    [Fact]
+    public async Task A_regex_rewrite_without_a_pattern_is_nacked_naming_the_route()
+    {
+        await PushBaseAsync();
+        // Found by XdsDecodingFuzzTests (by hand, TRELLIS_FUZZ_SECONDS): it crashed the route compiler.
+        var route = ToCluster("a", name: "rewrite");
+        route.Route_.RegexRewrite = new global::Envoy.Type.Matcher.V3.RegexMatchAndSubstitute { Substitution = "/x" };
+
+        var error = await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], route)));
+
+        Assert.Equal("route configuration \"r\" virtual host \"h\" route \"rewrite\": regex_rewrite has no pattern", error);
+    }
+
+    [Fact]
+    public async Task A_cluster_allowing_no_connections_is_accepted()
+    {
+        await PushBaseAsync();
+        // Found by XdsDecodingFuzzTests (by hand): max_connections 0 made the connection pool throw.
+        var cluster = Eds("a");
+        cluster.CircuitBreakers = new global::Envoy.Config.Cluster.V3.CircuitBreakers
+        {
+            Thresholds = { new global::Envoy.Config.Cluster.V3.CircuitBreakers.Types.Thresholds { MaxConnections = 0, MaxPendingRequests = 0 } },
+        };
+
+        Assert.Null(await _proxy.ApplyAsync(TypeUrls.Cluster, cluster, Eds("b")));
+        using var client = TestProxy.ClientVia(_port);
+        using var response = await client.GetAsync("http://any/");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("x-envoy-overloaded").Single());
+    }
+
+    [Fact]
     public async Task An_unsupported_network_filter_is_nacked_with_the_filter_name()
     {
         var listener = Listener("tcp", Ports.Free(), "r");
