@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Routing;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -16,8 +17,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     // Envoy's default stream idle timeout; the route timeout bounds the whole exchange separately.
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
 
-    // Timers take at most about 49 days; a route timeout longer than that never fires in practice, so it means none.
-    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     public async Task ForwardAsync(RequestContext context, ForwardAction action)
     {
@@ -38,7 +37,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         var retry = CanReplay(http.Request) ? action.Retry : null;
         var attempts = 1 + (retry?.NumRetries ?? 0);
         // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
-        using var overall = action.Timeout is { } t && t <= LongestTimer ? new CancellationTokenSource(t) : null;
+        using var overall = action.Timeout is { } t && t <= Timers.Longest ? new CancellationTokenSource(t) : null;
         var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
 
         var breaker = cluster.Breaker;
@@ -77,7 +76,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                         $"route {route.DisplayName}: cluster {cluster.Model.Name} leads to internal listener \"{internalListener}\", which only takes CONNECT tunnels");
                     return;
                 }
-                using var perTry = retry?.PerTryTimeout is { } pt && pt <= LongestTimer ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
+                using var perTry = retry?.PerTryTimeout is { } pt && pt <= Timers.Longest ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
                 perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
                 var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
                 var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);

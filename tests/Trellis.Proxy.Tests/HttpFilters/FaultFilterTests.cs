@@ -87,6 +87,17 @@ public sealed class FaultFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delay_longer_than_timers_take_holds_the_request_instead_of_failing_it()
+    {
+        await ConfigureAsync(WithFault(ToCluster(Ratings), Delay(TimeSpan.FromDays(60))));
+        using var client = TestProxy.ClientVia(_port);
+        client.Timeout = TimeSpan.FromSeconds(1);
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => GetAsync(client));
+        Assert.Equal(0, _ratings.Requests);
+    }
+
+    [Fact]
     public async Task Only_the_header_matched_route_carries_the_fault_as_in_istios_fault_injection_task()
     {
         var jason = WithFault(ToCluster(Ratings, name: "jason"), Abort(500));

@@ -78,12 +78,14 @@ internal sealed record FaultDelayModel(TimeSpan? Fixed, FractionalPercent? Share
     {
         TimeSpan? fixedDelay = d.FaultDelaySecifierCase switch
         {
-            Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.FixedDelay when d.FixedDelay.ToTimeSpan() > TimeSpan.Zero => d.FixedDelay.ToTimeSpan(),
+            Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.FixedDelay when d.FixedDelay.ToTimeSpan() > TimeSpan.Zero => Min(d.FixedDelay.ToTimeSpan(), Timers.Longest),
             Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.HeaderDelay => null,
             _ => throw new ConfigException($"{where}: {FaultPolicy.FilterName} delay needs a positive fixed_delay or header_delay"),
         };
         return new FaultDelayModel(fixedDelay, d.Percentage);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
 
 /// <summary>An HTTP or gRPC status to answer with, or one the request asks for (header_abort).</summary>
