@@ -48,22 +48,8 @@ internal sealed class UpstreamClientPool(TimeSpan retireAfter, OwnSockets own) :
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, OwnSockets refuse, ReservedDestinations reserved, CancellationToken ct)
-    {
-        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(target, ct);
-            if (refuse.IsOwn(socket.RemoteEndPoint)) throw new SelfConnectionException(socket.RemoteEndPoint!);
-            reserved.Check(socket);
-            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, OwnSockets refuse, ReservedDestinations reserved, CancellationToken ct) =>
+        new System.Net.Sockets.NetworkStream(await EndpointDialer.ConnectAsync(target.Host, target.Port, refuse, reserved, ct), ownsSocket: true);
 
     public void Dispose()
     {

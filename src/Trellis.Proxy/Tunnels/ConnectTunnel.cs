@@ -165,7 +165,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         Socket upstream;
         try
         {
-            upstream = await UpstreamDialer.ConnectAsync(endpoint, cluster.Model, ownSockets, connection.ConnectionClosed);
+            upstream = await EndpointDialer.ConnectAsync(endpoint, cluster.Model, ownSockets, connection.ConnectionClosed);
         }
         catch (ReservedDestinationException e)
         {
