@@ -1,4 +1,5 @@
 using Envoy.Config.Cluster.V3;
+using Trellis.Proxy.Configuration;
 
 namespace Trellis.Proxy.Clusters;
 

@@ -1,9 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
-using Trellis.Proxy.Configuration;
 
-namespace Trellis.Proxy.Clusters;
+namespace Trellis.Proxy.Configuration;
 
-/// <summary>Reads a google.protobuf.Duration field of a cluster, refusing what the proto itself calls invalid
+/// <summary>Reads a google.protobuf.Duration field of a resource, refusing what the proto itself calls invalid
 /// (seconds beyond ±10,000 years, nanos beyond ±999,999,999 or of the other sign than seconds) with the
 /// field's name, where Duration.ToTimeSpan would throw a bare InvalidOperationException.</summary>
 internal static class DurationField

@@ -78,7 +78,7 @@ internal sealed record FaultDelayModel(TimeSpan? Fixed, FractionalPercent? Share
     {
         TimeSpan? fixedDelay = d.FaultDelaySecifierCase switch
         {
-            Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.FixedDelay when d.FixedDelay.ToTimeSpan() > TimeSpan.Zero => Min(d.FixedDelay.ToTimeSpan(), Timers.Longest),
+            Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.FixedDelay when DurationField.PositiveOr(d.FixedDelay, TimeSpan.Zero, where, "delay.fixed_delay") is var span && span > TimeSpan.Zero => Min(span, Timers.Longest),
             Envoy.Extensions.Filters.Common.Fault.V3.FaultDelay.FaultDelaySecifierOneofCase.HeaderDelay => null,
             _ => throw new ConfigException($"{where}: {FaultPolicy.FilterName} delay needs a positive fixed_delay or header_delay"),
         };
