@@ -41,7 +41,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         Identity = OwnIdentity.From(options);
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
-        var filters = new HttpFilterRegistry(new RouterFilter(forwarder));
+        var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
         var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics, replies), _ownSockets, loggers, Drain);

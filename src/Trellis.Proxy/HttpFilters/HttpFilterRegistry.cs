@@ -1,48 +1,62 @@
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
-using Trellis.Proxy.Forwarding;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters.Fault;
+using Trellis.Proxy.HttpFilters.Router;
 
 namespace Trellis.Proxy.HttpFilters;
 
-/// <summary>The HTTP filters this proxy implements, by Envoy filter name, and the chains built from them.</summary>
+/// <summary>The HTTP filters this proxy implements, by Envoy name and by the config types they declare.
+/// As in Envoy, a typed_config or per-route config is taken by the filter that declares its @type.</summary>
 internal sealed class HttpFilterRegistry
 {
-    public const string Router = "envoy.filters.http.router";
+    /// <summary>Every filter of the proxy; adding one is a line here.</summary>
+    public static HttpFilterRegistry Default { get; } = new(
+    [
+        new RouterFilterFactory(),
+        new FaultFilterFactory(),
+    ]);
 
-    private static readonly FrozenSet<string> Known = new[] { Router, FaultPolicy.FilterName }.ToFrozenSet(StringComparer.Ordinal);
+    private readonly FrozenDictionary<string, HttpFilterFactory> _byName;
+    private readonly FrozenDictionary<string, (HttpFilterFactory Factory, MessageDescriptor Type)> _byConfigType;
+    private readonly FrozenDictionary<string, (HttpFilterFactory Factory, MessageDescriptor Type)> _byRouteConfigType;
 
-    private readonly FrozenDictionary<string, IHttpFilter> _filters;
-    // Keyed by the list instance a listener's compiled HCM holds, so a request finds its chain without
-    // hashing names, and a chain goes away with the snapshots that referenced its list.
-    private readonly ConditionalWeakTable<IReadOnlyList<string>, HttpFilterDelegate> _chains = new();
-    private readonly ConditionalWeakTable<IReadOnlyList<string>, HttpFilterDelegate>.CreateValueCallback _compose;
-
-    public HttpFilterRegistry(RouterFilter router)
+    internal HttpFilterRegistry(IReadOnlyList<HttpFilterFactory> factories)
     {
-        _filters = new Dictionary<string, IHttpFilter>(StringComparer.Ordinal)
-        {
-            [Router] = router,
-            [FaultPolicy.FilterName] = new FaultFilter(),
-        }.ToFrozenDictionary(StringComparer.Ordinal);
-        _compose = Compose;
+        _byName = factories.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+        _byConfigType = factories.SelectMany(f => f.ConfigTypes.Select(t => (f, t)))
+            .ToFrozenDictionary(e => e.t.FullName, e => e, StringComparer.Ordinal);
+        _byRouteConfigType = factories.SelectMany(f => f.RouteConfigTypes.Select(t => (f, t)))
+            .ToFrozenDictionary(e => e.t.FullName, e => e, StringComparer.Ordinal);
     }
 
-    /// <summary>Whether a filter name can appear in an accepted listener.</summary>
-    public static bool IsKnown(string name) => Known.Contains(name);
+    public HttpFilterFactory? ByName(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The composed chain for an ordered list of filter names (cached per list; chains are stateless).</summary>
-    public HttpFilterDelegate Chain(IReadOnlyList<string> names) => _chains.GetValue(names, _compose);
+    /// <summary>The factory declaring the @type of an HCM filter's typed_config, and the config decoded.</summary>
+    public (HttpFilterFactory Factory, IMessage Config)? ForConfig(Any any, string where) =>
+        _byConfigType.TryGetValue(TypeName(any), out var entry) ? (entry.Factory, Decode(entry.Type, any, where)) : null;
 
-    private HttpFilterDelegate Compose(IReadOnlyList<string> names)
+    /// <summary>The factory declaring the @type of a per-route config, and the config decoded.</summary>
+    public (HttpFilterFactory Factory, IMessage Config)? ForRouteConfig(Any any, string where) =>
+        _byRouteConfigType.TryGetValue(TypeName(any), out var entry) ? (entry.Factory, Decode(entry.Type, any, where)) : null;
+
+    /// <summary>The factory whose typed_config type this is, when it takes no per-route config of that type.</summary>
+    public HttpFilterFactory? TakingOnlyAsConfig(Any any) =>
+        _byConfigType.TryGetValue(TypeName(any), out var entry) ? entry.Factory : null;
+
+    public static string TypeName(Any any) => Any.GetTypeName(any.TypeUrl);
+
+    private static IMessage Decode(MessageDescriptor type, Any any, string where)
     {
-        HttpFilterDelegate next = static _ => Task.CompletedTask;
-        for (var i = names.Count - 1; i >= 0; i--)
+        try
         {
-            var filter = _filters[names[i]];
-            var rest = next;
-            next = context => filter.InvokeAsync(context, rest);
+            return type.Parser.ParseFrom(any.Value);
         }
-        return next;
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new ConfigException($"{where}: {type.FullName} does not decode: {e.Message}");
+        }
     }
 }

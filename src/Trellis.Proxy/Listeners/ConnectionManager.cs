@@ -9,7 +9,7 @@ namespace Trellis.Proxy.Listeners;
 
 /// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
 /// listener's route table, runs the HTTP filter chain, and records telemetry.</summary>
-internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegistry filters, IstioMetrics metrics, LocalReplyLog replies)
+internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, IstioMetrics metrics, LocalReplyLog replies)
 {
     public const string RequestIdHeader = "x-request-id";
 

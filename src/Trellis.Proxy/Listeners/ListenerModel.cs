@@ -1,5 +1,4 @@
 using Envoy.Config.Core.V3;
-using Trellis.Proxy.Routing;
 
 namespace Trellis.Proxy.Listeners;
 
@@ -11,15 +10,4 @@ internal sealed record ListenerModel(string Name, string? Address, int Port, Tra
 
     /// <summary>What must change for the socket to be re-bound.</summary>
     public string BindKey => IsInternal ? "internal:" + Name : $"{Address}:{Port}";
-}
-
-/// <summary>The HCM settings the request path needs: where routes come from and which HTTP filters run.</summary>
-/// <param name="SuppressEnvoyHeaders">The router's suppress_envoy_headers: replies the proxy makes itself do not explain
-/// themselves in headers (x-trellis-reason, x-envoy-*), as on a gateway facing outside clients.</param>
-internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<string> HttpFilters, bool GenerateRequestId,
-    bool AllowsConnect = false, Trellis.Proxy.HttpFilters.Fault.FaultPolicy? Fault = null, bool SuppressEnvoyHeaders = false)
-{
-    /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
-    public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
-        InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
 }

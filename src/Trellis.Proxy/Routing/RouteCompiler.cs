@@ -1,6 +1,6 @@
 using Envoy.Config.Route.V3;
 using Trellis.Proxy.Configuration;
-using Trellis.Proxy.HttpFilters.Fault;
+using Trellis.Proxy.HttpFilters;
 
 namespace Trellis.Proxy.Routing;
 
@@ -8,27 +8,31 @@ namespace Trellis.Proxy.Routing;
 /// naming the route at fault. A route to an unknown cluster is not an error: it fails at request time.</summary>
 internal static class RouteCompiler
 {
-    public static RouteTable Compile(RouteConfiguration config)
+    public static RouteTable Compile(RouteConfiguration config) => Compile(config, HttpFilterRegistry.Default);
+
+    public static RouteTable Compile(RouteConfiguration config, HttpFilterRegistry filters)
     {
-        var hosts = config.VirtualHosts.Select(vh => CompileHost(config.Name, vh)).ToArray();
+        var perFilter = PerFilterConfigs.Compile(config.TypedPerFilterConfig, $"route configuration \"{config.Name}\"", filters);
+        var hosts = config.VirtualHosts.Select(vh => CompileHost(config.Name, vh, perFilter, filters)).ToArray();
         return new RouteTable(config.Name, hosts,
             HeaderMutations.From(config.RequestHeadersToAdd, config.RequestHeadersToRemove),
             HeaderMutations.From(config.ResponseHeadersToAdd, config.ResponseHeadersToRemove),
             config.IgnorePortInHostMatching);
     }
 
-    private static VirtualHostEntry CompileHost(string config, VirtualHost vh)
+    private static VirtualHostEntry CompileHost(string config, VirtualHost vh, PerFilterConfigs configPerFilter, HttpFilterRegistry filters)
     {
-        if (vh.Domains.Count == 0) throw new ConfigException($"route configuration \"{config}\" virtual host \"{vh.Name}\": no domains");
+        var where = $"route configuration \"{config}\" virtual host \"{vh.Name}\"";
+        if (vh.Domains.Count == 0) throw new ConfigException($"{where}: no domains");
         var hostRetry = RetryPolicyModel.From(vh.RetryPolicy);
-        var routes = vh.Routes.Select((r, i) => CompileRoute($"route configuration \"{config}\" virtual host \"{vh.Name}\" route \"{(r.Name.Length > 0 ? r.Name : "#" + i)}\"", r, hostRetry)).ToArray();
+        var hostPerFilter = PerFilterConfigs.Compile(vh.TypedPerFilterConfig, where, filters).Over(configPerFilter);
+        var routes = vh.Routes.Select((r, i) => CompileRoute($"{where} route \"{(r.Name.Length > 0 ? r.Name : "#" + i)}\"", r, hostRetry, hostPerFilter, filters)).ToArray();
         return new VirtualHostEntry(vh.Name, vh.Domains.ToArray(), routes,
             HeaderMutations.From(vh.RequestHeadersToAdd, vh.RequestHeadersToRemove),
-            HeaderMutations.From(vh.ResponseHeadersToAdd, vh.ResponseHeadersToRemove), hostRetry,
-            FaultOf(vh.TypedPerFilterConfig, $"route configuration \"{config}\" virtual host \"{vh.Name}\""));
+            HeaderMutations.From(vh.ResponseHeadersToAdd, vh.ResponseHeadersToRemove), hostRetry);
     }
 
-    private static RouteEntry CompileRoute(string where, Route route, RetryPolicyModel? hostRetry)
+    private static RouteEntry CompileRoute(string where, Route route, RetryPolicyModel? hostRetry, PerFilterConfigs hostPerFilter, HttpFilterRegistry filters)
     {
         if (route.Match is null) throw new ConfigException($"{where}: no match");
         var matcher = RouteMatcher.From(route.Match, where);
@@ -42,13 +46,8 @@ internal static class RouteCompiler
         return new RouteEntry(route.Name, matcher, action,
             HeaderMutations.From(route.RequestHeadersToAdd, route.RequestHeadersToRemove),
             HeaderMutations.From(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove),
-            FaultOf(route.TypedPerFilterConfig, where));
+            PerFilterConfigs.Compile(route.TypedPerFilterConfig, where, filters).Over(hostPerFilter));
     }
-
-    /// <summary>The fault filter's per-route config. Configs for filters this proxy does not run are ignored,
-    /// as they would be by a chain without those filters.</summary>
-    private static FaultPolicy? FaultOf(Google.Protobuf.Collections.MapField<string, Google.Protobuf.WellKnownTypes.Any> perFilter, string where) =>
-        perFilter.TryGetValue(FaultPolicy.FilterName, out var any) ? FaultPolicy.From(any, where) : null;
 
     private static ForwardAction Forward(string where, RouteAction a, RetryPolicyModel? hostRetry)
     {
@@ -64,6 +63,10 @@ internal static class RouteCompiler
                 clusters = [];
                 break;
             case RouteAction.ClusterSpecifierOneofCase.WeightedClusters:
+                // Envoy would resolve a chosen cluster's per-filter config before the route's; here the cluster is chosen
+                // after the filters ran, so such a config is refused rather than silently not applied.
+                if (a.WeightedClusters.Clusters.FirstOrDefault(c => c.TypedPerFilterConfig.Count > 0) is { } withConfig)
+                    throw new ConfigException($"{where}: weighted_clusters cluster \"{withConfig.Name}\" has typed_per_filter_config, which this proxy does not support per cluster (set it on the route)");
                 clusters = a.WeightedClusters.Clusters
                     .Select(c => new ClusterChoice(c.Name, c.Weight ?? 0,
                         HeaderMutations.From(c.RequestHeadersToAdd, c.RequestHeadersToRemove),

@@ -5,9 +5,9 @@ using Trellis.Proxy.Routing;
 namespace Trellis.Proxy.HttpFilters.Fault;
 
 /// <summary>Envoy's HTTP fault filter: for requests its policy selects, waits the delay and then answers
-/// with the abort status instead of forwarding. The route's typed_per_filter_config wins over the virtual
-/// host's, which wins over the filter's own config. Delays flag the request DI, aborts FI.</summary>
-internal sealed class FaultFilter : IHttpFilter
+/// with the abort status instead of forwarding. The route's effective per-filter config (its own, else its
+/// virtual host's, else its route configuration's) replaces the filter's own. Delays flag the request DI, aborts FI.</summary>
+internal sealed class FaultFilter(FaultPolicy own, int slot) : IHttpFilter
 {
     private const string DelayHeader = "x-envoy-fault-delay-request";
     private const string AbortHeader = "x-envoy-fault-abort-request";
@@ -17,8 +17,8 @@ internal sealed class FaultFilter : IHttpFilter
     public Task InvokeAsync(RequestContext context, HttpFilterDelegate next)
     {
         // Most routes have no fault: hand straight on, without an async frame per request.
-        var policy = context.Route?.Fault ?? context.VirtualHost?.Fault ?? context.Listener.Hcm.Fault;
-        return policy is null ? next(context) : InjectAsync(context, policy, next);
+        var policy = context.Route?.FilterConfigs.ConfigOf(slot) as FaultPolicy ?? own;
+        return policy.InjectsNothing ? next(context) : InjectAsync(context, policy, next);
     }
 
     private static async Task InjectAsync(RequestContext context, FaultPolicy policy, HttpFilterDelegate next)

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using Envoy.Extensions.Filters.Http.Fault.V3;
 using Envoy.Type.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Routing;
 
@@ -31,25 +30,19 @@ internal sealed class FaultPolicy
     public HeaderMatch[] Headers { get; }
     public FrozenSet<string> DownstreamNodes { get; }
     public uint? MaxActiveFaults { get; }
+    public bool InjectsNothing => Delay is null && Abort is null;
 
     /// <summary>Faults being injected right now (delays in progress and aborts being written).</summary>
     public int Active;
 
-    /// <summary>The policy in an HTTP filter's typed_config or a typed_per_filter_config entry; null when it injects nothing.</summary>
-    public static FaultPolicy? From(Any any, string where)
-    {
-        if (!any.TryUnpack<HTTPFault>(out var fault))
-            throw new ConfigException($"{where}: {FilterName} config holds a {any.TypeUrl}, expected {HTTPFault.Descriptor.FullName}");
-        return From(fault, where);
-    }
-
-    public static FaultPolicy? From(HTTPFault fault, string where)
+    /// <summary>The policy in an HTTP filter's typed_config or a per-route config. One that injects nothing
+    /// still counts: per route, it replaces a less specific policy.</summary>
+    public static FaultPolicy From(HTTPFault fault, string where)
     {
         if (fault.ResponseRateLimit is not null)
             throw new ConfigException($"{where}: {FilterName} response_rate_limit is not supported by this proxy");
         var delay = fault.Delay is { } d ? FaultDelayModel.From(d, where) : null;
         var abort = fault.Abort is { } a ? FaultAbortModel.From(a, where) : null;
-        if (delay is null && abort is null) return null;
         return new FaultPolicy(delay, abort,
             fault.UpstreamCluster.Length > 0 ? fault.UpstreamCluster : null,
             fault.Headers.Select(h => HeaderMatch.From(h, $"{where} {FilterName}")).ToArray(),

@@ -1,0 +1,18 @@
+using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.HttpFilters.Router;
+using Trellis.Proxy.Routing;
+
+namespace Trellis.Proxy.Listeners;
+
+/// <summary>The HCM settings the request path needs: where routes come from and the compiled HTTP filter chain.</summary>
+internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<HttpFilterModel> HttpFilters, bool GenerateRequestId,
+    bool AllowsConnect = false)
+{
+    /// <summary>The router's suppress_envoy_headers: replies the proxy makes itself do not explain themselves in headers
+    /// (x-trellis-reason, x-envoy-*), as on a gateway facing outside clients.</summary>
+    public bool SuppressEnvoyHeaders => HttpFilters.Count > 0 && HttpFilters[HttpFilters.Count - 1].Config is RouterConfig { SuppressEnvoyHeaders: true };
+
+    /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
+    public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
+        InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
+}
