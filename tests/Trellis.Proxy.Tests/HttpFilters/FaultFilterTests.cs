@@ -3,9 +3,11 @@ using System.Net;
 using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Common.Fault.V3;
 using Envoy.Extensions.Filters.Http.Fault.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Envoy.Type.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Tests.Support;
+using Listener = Envoy.Config.Listener.V3.Listener;
 using static Trellis.Proxy.Tests.Support.Envoy;
 
 namespace Trellis.Proxy.Tests.HttpFilters;
@@ -182,5 +184,78 @@ public sealed class FaultFilterTests : IAsyncLifetime
         Assert.NotNull(error);
         Assert.Contains("route \"bad\"", error);
         Assert.Contains("http_status 700 is outside [200, 600)", error);
+    }
+
+    /// <summary>The listener with its fault filter (first in the chain) changed.</summary>
+    private static Listener WithFaultFilter(Listener listener, Action<HttpFilter> change)
+    {
+        var filter = listener.FilterChains[0].Filters[0];
+        var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();
+        change(hcm.HttpFilters[0]);
+        filter.TypedConfig = Any.Pack(hcm);
+        return listener;
+    }
+
+    [Fact]
+    public async Task A_route_configuration_fault_applies_to_every_route_without_its_own()
+    {
+        var routes = Routes("outbound", Host("ratings", ["ratings:9080"], WithFault(ToCluster(Ratings, "/own"), Abort(418)), ToCluster(Ratings)));
+        routes.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(Abort(503));
+        await _proxy.PushAsync([Eds(Ratings)], [Endpoints(Ratings, _ratings.Port)], [Listener("virtualOutbound", _port, "outbound")], [routes]);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal((HttpStatusCode)418, (await client.GetAsync("http://ratings:9080/own")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("http://ratings:9080/other")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_route_can_turn_off_the_fault_its_listener_injects()
+    {
+        var listener = WithFaultFilter(Listener("virtualOutbound", _port, "outbound"), f => f.TypedConfig = Any.Pack(Abort(503)));
+        var spared = ToCluster(Ratings, "/spared");
+        spared.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(new FilterConfig { Disabled = true });
+        await _proxy.PushAsync([Eds(Ratings)], [Endpoints(Ratings, _ratings.Port)], [listener],
+            [Routes("outbound", Host("ratings", ["ratings:9080"], spared, ToCluster(Ratings)))]);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("http://ratings:9080/spared")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("http://ratings:9080/other")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_fault_filter_disabled_in_the_chain_injects_only_where_a_route_turns_it_on()
+    {
+        var listener = WithFaultFilter(Listener("virtualOutbound", _port, "outbound"), f =>
+        {
+            f.TypedConfig = Any.Pack(Abort(503));
+            f.Disabled = true;
+        });
+        var turnedOn = ToCluster(Ratings, "/on");
+        turnedOn.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(new FilterConfig { Config = new Any() });
+        var ownFault = WithFault(ToCluster(Ratings, "/own"), Abort(418));
+        await _proxy.PushAsync([Eds(Ratings)], [Endpoints(Ratings, _ratings.Port)], [listener],
+            [Routes("outbound", Host("ratings", ["ratings:9080"], turnedOn, ownFault, ToCluster(Ratings)))]);
+        using var client = TestProxy.ClientVia(_port);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("http://ratings:9080/on")).StatusCode);
+        Assert.Equal((HttpStatusCode)418, (await client.GetAsync("http://ratings:9080/own")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("http://ratings:9080/other")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_fault_on_the_route_a_tunnelled_request_takes_applies_inside_the_tunnel()
+    {
+        await _proxy.PushAsync([Eds(Ratings), ToInternalListener("tunnel", "outbound_tunnel")], [Endpoints(Ratings, _ratings.Port)],
+            [Listener("virtualOutbound", _port, "outbound", connect: true), InternalListener("outbound_tunnel", "outbound")],
+            [Routes("outbound", Host("ratings", ["ratings:9080"], ConnectTo("tunnel", terminate: true),
+                WithFault(ToCluster(Ratings, "/faulty", name: "faulty"), Abort(503)), ToCluster(Ratings)))]);
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (_, _) => (await RawConnect.TunnelAsync(_port, "ratings:9080")).Stream,
+        });
+        using var faulty = await http.GetAsync("http://ratings:9080/faulty");
+        using var plain = await http.GetAsync("http://ratings:9080/plain");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, faulty.StatusCode);
+        Assert.Contains("listener outbound_tunnel: route faulty: fault injected", faulty.Headers.GetValues("x-trellis-reason").Single());
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(1, _ratings.Requests);
     }
 }
