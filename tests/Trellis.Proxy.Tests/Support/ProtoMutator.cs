@@ -132,6 +132,7 @@ internal static class ProtoMutator
         global::Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Descriptor,
         global::Envoy.Extensions.Filters.Http.Fault.V3.HTTPFault.Descriptor,
         global::Envoy.Extensions.Filters.Http.Router.V3.Router.Descriptor,
+        global::Envoy.Config.Route.V3.FilterConfig.Descriptor,
         global::Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions.Descriptor,
     }.ToDictionary(d => "type.googleapis.com/" + d.FullName);
 

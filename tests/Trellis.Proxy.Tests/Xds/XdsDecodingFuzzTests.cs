@@ -173,8 +173,10 @@ public sealed class XdsDecodingFuzzTests : IAsyncLifetime
             };
             var faulty = ToCluster(Reviews, "/faulty", "faulty");
             faulty.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(fault);
+            direct.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(new FilterConfig { Disabled = true });
             var host = Host("reviews", ["reviews", "reviews:9080"], hashed, regex, redirect, direct, faulty, ConnectTo(Reviews, terminate: true), ToCluster(Reviews));
             host.RetryPolicy = retry;
+            host.TypedPerFilterConfig["envoy.filters.http.fault"] = Any.Pack(new FilterConfig { Config = Any.Pack(fault), IsOptional = true });
             return global::Trellis.Proxy.Tests.Support.Envoy.Routes("outbound", host);
         }
 
