@@ -53,7 +53,8 @@ internal static class HttpConnectionManagerCompiler
         var named = registry.ByName(f.Name);
         if (f.TypedConfig is not { } any) return named is null ? null : (named, named.ConfigTypes[0].Parser.ParseFrom(Google.Protobuf.ByteString.Empty));
         var found = registry.ForConfig(any, at);
-        if (named is not null && found?.Factory != named)
+        // An optional entry whose @type no filter takes is left out, whatever its name.
+        if (named is not null && found?.Factory != named && (found is not null || !f.IsOptional))
         {
             throw new ConfigException($"{at} has a typed_config of {HttpFilterRegistry.TypeName(any)}, which {named.Name} does not take " +
                 $"(it takes {string.Join(", ", named.ConfigTypes.Select(t => t.FullName))})");

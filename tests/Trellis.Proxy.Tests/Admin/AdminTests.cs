@@ -53,6 +53,22 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Config_dump_shows_a_per_filter_config_wrapped_in_a_FilterConfig()
+    {
+        var route = ToCluster(Reviews);
+        route.TypedPerFilterConfig["envoy.filters.http.fault"] = Google.Protobuf.WellKnownTypes.Any.Pack(new global::Envoy.Config.Route.V3.FilterConfig { Disabled = true });
+        Assert.Null(await _proxy.ApplyAsync(Trellis.Xds.TypeUrls.RouteConfiguration, Routes("outbound", Host("reviews", ["reviews:9080"], route))));
+
+        using var doc = JsonDocument.Parse(await _proxy.Admin.GetStringAsync("/config_dump"));
+        var dumped = doc.RootElement.GetProperty("configs").EnumerateArray()
+            .Single(c => c.GetProperty("@type").GetString() == "type.googleapis.com/envoy.admin.v3.RoutesConfigDump")
+            .GetProperty("dynamic_route_configs")[0].GetProperty("route_config").GetProperty("virtual_hosts")[0].GetProperty("routes")[0]
+            .GetProperty("typed_per_filter_config").GetProperty("envoy.filters.http.fault");
+        Assert.Equal("type.googleapis.com/envoy.config.route.v3.FilterConfig", dumped.GetProperty("@type").GetString());
+        Assert.True(dumped.GetProperty("disabled").GetBoolean());
+    }
+
+    [Fact]
     public async Task Requests_are_counted_with_istio_labels()
     {
         using var client = TestProxy.ClientVia(_port);

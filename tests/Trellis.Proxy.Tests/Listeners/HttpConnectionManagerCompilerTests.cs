@@ -33,7 +33,8 @@ public sealed class HttpConnectionManagerCompilerTests
     [Fact]
     public void An_optional_unknown_filter_is_left_out_of_the_chain()
     {
-        var hcm = Compile(Registry, new HttpFilter { Name = "acme.magic", TypedConfig = Magic, IsOptional = true }, Filter(Mark, "m"), Terminal());
+        var hcm = Compile(Registry, new HttpFilter { Name = "acme.magic", TypedConfig = Magic, IsOptional = true },
+            new HttpFilter { Name = Mark, TypedConfig = Magic, IsOptional = true }, Filter(Mark, "m"), Terminal());
         Assert.Equal([Mark, Answer], hcm.HttpFilters.Select(f => f.Name));
     }
 
