@@ -1,25 +1,20 @@
 using Envoy.Config.Core.V3;
-using Trellis.Proxy.Routing;
+using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.ListenerFilters;
 
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>A listener the proxy runs: its socket (none for an internal listener, which only takes
-/// connections the proxy hands it, such as terminated CONNECT tunnels) and the HTTP connection manager behind it.</summary>
-internal sealed record ListenerModel(string Name, string? Address, int Port, TrafficDirection Direction, HttpConnectionManagerModel Hcm)
+/// connections the proxy hands it, such as terminated CONNECT tunnels), the listener filters that look at each new
+/// connection, and the filter chains one of which serves it.</summary>
+internal sealed record ListenerModel(string Name, string? Address, int Port, TrafficDirection Direction, FilterChainManager FilterChains, ListenerFilterSet ListenerFilters)
 {
     public bool IsInternal => Address is null;
 
     /// <summary>What must change for the socket to be re-bound.</summary>
     public string BindKey => IsInternal ? "internal:" + Name : $"{Address}:{Port}";
-}
 
-/// <summary>The HCM settings the request path needs: where routes come from and which HTTP filters run.</summary>
-/// <param name="SuppressEnvoyHeaders">The router's suppress_envoy_headers: replies the proxy makes itself do not explain
-/// themselves in headers (x-trellis-reason, x-envoy-*), as on a gateway facing outside clients.</param>
-internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<string> HttpFilters, bool GenerateRequestId,
-    bool AllowsConnect = false, Trellis.Proxy.HttpFilters.Fault.FaultPolicy? Fault = null, bool SuppressEnvoyHeaders = false)
-{
-    /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
-    public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
-        InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);
+    /// <summary>The chain of every connection when there is nothing to look at or choose from; null when each
+    /// connection must be inspected and matched.</summary>
+    public SelectedFilterChain? FixedChain => ListenerFilters.Filters.Count == 0 ? FilterChains.Fixed : null;
 }

@@ -17,7 +17,7 @@ internal sealed class FaultFilter : IHttpFilter
     public Task InvokeAsync(RequestContext context, HttpFilterDelegate next)
     {
         // Most routes have no fault: hand straight on, without an async frame per request.
-        var policy = context.Route?.Fault ?? context.VirtualHost?.Fault ?? context.Listener.Hcm.Fault;
+        var policy = context.Route?.Fault ?? context.VirtualHost?.Fault ?? context.Hcm.Fault;
         return policy is null ? next(context) : InjectAsync(context, policy, next);
     }
 
