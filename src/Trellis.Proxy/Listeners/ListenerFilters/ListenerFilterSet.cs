@@ -28,8 +28,7 @@ internal sealed record ListenerFilterSet(IReadOnlyList<IListenerFilter> Filters,
         }
         catch (OperationCanceledException) when (ContinueOnTimeout && !connection.ConnectionClosed.IsCancellationRequested)
         {
-            // The last peek examined every byte; mark them unexamined again so the next reader does not wait for more.
-            if (input.TryRead(out var pending)) input.AdvanceTo(pending.Buffer.Start);
+            connection.Transport = new ReplayedTransport(new ReplayingPipeReader(input), connection.Transport.Output);
             return true;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
@@ -54,4 +53,11 @@ internal sealed record ListenerFilterSet(IReadOnlyList<IListenerFilter> Filters,
             return verdict == PeekVerdict.NeedMore ? PeekVerdict.Done : verdict;
         }
     }
+}
+
+/// <summary>The connection's transport with its input read through a <see cref="ReplayingPipeReader"/>.</summary>
+internal sealed class ReplayedTransport(PipeReader input, PipeWriter output) : IDuplexPipe
+{
+    public PipeReader Input { get; } = input;
+    public PipeWriter Output { get; } = output;
 }
