@@ -23,7 +23,7 @@ internal static class LocalReply
         }
         response.Clear();
         response.StatusCode = status;
-        var hide = context.Listener.Hcm.SuppressEnvoyHeaders;
+        var hide = context.Hcm.SuppressEnvoyHeaders;
         if (!hide) response.Headers[ReasonHeader] = context.LocalReason;
         if (header is { } extra && !(hide && IsEnvoyHeader(extra.Name))) response.Headers[extra.Name] = extra.Value;
         if (body.Length == 0) return Task.CompletedTask;

@@ -8,7 +8,7 @@ internal sealed partial class LocalReplyLog(ILogger logger)
 {
     public void Completed(RequestContext context)
     {
-        if (context.LocalReason is not { } reason || !context.Listener.Hcm.SuppressEnvoyHeaders) return;
+        if (context.LocalReason is not { } reason || !context.Hcm.SuppressEnvoyHeaders) return;
         var request = context.Http.Request;
         Hidden(logger, context.Http.Response.StatusCode, context.ResponseFlag, request.Method,
             LocalReply.Sanitize(request.Host.Value ?? ""), LocalReply.Sanitize(request.Path.Value ?? ""), reason);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Routing;
 using Trellis.Proxy.Telemetry;
 
@@ -10,11 +11,15 @@ namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Everything one request accumulates on its way through the pipeline: the snapshot it
 /// runs against, what it matched, where it went and how it ended.</summary>
-internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, ListenerModel listener)
+internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, ListenerModel listener, FilterChainModel chain)
 {
     public HttpContext Http { get; } = http;
     public ProxySnapshot Snapshot { get; } = snapshot;
     public ListenerModel Listener { get; } = listener;
+
+    /// <summary>The listener's filter chain that took the connection; its HTTP connection manager serves the request.</summary>
+    public FilterChainModel Chain { get; } = chain;
+    public HttpConnectionManagerModel Hcm => Chain.Hcm;
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
     public RouteTable? Routes { get; set; }

@@ -39,7 +39,7 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
             return false;
         }
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        if (!context.Listener.Hcm.SuppressEnvoyHeaders)
+        if (!context.Hcm.SuppressEnvoyHeaders)
             httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)Stopwatch.GetElapsedTime(_sent).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         RouterFilter.ApplyResponseHeaders(context, choice);
         if (context.AffinityCookie is { } cookie) httpContext.Response.Headers.Append("set-cookie", cookie);

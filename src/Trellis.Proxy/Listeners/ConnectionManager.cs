@@ -2,16 +2,20 @@ using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Telemetry;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
-/// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
-/// listener's route table, runs the HTTP filter chain, and records telemetry.</summary>
+/// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the route table
+/// of the connection's filter chain, runs the HTTP filter chain, and records telemetry.</summary>
 internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, IstioMetrics metrics, LocalReplyLog replies)
 {
     public const string RequestIdHeader = "x-request-id";
+
+    /// <summary>Where connections find their listener and filter chain.</summary>
+    public SnapshotHolder Snapshots => snapshots;
 
     public async Task HandleAsync(HttpContext http, string listenerName)
     {
@@ -24,7 +28,13 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
             http.Response.Headers[LocalReply.ReasonHeader] = $"listener {listenerName} is draining: it is no longer configured";
             return;
         }
-        var context = new RequestContext(http, snapshot, listener);
+        if (SelectedFilterChain.In(http.Features, listener) is not { } chain)
+        {
+            http.Response.StatusCode = 503;
+            http.Response.Headers[LocalReply.ReasonHeader] = $"listener {listenerName} is draining: the connection's filter chain is no longer configured";
+            return;
+        }
+        var context = new RequestContext(http, snapshot, listener, chain);
         try
         {
             await RunAsync(context);
@@ -40,7 +50,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
     {
         var http = context.Http;
         var request = http.Request;
-        var hcm = context.Listener.Hcm;
+        var hcm = context.Hcm;
         if (H2cPriorKnowledge.IsMarked(http)) request.Scheme = "http";
         if (HttpMethods.IsConnect(request.Method))
         {

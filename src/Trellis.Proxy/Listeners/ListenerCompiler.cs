@@ -1,14 +1,13 @@
 using Envoy.Config.Listener.V3;
-using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.ListenerFilters;
 
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>Validates LDS listeners and extracts what the proxy binds and runs.</summary>
 internal static class ListenerCompiler
 {
-    public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
-
     /// <summary>The listener to bind, or null for API listeners (those are for proxyless gRPC clients).</summary>
     public static ListenerModel? Compile(Listener l)
     {
@@ -27,15 +26,13 @@ internal static class ListenerCompiler
             if (!System.Net.IPAddress.TryParse(sa.Address, out _)) throw new ConfigException($"{where}: address \"{sa.Address}\" is not an IP address");
             (address, port) = (sa.Address, (int)sa.PortValue);
         }
-        if (l.FilterChains.Count != 1)
-            throw new ConfigException($"{where}: has {l.FilterChains.Count} filter chains; this proxy supports exactly one");
-        var chain = l.FilterChains[0];
-        if (chain.TransportSocket is not null) throw new ConfigException($"{where}: transport sockets (TLS) are not supported yet");
-        if (chain.Filters.Count != 1 || chain.Filters[0].Name != HcmFilterName)
-            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; only {HcmFilterName} is supported");
-        var filter = chain.Filters[0];
-        if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
-            throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
-        return new ListenerModel(l.Name, address, port, l.TrafficDirection, HttpConnectionManagerCompiler.Compile(where, hcm));
+        if (l.FilterChains.Count == 0 && l.DefaultFilterChain is null) throw new ConfigException($"{where}: no filter chains specified");
+        var chains = new List<FilterChainModel>(l.FilterChains.Count);
+        for (var i = 0; i < l.FilterChains.Count; i++)
+            chains.Add(FilterChainCompiler.Compile(where, l.FilterChains[i], $"filter_chains[{i}]", isDefault: false));
+        var defaultChain = l.DefaultFilterChain is { } d ? FilterChainCompiler.Compile(where, d, "default_filter_chain", isDefault: true) : null;
+        FilterChainCompiler.EnsureDistinct(where, chains, defaultChain);
+        var listenerFilters = ListenerFilterCompiler.Compile(where, l, chains.Any(c => c.Match.NeedsTlsInspector));
+        return new ListenerModel(l.Name, address, port, l.TrafficDirection, new FilterChainManager(chains, defaultChain), listenerFilters);
     }
 }

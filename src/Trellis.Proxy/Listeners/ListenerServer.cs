@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
-/// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address (CONNECT
-/// tunnels are taken before Kestrel parses anything), handing every request to the connection manager
-/// under the listener's current name.</summary>
+/// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address. Each connection
+/// gets its filter chain first, then CONNECT tunnels are taken before Kestrel parses anything; every request goes
+/// to the connection manager under the listener's current name.</summary>
 internal sealed class ListenerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -46,7 +47,9 @@ internal sealed class ListenerServer : IAsyncDisposable
             k.Listen(IPAddress.Parse(model.Address!), model.Port, o =>
             {
                 o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.Use(FilterChainSelection.ForListener(manager.Snapshots, () => server!.Name));
                 o.Use(tunnel.Middleware(() => server!.Name));
+                o.Use(FilterChainSelection.ForTunnels(manager.Snapshots));
                 o.Use(H2cPriorKnowledge.Middleware);
             });
         });

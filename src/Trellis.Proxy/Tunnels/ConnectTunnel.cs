@@ -10,6 +10,7 @@ using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Routing;
 using Trellis.Proxy.Telemetry;
 
@@ -96,15 +97,20 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: it is no longer configured", null);
             return null;
         }
+        if (SelectedFilterChain.In(connection.Features, listener) is not { } chain)
+        {
+            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: the connection's filter chain is no longer configured", null);
+            return null;
+        }
         var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);
         if (head is null || target is null)
         {
             // The parser's message quotes the client's bytes: useful to an app, not something a gateway echoes to outside clients.
-            await WriteRejectionAsync(output, 400, listener.Hcm.SuppressEnvoyHeaders ? null : $"listener {listenerName}: malformed CONNECT request: {error}", null);
+            await WriteRejectionAsync(output, 400, chain.Hcm.SuppressEnvoyHeaders ? null : $"listener {listenerName}: malformed CONNECT request: {error}", null);
             return null;
         }
         var completion = new TunnelCompletion();
-        var context = new RequestContext(ConnectRequest.Create(connection, target, head, completion), snapshot, listener);
+        var context = new RequestContext(ConnectRequest.Create(connection, target, head, completion), snapshot, listener, chain);
         try
         {
             return await RouteAsync(context, target, connection);
@@ -118,7 +124,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
 
     private async Task<string?> RouteAsync(RequestContext context, ConnectTarget target, ConnectionContext connection)
     {
-        var hcm = context.Listener.Hcm;
+        var hcm = context.Hcm;
         var request = context.Http.Request;
         if (!hcm.AllowsConnect)
             return await RejectAsync(context, connection, 403, ResponseFlags.None, "its connection manager does not accept CONNECT (no \"CONNECT\" upgrade_config)");
@@ -258,7 +264,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         context.ResponseFlag = flag;
         context.Http.Response.StatusCode = status;
         context.LocalReason = LocalReply.Sanitize($"listener {context.Listener.Name}: {reason}");
-        await WriteRejectionAsync(connection.Transport.Output, status, context.Listener.Hcm.SuppressEnvoyHeaders ? null : context.LocalReason, null);
+        await WriteRejectionAsync(connection.Transport.Output, status, context.Hcm.SuppressEnvoyHeaders ? null : context.LocalReason, null);
         return null;
     }
 

@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Routing;
+using Trellis.Proxy.Tests.Support;
 using HashPolicy = Envoy.Config.Route.V3.RouteAction.Types.HashPolicy;
 
 namespace Trellis.Proxy.Tests.Routing;
 
 public sealed class HashPoliciesTests
 {
-    private static readonly Trellis.Proxy.Listeners.ListenerModel Outbound = new("virtualOutbound", "127.0.0.1", 15001,
+    private static readonly Trellis.Proxy.Listeners.ListenerModel Outbound = TestListeners.Plain("virtualOutbound", 15001,
         Envoy.Config.Core.V3.TrafficDirection.Outbound, new Trellis.Proxy.Listeners.HttpConnectionManagerModel("outbound", "outbound", null, [], true));
 
     private static HashPolicy Header(string name, bool terminal = false) => new() { Header = new HashPolicy.Types.Header { HeaderName = name }, Terminal = terminal };
@@ -31,7 +32,7 @@ public sealed class HashPoliciesTests
         http.Connection.LocalIpAddress = IPAddress.Loopback;
         http.Connection.LocalPort = 15001;
         shape?.Invoke(http.Request);
-        return new RequestContext(http, ProxySnapshot.Empty, Outbound);
+        return new RequestContext(http, ProxySnapshot.Empty, Outbound, Outbound.OnlyChain());
     }
 
     private static ulong? Compute(RequestContext request, params HashPolicy[] policies) => HashPolicies.From(policies, "route r").Compute(request);

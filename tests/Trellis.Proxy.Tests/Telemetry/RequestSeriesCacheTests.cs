@@ -6,6 +6,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Telemetry;
+using Trellis.Proxy.Tests.Support;
 
 namespace Trellis.Proxy.Tests.Telemetry;
 
@@ -13,7 +14,7 @@ namespace Trellis.Proxy.Tests.Telemetry;
 /// the series they land in must still be exactly the ones their label values name.</summary>
 public class RequestSeriesCacheTests
 {
-    private static readonly ListenerModel Inbound = new("virtualInbound", "127.0.0.1", 15006, TrafficDirection.Inbound,
+    private static readonly ListenerModel Inbound = TestListeners.Plain("virtualInbound", 15006, TrafficDirection.Inbound,
         new HttpConnectionManagerModel("inbound", "inbound", null, [], true));
 
     private static readonly OwnIdentity Own = OwnIdentity.From(new ProxyOptions("sidecar~127.0.0.1~reviews-v1-0.bookinfo~bookinfo.svc.cluster.local",
@@ -32,7 +33,7 @@ public class RequestSeriesCacheTests
         var http = new DefaultHttpContext();
         http.Request.Host = new HostString("reviews:9080");
         http.Response.StatusCode = status;
-        var context = new RequestContext(http, snapshot, Inbound) { Peer = peer, ResponseFlag = flag };
+        var context = new RequestContext(http, snapshot, Inbound, Inbound.OnlyChain()) { Peer = peer, ResponseFlag = flag };
         _metrics.Record(context);
         return _metrics.Labels(context);
     }

@@ -6,6 +6,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Telemetry;
+using Trellis.Proxy.Tests.Support;
 
 namespace Trellis.Proxy.Tests.Telemetry;
 
@@ -13,7 +14,7 @@ namespace Trellis.Proxy.Tests.Telemetry;
 /// and in the dropped-label-sets counter, so every observation is still counted once.</summary>
 public class SeriesCapTests
 {
-    private static readonly ListenerModel Inbound = new("virtualInbound", "127.0.0.1", 15006, TrafficDirection.Inbound,
+    private static readonly ListenerModel Inbound = TestListeners.Plain("virtualInbound", 15006, TrafficDirection.Inbound,
         new HttpConnectionManagerModel("inbound", "inbound", null, [], true));
 
     private static readonly OwnIdentity Own = OwnIdentity.From(new ProxyOptions("sidecar~127.0.0.1~reviews-v1-0.bookinfo~bookinfo.svc.cluster.local",
@@ -27,7 +28,7 @@ public class SeriesCapTests
         var http = new DefaultHttpContext();
         http.Response.StatusCode = 200;
         var peer = PeerIdentity.FromLabels(peerWorkload, "bookinfo", null, new Dictionary<string, string>());
-        metrics.Record(new RequestContext(http, snapshot, Inbound) { Peer = peer });
+        metrics.Record(new RequestContext(http, snapshot, Inbound, Inbound.OnlyChain()) { Peer = peer });
     }
 
     [Fact]

@@ -1,0 +1,19 @@
+using Envoy.Config.Core.V3;
+using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.ListenerFilters;
+using Trellis.Proxy.Listeners.TransportSockets;
+
+namespace Trellis.Proxy.Tests.Support;
+
+/// <summary>Compiled listeners for tests that build a request context without a running proxy.</summary>
+internal static class TestListeners
+{
+    /// <summary>A listener with one plaintext chain that takes every connection, as the control plane sends them.</summary>
+    public static ListenerModel Plain(string name, int port, TrafficDirection direction, HttpConnectionManagerModel hcm) =>
+        new(name, "127.0.0.1", port, direction,
+            new FilterChainManager([new FilterChainModel("filter_chains[0]", FilterChainMatchModel.Any, PlaintextTransportSocket.Instance, hcm)], null),
+            ListenerFilterSet.None);
+
+    public static FilterChainModel OnlyChain(this ListenerModel listener) => listener.FilterChains.Chains[0];
+}
