@@ -5,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Push;
-using Trellis.ControlPlane.Registry;
 using Trellis.ControlPlane.Store;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane;
 
-/// <summary>trellisd: the config store, the service registry, and the ADS server that compiles both
+/// <summary>trellisd: the config store, the workload source, and the ADS server that compiles both
 /// into Envoy v3 resources for every connected proxy.</summary>
 public static class ControlPlaneHost
 {
@@ -32,10 +32,9 @@ public static class ControlPlaneHost
             k.ListenLocalhost(options.ApiPort, l => l.Protocols = HttpProtocols.Http1);
         });
 
-        var store = new ConfigStore(Path.Combine(options.Home, "store"));
-        await using var registry = new PodRegistry(options.Home);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(registry);
+        var store = new ConfigStore(options.StoreDirectory);
+        builder.Services.AddSingleton<IConfigSource>(store);
+        builder.Services.AddSingleton(options.Workloads);
         builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
         builder.Services.AddSingleton<PushCoordinator>();

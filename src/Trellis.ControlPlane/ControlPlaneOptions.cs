@@ -1,5 +1,9 @@
+using Trellis.ControlPlane.Inputs;
+
 namespace Trellis.ControlPlane;
 
-/// <summary>Where the control plane keeps its state, which loopback ports it serves, and the mesh's admin
-/// credential that every call changing or reading stored configuration must present.</summary>
-public sealed record ControlPlaneOptions(string Home, int XdsPort, int ApiPort, string AdminCredential);
+/// <summary>Where the control plane keeps its configuration, where its workloads come from, which loopback ports it
+/// serves, and the mesh's admin credential that every call changing or reading stored configuration must present.
+/// The workload source is handed in (local mode's reads the runtime's pods) so the control plane references no
+/// runtime; the caller owns and disposes it.</summary>
+public sealed record ControlPlaneOptions(string StoreDirectory, IWorkloadSource Workloads, int XdsPort, int ApiPort, string AdminCredential);

@@ -16,10 +16,10 @@ public sealed class LeftoverProcessesTests
         using var stranger = Process.Start(new ProcessStartInfo("/bin/sleep", "300"))!;
         // A stale record whose pid now belongs to an unrelated process must not be killed.
         var other = new TestHome();
-        PodStateStore.Write(other.Root, [pod with { AppPid = stranger.Id, SidecarPid = null }]);
+        PodStateStore.Write(other.Mesh, [pod with { AppPid = stranger.Id, SidecarPid = null }]);
 
-        Assert.Empty(LeftoverProcesses.KillRecorded(other.Root));
-        var killed = LeftoverProcesses.KillRecorded(mesh.Home.Root);
+        Assert.Empty(LeftoverProcesses.KillRecorded(other.Mesh));
+        var killed = LeftoverProcesses.KillRecorded(mesh.Home.Mesh);
 
         Assert.Equal(new[] { pod.AppPid!.Value, pod.SidecarPid!.Value }.Order(), killed.Order());
         await Eventually.True(() => !Processes.IsAlive(child) && !Processes.IsAlive(pod.AppPid.Value) && !Processes.IsAlive(pod.SidecarPid.Value),
@@ -36,7 +36,7 @@ public sealed class LeftoverProcessesTests
         await previous.Apply(Fake.Workload("old", 1, Fake.Container(previous.Home.Root, ["/bin/sleep"], ["300"])));
         var pod = await Eventually.Value(() => previous.PodsOf("old") is [{ Ready: true } p] ? p : null, "ready");
 
-        await using (new LocalSupervisor(previous.Home.Root, Fake.SleepingSidecar, Fake.SleepingSidecarOptions))
+        await using (new LocalSupervisor(previous.Home.Mesh, Fake.SleepingSidecar, Fake.SleepingSidecarOptions))
         {
             await Eventually.True(() => !Processes.IsAlive(pod.AppPid!.Value) && !Processes.IsAlive(pod.SidecarPid!.Value), "the old pod's processes are gone", TimeSpan.FromSeconds(5));
         }

@@ -22,7 +22,7 @@ public sealed class PodRestartTests
         var pod = mesh.PodsOf("crash")[0];
         Assert.Contains(mesh.MessagesOf(pod.Name), m => m == "app exited with code 3; back-off restarting in 1s");
         Assert.Contains(mesh.MessagesOf(pod.Name), m => m == "app exited with code 3; back-off restarting in 2s");
-        Assert.Contains("crashing", File.ReadAllText(PodLogs.PathFor(mesh.Home.Root, "test", pod.Name, "app")));
+        Assert.Contains("crashing", File.ReadAllText(mesh.Home.Mesh.PodLogPath("test", pod.Name, "app")));
     }
 
     [Fact]

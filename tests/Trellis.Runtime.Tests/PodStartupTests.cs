@@ -24,10 +24,10 @@ public sealed class PodStartupTests
         Assert.Equal(PodPhase.Running, pod.Phase);
         Assert.True(pod.SidecarReady);
 
-        var appLog = PodLogs.PathFor(supervisor.Home.Root, "test", pod.Name, "app");
+        var appLog = supervisor.Home.Mesh.PodLogPath("test", pod.Name, "app");
         await Eventually.True(() => File.Exists(appLog) && File.ReadAllText(appLog).Contains("hello on stderr"), "app log with stdout and stderr");
         Assert.Contains("fake-workload started", File.ReadAllText(appLog));
-        Assert.Contains("fake-workload started", File.ReadAllText(PodLogs.PathFor(supervisor.Home.Root, "test", pod.Name, LocalSupervisor.SidecarContainerName)));
+        Assert.Contains("fake-workload started", File.ReadAllText(supervisor.Home.Mesh.PodLogPath("test", pod.Name, LocalSupervisor.SidecarContainerName)));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class PodStartupTests
         Assert.Null(pod.AppPid);
         Assert.Null(pod.SidecarPid);
         Assert.Contains(reason, mesh.MessagesOf(pod.Name));
-        Assert.Equal(reason, Assert.Single(PodStateStore.Read(mesh.Home.Root)).Reason);
+        Assert.Equal(reason, Assert.Single(PodStateStore.Read(mesh.Home.Mesh)).Reason);
     }
 
     [Fact]

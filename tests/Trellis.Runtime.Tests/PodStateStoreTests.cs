@@ -12,15 +12,15 @@ public sealed class PodStateStoreTests
     public void Round_trips_and_uses_camel_case_names()
     {
         using var home = new TestHome();
-        PodStateStore.Write(home.Root, [Pod("a"), Pod("b")]);
+        PodStateStore.Write(home.Mesh, [Pod("a"), Pod("b")]);
 
-        var read = PodStateStore.Read(home.Root);
+        var read = PodStateStore.Read(home.Mesh);
         Assert.Equal(["a", "b"], read.Select(p => p.Name));
         Assert.Equal(Pod("a") with { Labels = read[0].Labels, ContainerPorts = read[0].ContainerPorts }, read[0]);
         Assert.Equal("dep", read[0].Labels["app"]);
         Assert.Equal(new ContainerPortMapping(9080, 1001), Assert.Single(read[0].ContainerPorts));
 
-        var json = JsonDocument.Parse(File.ReadAllText(PodStateStore.PathFor(home.Root))).RootElement[0];
+        var json = JsonDocument.Parse(File.ReadAllText(home.Mesh.PodsPath)).RootElement[0];
         Assert.Equal(1001, json.GetProperty("appPort").GetInt32());
         Assert.Equal(1004, json.GetProperty("adminPort").GetInt32());
         Assert.Equal("Running", json.GetProperty("phase").GetString());
@@ -31,16 +31,16 @@ public sealed class PodStateStoreTests
     public void A_missing_or_corrupt_file_reads_as_no_pods()
     {
         using var home = new TestHome();
-        Assert.Empty(PodStateStore.Read(home.Root));
-        File.WriteAllText(PodStateStore.PathFor(home.Root), "[{\"name\":");
-        Assert.Empty(PodStateStore.Read(home.Root));
+        Assert.Empty(PodStateStore.Read(home.Mesh));
+        File.WriteAllText(home.Mesh.PodsPath, "[{\"name\":");
+        Assert.Empty(PodStateStore.Read(home.Mesh));
     }
 
     [Fact]
     public void Writes_leave_no_temporary_files()
     {
         using var home = new TestHome();
-        for (var i = 0; i < 5; i++) PodStateStore.Write(home.Root, [Pod($"p{i}")]);
+        for (var i = 0; i < 5; i++) PodStateStore.Write(home.Mesh, [Pod($"p{i}")]);
 
         Assert.Equal(["pods.json"], Directory.GetFiles(home.Root).Select(Path.GetFileName));
     }

@@ -9,9 +9,9 @@ public sealed class PodsFileTests
     {
         await using var mesh = new TestSupervisor();
         await mesh.Apply(Fake.Workload("web", 1, Fake.Container(mesh.Home.Root, ["/bin/sleep"], ["300"])));
-        await Eventually.True(() => PodStateStore.Read(mesh.Home.Root) is [{ Ready: true }], "pods.json shows a ready pod");
+        await Eventually.True(() => PodStateStore.Read(mesh.Home.Mesh) is [{ Ready: true }], "pods.json shows a ready pod");
 
-        var written = PodStateStore.Read(mesh.Home.Root)[0];
+        var written = PodStateStore.Read(mesh.Home.Mesh)[0];
         var live = mesh.Supervisor.Pods[0];
         Assert.Equal((live.Name, live.AppPort, live.InboundPort, live.OutboundPort, live.AdminPort, live.AppPid, live.SidecarPid),
             (written.Name, written.AppPort, written.InboundPort, written.OutboundPort, written.AdminPort, written.AppPid, written.SidecarPid));
@@ -21,7 +21,7 @@ public sealed class PodsFileTests
         Assert.Equal(9080, written.ContainerPort);
         Assert.Equal(new ContainerPortMapping(9080, live.AppPort), Assert.Single(written.ContainerPorts));
 
-        var json = JsonDocument.Parse(File.ReadAllText(PodStateStore.PathFor(mesh.Home.Root))).RootElement[0];
+        var json = JsonDocument.Parse(File.ReadAllText(mesh.Home.Mesh.PodsPath)).RootElement[0];
         foreach (var name in new[] { "name", "namespace", "deployment", "labels", "serviceAccount", "ip", "appPort", "inboundPort", "outboundPort", "adminPort", "containerPorts", "phase", "ready", "restarts", "reason", "appPid", "sidecarPid", "startedAt" })
             Assert.True(json.TryGetProperty(name, out _), $"pods.json lacks {name}");
     }
@@ -30,7 +30,7 @@ public sealed class PodsFileTests
     public async Task Readers_never_see_a_partly_written_file()
     {
         await using var mesh = new TestSupervisor();
-        var path = PodStateStore.PathFor(mesh.Home.Root);
+        var path = mesh.Home.Mesh.PodsPath;
         var reads = 0;
         var failures = new List<string>();
         using var stop = new CancellationTokenSource();

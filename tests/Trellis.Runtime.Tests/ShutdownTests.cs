@@ -23,7 +23,7 @@ public sealed class ShutdownTests
             Assert.All(pids, pid => Assert.False(Processes.IsAlive(pid), $"pid {pid} survived"));
             Assert.All(pods.SelectMany(p => new[] { p.AppPort, p.AdminPort }), port => Assert.True(Processes.CanBind(port), $"port {port} still taken"));
             Assert.Empty(mesh.Supervisor.Pods);
-            Assert.Equal("[]", File.ReadAllText(PodStateStore.PathFor(mesh.Home.Root)).Trim());
+            Assert.Equal("[]", File.ReadAllText(mesh.Home.Mesh.PodsPath).Trim());
             await Assert.ThrowsAsync<ObjectDisposedException>(() => mesh.Supervisor.ApplyWorkloads([]));
         }
         finally

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Trellis.Cli.Home;
 using Trellis.ControlPlane.Api;
+using Trellis.LocalMode;
 
 namespace Trellis.Cli.Commands;
 

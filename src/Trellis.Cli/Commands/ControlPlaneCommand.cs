@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Trellis.ControlPlane;
+using Trellis.LocalMode;
 using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
@@ -29,7 +30,9 @@ internal static class ControlPlaneCommand
                 Console.Error.WriteLine($"error: cannot read the admin credential: {e.Message}");
                 return 1;
             }
-            await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.Root, result.GetValue(xdsPort), result.GetValue(apiPort), token), ct);
+            // The composition root of local mode: the control plane learns the runtime's pods through this source.
+            await using var workloads = new LocalPodWorkloads(home);
+            await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.StoreDirectory, workloads, result.GetValue(xdsPort), result.GetValue(apiPort), token), ct);
             return 0;
         });
         return command;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Trellis.Cli.Home;
+using Trellis.LocalMode;
+using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
 
@@ -41,11 +41,7 @@ internal static class DownCommand
             return 1;
         }
         Console.WriteLine($"stopping the mesh in {home.Root} (supervisor pid {supervisor})");
-        Trellis.Runtime.Signals.Send(supervisor, Trellis.Runtime.Signals.SigTerm);
-        var deadline = Stopwatch.StartNew();
-        while (SupervisorLock.LiveSupervisor(home) is not null && deadline.Elapsed < StopTimeout)
-            await Task.Delay(100, ct);
-        if (SupervisorLock.LiveSupervisor(home) is not null)
+        if (!await SupervisorStop.RequestAsync(home, supervisor, StopTimeout, ct))
         {
             Console.Error.WriteLine($"error: the mesh did not stop within {StopTimeout.TotalSeconds:0}s");
             return 1;

@@ -18,7 +18,7 @@ internal static class ExecCommand
         command.SetAction(async (result, ct) =>
         {
             var home = CommonOptions.ResolveHome(result);
-            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns));
+            var pod = PodSelector.Find(home, result.GetValue(target)!, result.GetValue(ns));
             if (pod is null) return 1;
             var args = result.GetValue(commandLine)!;
             var start = new ProcessStartInfo(args[0]) { UseShellExecute = false };

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Trellis.Cli.Home;
 using Trellis.Cli.Output;
 using Trellis.ControlPlane.Api;
+using Trellis.LocalMode;
 using Trellis.Runtime;
 using YamlDotNet.Serialization;
 
@@ -72,7 +72,7 @@ internal static class GetCommand
 
     private static int PrintPods(MeshHome home, string? ns, string? name, string format)
     {
-        var pods = PodStateStore.Read(home.Root)
+        var pods = PodStateStore.Read(home)
             .Where(p => (ns is null || p.Namespace == ns) && (name is null || p.Name == name))
             .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
         if (format is "json" or "yaml")

@@ -16,7 +16,7 @@ internal static class LogsCommand
         command.SetAction(async (result, ct) =>
         {
             var home = CommonOptions.ResolveHome(result);
-            var pod = PodSelector.Find(home.Root, result.GetValue(target)!, result.GetValue(ns));
+            var pod = PodSelector.Find(home, result.GetValue(target)!, result.GetValue(ns));
             if (pod is null) return 1;
             var name = result.GetValue(container) switch
             {
@@ -24,7 +24,7 @@ internal static class LogsCommand
                 "proxy" or "sidecar" => LocalSupervisor.SidecarContainerName,
                 var c => c,
             };
-            var path = PodLogs.PathFor(home.Root, pod.Namespace, pod.Name, name);
+            var path = home.PodLogPath(pod.Namespace, pod.Name, name);
             if (!File.Exists(path))
             {
                 Console.Error.WriteLine($"error: container {name} is not valid for pod {pod.Name} (no log at {path})");

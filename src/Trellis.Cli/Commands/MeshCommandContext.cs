@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Trellis.Cli.Home;
+using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
 

@@ -8,7 +8,7 @@ internal static class PodSelector
     /// <summary>The pod, or null after printing kubectl's error to stderr. When "deploy/NAME" is resolved by
     /// its app label, a note on stderr says so: Istio's guides write `deploy/productpage` for Bookinfo,
     /// whose Deployment is named productpage-v1.</summary>
-    public static PodState? Find(string home, string target, string? ns)
+    public static PodState? Find(MeshHome home, string target, string? ns)
     {
         var pod = Find(home, target, ns, out var error, out var note);
         if (note is not null) Console.Error.WriteLine(note);
@@ -16,7 +16,7 @@ internal static class PodSelector
         return pod;
     }
 
-    private static PodState? Find(string home, string target, string? ns, out string error, out string? note)
+    private static PodState? Find(MeshHome home, string target, string? ns, out string error, out string? note)
     {
         note = null;
         var pods = PodStateStore.Read(home);

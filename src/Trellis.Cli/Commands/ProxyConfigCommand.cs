@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Trellis.Cli.Home;
 using Trellis.Cli.Output;
 
 namespace Trellis.Cli.Commands;
@@ -37,7 +36,7 @@ internal static class ProxyConfigCommand
             }
             else
             {
-                var pod = PodSelector.Find(home.Root, name, result.GetValue(ns));
+                var pod = PodSelector.Find(home, name, result.GetValue(ns));
                 if (pod is null) return 1;
                 adminPort = pod.AdminPort;
             }

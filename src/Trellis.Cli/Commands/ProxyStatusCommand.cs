@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Trellis.Cli.Home;
 using Trellis.Cli.Output;
 using Trellis.ControlPlane.Api;
+using Trellis.LocalMode;
 
 namespace Trellis.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Trellis.Cli.Home;
 using Trellis.Cli.Output;
+using Trellis.LocalMode;
 using Trellis.Runtime;
 
 namespace Trellis.Cli.Commands;
@@ -17,7 +17,7 @@ internal static class StatusCommand
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
             using var client = new ControlPlaneClient(home, state);
             var cp = await client.IsHealthyAsync(ct) ? await client.StatusAsync(ct) : null;
-            var pods = PodStateStore.Read(home.Root);
+            var pods = PodStateStore.Read(home);
             var view = new
             {
                 home = home.Root,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
-using Trellis.Cli.LocalMesh;
+using Trellis.Cli.Output;
+using Trellis.LocalMode;
 
 namespace Trellis.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class UpCommand
         var address = IngressAddress();
         var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address };
         command.SetAction((result, ct) =>
-            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!).RunAsync(ct));
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter()).RunAsync(ct));
         return command;
     }
 
@@ -32,7 +33,7 @@ internal static class UpCommand
                 Console.Error.WriteLine("error: cannot find samples/bookinfo (run `trellis demo` from the Trellis repository)");
                 return Task.FromResult(1);
             }
-            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port), result.GetValue(address)!).RunAsync(ct);
+            return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port), result.GetValue(address)!, new ProgressPrinter()).RunAsync(ct);
         });
         return command;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Trellis.Config;
 using Trellis.Config.Model;
+using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Store;
 
 namespace Trellis.ControlPlane.Api;
@@ -14,10 +15,10 @@ internal static class ApplyEndpoint
     private const string Body = "request body";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> HandleAsync(HttpRequest http, ConfigStore store, Func<ApplyRequest, ApplyResponse> action)
+    public static async Task<IResult> HandleAsync(HttpRequest http, IConfigSource source, Func<ApplyRequest, ApplyResponse> action)
     {
         if (http.ContentLength > ConfigApi.MaxRequestBytes)
-            return Refuse(store, StatusCodes.Status413PayloadTooLarge, TooLarge(http.ContentLength.Value));
+            return Refuse(source, StatusCodes.Status413PayloadTooLarge, TooLarge(http.ContentLength.Value));
         ApplyRequest? request;
         try
         {
@@ -25,16 +26,16 @@ internal static class ApplyEndpoint
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Refuse(store, e.StatusCode, TooLarge(null));
+            return Refuse(source, e.StatusCode, TooLarge(null));
         }
         catch (JsonException e)
         {
             var at = new SourceLocation(Body, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1);
-            return Refuse(store, StatusCodes.Status400BadRequest,
+            return Refuse(source, StatusCodes.Status400BadRequest,
                 Diagnostic.Error(DiagnosticCodes.YamlSyntaxError, $"not an apply request: {FirstLine(e.Message)}", at, null, e.Path));
         }
         if (Malformed(request) is { } missing)
-            return Refuse(store, StatusCodes.Status400BadRequest, missing);
+            return Refuse(source, StatusCodes.Status400BadRequest, missing);
         try
         {
             var response = action(request!);
@@ -44,7 +45,7 @@ internal static class ApplyEndpoint
         {
             // Every known bad input is a diagnostic before this point; an unforeseen failure still refuses the
             // request in the same shape instead of answering 500 with nothing the CLI can show.
-            return Refuse(store, StatusCodes.Status500InternalServerError,
+            return Refuse(source, StatusCodes.Status500InternalServerError,
                 Diagnostic.Error(DiagnosticCodes.UnreadableInput, $"the control plane failed to process the request: {FirstLine(e.Message)}", null));
         }
     }
@@ -72,8 +73,8 @@ internal static class ApplyEndpoint
                 : $"{Body} is larger than {InputLimits.Size(ConfigApi.MaxRequestBytes)}, the limit per apply",
             new SourceLocation(Body, 0, 0));
 
-    private static IResult Refuse(ConfigStore store, int status, Diagnostic diagnostic) =>
-        Results.Json(new ApplyResponse(false, store.Version, [], ConfigStore.ToDtos([diagnostic])), Json, statusCode: status);
+    private static IResult Refuse(IConfigSource source, int status, Diagnostic diagnostic) =>
+        Results.Json(new ApplyResponse(false, source.Version, [], ConfigStore.ToDtos([diagnostic])), Json, statusCode: status);
 
     private static string FirstLine(string message) => message.ReplaceLineEndings(" ").TrimEnd('.');
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Trellis.ControlPlane.Store;
+using Trellis.ControlPlane.Inputs;
 
 namespace Trellis.ControlPlane.Api;
 
@@ -13,14 +13,17 @@ internal static class ConfigApi
     /// <summary>Kubernetes' API server's limit on a request body; manifests are held to the same (<see cref="Trellis.Config.InputLimits"/>).</summary>
     public const long MaxRequestBytes = Trellis.Config.InputLimits.MaxBytes;
 
-    public static void Map(IEndpointRouteBuilder app, ConfigStore store, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
+    public static void Map(IEndpointRouteBuilder app, IConfigSource source, Func<ControlPlaneStatusDto> status, Func<IReadOnlyList<ProxyStatusDto>> proxies,
         Func<string> metrics)
     {
         var admin = app.MapGroup("").WithMetadata(new AdminCredential.Required());
-        admin.MapPost("/api/v1/apply", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Apply));
-        admin.MapPost("/api/v1/delete", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, store, store.Delete));
+        if (source is IWritableConfigSource writable)
+        {
+            admin.MapPost("/api/v1/apply", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, writable, writable.Apply));
+            admin.MapPost("/api/v1/delete", (HttpRequest http) => ApplyEndpoint.HandleAsync(http, writable, writable.Delete));
+        }
         admin.MapGet("/api/v1/resources", (string? kind, string? @namespace) =>
-            store.Objects.Values
+            source.Objects.Values
                 .Where(o => kind is null || string.Equals(o.Resource.Kind, kind, StringComparison.OrdinalIgnoreCase))
                 .Where(o => @namespace is null || o.Key.Namespace == @namespace)
                 .OrderBy(o => o.Key.Kind, StringComparer.Ordinal)
@@ -31,7 +34,7 @@ internal static class ConfigApi
                 .ToList());
         app.MapGet("/api/v1/status", () => status() with
         {
-            Quarantined = store.Quarantined.Select(q => new QuarantinedDto(q.File, q.Reason)).ToList(),
+            Quarantined = source.Quarantined.Select(q => new QuarantinedDto(q.File, q.Reason)).ToList(),
         });
         app.MapGet("/api/v1/proxies", () => proxies());
         app.MapGet("/healthz", () => Results.Text("ok"));

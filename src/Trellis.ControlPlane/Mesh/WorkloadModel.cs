@@ -1,7 +1,8 @@
 namespace Trellis.ControlPlane.Mesh;
 
-/// <summary>A running pod: its identity, labels and where its sidecar accepts inbound traffic.</summary>
-internal sealed record WorkloadModel(
+/// <summary>A running pod: its identity, labels and where its sidecar accepts inbound traffic. What a workload
+/// source (<see cref="Inputs.IWorkloadSource"/>) reports and translation reads.</summary>
+public sealed record WorkloadModel(
     string PodName,
     string Namespace,
     string WorkloadName,

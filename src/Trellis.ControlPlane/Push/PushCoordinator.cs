@@ -1,21 +1,20 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Mesh;
-using Trellis.ControlPlane.Registry;
-using Trellis.ControlPlane.Store;
 using Trellis.ControlPlane.Translation;
 using Trellis.Xds;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Push;
 
-/// <summary>Keeps every connected proxy's xDS snapshot in step with the store and the registry.
+/// <summary>Keeps every connected proxy's xDS snapshot in step with the config source and the workload source.
 /// Changes are coalesced: a burst of edits costs one recomputation, pushed to all proxies at once.</summary>
 internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 {
-    private readonly ConfigStore _store;
-    private readonly PodRegistry _registry;
+    private readonly IConfigSource _config;
+    private readonly IWorkloadSource _workloads;
     private readonly XdsSnapshotCache _cache;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ProxyNode> _nodes = new();
@@ -25,16 +24,16 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     private readonly ControlPlaneOptions _options;
 
-    public PushCoordinator(ConfigStore store, PodRegistry registry, XdsSnapshotCache cache, ControlPlaneOptions options, ILogger<PushCoordinator> logger)
+    public PushCoordinator(IConfigSource config, IWorkloadSource workloads, XdsSnapshotCache cache, ControlPlaneOptions options, ILogger<PushCoordinator> logger)
     {
         _options = options;
-        _store = store;
-        _registry = registry;
+        _config = config;
+        _workloads = workloads;
         _cache = cache;
         _logger = logger;
         _current = Compute();
-        store.Changed += Trigger;
-        registry.Changed += Trigger;
+        config.Changed += Trigger;
+        workloads.Changed += Trigger;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -74,7 +73,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     private Computed Compute()
     {
-        var model = new MeshModel(_store.Resources, _registry.Workloads, _store.Version, Reserved());
+        var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved());
         return new Computed(model, OutboundResources.For(model));
     }
 
@@ -85,7 +84,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
             [_options.ApiPort] = "the control plane's API port",
             [_options.XdsPort] = "the control plane's xDS port",
         };
-        foreach (var (port, what) in _registry.PrivatePorts) ports.TryAdd(port, what);
+        foreach (var (port, what) in _workloads.PrivatePorts) ports.TryAdd(port, what);
         foreach (var node in _nodes.Values)
             if (node.Port(ProxyNode.AdminPortKey) is { } admin) ports.TryAdd(admin, $"the admin port of proxy {node.PodName}");
         return new ReservedPorts(ports);
@@ -99,8 +98,8 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _store.Changed -= Trigger;
-        _registry.Changed -= Trigger;
+        _config.Changed -= Trigger;
+        _workloads.Changed -= Trigger;
         _triggers.Writer.TryComplete();
         await _loop;
     }

@@ -2,12 +2,13 @@ using System.Collections.Immutable;
 using Trellis.Config;
 using Trellis.Config.Model;
 using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Inputs;
 
 namespace Trellis.ControlPlane.Store;
 
 /// <summary>The mesh's desired configuration: applied as a whole or not at all, persisted under
 /// the mesh home so a restarted control plane serves exactly what was applied.</summary>
-internal sealed class ConfigStore
+internal sealed class ConfigStore : IWritableConfigSource
 {
     private readonly string _directory;
     private readonly object _writeLock = new();

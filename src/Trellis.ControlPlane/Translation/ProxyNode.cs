@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trellis.ControlPlane.Inputs;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
@@ -16,13 +17,13 @@ internal sealed record ProxyNode(
     public int? Port(string key) =>
         Metadata.TryGetValue(key, out var v) && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
 
-    public const string InboundPortKey = "TRELLIS_INBOUND_PORT";
-    public const string OutboundPortKey = "TRELLIS_OUTBOUND_PORT";
-    public const string AppPortKey = "TRELLIS_APP_PORT";
-    public const string ContainerPortKey = "TRELLIS_CONTAINER_PORT";
-    public const string HttpPortKey = "TRELLIS_HTTP_PORT";
-    public const string HttpAddressKey = "TRELLIS_HTTP_ADDRESS";
-    public const string AdminPortKey = "TRELLIS_ADMIN_PORT";
+    public const string InboundPortKey = NodeMetadataKeys.InboundPort;
+    public const string OutboundPortKey = NodeMetadataKeys.OutboundPort;
+    public const string AppPortKey = NodeMetadataKeys.AppPort;
+    public const string ContainerPortKey = NodeMetadataKeys.ContainerPort;
+    public const string HttpPortKey = NodeMetadataKeys.HttpPort;
+    public const string HttpAddressKey = NodeMetadataKeys.HttpAddress;
+    public const string AdminPortKey = NodeMetadataKeys.AdminPort;
 
     /// <summary>The node metadata key naming the config generator a client wants, as in Istio's bootstrap.</summary>
     public const string GeneratorKey = "GENERATOR";

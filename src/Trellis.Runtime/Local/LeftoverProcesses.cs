@@ -11,9 +11,9 @@ public static class LeftoverProcesses
     /// <summary>The environment variable set on every app and sidecar process.</summary>
     public const string MarkerVariable = "TRELLIS_POD";
 
-    /// <summary>Kills (SIGKILL, with their process groups) the apps and sidecars recorded in <c>{home}/pods.json</c>
+    /// <summary>Kills (SIGKILL, with their process groups) the apps and sidecars recorded in the home's pods file
     /// that still run with this home's marker. Call it before a new supervisor takes the home over; returns the pids killed.</summary>
-    public static IReadOnlyList<int> KillRecorded(string home)
+    public static IReadOnlyList<int> KillRecorded(MeshHome home)
     {
         var killed = new List<int>();
         foreach (var pod in PodStateStore.Read(home))
@@ -24,12 +24,12 @@ public static class LeftoverProcesses
 
     /// <summary>Marks a process this home starts for <paramref name="ns"/>/<paramref name="name"/>, so
     /// <see cref="KillMarked"/> can tell it from whatever reuses its pid later.</summary>
-    public static void Mark(ProcessStartInfo start, string home, string ns, string name) =>
+    public static void Mark(ProcessStartInfo start, MeshHome home, string ns, string name) =>
         start.Environment[MarkerVariable] = Marker(home, ns, name);
 
     /// <summary>Kills <paramref name="pid"/> and its process group if it still carries the marker of
     /// <paramref name="ns"/>/<paramref name="name"/> in this home; false when it is gone or not ours.</summary>
-    public static bool KillMarked(string home, string ns, string name, int pid)
+    public static bool KillMarked(MeshHome home, string ns, string name, int pid)
     {
         if (pid <= 1 || !Carries(pid, $"{MarkerVariable}={Marker(home, ns, name)}")) return false;
         // setsid made each process a group leader: the group takes its children with it.
@@ -42,9 +42,9 @@ public static class LeftoverProcesses
     /// recorded processes started (a shell script's background job keeps its parent's environment) outlives
     /// them once they are gone, with nothing recorded to find it by. Only call it when no supervisor runs the
     /// home. Returns the pids killed.</summary>
-    public static IReadOnlyList<int> KillAllMarked(string home)
+    public static IReadOnlyList<int> KillAllMarked(MeshHome home)
     {
-        var prefix = $"{MarkerVariable}={Path.GetFullPath(home)}|";
+        var prefix = $"{MarkerVariable}={home.Root}|";
         var killed = new List<int>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
@@ -56,7 +56,7 @@ public static class LeftoverProcesses
         return killed;
     }
 
-    internal static string Marker(string home, string ns, string pod) => $"{Path.GetFullPath(home)}|{ns}/{pod}";
+    internal static string Marker(MeshHome home, string ns, string pod) => $"{home.Root}|{ns}/{pod}";
 
     private static bool Carries(int pid, string marker) => EnvironmentOf(pid).Contains(marker, StringComparer.Ordinal);
 

@@ -174,7 +174,7 @@ internal sealed partial class LocalPod
     {
         var state = State;
         var sidecar = new SupervisedProcess(LocalSupervisor.SidecarContainerName, SidecarStartInfo,
-            PodLogs.PathFor(_runtime.Home, state.Namespace, state.Name, LocalSupervisor.SidecarContainerName), _runtime.Options.BackOff);
+            _runtime.Home.PodLogPath(state.Namespace, state.Name, LocalSupervisor.SidecarContainerName), _runtime.Options.BackOff);
         sidecar.Started += pid => Change(() =>
         {
             _sidecarPid = pid;
@@ -209,7 +209,7 @@ internal sealed partial class LocalPod
         var launch = _launch!;
         var state = State;
         var app = new SupervisedProcess(state.AppContainer, launch.ToStartInfo,
-            PodLogs.PathFor(_runtime.Home, state.Namespace, state.Name, state.AppContainer), _runtime.Options.BackOff);
+            _runtime.Home.PodLogPath(state.Namespace, state.Name, state.AppContainer), _runtime.Options.BackOff);
         app.Started += pid =>
         {
             Change(() =>

@@ -2,7 +2,7 @@ namespace Trellis.Runtime;
 
 /// <summary>Local mode's kubelet and ReplicaSet controller in one: runs every pod of every Deployment as an app
 /// process plus a sidecar process, converges on the Deployments it is given, and publishes the pods in
-/// <c>{home}/pods.json</c>, which the control plane reads as its service registry.</summary>
+/// the home's pods file, which the control plane reads as its service registry.</summary>
 public sealed class LocalSupervisor : IAsyncDisposable
 {
     /// <summary>The sidecar's container name, as Istio injects it.</summary>
@@ -10,7 +10,7 @@ public sealed class LocalSupervisor : IAsyncDisposable
 
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly string _home;
+    private readonly MeshHome _home;
     private readonly PodRuntime _runtime;
     private readonly PortAllocator _ports;
     private readonly SemaphoreSlim _reconcile = new(1, 1);
@@ -26,9 +26,9 @@ public sealed class LocalSupervisor : IAsyncDisposable
     /// <summary>Creates the supervisor for the mesh home <paramref name="home"/>; no pod runs until <see cref="ApplyWorkloads"/>.
     /// It takes the home over: pod processes that a dead supervisor left behind (see <see cref="LeftoverProcesses"/>)
     /// are killed before pods.json is rewritten.</summary>
-    public LocalSupervisor(string home, SidecarLauncher sidecar, LocalSupervisorOptions? options = null)
+    public LocalSupervisor(MeshHome home, SidecarLauncher sidecar, LocalSupervisorOptions? options = null)
     {
-        _home = Path.GetFullPath(home);
+        _home = home;
         options ??= new LocalSupervisorOptions();
         _ports = options.Ports ?? new PortAllocator();
         _runtime = new PodRuntime(_home, sidecar, options, Emit, WriteState);

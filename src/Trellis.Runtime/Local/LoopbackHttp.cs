@@ -2,7 +2,7 @@ namespace Trellis.Runtime;
 
 /// <summary>Plain HTTP GETs to 127.0.0.1 for probes: never through a proxy (the supervisor's own environment
 /// may name one), one fresh connection per probe like the kubelet, no redirects followed.</summary>
-internal static class LoopbackHttp
+public static class LoopbackHttp
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler
     {

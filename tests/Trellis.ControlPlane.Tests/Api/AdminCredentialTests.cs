@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Tests.Inputs;
 
 namespace Trellis.ControlPlane.Tests.Api;
 
@@ -29,7 +30,7 @@ public sealed class AdminCredentialTests : IAsyncLifetime
     {
         var apiPort = FreePort();
         _http.BaseAddress = new Uri($"http://127.0.0.1:{apiPort}");
-        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(_home, FreePort(), apiPort, Credential), _stop.Token);
+        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(Path.Combine(_home, "store"), new FakeWorkloads(), FreePort(), apiPort, Credential), _stop.Token);
         for (var i = 0; i < 200; i++)
         {
             try

@@ -48,16 +48,16 @@ public sealed class SecretFileTests : IDisposable
     [Fact]
     public void Each_pod_gets_its_own_token_which_goes_with_the_pod()
     {
-        PodSecrets.CreateAdminToken(_home.Root, "bookinfo", "reviews-v1-a");
-        PodSecrets.CreateAdminToken(_home.Root, "bookinfo", "reviews-v1-b");
-        var a = PodSecrets.AdminTokenPath(_home.Root, "bookinfo", "reviews-v1-a");
-        var b = PodSecrets.AdminTokenPath(_home.Root, "bookinfo", "reviews-v1-b");
+        PodSecrets.CreateAdminToken(_home.Mesh, "bookinfo", "reviews-v1-a");
+        PodSecrets.CreateAdminToken(_home.Mesh, "bookinfo", "reviews-v1-b");
+        var a = _home.Mesh.PodAdminTokenPath("bookinfo", "reviews-v1-a");
+        var b = _home.Mesh.PodAdminTokenPath("bookinfo", "reviews-v1-b");
 
         Assert.NotEqual(SecretFile.Read(a), SecretFile.Read(b));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(a));
         Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(Path.Combine(_home.Root, "secrets")));
 
-        PodSecrets.Remove(_home.Root, "bookinfo", "reviews-v1-a");
+        PodSecrets.Remove(_home.Mesh, "bookinfo", "reviews-v1-a");
         Assert.False(File.Exists(a));
         Assert.True(File.Exists(b));
     }

@@ -11,6 +11,9 @@ internal sealed class TestHome : IDisposable
 
     public string Root { get; }
 
+    /// <summary>The home's layout, for what the runtime writes into it.</summary>
+    public MeshHome Mesh => new(Root);
+
     public string File(string name) => Path.Combine(Root, name);
 
     /// <summary>Writes an executable /bin/sh script under the home.</summary>

@@ -11,7 +11,7 @@ internal sealed class TestSupervisor : IAsyncDisposable
     /// by default the sidecar is a sleeping process, ready as soon as it runs.</summary>
     public TestSupervisor(Func<TestHome, SidecarLauncher>? sidecar = null, LocalSupervisorOptions? options = null)
     {
-        Supervisor = new LocalSupervisor(Home.Root, sidecar?.Invoke(Home) ?? Fake.SleepingSidecar, options ?? Fake.SleepingSidecarOptions);
+        Supervisor = new LocalSupervisor(Home.Mesh, sidecar?.Invoke(Home) ?? Fake.SleepingSidecar, options ?? Fake.SleepingSidecarOptions);
         Supervisor.PodEvent += _events.Enqueue;
     }
 

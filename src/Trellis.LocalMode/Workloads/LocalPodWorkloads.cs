@@ -1,38 +1,44 @@
+using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Mesh;
 using Trellis.Runtime;
 
-namespace Trellis.ControlPlane.Registry;
+namespace Trellis.LocalMode;
 
-/// <summary>The service registry of local mode: the pods the runtime reports in pods.json.
+/// <summary>The control plane's workload source in local mode: the pods the runtime publishes in the home's pods file.
 /// Polling a file keeps the control plane restartable: a new instance reads the same truth.</summary>
-internal sealed class PodRegistry : IAsyncDisposable
+public sealed class LocalPodWorkloads : IWorkloadSource, IAsyncDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-    private readonly string _home;
+    private static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(200);
+    private readonly MeshHome _home;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private DateTime _lastWrite;
     private IReadOnlyList<WorkloadModel> _workloads = [];
     private IReadOnlyDictionary<int, string> _privatePorts = new Dictionary<int, string>();
 
-    public PodRegistry(string home)
+    public LocalPodWorkloads(MeshHome home) : this(home, DefaultPollInterval)
+    {
+    }
+
+    internal LocalPodWorkloads(MeshHome home, TimeSpan pollInterval)
     {
         _home = home;
         Refresh();
-        _loop = Task.Run(PollAsync);
+        _loop = Task.Run(() => PollAsync(pollInterval));
     }
 
-    /// <summary>Raised when the set of pods or their readiness changed.</summary>
+    /// <inheritdoc/>
     public event Action? Changed;
 
+    /// <inheritdoc/>
     public IReadOnlyList<WorkloadModel> Workloads => Volatile.Read(ref _workloads);
 
-    /// <summary>The pods' ports that are not mesh destinations: apps' own ports and their sidecars' admin and outbound ports.</summary>
+    /// <inheritdoc/>
     public IReadOnlyDictionary<int, string> PrivatePorts => Volatile.Read(ref _privatePorts);
 
-    private async Task PollAsync()
+    private async Task PollAsync(TimeSpan interval)
     {
-        using var timer = new PeriodicTimer(PollInterval);
+        using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
@@ -45,7 +51,7 @@ internal sealed class PodRegistry : IAsyncDisposable
 
     private bool Refresh()
     {
-        var path = PodStateStore.PathFor(_home);
+        var path = _home.PodsPath;
         var lastWrite = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
         if (lastWrite == _lastWrite) return false;
         _lastWrite = lastWrite;

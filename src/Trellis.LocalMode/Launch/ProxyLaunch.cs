@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using Trellis.Cli.Home;
-using Trellis.ControlPlane.Translation;
+using Trellis.ControlPlane.Inputs;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>The command lines `trellis up` uses to start sidecars and the ingress gateway.</summary>
 internal static class ProxyLaunch
 {
     /// <summary>The gateway's place among the pods: its token lives where a pod's would.</summary>
-    public const string GatewayNamespace = "istio-system";
+    public const string GatewayNamespace = MeshHome.SystemNamespace;
     public const string GatewayName = "istio-ingressgateway";
 
     public static ProcessStartInfo Sidecar(MeshHome home, MeshState mesh, PodState pod)
@@ -19,13 +18,13 @@ internal static class ProxyLaunch
             "proxy", "--type", "sidecar", "--pod", pod.Name, "--namespace", pod.Namespace,
             "--workload", pod.Deployment, "--service-account", pod.ServiceAccount,
             "--xds", mesh.XdsUrl, "--admin-port", pod.AdminPort.ToString(),
-            "--meta", $"{ProxyNode.AdminPortKey}={pod.AdminPort}",
-            "--meta", $"{ProxyNode.InboundPortKey}={pod.InboundPort}",
-            "--meta", $"{ProxyNode.OutboundPortKey}={pod.OutboundPort}",
-            "--meta", $"{ProxyNode.AppPortKey}={pod.AppPort}",
-            "--admin-token-file", PodSecrets.AdminTokenPath(home.Root, pod.Namespace, pod.Name),
+            "--meta", $"{NodeMetadataKeys.AdminPort}={pod.AdminPort}",
+            "--meta", $"{NodeMetadataKeys.InboundPort}={pod.InboundPort}",
+            "--meta", $"{NodeMetadataKeys.OutboundPort}={pod.OutboundPort}",
+            "--meta", $"{NodeMetadataKeys.AppPort}={pod.AppPort}",
+            "--admin-token-file", home.PodAdminTokenPath(pod.Namespace, pod.Name),
         };
-        if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{ProxyNode.ContainerPortKey}={containerPort}"]);
+        if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
         return SelfLauncher.Create(args);
     }
@@ -33,10 +32,10 @@ internal static class ProxyLaunch
     public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
         "proxy", "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
         "--workload", GatewayName, "--service-account", "istio-ingressgateway-service-account",
-        "--admin-token-file", PodSecrets.AdminTokenPath(home.Root, GatewayNamespace, GatewayName),
+        "--admin-token-file", home.PodAdminTokenPath(GatewayNamespace, GatewayName),
         "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
-        "--meta", $"{ProxyNode.AdminPortKey}={adminPort}",
-        "--meta", $"{ProxyNode.HttpPortKey}={httpPort}",
-        "--meta", $"{ProxyNode.HttpAddressKey}={httpAddress}");
+        "--meta", $"{NodeMetadataKeys.AdminPort}={adminPort}",
+        "--meta", $"{NodeMetadataKeys.HttpPort}={httpPort}",
+        "--meta", $"{NodeMetadataKeys.HttpAddress}={httpAddress}");
 }

@@ -1,8 +1,7 @@
-using Trellis.Cli.Home;
 using Trellis.Config;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>Keeps the running pods in step with the Deployments stored in the control plane, so
 /// `trellis apply` of a Deployment scales, replaces or adds pods like a Kubernetes controller.</summary>

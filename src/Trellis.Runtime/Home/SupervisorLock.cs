@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Trellis.Cli.Home;
+namespace Trellis.Runtime;
 
 /// <summary>The running `trellis up` holds a write lock (POSIX record lock, fcntl) on <c>{home}/supervisor.lock</c>
 /// for its whole life. The kernel drops it the moment that process dies, however it dies, and names the holder's
 /// pid to whoever asks, so "is a mesh live in this home, and who runs it" never depends on a recorded pid that
 /// may have been reused.</summary>
-internal sealed class SupervisorLock : IDisposable
+public sealed class SupervisorLock : IDisposable
 {
     // Linux (x86-64 and arm64 alike): fcntl commands and lock types.
     private const int GetLock = 5;

@@ -2,7 +2,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>Turns a Deployment into what the local runtime runs. Relative commands resolve against
 /// the folder of the manifest the Deployment was applied from.</summary>

@@ -1,7 +1,7 @@
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>Finds the Bookinfo sample: from the working directory up, then from the CLI's own build output up.</summary>
-internal static class SampleLocator
+public static class SampleLocator
 {
     public static string? Bookinfo()
     {

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Trellis.Cli.Home;
-using Trellis.Cli.Output;
+using Trellis.LocalMode;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.Cli.Output;
 
 /// <summary>What `trellis up` tells the user while it works: timestamped steps, then a summary.</summary>
-internal sealed class ProgressPrinter
+internal sealed class ProgressPrinter : ILocalMeshProgress
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
@@ -16,9 +15,18 @@ internal sealed class ProgressPrinter
         lock (_gate) Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {message}");
     }
 
-    public void Summary(MeshHome home, string ingressUrl)
+    public void Note(string line)
     {
-        var pods = PodStateStore.Read(home.Root);
+        lock (_gate) Console.WriteLine(line);
+    }
+
+    public void Error(string line)
+    {
+        lock (_gate) Console.Error.WriteLine(line);
+    }
+
+    public void Summary(MeshHome home, IReadOnlyList<PodState> pods, string ingressUrl)
+    {
         lock (_gate)
         {
             Console.WriteLine();

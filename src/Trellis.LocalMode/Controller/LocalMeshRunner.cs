@@ -1,18 +1,18 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Trellis.Cli.Home;
 using Trellis.Config;
 using Trellis.ControlPlane.Api;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>`trellis up`: validates the manifests, starts the control plane, applies the manifests to it,
 /// starts the ingress gateway and every pod (sidecar first, then app), and keeps them running until
 /// Ctrl-C or `trellis down`; then stops everything, apps first.</summary>
-internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress)
+public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress, ILocalMeshProgress progress)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private const string ControlPlaneLog = "trellisd";
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
@@ -30,15 +30,15 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         using var supervisorLock = SupervisorLock.TryAcquire(home);
         if (supervisorLock is null)
         {
-            Console.Error.WriteLine($"error: a mesh is already running in {home.Root} (pid {SupervisorLock.LiveSupervisor(home)}); stop it with `trellis down` or use another --home");
+            progress.Error($"error: a mesh is already running in {home.Root} (pid {SupervisorLock.LiveSupervisor(home)}); stop it with `trellis down` or use another --home");
             return 1;
         }
         // Only now: replacing a credential others could read must not pull it from under a live mesh.
         home.EnsureExists();
-        if (!Preflight.Check(manifests, recursive, out var files)) return 1;
+        if (!Preflight.Check(manifests, recursive, progress, out var files)) return 1;
 
         if (LeftoverMesh.IsRecorded(home) && LeftoverMesh.Clean(home) is { Count: > 0 } leftovers)
-            Console.WriteLine($"stopped {leftovers.Count} process(es) left running by a previous mesh in {home.Root} whose supervisor died");
+            progress.Note($"stopped {leftovers.Count} process(es) left running by a previous mesh in {home.Root} whose supervisor died");
         ResetState();
         var ports = new PortAllocator();
         int ingress;
@@ -48,13 +48,12 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         }
         catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine($"error: {e.Message} (choose another with --port)");
+            progress.Error($"error: {e.Message} (choose another with --port)");
             return 1;
         }
         var xdsPort = ports.Allocate();
         var apiPort = ports.Allocate();
         var ingressAdmin = ports.Allocate();
-        var progress = new ProgressPrinter();
 
         await using var controlPlane = new SupervisedProcess("trellisd", () =>
             {
@@ -63,7 +62,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
                 LeftoverMesh.MarkControlPlane(start, home);
                 return start;
             },
-            Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log"));
+            home.SystemLogPath(ControlPlaneLog));
         var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
             0, xdsPort, apiPort, ingress, ingressAdmin) { IngressAddress = ingressAddress };
         var stateGate = new object();
@@ -83,7 +82,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         using var client = new ControlPlaneClient(home, state);
         if (!await WaitAsync(() => client.IsHealthyAsync(ct), ct))
         {
-            Console.Error.WriteLine($"error: the control plane did not start; see {Path.Combine(home.LogsDirectory, "istio-system", "trellisd.log")}");
+            progress.Error($"error: the control plane did not start; see {home.SystemLogPath(ControlPlaneLog)}");
             return 1;
         }
         progress.Step($"control plane: xDS {state.XdsUrl}, API {state.ApiUrl}");
@@ -91,7 +90,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         var applied = await client.SendAsync("apply", new ApplyRequest(files), ct);
         if (!applied.Accepted)
         {
-            foreach (var d in applied.Diagnostics) Console.Error.WriteLine(d.Text);
+            foreach (var d in applied.Diagnostics) progress.Error(d.Text);
             return 1;
         }
         progress.Step($"applied {applied.Results.Count} objects from {string.Join(", ", manifests)}");
@@ -102,30 +101,30 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
             stateWritten = true;
         }
 
-        PodSecrets.CreateAdminToken(home.Root, ProxyLaunch.GatewayNamespace, ProxyLaunch.GatewayName);
+        PodSecrets.CreateAdminToken(home, ProxyLaunch.GatewayNamespace, ProxyLaunch.GatewayName);
         await using var gateway = new SupervisedProcess(ProxyLaunch.GatewayName, () =>
             {
                 var start = ProxyLaunch.Gateway(home, state, ingress, ingressAdmin, ingressAddress);
                 LeftoverMesh.MarkGateway(start, home);
                 return start;
             },
-            Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log"));
+            home.SystemLogPath(ProxyLaunch.GatewayName));
         gateway.Started += pid => Record(s => s with { GatewayPid = pid });
         gateway.Start();
 
-        await using var pods = new LocalSupervisor(home.Root, pod => ProxyLaunch.Sidecar(home, state, pod), new LocalSupervisorOptions { Ports = ports });
+        await using var pods = new LocalSupervisor(home, pod => ProxyLaunch.Sidecar(home, state, pod), new LocalSupervisorOptions { Ports = ports });
         pods.PodEvent += e => progress.Step(e.ToString());
         var deployments = new DeploymentWatcher(client, pods);
         await deployments.SyncAsync(ct);
 
         if (!await WaitAsync(async () => await LoopbackHttp.IsOkAsync(ingressAdmin, "/ready", TimeSpan.FromSeconds(2), ct), ct))
-            progress.Step($"warning: the ingress gateway is not ready yet; see {Path.Combine(home.LogsDirectory, "istio-system", "istio-ingressgateway.log")}");
+            progress.Step($"warning: the ingress gateway is not ready yet; see {home.SystemLogPath(ProxyLaunch.GatewayName)}");
         else
             progress.Step($"ingress gateway: {state.IngressUrl}");
 
         if (!await WaitAsync(() => Task.FromResult(pods.Pods.Count > 0 && pods.Pods.All(p => p.Ready)), ct))
             progress.Step("warning: not every pod is ready yet; see `trellis get pods -A` and `trellis logs`");
-        progress.Summary(home, state.IngressUrl);
+        progress.Summary(home, PodStateStore.Read(home), state.IngressUrl);
         try
         {
             await deployments.RunAsync(ct);
@@ -133,12 +132,12 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         catch (OperationCanceledException)
         {
         }
-        Console.WriteLine("stopping the mesh ...");
+        progress.Note("stopping the mesh ...");
         await pods.DisposeAsync();
         await gateway.DisposeAsync();
         await controlPlane.DisposeAsync();
         File.Delete(home.StatePath);
-        Console.WriteLine("mesh stopped");
+        progress.Note("mesh stopped");
         return 0;
     }
 
@@ -149,7 +148,7 @@ internal sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manif
         Directory.CreateDirectory(home.StoreDirectory);
         File.Delete(home.PodsPath);
         File.Delete(home.StatePath);
-        PodSecrets.RemoveAll(home.Root);
+        PodSecrets.RemoveAll(home);
     }
 
     private static async Task<bool> WaitAsync(Func<Task<bool>> condition, CancellationToken ct)

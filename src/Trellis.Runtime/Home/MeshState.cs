@@ -1,10 +1,10 @@
 using System.Text.Json;
 
-namespace Trellis.Cli.Home;
+namespace Trellis.Runtime;
 
 /// <summary>What `trellis up` started and where: written to mesh.json, read by every other verb, and by
 /// `trellis down` to find what a dead supervisor left running.</summary>
-internal sealed record MeshState(
+public sealed record MeshState(
     int SupervisorPid,
     DateTimeOffset StartedAt,
     string Manifests,

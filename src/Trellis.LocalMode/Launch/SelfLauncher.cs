@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>Starts another `trellis` process (control plane, proxy) from the same build as this one.</summary>
 internal static class SelfLauncher

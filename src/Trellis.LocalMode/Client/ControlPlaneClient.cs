@@ -4,12 +4,13 @@ using System.Net.Http.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
+using Trellis.Runtime;
 
-namespace Trellis.Cli.Home;
+namespace Trellis.LocalMode;
 
 /// <summary>Talks to the running control plane's REST API on loopback, presenting the mesh's admin credential
 /// (when this user can read it) as a bearer token.</summary>
-internal sealed class ControlPlaneClient : IDisposable
+public sealed class ControlPlaneClient : IDisposable
 {
     // Relaxed escaping keeps a manifest's JSON close to its own size, under the API's limit on request bodies.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

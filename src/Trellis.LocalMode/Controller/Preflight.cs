@@ -1,17 +1,16 @@
-using Trellis.Cli.Home;
 using Trellis.Config;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.ControlPlane.Api;
 using Trellis.Runtime;
 
-namespace Trellis.Cli.LocalMesh;
+namespace Trellis.LocalMode;
 
 /// <summary>Everything `trellis up` checks before starting anything, so a bad manifest never leaves
 /// a half-started mesh behind: schema, cross-object analysis, and that every container command exists.</summary>
 internal static class Preflight
 {
-    public static bool Check(IReadOnlyList<string> paths, bool recursive, out List<ManifestFile> files)
+    public static bool Check(IReadOnlyList<string> paths, bool recursive, ILocalMeshProgress progress, out List<ManifestFile> files)
     {
         files = [];
         try
@@ -21,17 +20,17 @@ internal static class Preflight
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            progress.Error($"error: {e.Message}");
             return false;
         }
         var load = ConfigLoader.LoadPaths(paths.Select(Path.GetFullPath), recursive);
         var diagnostics = ConfigValidator.Validate(load).ToList();
         diagnostics.AddRange(load.Resources.Where(r => r.Kind == "Deployment").SelectMany(MissingCommands));
         foreach (var d in diagnostics.Where(d => d.Severity != Severity.Info))
-            Console.Error.WriteLine(d.ToString());
+            progress.Error(d.ToString());
         if (diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            Console.Error.WriteLine("error: the manifests have errors; nothing was started");
+            progress.Error("error: the manifests have errors; nothing was started");
             return false;
         }
         return true;

@@ -1,11 +1,11 @@
 using Trellis.Config;
 using Trellis.ControlPlane.Api;
 
-namespace Trellis.Cli.Home;
+namespace Trellis.LocalMode;
 
 /// <summary>Reads -f arguments (files, directories, or "-" for stdin) as kubectl does, held to the same limits as the
 /// control plane (<see cref="InputLimits"/>) before anything is read whole or sent.</summary>
-internal static class ManifestFiles
+public static class ManifestFiles
 {
     public static List<ManifestFile> Read(IEnumerable<string> paths, bool recursive)
     {
@@ -41,7 +41,7 @@ internal static class ManifestFiles
 }
 
 /// <summary>Input refused by a limit before it was sent; the diagnostic says which file and which limit.</summary>
-internal sealed class InputRefusedException(Diagnostic diagnostic) : Exception(diagnostic.Message)
+public sealed class InputRefusedException(Diagnostic diagnostic) : Exception(diagnostic.Message)
 {
     public Diagnostic Diagnostic { get; } = diagnostic;
 }

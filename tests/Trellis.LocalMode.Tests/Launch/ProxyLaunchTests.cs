@@ -1,0 +1,32 @@
+using Trellis.ControlPlane.Inputs;
+using Trellis.Runtime;
+
+namespace Trellis.LocalMode.Tests.Launch;
+
+/// <summary>A sidecar's command line is local mode's half of a contract with the control plane: the ports it
+/// announces as node metadata under the keys the control plane reads, and its token where the layout keeps it.</summary>
+public sealed class ProxyLaunchTests
+{
+    [Fact]
+    public void A_sidecar_announces_its_ports_under_the_control_planes_keys_and_reads_its_token_from_its_pods_secrets()
+    {
+        var home = new MeshHome("/tmp/mesh");
+        var mesh = new MeshState(1, DateTimeOffset.UnixEpoch, "", 2, XdsPort: 15010, ApiPort: 15011, IngressPort: 8080, IngressAdminPort: 15000);
+        var pod = new PodState("reviews-v1-a", "bookinfo", "reviews-v1", new Dictionary<string, string> { ["app"] = "reviews" }, "bookinfo-reviews",
+            "127.0.0.1", AppPort: 21000, InboundPort: 21001, OutboundPort: 21004, AdminPort: 21002, ContainerPort: 9080, [], "reviews",
+            PodPhase.Pending, false, false, 0, null, null, null, DateTimeOffset.UnixEpoch, "hash");
+
+        var args = ProxyLaunch.Sidecar(home, mesh, pod).ArgumentList.ToList();
+
+        Assert.Equal("http://127.0.0.1:15010", After("--xds"));
+        Assert.Equal(home.PodAdminTokenPath("bookinfo", "reviews-v1-a"), After("--admin-token-file"));
+        var meta = args.Select((a, i) => (a, i)).Where(x => x.a == "--meta").Select(x => args[x.i + 1]).ToList();
+        Assert.Contains($"{NodeMetadataKeys.AdminPort}=21002", meta);
+        Assert.Contains($"{NodeMetadataKeys.InboundPort}=21001", meta);
+        Assert.Contains($"{NodeMetadataKeys.OutboundPort}=21004", meta);
+        Assert.Contains($"{NodeMetadataKeys.AppPort}=21000", meta);
+        Assert.Contains($"{NodeMetadataKeys.ContainerPort}=9080", meta);
+
+        string After(string option) => args[args.IndexOf(option) + 1];
+    }
+}
