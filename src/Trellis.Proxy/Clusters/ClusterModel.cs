@@ -23,6 +23,9 @@ internal sealed record ClusterModel(
     ReservedDestinations Reserved,
     IUpstreamTransportSocket TransportSocket)
 {
+    /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
+    public bool IsOriginalDestination => Type == Cluster.Types.DiscoveryType.OriginalDst;
+
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
     public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string, IUpstreamTransportSocket) PoolKey =>
         (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key, TransportSocket);

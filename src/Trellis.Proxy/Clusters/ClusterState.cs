@@ -1,4 +1,3 @@
-using Envoy.Config.Cluster.V3;
 using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.LoadBalancing;
 using Trellis.Proxy.Outbound.Endpoint;
@@ -49,7 +48,7 @@ internal sealed class ClusterState
     public IReadOnlyList<EndpointModel> Endpoints => _current.Config.Endpoints;
 
     /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
-    public bool IsOriginalDestination => Model.Type == Cluster.Types.DiscoveryType.OriginalDst;
+    public bool IsOriginalDestination => Model.IsOriginalDestination;
 
     /// <summary>The balancer's pick among the endpoints health allows now; null when there is none.</summary>
     public EndpointModel? Pick(HttpContext context, ulong? hash)
