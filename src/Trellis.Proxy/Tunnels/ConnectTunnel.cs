@@ -164,6 +164,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
             return name;
         }
 
+        // Only a dialed connection holds one of max_connections; an internal listener's requests are admitted one by one on the HTTP path.
         if (ClusterAdmission.AdmitConnection(context, cluster) is { } overflow) return await RefuseAsync(context, connection, overflow);
         try
         {
