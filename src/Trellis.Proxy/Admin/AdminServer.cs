@@ -57,9 +57,11 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         var output = new StringBuilder();
         foreach (var (name, cluster) in snapshots.Current.Clusters.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            foreach (var e in cluster.Endpoints)
+            var current = cluster.Current;
+            foreach (var e in current.Config.Endpoints)
             {
-                output.Append(name).Append("::").Append(e.Authority).Append("::health_flags::").Append(e.Healthy ? "healthy" : "/failed_eds_health").Append('\n');
+                var flags = !e.Healthy ? "/failed_eds_health" : current.Outliers?.IsEjected(e) == true ? "/failed_outlier_check" : "healthy";
+                output.Append(name).Append("::").Append(e.Authority).Append("::health_flags::").Append(flags).Append('\n');
                 output.Append(name).Append("::").Append(e.Authority).Append("::weight::").Append(e.Weight).Append('\n');
             }
         }

@@ -6,6 +6,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Telemetry;
 using Trellis.Proxy.Tunnels;
 using Trellis.Proxy.Xds;
@@ -20,7 +21,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
 
     private readonly OwnSockets _ownSockets = new();
-    private readonly UpstreamClientPool _pool;
+    private readonly ClusterRegistry _clusters;
     private readonly ListenerManager _listeners;
     private readonly CancellationTokenSource _quit = new();
 
@@ -37,15 +38,16 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null)
     {
         loggers ??= NullLoggerFactory.Instance;
-        _pool = new UpstreamClientPool(TimeSpan.FromSeconds(30), _ownSockets);
         Identity = OwnIdentity.From(options);
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
         var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
-        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics, replies), _ownSockets, loggers, Drain);
-        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
+        var dialer = new EndpointDialer(_ownSockets);
+        _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, IstioMetrics, replies), _ownSockets, loggers, Drain);
+        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel(), new AdminToken(options.AdminToken));
     }
 
@@ -59,7 +61,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     {
         await _listeners.DisposeAsync();
         await Admin.DisposeAsync();
-        _pool.Dispose();
+        _clusters.Dispose();
         _quit.Dispose();
     }
 }

@@ -21,32 +21,55 @@ internal sealed record CircuitBreakerLimits(uint MaxConnections, uint MaxPending
     }
 }
 
-/// <summary>Counts a cluster's requests and retries in flight against its limits. An HTTP/1.1 request needs
-/// a connection of its own, so beyond max_connections requests wait as pending, up to max_pending_requests;
-/// HTTP/2 multiplexes and is bounded by max_requests alone. What does not fit overflows (503, flag UO),
-/// and a retry beyond max_retries is not made. Shared by the snapshots of an unchanged cluster so that
-/// a configuration push does not reset the counts.</summary>
-internal sealed class CircuitBreaker(CircuitBreakerLimits limits, bool multiplexed)
+/// <summary>Counts a cluster's requests, retries and tunnel connections in flight against its limits. An HTTP/1.1
+/// request needs a connection of its own, so beyond max_connections requests wait as pending, up to
+/// max_pending_requests; HTTP/2 multiplexes and is bounded by max_requests alone. A tunnel holds one upstream
+/// connection for its whole life and counts against max_connections, as Envoy's tcp_proxy does. What does not
+/// fit overflows (503, flag UO), and a retry beyond max_retries is not made. It lives as long as its cluster:
+/// a push that changes the limits swaps them, and the counts go on.</summary>
+internal sealed class CircuitBreaker
 {
-    private readonly long _requestCap = multiplexed
-        ? limits.MaxRequests
-        : Math.Min(limits.MaxRequests, (long)limits.MaxConnections + limits.MaxPendingRequests);
+    private sealed record Thresholds(CircuitBreakerLimits Limits, bool Multiplexed, long RequestCap);
+
+    private volatile Thresholds _thresholds;
     private long _requests;
     private long _retries;
+    private long _connections;
 
-    public CircuitBreakerLimits Limits { get; } = limits;
+    public CircuitBreaker(CircuitBreakerLimits limits, bool multiplexed) => _thresholds = ThresholdsFor(limits, multiplexed);
 
-    public bool Multiplexed { get; } = multiplexed;
+    public CircuitBreakerLimits Limits => _thresholds.Limits;
+
+    /// <summary>Applies a cluster update's limits; requests and connections in flight keep counting.</summary>
+    public void Configure(CircuitBreakerLimits limits, bool multiplexed)
+    {
+        var current = _thresholds;
+        if (current.Limits == limits && current.Multiplexed == multiplexed) return;
+        _thresholds = ThresholdsFor(limits, multiplexed);
+    }
+
+    private static Thresholds ThresholdsFor(CircuitBreakerLimits limits, bool multiplexed) => new(limits, multiplexed,
+        multiplexed ? limits.MaxRequests : Math.Min(limits.MaxRequests, (long)limits.MaxConnections + limits.MaxPendingRequests));
 
     /// <summary>Admits a request, or returns false when the cluster is full.</summary>
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _requests) <= _requestCap) return true;
+        if (Interlocked.Increment(ref _requests) <= _thresholds.RequestCap) return true;
         Interlocked.Decrement(ref _requests);
         return false;
     }
 
     public void Exit() => Interlocked.Decrement(ref _requests);
+
+    /// <summary>Admits a tunnel's upstream connection, or returns false at max_connections.</summary>
+    public bool TryOpenConnection()
+    {
+        if (Interlocked.Increment(ref _connections) <= _thresholds.Limits.MaxConnections) return true;
+        Interlocked.Decrement(ref _connections);
+        return false;
+    }
+
+    public void CloseConnection() => Interlocked.Decrement(ref _connections);
 
     /// <summary>Whether one more retry fits under max_retries; <paramref name="holdingOne"/> when the caller's own
     /// retry in progress is about to end and make room. Like Envoy's, the limit is fuzzy under races.</summary>

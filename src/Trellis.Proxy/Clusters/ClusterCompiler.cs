@@ -5,6 +5,7 @@ using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptio
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.LoadBalancing;
+using Trellis.Proxy.Outbound.Endpoint;
 
 namespace Trellis.Proxy.Clusters;
 
@@ -26,7 +27,8 @@ internal static class ClusterCompiler
         var (service, subset) = ServiceOf(c.Metadata);
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
             CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c, where),
-            c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None);
+            c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None,
+            UpstreamTransportSockets.From(c.TransportSocket, where));
     }
 
     // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.

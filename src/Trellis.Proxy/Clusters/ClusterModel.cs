@@ -1,10 +1,12 @@
 using Envoy.Config.Cluster.V3;
 using Trellis.Proxy.LoadBalancing;
+using Trellis.Proxy.Outbound.Endpoint;
 
 namespace Trellis.Proxy.Clusters;
 
 /// <summary>The settings of one CDS cluster the data path needs, independent of its endpoints.</summary>
 /// <param name="Reserved">The ports a passthrough cluster must never connect to; none for other clusters.</param>
+/// <param name="TransportSocket">What its connections speak over TCP (transport_socket).</param>
 internal sealed record ClusterModel(
     string Name,
     Cluster.Types.DiscoveryType Type,
@@ -18,8 +20,13 @@ internal sealed record ClusterModel(
     CircuitBreakerLimits Limits,
     TimeSpan IdleTimeout,
     OutlierSettings? Outliers,
-    ReservedDestinations Reserved)
+    ReservedDestinations Reserved,
+    IUpstreamTransportSocket TransportSocket)
 {
+    /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
+    public bool IsOriginalDestination => Type == Cluster.Types.DiscoveryType.OriginalDst;
+
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
-    public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string) PoolKey => (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key);
+    public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string, IUpstreamTransportSocket) PoolKey =>
+        (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key, TransportSocket);
 }

@@ -1,17 +1,13 @@
-using Envoy.Config.Cluster.V3;
-using Microsoft.AspNetCore.Http;
-using Trellis.Proxy.LoadBalancing;
-
 namespace Trellis.Proxy.Clusters;
 
 /// <summary>Envoy's outlier detection for one cluster: counts each endpoint's consecutive 5xx answers and
 /// gateway failures (502, 503, 504, and attempts that got no answer), ejects an endpoint that reaches a
 /// threshold for base_ejection_time × its ejection count (up to max_ejection_time) while no more than
 /// max_ejection_percent of the endpoints are out, and brings it back at the next interval after that.
-/// Requests balance over the endpoints not ejected, or over all of them when fewer than the healthy
-/// panic threshold remain. Picks read an immutable balancer swapped on each change; only reports and
-/// the once-per-interval sweep take the lock.</summary>
-internal sealed class OutlierDetector : ILoadBalancer
+/// It is the cluster's health view: <see cref="Available"/> holds the endpoints not ejected, or all of them
+/// when fewer than the healthy panic threshold remain, as an immutable array swapped on each change, which
+/// the balancer reads. Only reports, endpoint updates and the once-per-interval sweep take the lock.</summary>
+internal sealed class OutlierDetector
 {
     private sealed class Host(EndpointModel endpoint)
     {
@@ -23,55 +19,55 @@ internal sealed class OutlierDetector : ILoadBalancer
     }
 
     private readonly Lock _gate = new();
-    private readonly Host[] _hosts;
-    private readonly Dictionary<string, Host> _byAuthority;
-    private readonly Cluster.Types.LbPolicy _policy;
-    private readonly HashRingSettings _hashing;
     private readonly TimeProvider _time;
-    private volatile ILoadBalancer _balancer;
+    private Host[] _hosts = [];
+    private Dictionary<string, Host> _byAuthority = new(StringComparer.Ordinal);
+    private volatile EndpointModel[] _available = [];
     private long _nextSweep;
 
-    public OutlierDetector(OutlierSettings settings, Cluster.Types.LbPolicy policy, HashRingSettings hashing, IReadOnlyList<EndpointModel> endpoints,
-        OutlierDetector? previous, TimeProvider? time = null)
+    public OutlierDetector(OutlierSettings settings, IReadOnlyList<EndpointModel> endpoints, TimeProvider? time = null)
     {
         Settings = settings;
-        _policy = policy;
-        _hashing = hashing;
         _time = time ?? TimeProvider.System;
-        _hosts = endpoints.Where(e => e.Healthy).Select(e => new Host(e)).ToArray();
-        _byAuthority = _hosts.GroupBy(h => h.Endpoint.Authority).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        // An EDS update must not forgive an endpoint that is still out.
-        if (previous is not null)
-        {
-            lock (previous._gate)
-            {
-                foreach (var host in _hosts)
-                {
-                    if (!previous._byAuthority.TryGetValue(host.Endpoint.Authority, out var old)) continue;
-                    (host.Consecutive5xx, host.ConsecutiveGatewayFailures, host.EjectedAt, host.Ejections) =
-                        (old.Consecutive5xx, old.ConsecutiveGatewayFailures, old.EjectedAt, old.Ejections);
-                }
-            }
-        }
         _nextSweep = _time.GetTimestamp() + Ticks(settings.Interval);
-        _balancer = Build();
+        Update(endpoints);
     }
 
     public OutlierSettings Settings { get; }
 
-    /// <summary>Endpoints currently ejected, for the admin page and tests.</summary>
-    public IReadOnlyList<EndpointModel> Ejected
+    /// <summary>The endpoints the balancer may pick from now; the same array until ejections change.</summary>
+    public EndpointModel[] Available
     {
         get
         {
-            lock (_gate) return _hosts.Where(h => h.EjectedAt is not null).Select(h => h.Endpoint).ToArray();
+            if (_time.GetTimestamp() >= Volatile.Read(ref _nextSweep)) Sweep();
+            return _available;
         }
     }
 
-    public EndpointModel? Pick(HttpContext context, ulong? hash)
+    /// <summary>Takes the cluster's new endpoints; those it already knew keep their counts and ejections,
+    /// so an EDS update does not forgive an endpoint that is still out.</summary>
+    public void Update(IReadOnlyList<EndpointModel> endpoints)
     {
-        if (_time.GetTimestamp() >= Volatile.Read(ref _nextSweep)) Sweep();
-        return _balancer.Pick(context, hash);
+        lock (_gate)
+        {
+            var hosts = endpoints.Where(e => e.Healthy).Select(e => new Host(e)).ToArray();
+            foreach (var host in hosts)
+            {
+                if (!_byAuthority.TryGetValue(host.Endpoint.Authority, out var old)) continue;
+                (host.Consecutive5xx, host.ConsecutiveGatewayFailures, host.EjectedAt, host.Ejections) =
+                    (old.Consecutive5xx, old.ConsecutiveGatewayFailures, old.EjectedAt, old.Ejections);
+            }
+            _hosts = hosts;
+            _byAuthority = hosts.GroupBy(h => h.Endpoint.Authority).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            Publish();
+        }
+    }
+
+    /// <summary>Whether <paramref name="endpoint"/> is ejected now (Envoy's /failed_outlier_check).</summary>
+    public bool IsEjected(EndpointModel endpoint)
+    {
+        lock (_gate) return _byAuthority.TryGetValue(endpoint.Authority, out var host) && host.EjectedAt is not null;
     }
 
     /// <summary>Records how one attempt on <paramref name="endpoint"/> ended: the upstream's status, or null
@@ -109,7 +105,7 @@ internal sealed class OutlierDetector : ILoadBalancer
         host.EjectedAt = _time.GetTimestamp();
         host.Ejections++;
         host.ConsecutiveGatewayFailures = 0;
-        _balancer = Build();
+        Publish();
     }
 
     /// <summary>Once per interval: endpoints whose ejection time is over come back, and endpoints that stayed
@@ -136,16 +132,16 @@ internal sealed class OutlierDetector : ILoadBalancer
                     host.Ejections--;
                 }
             }
-            if (changed) _balancer = Build();
+            if (changed) Publish();
         }
     }
 
-    private ILoadBalancer Build()
+    private void Publish()
     {
         var available = _hosts.Where(h => h.EjectedAt is null).Select(h => h.Endpoint).ToArray();
         // Panic mode, as Envoy: with too few endpoints left, balancing over all of them beats overloading the rest.
         var panic = _hosts.Length > 0 && 100.0 * available.Length / _hosts.Length < Settings.PanicThresholdPercent;
-        return LoadBalancerFactory.Create(_policy, panic ? _hosts.Select(h => h.Endpoint).ToArray() : available, _hashing);
+        _available = panic ? _hosts.Select(h => h.Endpoint).ToArray() : available;
     }
 
     // Saturates, so that an interval of years cannot overflow the sweep deadline into the past.

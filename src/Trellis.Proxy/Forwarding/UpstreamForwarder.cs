@@ -5,31 +5,33 @@ using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Routing;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Outbound;
+using Trellis.Proxy.Outbound.Concrete;
+using Trellis.Proxy.Outbound.Logical;
 using Trellis.Proxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Trellis.Proxy.Forwarding;
 
-/// <summary>The forwarding half of the router: cluster, load balancer, endpoint, then YARP's forwarder,
-/// with the route's timeout and retry policy and Envoy's local replies when it cannot get an answer.</summary>
+/// <summary>The forwarding half of the router: the outbound pipeline (logical backend, the cluster's admission and
+/// endpoint pick, the endpoint's pooled connection), then YARP's forwarder, with the route's timeout and retry
+/// policy and Envoy's local replies when it cannot get an answer.</summary>
 internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity own)
 {
     // Envoy's default stream idle timeout; the route timeout bounds the whole exchange separately.
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
 
-
     public async Task ForwardAsync(RequestContext context, ForwardAction action)
     {
         var http = context.Http;
         var route = context.Route!;
-        var choice = action.Choose(http.Request);
-        if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
+        var backend = LogicalBackend.Resolve(context, action);
+        if (backend.Cluster is not { } cluster)
         {
-            await LocalReply.WriteAsync(context, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, "",
-                $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
+            await RefuseAsync(context, backend.Refusal!);
             return;
         }
-        context.Cluster = cluster;
+        var choice = backend.Choice;
         RouterFilter.ApplyRequestHeaders(context, choice);
         PeerMetadata.Stamp(context, own);
         var path = Redirects.Rewrite(http.Request.Path.Value ?? "/", route.Match.Path, action.PrefixRewrite, action.RegexRewrite) + http.Request.QueryString.Value;
@@ -38,18 +40,17 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         var attempts = 1 + (retry?.NumRetries ?? 0);
         // Without a route timeout nothing cancels the exchange but the client, so no token source is needed.
         using var overall = action.Timeout is { } t && t <= Timers.Longest ? new CancellationTokenSource(t) : null;
-        var config = RequestConfig(cluster.Model.Protocol, http.Request.Protocol);
+        // One version of the cluster for the whole exchange, so every attempt uses the same settings and pool.
+        var version = cluster.Current;
+        var config = RequestConfig(version.Config.Model.Protocol, http.Request.Protocol);
 
-        var breaker = cluster.Breaker;
-        if (!breaker.TryEnter())
+        if (ClusterAdmission.AdmitRequest(context, cluster) is { } overflow)
         {
-            await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamOverflow, "upstream connect error or disconnect/reset before headers. reset reason: overflow",
-                $"route {route.DisplayName}: cluster {cluster.Model.Name} is at its circuit breaker limit (max_requests {breaker.Limits.MaxRequests}, " +
-                $"max_connections {breaker.Limits.MaxConnections}, max_pending_requests {breaker.Limits.MaxPendingRequests})",
-                ("x-envoy-overloaded", "true"));
+            await RefuseAsync(context, overflow);
             return;
         }
-        var hash = action.Hashing.Compute(context);
+        var breaker = cluster.Breaker;
+        var hash = backend.Hash(context);
         // From its second attempt on, a request holds one of the cluster's max_retries slots until it ends.
         var holdingRetry = false;
         try
@@ -62,11 +63,10 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                     breaker.EnterRetry();
                     holdingRetry = true;
                 }
-                var endpoint = cluster.IsOriginalDestination ? OriginalDestination(http.Request) : cluster.Balancer.Pick(http, hash);
-                if (endpoint is null)
+                var named = cluster.IsOriginalDestination ? EndpointPicker.OriginalDestination(http.Request) : null;
+                if (EndpointPicker.Pick(context, cluster, hash, named, out var unhealthy) is not { } endpoint)
                 {
-                    await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream",
-                        $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
+                    await RefuseAsync(context, unhealthy!);
                     return;
                 }
                 context.Endpoint = endpoint;
@@ -81,7 +81,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
                 var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
 
-                var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, cluster.Invoker, config, transformer, token);
+                var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, version.Invoker, config, transformer, token);
                 var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;
                 var downstreamFlag = DownstreamFailure.FlagFor(http, error, timedOut);
                 ReportToOutlierDetection(cluster, endpoint, error, downstreamFlag, transformer.UpstreamStatus);
@@ -138,10 +138,12 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     /// never answered. A client's malformed or abandoned request says nothing about the host.</summary>
     private static void ReportToOutlierDetection(ClusterState cluster, EndpointModel endpoint, ForwarderError error, string? downstreamFlag, int? upstreamStatus)
     {
-        if (cluster.Outliers is not { } outliers) return;
-        if (downstreamFlag is null) outliers.Report(endpoint, error == ForwarderError.None ? upstreamStatus : null);
-        else if (upstreamStatus is { } answered) outliers.Report(endpoint, answered);
+        if (downstreamFlag is null) cluster.Report(endpoint, error == ForwarderError.None ? upstreamStatus : null);
+        else if (upstreamStatus is { } answered) cluster.Report(endpoint, answered);
     }
+
+    private static Task RefuseAsync(RequestContext context, OutboundRefusal refusal) =>
+        LocalReply.WriteAsync(context, refusal.Status, refusal.Flag, refusal.Body, refusal.Reason, refusal.Overloaded ? ("x-envoy-overloaded", "true") : null);
 
     /// <summary>A malformed request is answered 400 and its connection closed, as Envoy answers a codec error; a client
     /// that went away gets a reset and is counted with response code 0, as Envoy counts it.</summary>
@@ -169,14 +171,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     {
         http.Features.Set<IForwarderErrorFeature>(null);
         http.Response.Clear();
-    }
-
-    private static EndpointModel? OriginalDestination(HttpRequest request)
-    {
-        if (!request.Host.HasValue) return null;
-        var port = request.Host.Port ?? 80;
-        var host = request.Host.Host.Trim('[', ']');
-        return new EndpointModel(host, port, true, 1, null);
     }
 
     private static readonly ForwarderRequestConfig Http11 = new() { ActivityTimeout = IdleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };

@@ -59,7 +59,7 @@ internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel t
                     _draining.Add(DrainAsync(removed));
                 }
                 foreach (var (key, server) in _servers) server.Name = byKey[key].Name;
-                ownSockets.SetListenerPorts(wanted.Select(m => m.Port));
+                ownSockets.SetListeners(wanted);
             }
             return null;
         }

@@ -11,6 +11,10 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Outbound;
+using Trellis.Proxy.Outbound.Concrete;
+using Trellis.Proxy.Outbound.Endpoint;
+using Trellis.Proxy.Outbound.Logical;
 using Trellis.Proxy.Routing;
 using Trellis.Proxy.Telemetry;
 
@@ -21,7 +25,7 @@ namespace Trellis.Proxy.Tunnels;
 /// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
 /// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
 /// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
-internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, IstioMetrics metrics, LocalReplyLog replies)
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, EndpointDialer dialer, IstioMetrics metrics, LocalReplyLog replies)
 {
     private static readonly byte[] Method = "CONNECT "u8.ToArray();
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -149,13 +153,11 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     private async Task<string?> TunnelAsync(RequestContext context, ForwardAction action, ConnectTarget target, ConnectionContext connection)
     {
         var route = context.Route!;
-        var choice = action.Choose(context.Http.Request);
-        if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
-            return await RejectAsync(context, connection, action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, $"route {route.DisplayName} sends to cluster \"{choice.Name}\", which is not configured");
-        context.Cluster = cluster;
-        var endpoint = cluster.IsOriginalDestination ? new EndpointModel(target.Host, target.Port, true, 1, null) : cluster.Balancer.Pick(context.Http, action.Hashing.Compute(context));
-        if (endpoint is null)
-            return await RejectAsync(context, connection, 503, ResponseFlags.NoHealthyUpstream, $"route {route.DisplayName}: cluster {cluster.Model.Name} has no healthy endpoint ({cluster.Endpoints.Count} known)");
+        var backend = LogicalBackend.Resolve(context, action);
+        if (backend.Cluster is not { } cluster) return await RefuseAsync(context, connection, backend.Refusal!);
+        var named = cluster.IsOriginalDestination ? new EndpointModel(target.Host, target.Port, true, 1, null) : null;
+        if (EndpointPicker.Pick(context, cluster, cluster.IsOriginalDestination ? null : backend.Hash(context), named, out var unhealthy) is not { } endpoint)
+            return await RefuseAsync(context, connection, unhealthy!);
         context.Endpoint = endpoint;
         var terminate = action.Connect == ConnectUpgrade.Terminate;
         if (endpoint.InternalListener is { } name)
@@ -168,10 +170,28 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             return name;
         }
 
-        Socket upstream;
+        // Only a dialed connection holds one of max_connections; an internal listener's requests are admitted one by one on the HTTP path.
+        if (ClusterAdmission.AdmitConnection(context, cluster) is { } overflow) return await RefuseAsync(context, connection, overflow);
         try
         {
-            upstream = await EndpointDialer.ConnectAsync(endpoint, cluster.Model, ownSockets, connection.ConnectionClosed);
+            return await DialAndPumpAsync(context, backend.Choice, cluster, endpoint, target, connection, terminate);
+        }
+        finally
+        {
+            cluster.Breaker.CloseConnection();
+        }
+    }
+
+    /// <summary>Dials the endpoint, tells outlier detection how the connect went (as Envoy's tcp_proxy reports
+    /// local-origin connect failures and timeouts, which count as gateway failures), then moves the bytes.</summary>
+    private async Task<string?> DialAndPumpAsync(RequestContext context, ClusterChoice choice, ClusterState cluster, EndpointModel endpoint,
+        ConnectTarget target, ConnectionContext connection, bool terminate)
+    {
+        var route = context.Route!;
+        UpstreamConnection upstream;
+        try
+        {
+            upstream = await dialer.DialAsync(endpoint, cluster.Model, connection.ConnectionClosed);
         }
         catch (ReservedDestinationException e)
         {
@@ -180,17 +200,21 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
             if (connection.ConnectionClosed.IsCancellationRequested) return ClientWentAway(context);
+            // Envoy maps a local-origin connect failure to 503 and a connect timeout to 504 for outlier detection.
+            if (e is not SelfConnectionException) cluster.Report(endpoint, e is OperationCanceledException ? 504 : 503);
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
                 $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
         }
-        using (upstream)
+        // A connection that succeeded is all tcp_proxy reports as success (Envoy's LocalOriginConnectSuccessFinal, 200).
+        cluster.Report(endpoint, 200);
+        await using (upstream)
         {
-            var upstreamIn = PipeReader.Create(new NetworkStream(upstream, ownsSocket: false));
+            var upstreamIn = PipeReader.Create(upstream.Stream, new StreamPipeReaderOptions(leaveOpen: true));
             if (terminate)
             {
                 await WriteEstablishedAsync(connection.Transport.Output);
             }
-            else if (await ForwardConnectAsync(context, choice, target, upstream, upstreamIn, connection) is false)
+            else if (await ForwardConnectAsync(context, choice, target, upstream.Stream, upstreamIn, connection) is false)
             {
                 return null;
             }
@@ -207,7 +231,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
     }
 
     /// <summary>Sends the CONNECT on and relays the upstream's answer; false when there was none.</summary>
-    private async Task<bool> ForwardConnectAsync(RequestContext context, ClusterChoice choice, ConnectTarget target, Socket upstream, PipeReader upstreamIn, ConnectionContext connection)
+    private async Task<bool> ForwardConnectAsync(RequestContext context, ClusterChoice choice, ConnectTarget target, Stream upstream, PipeReader upstreamIn, ConnectionContext connection)
     {
         RouterFilter.ApplyRequestHeaders(context, choice);
         PeerMetadata.Stamp(context, own);
@@ -224,7 +248,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         string? error;
         try
         {
-            await upstream.SendAsync(Encoding.Latin1.GetBytes(head.ToString()), SocketFlags.None, connection.ConnectionClosed);
+            await upstream.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()), connection.ConnectionClosed);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
             timeout.CancelAfter(HeadTimeout);
             (answer, error) = await Http1Head.ReadAsync(upstreamIn, timeout.Token);
@@ -258,6 +282,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
         return null;
     }
+
+    private static Task<string?> RefuseAsync(RequestContext context, ConnectionContext connection, OutboundRefusal refusal) =>
+        RejectAsync(context, connection, refusal.Status, refusal.Flag, refusal.Reason);
 
     private static async Task<string?> RejectAsync(RequestContext context, ConnectionContext connection, int status, string flag, string reason)
     {

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Trellis.Proxy.Outbound.Endpoint;
 
 namespace Trellis.Proxy.Tunnels;
 
@@ -38,15 +39,14 @@ internal sealed class TunnelPump
     /// <summary>Bytes from the upstream back to the downstream client.</summary>
     public long SentBytes => _sent.Bytes;
 
-    public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, Socket upstream)
+    public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, UpstreamConnection upstream)
     {
         // Not linked to ConnectionClosed: Kestrel signals that on the client's FIN, which is only a half-close here.
         using var stop = new CancellationTokenSource();
-        await using var upstreamOut = new NetworkStream(upstream, ownsSocket: false);
         using var done = new CancellationTokenSource();
         var watchdog = CloseWhenIdleAsync(stop, done.Token);
         await Task.WhenAll(
-            ToUpstreamAsync(downstream.Transport.Input, upstreamOut, upstream, stop),
+            ToUpstreamAsync(downstream.Transport.Input, upstream.Stream, upstream.Socket, stop),
             ToDownstreamAsync(upstreamIn, downstream.Transport.Output, stop));
         await done.CancelAsync();
         await watchdog;

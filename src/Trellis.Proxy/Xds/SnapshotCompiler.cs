@@ -7,15 +7,15 @@ using Envoy.Config.Route.V3;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Listeners;
-using Trellis.Proxy.LoadBalancing;
 using Trellis.Proxy.Routing;
 using Trellis.Xds;
 
 namespace Trellis.Proxy.Xds;
 
-/// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing whatever the
-/// previous snapshot compiled from identical resources (compiled regexes, balancers, pools).</summary>
-internal sealed class SnapshotCompiler(UpstreamClientPool pool)
+/// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing the route tables the previous
+/// snapshot compiled from identical resources (compiled regexes); clusters are the registry's long-lived states,
+/// updated once everything validated.</summary>
+internal sealed class SnapshotCompiler(ClusterRegistry registry)
 {
     public ProxySnapshot Compile(AcceptedResources resources, ProxySnapshot previous)
     {
@@ -35,9 +35,9 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
                 : Guarded(r, static m => RouteCompiler.Compile((RouteConfiguration)m));
         }
 
-        // Validate every cluster before touching the connection pools, so a rejected update changes nothing.
+        // Validate every cluster before touching any cluster's state, so a rejected update changes nothing.
         var assignments = resources.ByType.GetValueOrDefault(TypeUrls.ClusterLoadAssignment);
-        var built = new List<(AcceptedResource Source, ClusterModel Model, IReadOnlyList<EndpointModel> Endpoints, object? EndpointSource)>();
+        var configs = new List<ClusterConfig>();
         foreach (var r in resources.Of(TypeUrls.Cluster))
         {
             var proto = (Cluster)r.Message;
@@ -54,23 +54,14 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
                 ClusterLoadAssignment inline => inline,
                 _ => null,
             };
-            built.Add((r, model, Guarded(endpointSource as AcceptedResource ?? r, _ => ClusterCompiler.Endpoints(assignment)), endpointSource));
+            configs.Add(new ClusterConfig(model, Guarded(endpointSource as AcceptedResource ?? r, _ => ClusterCompiler.Endpoints(assignment)), r, endpointSource));
         }
-
-        var clusters = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
-        foreach (var (source, model, endpoints, endpointSource) in built)
-        {
-            var known = previous.Clusters.GetValueOrDefault(model.Name);
-            clusters[model.Name] = known is not null && ReferenceEquals(known.Source, source) && ReferenceEquals(known.EndpointSource, endpointSource)
-                ? known
-                : NewState(model, endpoints, known, source, endpointSource);
-        }
-        pool.RetainOnly(clusters.Keys.ToHashSet(StringComparer.Ordinal));
+        var clusters = registry.Apply(configs);
 
         return new ProxySnapshot(
             listeners.ToFrozenDictionary(StringComparer.Ordinal),
             routes.ToFrozenDictionary(StringComparer.Ordinal),
-            clusters.ToFrozenDictionary(StringComparer.Ordinal),
+            clusters,
             resources);
     }
 
@@ -97,22 +88,4 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
 
     private static bool Unchanged(ProxySnapshot previous, string typeUrl, AcceptedResource r) =>
         previous.Resources.ByType.TryGetValue(typeUrl, out var map) && map.TryGetValue(r.Name, out var old) && ReferenceEquals(old, r);
-
-    private ClusterState NewState(ClusterModel model, IReadOnlyList<EndpointModel> endpoints, ClusterState? known, object source, object? endpointSource)
-    {
-        var outliers = model.Outliers is { } settings
-            ? new OutlierDetector(settings, model.LbPolicy, model.Hashing, endpoints, known?.Outliers is { } previous && previous.Settings == settings ? previous : null)
-            : null;
-        return new ClusterState(model, endpoints, (ILoadBalancer?)outliers ?? LoadBalancerFactory.Create(model.LbPolicy, endpoints, model.Hashing),
-            pool.Get(model), BreakerFor(model, known?.Breaker), outliers, source, endpointSource);
-    }
-
-    /// <summary>The cluster's previous breaker while its limits hold, so in-flight counts survive a push.</summary>
-    private static CircuitBreaker BreakerFor(ClusterModel model, CircuitBreaker? previous)
-    {
-        var multiplexed = model.Protocol == UpstreamProtocol.Http2;
-        return previous is not null && previous.Limits == model.Limits && previous.Multiplexed == multiplexed
-            ? previous
-            : new CircuitBreaker(model.Limits, multiplexed);
-    }
 }

@@ -132,6 +132,73 @@ public sealed class TcpThroughMeshTests(SampleMesh mesh)
         Assert.Equal(expected, rest);
     }
 
+    private const string OneConnectionAtATime = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: tcp-echo-one-connection
+          namespace: tcp-echo
+        spec:
+          host: tcp-echo
+          trafficPolicy:
+            connectionPool:
+              tcp: {maxConnections: 1}
+        """;
+
+    [Fact]
+    public async Task With_maxConnections_1_a_second_connection_is_refused_until_the_first_one_closes()
+    {
+        await ApplyAsync("virtual-service-all-v1.yaml");
+        await SettleOnAsync("one");
+        var rule = Path.Combine(mesh.Cli.Home, "tcp-echo-one-connection.yaml");
+        await File.WriteAllTextAsync(rule, OneConnectionAtATime);
+        try
+        {
+            using (var first = await mesh.TunnelAsync("sleep", Service))
+            {
+                await first.SendAsync("held\n"u8.ToArray());
+                Assert.Equal("one held\n", await ReadLineAsync(first));
+                var apply = await mesh.Cli.RunAsync("apply", "-f", rule);
+                Assert.True(apply.ExitCode == 0, apply.All);
+
+                // The open connection keeps counting once the limit arrives, so the next one overflows, as with Envoy's tcp_proxy.
+                var refusal = "";
+                await mesh.WaitUntilAsync(async () =>
+                {
+                    refusal = await RefusalAsync();
+                    return refusal.Length > 0;
+                }, TimeSpan.FromSeconds(15), "a second connection to be refused");
+                Assert.StartsWith("HTTP/1.1 503 ", refusal);
+                Assert.Contains("is at its circuit breaker limit (max_connections 1)", refusal);
+                Assert.Contains("envoy_cluster_upstream_cx_overflow{envoy_cluster_name=\"outbound|9000|v1|tcp-echo.tcp-echo.svc.cluster.local\"}",
+                    await mesh.StatsAsync("sleep"));
+            }
+
+            await mesh.WaitUntilAsync(async () => await RefusalAsync() == "", TimeSpan.FromSeconds(10), "a connection after the first closed");
+            Assert.Equal("one after\n", await EchoAsync("after"));
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", rule);
+        }
+    }
+
+    /// <summary>The head of the sidecar's refusal of a new connection; empty when the connection was let through.</summary>
+    private async Task<string> RefusalAsync()
+    {
+        try
+        {
+            using var socket = await mesh.TunnelAsync("sleep", Service);
+            socket.Shutdown(SocketShutdown.Send);
+            await ReadToEndAsync(socket);
+            return "";
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message[(e.Message.IndexOf("HTTP/", StringComparison.Ordinal))..];
+        }
+    }
+
     [Fact]
     public async Task The_destination_sidecar_counts_tunnelled_connections_as_tcp()
     {

@@ -1,8 +1,5 @@
-using Envoy.Config.Cluster.V3;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Trellis.Proxy.Clusters;
-using Trellis.Proxy.LoadBalancing;
 
 namespace Trellis.Proxy.Tests.Clusters;
 
@@ -15,14 +12,10 @@ public sealed class OutlierDetectorTests
     private static OutlierSettings Settings(uint consecutive5xx = 5, uint gateway = 5, uint enforcingGateway = 0, uint maxEjectionPercent = 50, double panic = 0) =>
         new(consecutive5xx, 100, gateway, enforcingGateway, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), maxEjectionPercent, panic);
 
-    private OutlierDetector Detector(OutlierSettings settings, OutlierDetector? previous = null) =>
-        new(settings, Cluster.Types.LbPolicy.RoundRobin, HashRingSettings.Default, [A, B], previous, _time);
+    private OutlierDetector Detector(OutlierSettings settings) => new(settings, [A, B], _time);
 
-    private static HashSet<int> Picks(OutlierDetector detector)
-    {
-        var http = new DefaultHttpContext();
-        return Enumerable.Range(0, 10).Select(_ => detector.Pick(http, null)?.Port ?? 0).ToHashSet();
-    }
+    /// <summary>The ports of the endpoints the balancer may pick from.</summary>
+    private static int[] Available(OutlierDetector detector) => detector.Available.Select(e => e.Port).Order().ToArray();
 
     private static void Fail(OutlierDetector detector, EndpointModel endpoint, int times, int? status = 500)
     {
@@ -34,10 +27,10 @@ public sealed class OutlierDetectorTests
     {
         var detector = Detector(Settings());
         Fail(detector, A, 4);
-        Assert.Equal([9001, 9002], Picks(detector));
+        Assert.Equal([9001, 9002], Available(detector));
         Fail(detector, A, 1);
-        Assert.Equal([A], detector.Ejected);
-        Assert.Equal([9002], Picks(detector));
+        Assert.True(detector.IsEjected(A));
+        Assert.Equal([9002], Available(detector));
     }
 
     [Fact]
@@ -47,9 +40,9 @@ public sealed class OutlierDetectorTests
         Fail(detector, A, 4);
         detector.Report(A, 200);
         Fail(detector, A, 4, status: null);
-        Assert.Empty(detector.Ejected);
+        Assert.Equal([9001, 9002], Available(detector));
         Fail(detector, A, 1, status: null);
-        Assert.Equal([A], detector.Ejected);
+        Assert.Equal([9002], Available(detector));
     }
 
     [Fact]
@@ -58,15 +51,15 @@ public sealed class OutlierDetectorTests
         var detector = Detector(Settings());
         Fail(detector, A, 5);
         _time.Advance(TimeSpan.FromSeconds(29));
-        Assert.Equal([9002], Picks(detector));
+        Assert.Equal([9002], Available(detector));
         _time.Advance(TimeSpan.FromSeconds(11));
-        Assert.Equal([9001, 9002], Picks(detector));
+        Assert.Equal([9001, 9002], Available(detector));
 
         Fail(detector, A, 5);
         _time.Advance(TimeSpan.FromSeconds(41));
-        Assert.Equal([9002], Picks(detector));
+        Assert.Equal([9002], Available(detector));
         _time.Advance(TimeSpan.FromSeconds(21));
-        Assert.Equal([9001, 9002], Picks(detector));
+        Assert.Equal([9001, 9002], Available(detector));
     }
 
     [Fact]
@@ -75,12 +68,12 @@ public sealed class OutlierDetectorTests
         // Envoy's default of 10% never ejects one of two endpoints (50%).
         var detector = Detector(Settings(maxEjectionPercent: 10));
         Fail(detector, A, 10);
-        Assert.Empty(detector.Ejected);
+        Assert.Equal([9001, 9002], Available(detector));
 
         var half = Detector(Settings(maxEjectionPercent: 50));
         Fail(half, A, 5);
         Fail(half, B, 5);
-        Assert.Equal([A], half.Ejected);
+        Assert.Equal([9002], Available(half));
     }
 
     [Fact]
@@ -88,13 +81,13 @@ public sealed class OutlierDetectorTests
     {
         var notEnforced = Detector(Settings(consecutive5xx: 0, gateway: 3));
         Fail(notEnforced, A, 5, status: 503);
-        Assert.Empty(notEnforced.Ejected);
+        Assert.Equal([9001, 9002], Available(notEnforced));
 
         var enforced = Detector(Settings(consecutive5xx: 0, gateway: 3, enforcingGateway: 100));
         Fail(enforced, A, 5, status: 500);
-        Assert.Empty(enforced.Ejected);
+        Assert.Equal([9001, 9002], Available(enforced));
         Fail(enforced, A, 3, status: 503);
-        Assert.Equal([A], enforced.Ejected);
+        Assert.Equal([9002], Available(enforced));
     }
 
     [Fact]
@@ -103,21 +96,34 @@ public sealed class OutlierDetectorTests
         var withPanic = Detector(Settings(maxEjectionPercent: 100, panic: 60));
         Fail(withPanic, A, 5);
         // One of two left is 50%, under the 60% threshold.
-        Assert.Equal([9001, 9002], Picks(withPanic));
+        Assert.Equal([9001, 9002], Available(withPanic));
+        Assert.True(withPanic.IsEjected(A));
 
         var without = Detector(Settings(maxEjectionPercent: 100, panic: 0));
         Fail(without, A, 5);
         Fail(without, B, 5);
-        Assert.Null(without.Pick(new DefaultHttpContext(), null));
+        Assert.Empty(Available(without));
     }
 
     [Fact]
     public void An_endpoint_update_keeps_what_the_detector_knew()
     {
-        var first = Detector(Settings());
-        Fail(first, A, 5);
-        var second = Detector(Settings(), previous: first);
-        Assert.Equal([A], second.Ejected);
-        Assert.Equal([9002], Picks(second));
+        var detector = Detector(Settings());
+        Fail(detector, A, 5);
+        var c = new EndpointModel("127.0.0.1", 9003, true, 1, null);
+        detector.Update([A with { Weight = 2 }, B, c]);
+        Assert.True(detector.IsEjected(A));
+        Assert.Equal([9002, 9003], Available(detector));
+    }
+
+    [Fact]
+    public void The_view_is_the_same_array_until_something_changes()
+    {
+        var detector = Detector(Settings());
+        var before = detector.Available;
+        Fail(detector, A, 4);
+        Assert.Same(before, detector.Available);
+        Fail(detector, A, 1);
+        Assert.NotSame(before, detector.Available);
     }
 }

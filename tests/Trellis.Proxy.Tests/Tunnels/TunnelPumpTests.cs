@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Time.Testing;
+using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Tests.Tunnels;
@@ -38,6 +39,8 @@ public sealed class TunnelPumpTests
 
         public PipeReader UpstreamReader() => PipeReader.Create(new NetworkStream(Upstream, ownsSocket: false));
 
+        public UpstreamConnection UpstreamConnection() => new(Upstream, new NetworkStream(Upstream, ownsSocket: false));
+
         public ValueTask DisposeAsync()
         {
             Upstream.Dispose();
@@ -56,7 +59,7 @@ public sealed class TunnelPumpTests
         await using var rig = await Rig.StartAsync();
         var time = new FakeTimeProvider();
         var pump = new TunnelPump(TimeSpan.FromSeconds(1), time);
-        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
+        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.UpstreamConnection());
         time.Advance(TimeSpan.FromMilliseconds(750));
         Assert.False(run.IsCompleted);
         for (var i = 0; i < 2; i++) time.Advance(TimeSpan.FromMilliseconds(250));
@@ -70,7 +73,7 @@ public sealed class TunnelPumpTests
         await using var rig = await Rig.StartAsync();
         var time = new FakeTimeProvider();
         var pump = new TunnelPump(TimeSpan.FromSeconds(1), time);
-        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.Upstream);
+        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.UpstreamConnection());
         var buffer = new byte[16];
         for (var i = 0; i < 6; i++)
         {

@@ -174,12 +174,12 @@ public sealed class XdsConfigHandlerTests : IAsyncLifetime
     {
         await PushBaseAsync();
         var before = _proxy.Runtime.Snapshots.Current.Clusters["a"];
-        var poolB = _proxy.Runtime.Snapshots.Current.Clusters["b"].Invoker;
+        var poolB = _proxy.Runtime.Snapshots.Current.Clusters["b"].Current.Invoker;
         Assert.Null(await _proxy.ApplyAsync(TypeUrls.RouteConfiguration, Routes("r", Host("h", ["*"], ToCluster("b")))));
         Assert.Null(await _proxy.ApplyAsync(TypeUrls.ClusterLoadAssignment, Endpoints("a", _a.Port), Endpoints("b", _b.Port, _a.Port)));
         var after = _proxy.Runtime.Snapshots.Current;
         Assert.Same(before, after.Clusters["a"]);
-        Assert.Same(poolB, after.Clusters["b"].Invoker);
+        Assert.Same(poolB, after.Clusters["b"].Current.Invoker);
         Assert.Equal(2, after.Clusters["b"].Endpoints.Count);
         using var client = TestProxy.ClientVia(_port);
         Assert.Equal("b", await client.GetStringAsync("http://any/"));

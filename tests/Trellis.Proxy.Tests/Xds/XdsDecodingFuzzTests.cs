@@ -10,6 +10,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Tests.Support;
 using Trellis.Proxy.Xds;
 using Trellis.Xds;
@@ -74,10 +75,11 @@ public sealed class XdsDecodingFuzzTests : IAsyncLifetime
     {
         if (typeUrl == TypeUrls.Listener)
         {
-            using var pool = new UpstreamClientPool(TimeSpan.FromSeconds(1), new OwnSockets());
+            using var clusters = new ClusterRegistry(new UpstreamHttpClients(new EndpointDialer(new OwnSockets()), TimeSpan.FromSeconds(1)),
+                ClusterRegistry.ConnectionOverflowCounter());
             try
             {
-                new SnapshotCompiler(pool).Compile(AcceptedResources.Empty.With(typeUrl, "fuzz", [message], DateTimeOffset.UnixEpoch), ProxySnapshot.Empty);
+                new SnapshotCompiler(clusters).Compile(AcceptedResources.Empty.With(typeUrl, "fuzz", [message], DateTimeOffset.UnixEpoch), ProxySnapshot.Empty);
             }
             catch (ConfigException e)
             {

@@ -1,0 +1,11 @@
+using System.Net.Sockets;
+
+namespace Trellis.Proxy.Outbound.Endpoint;
+
+/// <summary>Envoy's upstream transport socket: what a cluster's connections speak over the TCP connection,
+/// applied to every connection the proxy dials, for HTTP forwarding and tunnels alike.</summary>
+internal interface IUpstreamTransportSocket
+{
+    /// <summary>The stream to talk to <paramref name="host"/> through, over a connected socket it then owns.</summary>
+    ValueTask<Stream> ConnectAsync(Socket connected, string host, CancellationToken ct);
+}

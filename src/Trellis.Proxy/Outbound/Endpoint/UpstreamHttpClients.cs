@@ -1,0 +1,30 @@
+using System.Net;
+using Trellis.Proxy.Clusters;
+
+namespace Trellis.Proxy.Outbound.Endpoint;
+
+/// <summary>Makes a cluster's HTTP connection pool, every connection of which is dialed by the
+/// <see cref="EndpointDialer"/>, and disposes retired pools after a grace period so requests still
+/// using them can finish.</summary>
+internal sealed class UpstreamHttpClients(EndpointDialer dialer, TimeSpan retireAfter)
+{
+    public HttpMessageInvoker Create(ClusterModel cluster) => new(new SocketsHttpHandler
+    {
+        // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
+        // At least one: the handler refuses 0, and the circuit breaker already holds back what max_connections 0 forbids.
+        MaxConnectionsPerServer = (int)Math.Clamp(cluster.Limits.MaxConnections, 1, int.MaxValue),
+        ConnectCallback = (context, ct) => dialer.ConnectAsync(context.DnsEndPoint, cluster, ct),
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ConnectTimeout = cluster.ConnectTimeout,
+        PooledConnectionIdleTimeout = cluster.IdleTimeout,
+        // The proxy forwards trace headers as received; it must not inject its own.
+        ActivityHeadersPropagator = null,
+    }, disposeHandler: true);
+
+    public void Retire(HttpMessageInvoker invoker) =>
+        _ = Task.Delay(retireAfter).ContinueWith(_ => invoker.Dispose(), TaskScheduler.Default);
+}
