@@ -47,7 +47,8 @@ internal static class TestFilters
         http.Request.Method = "GET";
         http.Request.Host = new HostString(authority);
         http.Request.Path = path;
-        var context = new RequestContext(http, ProxySnapshot.Empty, new ListenerModel("l", null, 0, TrafficDirection.Outbound, hcm))
+        var listener = TestListeners.Plain("l", 0, TrafficDirection.Outbound, hcm);
+        var context = new RequestContext(http, ProxySnapshot.Empty, listener, listener.OnlyChain())
         {
             Routes = table,
             VirtualHost = table.SelectVirtualHost(authority),
