@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
@@ -8,8 +9,8 @@ using Trellis.Proxy.Tunnels;
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
-/// listener's route table, runs the HTTP filter chain, and records telemetry.</summary>
-internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegistry filters, IstioMetrics metrics, LocalReplyLog replies)
+/// listener's route table, runs the HTTP filter chain, and hands how the request ended to the completion observers.</summary>
+internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegistry filters, CompletionObservers completions)
 {
     public const string RequestIdHeader = "x-request-id";
 
@@ -25,14 +26,14 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterRegi
             return;
         }
         var context = new RequestContext(http, snapshot, listener);
+        completions.RequestStarting(context);
         try
         {
             await RunAsync(context);
         }
         finally
         {
-            metrics.Record(context);
-            replies.Completed(context);
+            completions.RequestCompleted(context);
         }
     }
 

@@ -1,6 +1,7 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Trellis.Proxy.AccessLogs;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.HttpFilters.Fault;
@@ -63,11 +64,12 @@ internal static class ListenerCompiler
         }
         if (filters.Count == 0 || filters[^1] != HttpFilterRegistry.Router)
             throw new ConfigException($"{where}: the HTTP filter chain must end with {HttpFilterRegistry.Router}");
+        var accessLogs = AccessLogCompiler.Compile(where, hcm.AccessLog);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect, fault, suppressEnvoyHeaders),
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true, allowsConnect, fault, suppressEnvoyHeaders),
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect, fault, suppressEnvoyHeaders) { AccessLogs = accessLogs },
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig), filters, hcm.GenerateRequestId ?? true, allowsConnect, fault, suppressEnvoyHeaders) { AccessLogs = accessLogs },
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -19,6 +19,9 @@ internal sealed record ListenerModel(string Name, string? Address, int Port, Tra
 internal sealed record HttpConnectionManagerModel(string StatPrefix, string? RdsName, RouteTable? InlineRoutes, IReadOnlyList<string> HttpFilters, bool GenerateRequestId,
     bool AllowsConnect = false, Trellis.Proxy.HttpFilters.Fault.FaultPolicy? Fault = null, bool SuppressEnvoyHeaders = false)
 {
+    /// <summary>The access logs written for every request (and CONNECT tunnel) this connection manager handles.</summary>
+    public IReadOnlyList<AccessLogs.AccessLogModel> AccessLogs { get; init; } = [];
+
     /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
     public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
         InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);

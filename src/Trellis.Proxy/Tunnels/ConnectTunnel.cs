@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
@@ -20,7 +21,7 @@ namespace Trellis.Proxy.Tunnels;
 /// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
 /// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
 /// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
-internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, IstioMetrics metrics, LocalReplyLog replies)
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, OwnSockets ownSockets, CompletionObservers completions)
 {
     private static readonly byte[] Method = "CONNECT "u8.ToArray();
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -112,7 +113,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         finally
         {
             await completion.CompleteAsync();
-            replies.Completed(context);
+            completions.ConnectionCompleted(context, connection);
         }
     }
 
@@ -174,6 +175,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
             if (connection.ConnectionClosed.IsCancellationRequested) return ClientWentAway(context);
+            context.UpstreamTransportFailureReason = e is OperationCanceledException ? "connect timeout" : e.Message;
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
                 $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
         }
@@ -188,13 +190,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
             {
                 return null;
             }
-            var labels = metrics.TcpLabels(context);
-            metrics.TcpOpened.Increment(labels);
-            var pump = new TunnelPump(TunnelPump.DefaultIdleTimeout);
+            var pump = context.Tunnel = new TunnelPump(TunnelPump.DefaultIdleTimeout);
+            completions.ConnectionEstablished(context, connection);
             await pump.RunAsync(connection, upstreamIn, upstream);
-            metrics.TcpClosed.Increment(labels);
-            metrics.TcpReceivedBytes.Increment(labels, pump.ReceivedBytes);
-            metrics.TcpSentBytes.Increment(labels, pump.SentBytes);
             await upstreamIn.CompleteAsync();
         }
         return null;
