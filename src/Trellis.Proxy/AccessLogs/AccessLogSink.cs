@@ -17,7 +17,7 @@ internal sealed partial class AccessLogSink : IAsyncDisposable
     private readonly Func<Stream> _open;
     private readonly ILogger _log;
     private readonly string _label;
-    private readonly Task _writer;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AccessLogSink(AccessLogDestination destination, int capacity, Counter.Series dropped, ILogger log)
     {
@@ -31,8 +31,8 @@ internal sealed partial class AccessLogSink : IAsyncDisposable
             AccessLogDestination.Stream.Stderr => Console.OpenStandardError,
             _ => () => new FileStream(destination.Path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: false),
         };
-        // Its own thread: opening a file (a FIFO nobody reads, a stalled network mount) may block indefinitely.
-        _writer = Task.Factory.StartNew(DrainAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Its own thread, not the pool's: opening or writing a file (a FIFO nobody reads, a stalled mount) may block indefinitely.
+        new Thread(Drain) { IsBackground = true, Name = $"access log {_label}" }.Start();
     }
 
     /// <summary>Queues a line; drops and counts it when the queue is full.</summary>
@@ -41,45 +41,58 @@ internal sealed partial class AccessLogSink : IAsyncDisposable
         if (!_lines.Writer.TryWrite(line)) _dropped.Increment();
     }
 
-    private async Task DrainAsync()
+    private void Drain()
     {
         var reader = _lines.Reader;
         var batch = new MemoryStream(MaxBatchBytes);
         Stream? output = null;
-        while (await reader.WaitToReadAsync())
+        try
         {
-            batch.SetLength(0);
-            var lines = 0;
-            while (batch.Length < MaxBatchBytes && reader.TryRead(out var line))
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                var bytes = Encoding.UTF8.GetByteCount(line);
-                var start = (int)batch.Length;
-                batch.SetLength(start + bytes);
-                Encoding.UTF8.GetBytes(line, batch.GetBuffer().AsSpan(start, bytes));
-                lines++;
-            }
-            try
-            {
-                output ??= _open();
-                output.Write(batch.GetBuffer(), 0, (int)batch.Length);
-                output.Flush();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                _dropped.Increment(lines);
-                WriteFailed(_log, _label, lines, e.Message);
-                output?.Dispose();
-                output = null;
+                batch.SetLength(0);
+                var lines = 0;
+                while (batch.Length < MaxBatchBytes && reader.TryRead(out var line))
+                {
+                    var bytes = Encoding.UTF8.GetByteCount(line);
+                    var start = (int)batch.Length;
+                    batch.SetLength(start + bytes);
+                    Encoding.UTF8.GetBytes(line, batch.GetBuffer().AsSpan(start, bytes));
+                    lines++;
+                }
+                try
+                {
+                    output ??= _open();
+                    output.Write(batch.GetBuffer(), 0, (int)batch.Length);
+                    output.Flush();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+                {
+                    _dropped.Increment(lines);
+                    WriteFailed(_log, _label, lines, e.Message);
+                    output?.Dispose();
+                    output = null;
+                }
             }
         }
-        if (output is not null) await output.DisposeAsync();
+        finally
+        {
+            output?.Dispose();
+            _stopped.TrySetResult();
+        }
     }
 
     /// <summary>Writes what is queued and stops; a writer stuck in its destination is left behind after <paramref name="wait"/>.</summary>
     public async Task StopAsync(TimeSpan wait)
     {
         _lines.Writer.TryComplete();
-        await _writer.WaitAsync(wait).ContinueWith(static _ => { }, TaskScheduler.Default);
+        try
+        {
+            await _stopped.Task.WaitAsync(wait);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(TimeSpan.FromSeconds(2)));
