@@ -85,6 +85,7 @@ internal readonly record struct CompletionRecord
     /// <summary>The local address of the upstream connection; null, since pooled connections do not expose it.</summary>
     public EndPoint? UpstreamLocalAddress { get; init; }
 
+    /// <summary>The client's and the listener's addresses (details only for requests; always for tunnels).</summary>
     public IPAddress? DownstreamRemoteAddress { get; init; }
     public int DownstreamRemotePort { get; init; }
     public IPAddress? DownstreamLocalAddress { get; init; }
@@ -124,7 +125,8 @@ internal readonly record struct CompletionRecord
     public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
 
     /// <summary>The record of a request that has just ended.</summary>
-    public static CompletionRecord ForRequest(RequestContext context, bool details) => Build(context, CompletionKind.Request, context.Http.Connection, details);
+    public static CompletionRecord ForRequest(RequestContext context, bool details) =>
+        Build(context, CompletionKind.Request, details ? context.Http.Connection : null, details);
 
     /// <summary>The record of a CONNECT tunnel; <paramref name="downstream"/> is its client connection.</summary>
     public static CompletionRecord ForConnection(RequestContext context, Microsoft.AspNetCore.Connections.ConnectionContext downstream, bool details)

@@ -175,9 +175,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, O
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
             if (connection.ConnectionClosed.IsCancellationRequested) return ClientWentAway(context);
-            context.UpstreamTransportFailureReason = e is OperationCanceledException ? "connect timeout" : e.Message;
+            var failure = context.UpstreamTransportFailureReason = e is OperationCanceledException ? "connect timeout" : e.Message;
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
-                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
+                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {failure}");
         }
         using (upstream)
         {
