@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Trellis.Proxy.AccessLogs;
 using Trellis.Proxy.Admin;
 using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
@@ -28,6 +30,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public SnapshotHolder Snapshots { get; } = new();
     public MetricRegistry Metrics { get; } = new();
     public IstioMetrics IstioMetrics { get; }
+    public AccessLogSinks AccessLogs { get; }
     public XdsConfigHandler Handler { get; }
     public AdminServer Admin { get; }
     public OwnIdentity Identity { get; }
@@ -35,7 +38,8 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>Cancelled when POST /quitquitquit asks the proxy to exit.</summary>
     public CancellationToken QuitRequested => _quit.Token;
 
-    public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null)
+    /// <param name="accessLogCapacity">Lines each access-log sink queues before it drops.</param>
+    public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null, int accessLogCapacity = AccessLogSinks.DefaultCapacity)
     {
         loggers ??= NullLoggerFactory.Instance;
         Identity = OwnIdentity.From(options);
@@ -43,10 +47,12 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
         var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
-        var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
+        AccessLogs = new AccessLogSinks(Metrics, loggers.CreateLogger("Trellis.Proxy.AccessLog"), accessLogCapacity);
+        var completions = new CompletionObservers([IstioMetrics, replies, new AccessLogObserver(AccessLogs)]);
+        var manager = new ConnectionManager(Snapshots, filters, completions);
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
-        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, IstioMetrics, replies), _ownSockets, loggers, Drain);
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel(), new AdminToken(options.AdminToken));
     }
@@ -60,6 +66,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listeners.DisposeAsync();
+        await AccessLogs.DisposeAsync();
         await Admin.DisposeAsync();
         _clusters.Dispose();
         _quit.Dispose();

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Logging;
+using Trellis.Proxy.Completion;
+using Trellis.Proxy.Listeners;
 
 namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Where the reason of a local reply goes when the reply itself may not carry it (a gateway's
 /// clients are outside the mesh): one log line per such request, so operators still see why.</summary>
-internal sealed partial class LocalReplyLog(ILogger logger)
+internal sealed partial class LocalReplyLog(ILogger logger) : ICompletionObserver
 {
-    public void Completed(RequestContext context)
+    public bool WantsDetails(HttpConnectionManagerModel hcm) => false;
+
+    public void OnCompleted(in CompletionRecord record)
     {
-        if (context.LocalReason is not { } reason || !context.Hcm.SuppressEnvoyHeaders) return;
-        var request = context.Http.Request;
-        Hidden(logger, context.Http.Response.StatusCode, context.ResponseFlag, request.Method,
-            LocalReply.Sanitize(request.Host.Value ?? ""), LocalReply.Sanitize(request.Path.Value ?? ""), reason);
+        if (record.LocalReason is not { } reason || !record.Hcm.SuppressEnvoyHeaders) return;
+        Hidden(logger, record.ResponseCode, record.ResponseFlags, record.Method, LocalReply.Sanitize(record.Authority), LocalReply.Sanitize(record.Path), reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "local reply {Status} {Flag} to {Method} {Authority}{Path}: {Reason}")]

@@ -22,6 +22,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     public HttpConnectionManagerModel Hcm => Chain.Hcm;
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
+    /// <summary>When the request began, by the wall clock (access logs' START_TIME).</summary>
+    public DateTime StartTime { get; } = DateTime.UtcNow;
+
     public RouteTable? Routes { get; set; }
     public VirtualHostEntry? VirtualHost { get; set; }
     public RouteEntry? Route { get; set; }
@@ -39,6 +42,21 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
 
     /// <summary>A Set-Cookie value minted by a cookie hash policy, sent with the upstream's response.</summary>
     public string? AffinityCookie { get; set; }
+
+    /// <summary>When the upstream's response headers arrived (the last attempt's); 0 while none has.</summary>
+    public long UpstreamResponseTimestamp { get; set; }
+
+    /// <summary>How long the upstream took to answer with headers, counted from the last attempt's start.</summary>
+    public TimeSpan? UpstreamServiceTime { get; set; }
+
+    /// <summary>Why the connection to the upstream failed, when it did.</summary>
+    public string? UpstreamTransportFailureReason { get; set; }
+
+    /// <summary>Counts the downstream body bytes when an observer needs them (see <see cref="Completion.BodyByteCounter"/>).</summary>
+    public Completion.BodyByteCounter? Bytes { get; set; }
+
+    /// <summary>The byte pump of a CONNECT tunnel once its upstream connection is up.</summary>
+    public Tunnels.TunnelPump? Tunnel { get; set; }
 
     public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
 }

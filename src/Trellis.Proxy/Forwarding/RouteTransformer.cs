@@ -33,6 +33,11 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         UpstreamStatus = (int?)proxyResponse?.StatusCode;
+        if (proxyResponse is not null)
+        {
+            context.UpstreamResponseTimestamp = Stopwatch.GetTimestamp();
+            context.UpstreamServiceTime = Stopwatch.GetElapsedTime(_sent, context.UpstreamResponseTimestamp);
+        }
         if (proxyResponse is not null && retry is not null && retry.RetriesStatus((int)proxyResponse.StatusCode, GrpcStatus(proxyResponse)))
         {
             RetryRequested = true;

@@ -119,6 +119,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                     : attempt > 1 ? ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamRetryLimitExceeded
                     : ResponseFlags.UpstreamConnectionFailure;
                 var detail = http.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException().Message ?? error.ToString();
+                if (connectFailure) context.UpstreamTransportFailureReason = detail;
                 await LocalReply.WriteAsync(context, 503, flag,
                     connectFailure
                         ? "upstream connect error or disconnect/reset before headers. reset reason: connection failure"

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
@@ -8,9 +9,9 @@ using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
-/// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the route table
-/// of the connection's filter chain, runs the HTTP filter chain, and records telemetry.</summary>
-internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, IstioMetrics metrics, LocalReplyLog replies)
+/// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
+/// listener's route table, runs the HTTP filter chain, and hands how the request ended to the completion observers.</summary>
+internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, CompletionObservers completions)
 {
     public const string RequestIdHeader = "x-request-id";
 
@@ -35,14 +36,14 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
             return;
         }
         var context = new RequestContext(http, snapshot, listener, chain);
+        completions.RequestStarting(context);
         try
         {
             await RunAsync(context);
         }
         finally
         {
-            metrics.Record(context);
-            replies.Completed(context);
+            completions.RequestCompleted(context);
         }
     }
 

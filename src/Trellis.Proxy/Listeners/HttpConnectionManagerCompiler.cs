@@ -1,4 +1,5 @@
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Trellis.Proxy.AccessLogs;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Routing;
@@ -14,11 +15,12 @@ internal static class HttpConnectionManagerCompiler
     public static HttpConnectionManagerModel Compile(string where, HttpConnectionManager hcm, HttpFilterRegistry registry)
     {
         var filters = CompileFilters(where, hcm, registry);
+        var accessLogs = AccessLogCompiler.Compile(where, hcm.AccessLog);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect),
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect),
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs },
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs },
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

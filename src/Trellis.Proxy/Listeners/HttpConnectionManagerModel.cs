@@ -1,3 +1,4 @@
+using Trellis.Proxy.AccessLogs;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.HttpFilters.Router;
 using Trellis.Proxy.Routing;
@@ -11,6 +12,9 @@ internal sealed record HttpConnectionManagerModel(string StatPrefix, string? Rds
     /// <summary>The router's suppress_envoy_headers: replies the proxy makes itself do not explain themselves in headers
     /// (x-trellis-reason, x-envoy-*), as on a gateway facing outside clients.</summary>
     public bool SuppressEnvoyHeaders => HttpFilters.Count > 0 && HttpFilters[HttpFilters.Count - 1].Config is RouterConfig { SuppressEnvoyHeaders: true };
+
+    /// <summary>The access logs written for every request (and CONNECT tunnel) this connection manager handles.</summary>
+    public IReadOnlyList<AccessLogModel> AccessLogs { get; init; } = [];
 
     /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
     public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>

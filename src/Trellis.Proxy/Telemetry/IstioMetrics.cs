@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Trellis.Proxy.Bootstrap;
-using Trellis.Proxy.Forwarding;
+using Trellis.Proxy.Completion;
+using Trellis.Proxy.Listeners;
 
 namespace Trellis.Proxy.Telemetry;
 
@@ -12,7 +10,7 @@ namespace Trellis.Proxy.Telemetry;
 /// Label values come from what the control plane sent (the cluster's service metadata, the endpoint's workload)
 /// and the caller's peer metadata, never from the Host header a client chose: like Istio's stats filter with
 /// disable_host_header_fallback, so a client cannot mint series; the series cap bounds what peers can.</summary>
-internal sealed class IstioMetrics
+internal sealed class IstioMetrics : ICompletionObserver
 {
     public static readonly string[] LabelNames =
     [
@@ -54,40 +52,51 @@ internal sealed class IstioMetrics
         TcpSentBytes = registry.Add(new Counter("istio_tcp_sent_bytes_total", "Bytes sent to the client over TCP connections.", TcpLabelNames, maxSeries));
     }
 
-    /// <summary>The TCP series of a tunnel, described by its CONNECT request's context.</summary>
-    internal string[] TcpLabels(RequestContext context)
+    public bool WantsDetails(HttpConnectionManagerModel hcm) => false;
+
+    public void OnCompleted(in CompletionRecord record)
     {
-        var all = Labels(context);
+        if (record.Kind == CompletionKind.Request) Record(record);
+        else if (record.UpstreamConnected)
+        {
+            var labels = TcpLabels(record);
+            TcpClosed.Increment(labels);
+            TcpReceivedBytes.Increment(labels, record.BytesReceived ?? 0);
+            TcpSentBytes.Increment(labels, record.BytesSent ?? 0);
+        }
+    }
+
+    /// <summary>Only tunnels whose upstream connection came up count as TCP connections, as Istio's TCP stats count them.</summary>
+    public void OnConnectionEstablished(in CompletionRecord record) => TcpOpened.Increment(TcpLabels(record));
+
+    /// <summary>The TCP series of a tunnel, described by its CONNECT request.</summary>
+    internal string[] TcpLabels(in CompletionRecord record)
+    {
+        var all = Labels(record);
         all[Array.IndexOf(LabelNames, "request_protocol")] = "tcp";
         return TcpLabelIndexes.Select(i => all[i]).ToArray();
     }
 
-    public void Record(RequestContext context)
+    private void Record(in CompletionRecord record)
     {
-        var series = _series.Get(context.Snapshot, SeriesKey(context), static state =>
+        var series = _series.Get(record.Snapshot, SeriesKey(record), static state =>
         {
-            var labels = state.Metrics.Labels(state.Context);
+            var labels = state.Metrics.Labels(state.Record);
             return new RequestSeries(state.Metrics.Requests.For(labels), state.Metrics.Duration.For(labels));
-        }, (Metrics: this, Context: context));
+        }, (Metrics: this, Record: record));
         series.Requests.Increment();
-        series.Duration.Observe(Stopwatch.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+        series.Duration.Observe(record.Duration.TotalMilliseconds);
     }
 
     /// <summary>Everything <see cref="Labels"/> reads, cheap to compare.</summary>
-    private static RequestSeriesKey SeriesKey(RequestContext context)
-    {
-        var http = context.Http;
-        var grpc = IsGrpc(http.Request);
-        return context.IsInbound
-            ? new RequestSeriesKey(true, context.Peer, null, context.Cluster?.Model.Service, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag)
-            : new RequestSeriesKey(false, null, context.Endpoint?.Workload, context.Cluster, http.Response.StatusCode, grpc, grpc ? GrpcStatus(http) : "", context.ResponseFlag);
-    }
+    private static RequestSeriesKey SeriesKey(in CompletionRecord record) => record.IsInbound
+        ? new RequestSeriesKey(true, record.Peer, null, record.Cluster?.Model.Service, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags)
+        : new RequestSeriesKey(false, null, record.UpstreamHost?.Workload, record.Cluster, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags);
 
-    internal string[] Labels(RequestContext context)
+    internal string[] Labels(in CompletionRecord record)
     {
-        var http = context.Http;
-        var inbound = context.IsInbound;
-        var source = inbound ? context.Peer ?? PeerIdentity.Unknown : _own.Workload;
+        var inbound = record.IsInbound;
+        var source = inbound ? record.Peer ?? PeerIdentity.Unknown : _own.Workload;
         string dWorkload, dNamespace, dApp, dVersion, dCluster, dCanonical, dRevision, service, serviceName, serviceNamespace;
         if (inbound)
         {
@@ -95,22 +104,22 @@ internal sealed class IstioMetrics
             (dWorkload, dNamespace, dApp, dVersion, dCluster, dCanonical, dRevision) = (d.Workload, d.Namespace, d.App, d.Version, d.Cluster, d.CanonicalService, d.CanonicalRevision);
             // The inbound cluster's "istio.services" metadata names the service; without it Istio's stats name the
             // workload's canonical service.
-            var s = context.Cluster?.Model.Service;
+            var s = record.Cluster?.Model.Service;
             (service, serviceName, serviceNamespace) = (s?.Host ?? d.CanonicalService, s?.Name ?? d.CanonicalService, d.Namespace);
         }
         else
         {
-            var w = context.Endpoint?.Workload;
+            var w = record.UpstreamHost?.Workload;
             (dWorkload, dNamespace, dCluster) = (w?.Name ?? "unknown", w?.Namespace ?? "unknown", w?.Cluster ?? "unknown");
             (dApp, dVersion, dCanonical, dRevision) = (w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "unknown", w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "latest");
             // Passthrough and other clusters without service metadata: the cluster's name, and service "unknown".
-            var s = context.Cluster?.Model.Service;
+            var s = record.Cluster?.Model.Service;
             service = s?.Host ?? "unknown";
-            serviceName = s?.Name ?? context.Cluster?.Model.Name ?? "unknown";
+            serviceName = s?.Name ?? record.Cluster?.Model.Name ?? "unknown";
             serviceNamespace = s?.Namespace ?? "unknown";
         }
-        var status = http.Response.StatusCode;
-        var grpc = IsGrpc(http.Request);
+        var status = record.ResponseCode;
+        var grpc = record.IsGrpc;
         return
         [
             inbound ? "destination" : "source", source.Workload, source.Namespace, source.Principal, source.App, source.Version,
@@ -118,17 +127,7 @@ internal sealed class IstioMetrics
             dWorkload, dNamespace, inbound ? _own.Workload.Principal : "unknown", dApp, dVersion,
             service, serviceName, serviceNamespace, dCluster, dCanonical, dRevision,
             grpc ? "grpc" : "http", status is >= 0 and < 600 ? StatusCodes[status] : status.ToString(CultureInfo.InvariantCulture),
-            grpc ? GrpcStatus(http) : "", context.ResponseFlag, inbound ? "none" : "unknown",
+            record.GrpcStatus, record.ResponseFlags, inbound ? "none" : "unknown",
         ];
-    }
-
-    private static bool IsGrpc(HttpRequest request) => request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-
-    private static string GrpcStatus(HttpContext http)
-    {
-        var trailers = http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
-        var value = trailers?["grpc-status"].ToString();
-        if (string.IsNullOrEmpty(value)) value = http.Response.Headers["grpc-status"].ToString();
-        return value is { Length: > 0 and <= 2 } ? value : "";
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
@@ -25,7 +26,7 @@ namespace Trellis.Proxy.Tunnels;
 /// route. Its route either terminates it into an internal listener (the tunnelled bytes are served as
 /// HTTP there, so each request inside is routed on its own), terminates it onto an upstream socket (raw
 /// bytes), or forwards it upstream as a CONNECT of its own, which the destination's sidecar answers.</summary>
-internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, EndpointDialer dialer, IstioMetrics metrics, LocalReplyLog replies)
+internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, EndpointDialer dialer, CompletionObservers completions)
 {
     private static readonly byte[] Method = "CONNECT "u8.ToArray();
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -122,7 +123,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
         finally
         {
             await completion.CompleteAsync();
-            replies.Completed(context);
+            completions.ConnectionCompleted(context, connection);
         }
     }
 
@@ -200,10 +201,11 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
         catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException)
         {
             if (connection.ConnectionClosed.IsCancellationRequested) return ClientWentAway(context);
+            var failure = context.UpstreamTransportFailureReason = e is OperationCanceledException ? "connect timeout" : e.Message;
             // Envoy maps a local-origin connect failure to 503 and a connect timeout to 504 for outlier detection.
             if (e is not SelfConnectionException) cluster.Report(endpoint, e is OperationCanceledException ? 504 : 503);
             return await RejectAsync(context, connection, 503, ResponseFlags.UpstreamConnectionFailure,
-                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {(e is OperationCanceledException ? "connect timeout" : e.Message)}");
+                $"route {route.DisplayName}: cluster {cluster.Model.Name} endpoint {endpoint.Authority} failed: {failure}");
         }
         // A connection that succeeded is all tcp_proxy reports as success (Envoy's LocalOriginConnectSuccessFinal, 200).
         cluster.Report(endpoint, 200);
@@ -218,13 +220,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
             {
                 return null;
             }
-            var labels = metrics.TcpLabels(context);
-            metrics.TcpOpened.Increment(labels);
-            var pump = new TunnelPump(TunnelPump.DefaultIdleTimeout);
+            var pump = context.Tunnel = new TunnelPump(TunnelPump.DefaultIdleTimeout);
+            completions.ConnectionEstablished(context, connection);
             await pump.RunAsync(connection, upstreamIn, upstream);
-            metrics.TcpClosed.Increment(labels);
-            metrics.TcpReceivedBytes.Increment(labels, pump.ReceivedBytes);
-            metrics.TcpSentBytes.Increment(labels, pump.SentBytes);
             await upstreamIn.CompleteAsync();
         }
         return null;

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Envoy.Config.Core.V3;
 using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
@@ -34,8 +35,9 @@ public class RequestSeriesCacheTests
         http.Request.Host = new HostString("reviews:9080");
         http.Response.StatusCode = status;
         var context = new RequestContext(http, snapshot, Inbound, Inbound.OnlyChain()) { Peer = peer, ResponseFlag = flag };
-        _metrics.Record(context);
-        return _metrics.Labels(context);
+        var record = CompletionRecord.ForRequest(context, details: false);
+        _metrics.OnCompleted(record);
+        return _metrics.Labels(record);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Envoy.Config.Core.V3;
 using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
@@ -28,7 +29,7 @@ public class SeriesCapTests
         var http = new DefaultHttpContext();
         http.Response.StatusCode = 200;
         var peer = PeerIdentity.FromLabels(peerWorkload, "bookinfo", null, new Dictionary<string, string>());
-        metrics.Record(new RequestContext(http, snapshot, Inbound, Inbound.OnlyChain()) { Peer = peer });
+        metrics.OnCompleted(CompletionRecord.ForRequest(new RequestContext(http, snapshot, Inbound, Inbound.OnlyChain()) { Peer = peer }, details: false));
     }
 
     [Fact]

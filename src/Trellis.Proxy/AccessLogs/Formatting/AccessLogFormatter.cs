@@ -1,0 +1,9 @@
+using Trellis.Proxy.Completion;
+
+namespace Trellis.Proxy.AccessLogs.Formatting;
+
+/// <summary>Turns a completion record into one access-log line (with its line end), as a format string or a JSON format says.</summary>
+internal abstract class AccessLogFormatter
+{
+    public abstract string Format(in CompletionRecord record);
+}
