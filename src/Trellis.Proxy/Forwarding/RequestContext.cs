@@ -20,6 +20,7 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>The listener's filter chain that took the connection; its HTTP connection manager serves the request.</summary>
     public FilterChainModel Chain { get; } = chain;
     public HttpConnectionManagerModel Hcm => Chain.Hcm;
+
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>When the request began, by the wall clock (access logs' START_TIME).</summary>

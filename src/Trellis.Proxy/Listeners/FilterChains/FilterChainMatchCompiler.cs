@@ -36,7 +36,7 @@ internal static class FilterChainMatchCompiler
         {
             if (name.Length == 0) throw new ConfigException($"{where}: server_names has an empty name");
             // Envoy takes "*." followed by a domain as a wildcard, and refuses any other use of '*'.
-            if (name.Contains('*') && !(name.StartsWith("*.", StringComparison.Ordinal) && name.Length > 2 && name.IndexOf('*', 1) < 0))
+            if (name.Contains('*') && !(name.StartsWith("*.", StringComparison.Ordinal) && name.IndexOf('*', 1) < 0))
                 throw new ConfigException($"{where}: partial wildcards are not supported in \"server_names\" (\"{name}\")");
         }
         return result;

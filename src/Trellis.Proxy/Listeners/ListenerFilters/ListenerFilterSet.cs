@@ -31,7 +31,7 @@ internal sealed record ListenerFilterSet(IReadOnlyList<IListenerFilter> Filters,
             connection.Transport = new ReplayedTransport(new ReplayingPipeReader(input), connection.Transport.Output);
             return true;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+        catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             return false;
         }
