@@ -83,7 +83,7 @@ public sealed class AccessLogThroughProxyTests : IAsyncLifetime
         var refused = await _proxy.ApplyAsync(TypeUrls.Listener,
             Listener("virtualOutbound", _outbound, "outbound").WithAccessLogs(AccessLogConfigs.File(DefaultLog, "%UPSTREAM_WIRE_BYTES_SENT%\n")));
         Assert.NotNull(refused);
-        Assert.Contains("listener \"virtualOutbound\": access_log[0] \"envoy.access_loggers.file\": command operator %UPSTREAM_WIRE_BYTES_SENT% is not supported", refused);
+        Assert.Contains("listener \"virtualOutbound\" filter chain \"filter_chains[0]\": access_log[0] \"envoy.access_loggers.file\": command operator %UPSTREAM_WIRE_BYTES_SENT% is not supported", refused);
 
         using var http = TestProxy.ClientVia(_outbound);
         Assert.Equal("reviews-app", await http.GetStringAsync("http://reviews:9080/reviews/2"));
