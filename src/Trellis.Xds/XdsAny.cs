@@ -24,6 +24,7 @@ public static class XdsAny
         RouterReflection.Descriptor,
         HttpProtocolOptionsReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Fault.V3.FaultReflection.Descriptor,
+        Envoy.Extensions.AccessLoggers.Stream.V3.StreamReflection.Descriptor,
         StructReflection.Descriptor);
 
     /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>

@@ -35,10 +35,16 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public CancellationToken QuitRequested => _quit.Token;
 
     public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null)
+        : this(OwnIdentity.From(options), options.AdminToken, loggers)
+    {
+    }
+
+    /// <summary>A runtime for a proxy whose identity does not come from command-line options (an Envoy bootstrap's node).</summary>
+    public ProxyRuntime(OwnIdentity identity, string? adminToken, ILoggerFactory? loggers = null)
     {
         loggers ??= NullLoggerFactory.Instance;
         _pool = new UpstreamClientPool(TimeSpan.FromSeconds(30), _ownSockets);
-        Identity = OwnIdentity.From(options);
+        Identity = identity;
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterRegistry(new RouterFilter(forwarder));
@@ -46,7 +52,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var manager = new ConnectionManager(Snapshots, filters, IstioMetrics, replies);
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, _ownSockets, IstioMetrics, replies), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_pool), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
-        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel(), new AdminToken(options.AdminToken));
+        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
     }
 
     public async Task StartAdminAsync(int port, CancellationToken ct)

@@ -46,6 +46,8 @@ internal sealed class SnapshotCompiler(UpstreamClientPool pool)
             {
                 Cluster.Types.DiscoveryType.Eds => assignments?.GetValueOrDefault(model.EdsServiceName),
                 Cluster.Types.DiscoveryType.Static => proto.LoadAssignment,
+                // The names a DNS cluster resolves to arrive as an assignment of its own (Static/DnsClusterResolver).
+                Cluster.Types.DiscoveryType.StrictDns or Cluster.Types.DiscoveryType.LogicalDns => assignments?.GetValueOrDefault(model.Name),
                 _ => null,
             };
             var assignment = endpointSource switch
