@@ -11,10 +11,8 @@ internal delegate Task<IPAddress[]> HostLookup(string host, CancellationToken ct
 /// <summary>Resolves the names of STRICT_DNS and LOGICAL_DNS clusters at once and then every dns_refresh_rate, and
 /// publishes a cluster's endpoints whenever the answer changes. As in Envoy, a name that fails to resolve keeps the
 /// addresses it last had (none at first, so the cluster answers 503 UH) and is tried again at the next refresh.</summary>
-internal sealed class DnsClusterResolver(HostLookup lookup, Func<ClusterLoadAssignment, Task> publish, ILogger log, TimeProvider? time = null)
-    : IAsyncDisposable
+internal sealed class DnsClusterResolver(HostLookup lookup, Func<ClusterLoadAssignment, Task> publish, ILogger log) : IAsyncDisposable
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -81,7 +79,7 @@ internal sealed class DnsClusterResolver(HostLookup lookup, Func<ClusterLoadAssi
             }
             try
             {
-                await Task.Delay(refresh, _time, ct);
+                await Task.Delay(refresh, ct);
             }
             catch (OperationCanceledException)
             {

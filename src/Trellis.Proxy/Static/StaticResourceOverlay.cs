@@ -25,8 +25,7 @@ internal sealed class StaticResourceOverlay : IXdsResourceHandler, IAsyncDisposa
     private readonly Dictionary<string, ClusterLoadAssignment> _resolved = new(StringComparer.Ordinal);
     private int _dnsVersion;
 
-    public StaticResourceOverlay(IXdsResourceHandler inner, IReadOnlyList<Listener> listeners, IReadOnlyList<Cluster> clusters, HostLookup lookup, ILogger log,
-        TimeProvider? time = null)
+    public StaticResourceOverlay(IXdsResourceHandler inner, IReadOnlyList<Listener> listeners, IReadOnlyList<Cluster> clusters, HostLookup lookup, ILogger log)
     {
         _inner = inner;
         _log = log;
@@ -35,7 +34,7 @@ internal sealed class StaticResourceOverlay : IXdsResourceHandler, IAsyncDisposa
             KeyValuePair.Create(TypeUrls.Cluster, clusters.Cast<IMessage>().ToArray()),
             KeyValuePair.Create(TypeUrls.Listener, listeners.Cast<IMessage>().ToArray()),
         });
-        _dns = new DnsClusterResolver(lookup, PublishResolvedAsync, log, time);
+        _dns = new DnsClusterResolver(lookup, PublishResolvedAsync, log);
     }
 
     /// <summary>Applies the static clusters, then the static listeners (binding them), and starts resolving DNS
@@ -66,7 +65,7 @@ internal sealed class StaticResourceOverlay : IXdsResourceHandler, IAsyncDisposa
                 var names = fixedOnes.Select(TypeUrls.NameOf).ToHashSet(StringComparer.Ordinal);
                 foreach (var r in resources)
                     if (names.Contains(TypeUrls.NameOf(r)))
-                        return $"{TypeUrls.ShortName(typeUrl)} \"{TypeUrls.NameOf(r)}\" is a static resource of the bootstrap and cannot be replaced over xDS";
+                        return $"{(typeUrl == TypeUrls.Cluster ? "cluster" : "listener")} \"{TypeUrls.NameOf(r)}\" is a static resource of the bootstrap and cannot be replaced over xDS";
             }
             var previous = _dynamic.GetValueOrDefault(typeUrl);
             _dynamic[typeUrl] = resources;

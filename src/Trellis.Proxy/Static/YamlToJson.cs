@@ -42,13 +42,10 @@ internal static partial class YamlToJson
         {
             case YamlMappingNode map:
                 writer.WriteStartObject();
-                var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (key, value) in map.Children)
                 {
                     if (key is not YamlScalarNode { Value: { } name })
                         throw new BootstrapException($"{file}:{key.Start.Line}:{key.Start.Column}: a mapping key must be a plain string");
-                    if (!keys.Add(name))
-                        throw new BootstrapException($"{file}:{key.Start.Line}:{key.Start.Column}: key \"{name}\" appears twice");
                     writer.WritePropertyName(name);
                     Write(writer, value, file, depth + 1);
                 }
