@@ -21,7 +21,8 @@ public static class EnvoyProxyHost
         if (!TryPlan(path, errors, out var plan)) return 1;
         using var loggers = ProxyLogging.Create();
         var log = loggers.CreateLogger("Trellis.Proxy");
-        await using var runtime = new ProxyRuntime(plan.Identity(), adminToken, loggers);
+        var identity = plan.Identity();
+        await using var runtime = new ProxyRuntime(identity, adminToken, loggers);
         try
         {
             await runtime.StartAdminAsync(plan.AdminPort ?? 0, ct);
@@ -41,7 +42,7 @@ public static class EnvoyProxyHost
             return 1;
         }
         log.LogInformation("proxy {Node} from {Path}: {Listeners} static listener(s), {Clusters} static cluster(s), admin on 127.0.0.1:{Port}{Ads}",
-            plan.Node.Id, path, plan.Listeners.Count, plan.Clusters.Count, runtime.Admin.Port, plan.AdsServer is { } s ? $", ADS {s}" : "");
+            identity.NodeId, path, plan.Listeners.Count, plan.Clusters.Count, runtime.Admin.Port, plan.AdsServer is { } s ? $", ADS {s}" : "");
         await using var ads = plan.AdsServer is { } server ? new AdsClient(server, plan.Node, resources, loggers.CreateLogger("Trellis.Proxy.Ads")) : null;
         ads?.Start();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);
@@ -52,7 +53,7 @@ public static class EnvoyProxyHost
         catch (OperationCanceledException)
         {
         }
-        log.LogInformation("proxy {Node} shutting down: draining listeners", plan.Node.Id);
+        log.LogInformation("proxy {Node} shutting down: draining listeners", identity.NodeId);
         return 0;
     }
 
