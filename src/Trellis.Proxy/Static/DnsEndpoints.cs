@@ -33,10 +33,10 @@ internal static class DnsEndpoints
             {
                 count++;
                 if (lb.Endpoint?.Address?.SocketAddress is not { Address.Length: > 0 } sa || sa.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue)
-                    throw new BootstrapException($"{where}.load_assignment: every endpoint of a {c.Type} cluster needs a socket_address with an address and a port_value");
+                    throw new BootstrapException($"{where}.load_assignment: every endpoint of a {ProtoEnumName.Of(c.Type)} cluster needs a socket_address with an address and a port_value");
             }
         }
-        if (count == 0) throw new BootstrapException($"{where}.load_assignment: a {c.Type} cluster needs at least one endpoint to resolve");
+        if (count == 0) throw new BootstrapException($"{where}.load_assignment: a {ProtoEnumName.Of(c.Type)} cluster needs at least one endpoint to resolve");
         if (c.Type == DiscoveryType.LogicalDns && count != 1)
             throw new BootstrapException($"{where}.load_assignment: a LOGICAL_DNS cluster takes exactly one endpoint, not {count}");
         if (c.DnsRefreshRate is { } rate && (rate.Seconds < 0 || rate.ToTimeSpan() < TimeSpan.FromMilliseconds(1)))

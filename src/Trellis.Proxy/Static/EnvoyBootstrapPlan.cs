@@ -86,7 +86,7 @@ internal sealed record EnvoyBootstrapPlan(
             return null;
         }
         if (ads.ApiType != ApiConfigSource.Types.ApiType.Grpc)
-            throw new BootstrapException($"{file}: {where}.ads_config.api_type: {ads.ApiType} is not supported (GRPC: state-of-the-world ADS)");
+            throw new BootstrapException($"{file}: {where}.ads_config.api_type: {ProtoEnumName.Of(ads.ApiType)} is not supported (GRPC: state-of-the-world ADS)");
         if (ads.TransportApiVersion is not (ApiVersion.V3 or ApiVersion.Auto))
             throw new BootstrapException($"{file}: {where}.ads_config.transport_api_version: only V3 is supported");
         if (ads.GrpcServices.Count != 1 || ads.GrpcServices[0].EnvoyGrpc is not { ClusterName.Length: > 0 } grpc)

@@ -67,6 +67,7 @@ internal sealed class StaticResourceOverlay : IXdsResourceHandler, IAsyncDisposa
                     if (names.Contains(TypeUrls.NameOf(r)))
                         return $"{(typeUrl == TypeUrls.Cluster ? "cluster" : "listener")} \"{TypeUrls.NameOf(r)}\" is a static resource of the bootstrap and cannot be replaced over xDS";
             }
+            if (typeUrl == TypeUrls.Cluster && DnsProblem(resources) is { } dnsProblem) return dnsProblem;
             var previous = _dynamic.GetValueOrDefault(typeUrl);
             _dynamic[typeUrl] = resources;
             var error = await _inner.ApplyAsync(typeUrl, version, Merged(typeUrl));
@@ -83,6 +84,23 @@ internal sealed class StaticResourceOverlay : IXdsResourceHandler, IAsyncDisposa
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>A DNS cluster from a control plane is held to what a bootstrap's is: names and ports to resolve.</summary>
+    private static string? DnsProblem(IReadOnlyList<IMessage> clusters)
+    {
+        foreach (var c in clusters.OfType<Cluster>().Where(DnsEndpoints.IsDns))
+        {
+            try
+            {
+                DnsEndpoints.Check(c, $"cluster \"{c.Name}\"");
+            }
+            catch (BootstrapException e)
+            {
+                return e.Message;
+            }
+        }
+        return null;
     }
 
     private async Task PublishResolvedAsync(ClusterLoadAssignment assignment)

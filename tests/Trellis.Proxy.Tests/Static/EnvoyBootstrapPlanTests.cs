@@ -64,7 +64,7 @@ public sealed class EnvoyBootstrapPlanTests
     }
 
     [Theory]
-    [InlineData("api_type: GRPC", "api_type: DELTA_GRPC", "ads_config.api_type: DeltaGrpc is not supported")]
+    [InlineData("api_type: GRPC", "api_type: DELTA_GRPC", "ads_config.api_type: DELTA_GRPC is not supported")]
     [InlineData("lds_config: {ads: {}}", "lds_config: {path: /etc/lds.yaml}", "dynamic_resources.lds_config: only \"ads: {}\" is supported")]
     [InlineData("  id: gateway-1\n", "", "node: id and cluster are required")]
     [InlineData("address: 127.0.0.1, port_value: 15010", "address: xds.example.com, port_value: 15010", "a STATIC cluster's endpoint address must be an IP address")]

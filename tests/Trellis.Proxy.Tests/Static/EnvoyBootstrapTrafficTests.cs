@@ -207,6 +207,8 @@ public sealed class EnvoyBootstrapTrafficTests : IAsyncLifetime
 
         Assert.Equal("cluster \"api_service\" is a static resource of the bootstrap and cannot be replaced over xDS", replaced);
         Assert.Null(added);
+        Assert.Equal("cluster \"dns_from_ads\".load_assignment: a STRICT_DNS cluster needs at least one endpoint to resolve",
+            await overlay.ApplyAsync(TypeUrls.Cluster, "3", [new global::Envoy.Config.Cluster.V3.Cluster { Name = "dns_from_ads", Type = global::Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.StrictDns }]));
         Assert.Equal("api-v1", await (await GetAsync("/api/v1/users")).Content.ReadAsStringAsync());
     }
 
