@@ -24,6 +24,10 @@ public static class XdsAny
         RouterReflection.Descriptor,
         HttpProtocolOptionsReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Fault.V3.FaultReflection.Descriptor,
+        Envoy.Extensions.AccessLoggers.Stream.V3.StreamReflection.Descriptor,
+        Envoy.Extensions.AccessLoggers.File.V3.FileReflection.Descriptor,
+        Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspectorReflection.Descriptor,
+        Envoy.Extensions.Filters.Listener.HttpInspector.V3.HttpInspectorReflection.Descriptor,
         StructReflection.Descriptor);
 
     /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>

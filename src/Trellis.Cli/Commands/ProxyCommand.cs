@@ -5,20 +5,24 @@ using Trellis.Runtime;
 namespace Trellis.Cli.Commands;
 
 /// <summary>`trellis proxy`: runs one Trellis proxy (sidecar or gateway), configured over xDS.
-/// Started by `trellis up` for every pod and for the ingress gateway.</summary>
+/// Started by `trellis up` for every pod and for the ingress gateway. With `-c FILE` it runs from an Envoy v3
+/// bootstrap instead, as `envoy -c FILE` does (`--mode validate` only checks the file).</summary>
 internal static class ProxyCommand
 {
     public static Command Create()
     {
         var type = new Option<string>("--type") { DefaultValueFactory = _ => "sidecar", Description = "sidecar | router" };
         type.AcceptOnlyFromAmong("sidecar", "router");
-        var pod = new Option<string>("--pod") { Required = true };
-        var ns = new Option<string>("--namespace") { Required = true };
+        var config = new Option<string?>("--config-path", "-c") { Description = "Envoy v3 bootstrap (YAML or JSON) to run instead of the xDS-mode options" };
+        var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "serve", Description = "serve | validate (with --config-path: check the bootstrap and exit)" };
+        mode.AcceptOnlyFromAmong("serve", "validate");
+        var pod = new Option<string>("--pod");
+        var ns = new Option<string>("--namespace");
         var workload = new Option<string?>("--workload");
         var serviceAccount = new Option<string>("--service-account") { DefaultValueFactory = _ => "default" };
         var labels = new Option<string[]>("--label") { AllowMultipleArgumentsPerToken = true, Description = "key=value (repeatable)" };
-        var xds = new Option<string>("--xds") { Required = true, Description = "ADS server, e.g. http://127.0.0.1:15010" };
-        var admin = new Option<int>("--admin-port") { Required = true };
+        var xds = new Option<string>("--xds") { Description = "ADS server, e.g. http://127.0.0.1:15010" };
+        var admin = new Option<int>("--admin-port");
         var meta = new Option<string[]>("--meta") { AllowMultipleArgumentsPerToken = true, Description = "extra node metadata KEY=VALUE (repeatable)" };
         var adminToken = new Option<string?>("--admin-token-file")
         {
@@ -26,9 +30,26 @@ internal static class ProxyCommand
         };
         var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
         {
-            type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken,
+            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken,
         };
         command.Hidden = true;
+        Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta];
+        Option[] xdsRequired = [pod, ns, xds, admin];
+        command.Validators.Add(result =>
+        {
+            static bool Given(System.CommandLine.Parsing.CommandResult r, Option o) => r.GetResult(o) is { Implicit: false };
+            if (Given(result, config))
+            {
+                if (xdsMode.Where(o => Given(result, o)).Select(o => o.Name).ToArray() is { Length: > 0 } extra)
+                    result.AddError($"{string.Join(", ", extra)}: not with --config-path (the bootstrap names the node, the ADS server and the admin port)");
+            }
+            else if (xdsRequired.Where(o => !Given(result, o)).Select(o => o.Name).ToArray() is { Length: > 0 } missing)
+            {
+                result.AddError($"{string.Join(", ", missing)}: required without --config-path FILE");
+            }
+            if (Given(result, mode) && result.GetValue(mode) == "validate" && !Given(result, config))
+                result.AddError("--mode validate: needs --config-path FILE");
+        });
         command.SetAction(async (result, ct) =>
         {
             string? token = null;
@@ -43,6 +64,12 @@ internal static class ProxyCommand
                     Console.Error.WriteLine($"error: cannot read the admin token: {e.Message}");
                     return 1;
                 }
+            }
+            if (result.GetValue(config) is { } bootstrap)
+            {
+                return result.GetValue(mode) == "validate"
+                    ? EnvoyProxyHost.Validate(bootstrap, Console.Out, Console.Error)
+                    : await EnvoyProxyHost.RunAsync(bootstrap, token, Console.Error, ct);
             }
             var podName = result.GetValue(pod)!;
             var podNamespace = result.GetValue(ns)!;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Static;
 using Trellis.Xds.Client;
 
 namespace Trellis.Proxy;
@@ -11,20 +12,14 @@ public static class ProxyHost
     /// receives, and on cancellation stops accepting and lets in-flight requests finish.</summary>
     public static async Task RunAsync(ProxyOptions options, CancellationToken ct)
     {
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        }).SetMinimumLevel(LogLevel.Information)
-          .AddFilter("Microsoft", LogLevel.Warning)
-          .AddFilter("Yarp", LogLevel.Warning)
-          .AddFilter("System.Net.Http", LogLevel.Warning));
+        using var loggers = ProxyLogging.Create();
         var log = loggers.CreateLogger("Trellis.Proxy");
         await using var runtime = new ProxyRuntime(options, loggers);
         await runtime.StartAdminAsync(options.AdminPort, ct);
         log.LogInformation("proxy {Node} admin on 127.0.0.1:{Port}, control plane {Server}", options.NodeId, runtime.Admin.Port, options.XdsServer);
-        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), runtime.Handler, loggers.CreateLogger("Trellis.Proxy.Ads")))
+        // No static resources here, but DNS clusters a control plane sends are resolved as Envoy would.
+        await using var resources = new StaticResourceOverlay(runtime.Handler, [], [], DnsClusterResolver.System, loggers.CreateLogger("Trellis.Proxy.Dns"));
+        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), resources, loggers.CreateLogger("Trellis.Proxy.Ads")))
         {
             ads.Start();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);

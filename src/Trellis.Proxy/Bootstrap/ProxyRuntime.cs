@@ -40,9 +40,16 @@ internal sealed class ProxyRuntime : IAsyncDisposable
 
     /// <param name="accessLogCapacity">Lines each access-log sink queues before it drops.</param>
     public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null, int accessLogCapacity = AccessLogSinks.DefaultCapacity)
+        : this(OwnIdentity.From(options), options.AdminToken, loggers, accessLogCapacity)
+    {
+    }
+
+    /// <summary>A runtime for a proxy whose identity does not come from command-line options (an Envoy bootstrap's node).</summary>
+    /// <param name="accessLogCapacity">Lines each access-log sink queues before it drops.</param>
+    public ProxyRuntime(OwnIdentity identity, string? adminToken, ILoggerFactory? loggers = null, int accessLogCapacity = AccessLogSinks.DefaultCapacity)
     {
         loggers ??= NullLoggerFactory.Instance;
-        Identity = OwnIdentity.From(options);
+        Identity = identity;
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
@@ -54,7 +61,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
-        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, options.NodeId, () => _quit.Cancel(), new AdminToken(options.AdminToken));
+        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
     }
 
     public async Task StartAdminAsync(int port, CancellationToken ct)

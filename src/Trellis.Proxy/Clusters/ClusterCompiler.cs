@@ -18,8 +18,9 @@ internal static class ClusterCompiler
     {
         var where = $"cluster \"{c.Name}\"";
         if (string.IsNullOrEmpty(c.Name)) throw new ConfigException("cluster without a name");
-        if (c.Type is not (Cluster.Types.DiscoveryType.Eds or Cluster.Types.DiscoveryType.Static or Cluster.Types.DiscoveryType.OriginalDst))
-            throw new ConfigException($"{where}: discovery type {c.Type} is not supported (EDS, STATIC or ORIGINAL_DST)");
+        if (c.Type is not (Cluster.Types.DiscoveryType.Eds or Cluster.Types.DiscoveryType.Static or Cluster.Types.DiscoveryType.OriginalDst
+            or Cluster.Types.DiscoveryType.StrictDns or Cluster.Types.DiscoveryType.LogicalDns))
+            throw new ConfigException($"{where}: discovery type {c.Type} is not supported (EDS, STATIC, STRICT_DNS, LOGICAL_DNS or ORIGINAL_DST)");
         // Sockets take at most int.MaxValue ms (about 24 days): anything longer means "wait as long as the OS lets us".
         var connectTimeout = TimeSpan.FromMilliseconds(Math.Min(
             DurationField.PositiveOr(c.ConnectTimeout, TimeSpan.FromSeconds(5), where, "connect_timeout").TotalMilliseconds, int.MaxValue));

@@ -12,16 +12,22 @@ using Trellis.Xds;
 
 namespace Trellis.Proxy.Xds;
 
-/// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing the route tables the previous
-/// snapshot compiled from identical resources (compiled regexes); clusters are the registry's long-lived states,
-/// updated once everything validated.</summary>
+/// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing the listeners and route tables
+/// the previous snapshot compiled from identical resources (filter chains, compiled regexes); clusters are the
+/// registry's long-lived states, updated once everything validated.</summary>
 internal sealed class SnapshotCompiler(ClusterRegistry registry)
 {
     public ProxySnapshot Compile(AcceptedResources resources, ProxySnapshot previous)
     {
         var listeners = new Dictionary<string, ListenerModel>(StringComparer.Ordinal);
+        // An unchanged listener keeps its compiled model, so open connections keep finding their filter chain by reference.
         foreach (var r in resources.Of(TypeUrls.Listener))
-            if (Guarded(r, static m => ListenerCompiler.Compile((Listener)m)) is { } model) listeners[r.Name] = model;
+        {
+            var model = Unchanged(previous, TypeUrls.Listener, r) && previous.Listeners.TryGetValue(r.Name, out var known)
+                ? known
+                : Guarded(r, static m => ListenerCompiler.Compile((Listener)m));
+            if (model is not null) listeners[r.Name] = model;
+        }
         var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var l in listeners.Values)
             if (!l.IsInternal && !bindings.TryAdd(l.BindKey, l.Name))
@@ -46,6 +52,8 @@ internal sealed class SnapshotCompiler(ClusterRegistry registry)
             {
                 Cluster.Types.DiscoveryType.Eds => assignments?.GetValueOrDefault(model.EdsServiceName),
                 Cluster.Types.DiscoveryType.Static => proto.LoadAssignment,
+                // The names a DNS cluster resolves to arrive as an assignment of its own (Static/DnsClusterResolver).
+                Cluster.Types.DiscoveryType.StrictDns or Cluster.Types.DiscoveryType.LogicalDns => assignments?.GetValueOrDefault(model.Name),
                 _ => null,
             };
             var assignment = endpointSource switch
