@@ -72,10 +72,12 @@ public sealed class OutlierDetectionTests(BookinfoMesh mesh)
             var faultyPod = PodsFile.Read(mesh.Cli.Home).Single(p => p.Deployment == "ratings-v-faulty");
 
             using var client = mesh.ClientInPod("reviews-v2");
-            // Round robin sends the faulty pod every other call; its first 503 of ~20 ejects it.
-            for (var i = 0; i < 40; i++) await client.GetAsync("http://ratings:9080/ratings/0");
+            // Round robin sends the faulty pod every other call once reviews' sidecar has its endpoint (the pod being
+            // ready does not mean that push has landed); its first 503 ejects it.
+            for (var i = 0; i < 300 && await InboundRequestsAsync(faultyPod.AdminPort, "503") == 0; i++)
+                await client.GetAsync("http://ratings:9080/ratings/0");
+            Assert.True(await InboundRequestsAsync(faultyPod.AdminPort, "503") > 0, "the faulty pod took traffic and failed some of it");
             var served = await InboundRequestsAsync(faultyPod.AdminPort);
-            Assert.True(served > 0, "the faulty pod took traffic before it was ejected");
 
             for (var i = 0; i < 40; i++)
             {
@@ -91,13 +93,15 @@ public sealed class OutlierDetectionTests(BookinfoMesh mesh)
         }
     }
 
-    /// <summary>Requests the pod's sidecar has let in, from its istio_requests_total series.</summary>
-    private static async Task<double> InboundRequestsAsync(int adminPort)
+    /// <summary>Requests the pod's sidecar has let in (only those answered <paramref name="code"/> when given), from its
+    /// istio_requests_total series.</summary>
+    private static async Task<double> InboundRequestsAsync(int adminPort, string? code = null)
     {
         using var admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var text = await admin.GetStringAsync($"http://127.0.0.1:{adminPort}/stats/prometheus");
         return text.Split('\n')
             .Where(l => l.StartsWith("istio_requests_total{", StringComparison.Ordinal) && l.Contains("reporter=\"destination\"", StringComparison.Ordinal))
+            .Where(l => code is null || l.Contains($"response_code=\"{code}\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }
