@@ -33,6 +33,7 @@ internal sealed record EnvoyBootstrapPlan(
         Unique(file, "static_resources.listeners", listeners.Select(l => l.Name).ToArray());
         Unique(file, "static_resources.clusters", clusters.Select(c => c.Name).ToArray());
         for (var i = 0; i < clusters.Length; i++) DnsEndpoints.Check(clusters[i], $"{file}: static_resources.clusters[{i}]");
+        RouteClusterCheck.Check(file, listeners, clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
         var node = b.Node?.Clone() ?? new Node();
         var ads = AdsServerOf(b.DynamicResources, clusters, file);
         if (ads is not null && (node.Id.Length == 0 || node.Cluster.Length == 0))

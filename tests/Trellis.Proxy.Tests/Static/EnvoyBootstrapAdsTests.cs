@@ -58,6 +58,8 @@ public sealed class EnvoyBootstrapAdsTests
                       "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                       stat_prefix: ingress
                       route_config:
+                        # A static route_config checks its clusters at start, before ADS has sent any (Envoy's rule).
+                        validate_clusters: false
                         virtual_hosts:
                         - name: all
                           domains: ["*"]

@@ -100,4 +100,49 @@ public sealed class EnvoyBootstrapPlanTests
 
         Assert.Contains("static_resources.clusters[1].name: \"xds_cluster\" is defined twice", Refusal(twice));
     }
+
+    private static string InlineRoutesTo(string cluster, string validate = "") => $$$"""
+        static_resources:
+          listeners:
+          - name: listener_0
+            address: {socket_address: {address: 127.0.0.1, port_value: 10000}}
+            filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                  stat_prefix: ingress_http
+                  route_config:
+                    name: local_route
+                    {{{validate}}}
+                    virtual_hosts:
+                    - name: backend
+                      domains: ["*"]
+                      routes:
+                      - match: {prefix: "/"}
+                        route: {cluster: {{{cluster}}}}
+                  http_filters:
+                  - name: envoy.filters.http.router
+                    typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+          clusters:
+          - name: api_service
+            type: STATIC
+            load_assignment:
+              cluster_name: api_service
+              endpoints:
+              - lb_endpoints:
+                - endpoint:
+                    address:
+                      socket_address: {address: 127.0.0.1, port_value: 8080}
+        """;
+
+    [Fact]
+    public void A_static_route_to_a_cluster_the_file_does_not_define_is_refused_as_envoy_validates_clusters()
+    {
+        Assert.Equal(2, Plan(InlineRoutesTo("api_service")).Clusters.Count + Plan(InlineRoutesTo("api_service")).Listeners.Count);
+
+        Assert.Contains("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster: unknown cluster \"backend\"",
+            Refusal(InlineRoutesTo("backend")));
+        Assert.Single(Plan(InlineRoutesTo("backend", "validate_clusters: false")).Listeners);
+    }
 }
