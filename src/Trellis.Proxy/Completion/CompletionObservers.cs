@@ -12,28 +12,31 @@ internal sealed class CompletionObservers(IReadOnlyList<ICompletionObserver> obs
     /// bytes are counted from here on.</summary>
     public void RequestStarting(RequestContext context)
     {
-        if (WantsDetails(context.Hcm)) context.Bytes = BodyByteCounter.Install(context.Http);
+        if (WantsDetails(context)) context.Bytes = BodyByteCounter.Install(context.Http);
     }
 
     public void RequestCompleted(RequestContext context)
     {
-        var record = CompletionRecord.ForRequest(context, WantsDetails(context.Hcm));
+        var record = CompletionRecord.ForRequest(context, WantsDetails(context));
         for (var i = 0; i < observers.Count; i++) observers[i].OnCompleted(in record);
     }
 
     public void ConnectionEstablished(RequestContext context, ConnectionContext downstream)
     {
-        var record = CompletionRecord.ForConnection(context, downstream, WantsDetails(context.Hcm));
+        var record = CompletionRecord.ForConnection(context, downstream, WantsDetails(context));
         for (var i = 0; i < observers.Count; i++) observers[i].OnConnectionEstablished(in record);
     }
 
     public void ConnectionCompleted(RequestContext context, ConnectionContext downstream)
     {
-        var record = CompletionRecord.ForConnection(context, downstream, WantsDetails(context.Hcm));
+        var record = CompletionRecord.ForConnection(context, downstream, WantsDetails(context));
         for (var i = 0; i < observers.Count; i++) observers[i].OnCompleted(in record);
     }
 
-    private bool WantsDetails(HttpConnectionManagerModel hcm)
+    /// <summary>Asked once per request or tunnel: its start and its end must agree on what was collected.</summary>
+    private bool WantsDetails(RequestContext context) => context.DetailsWanted ??= AnyWantsDetails(context.Hcm);
+
+    private bool AnyWantsDetails(HttpConnectionManagerModel hcm)
     {
         for (var i = 0; i < observers.Count; i++)
             if (observers[i].WantsDetails(hcm)) return true;

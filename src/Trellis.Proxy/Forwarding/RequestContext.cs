@@ -53,6 +53,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>Why the connection to the upstream failed, when it did.</summary>
     public string? UpstreamTransportFailureReason { get; set; }
 
+    /// <summary>Whether some completion observer wants this request's details; decided once, when first asked.</summary>
+    public bool? DetailsWanted { get; set; }
+
     /// <summary>Counts the downstream body bytes when an observer needs them (see <see cref="Completion.BodyByteCounter"/>).</summary>
     public Completion.BodyByteCounter? Bytes { get; set; }
 
