@@ -23,16 +23,10 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
         // Requests that arrived through a terminated CONNECT tunnel belong to the listener the tunnel entered.
         if (http.Features.Get<TunnelledListenerFeature>() is { } tunnelled) listenerName = tunnelled.ListenerName;
         var snapshot = snapshots.Current;
-        if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
+        if (!SelectedFilterChain.TryResolve(snapshot, listenerName, http.Features, out var listener, out var chain, out var draining))
         {
             http.Response.StatusCode = 503;
-            http.Response.Headers[LocalReply.ReasonHeader] = $"listener {listenerName} is draining: it is no longer configured";
-            return;
-        }
-        if (SelectedFilterChain.In(http.Features, listener) is not { } chain)
-        {
-            http.Response.StatusCode = 503;
-            http.Response.Headers[LocalReply.ReasonHeader] = $"listener {listenerName} is draining: the connection's filter chain is no longer configured";
+            http.Response.Headers[LocalReply.ReasonHeader] = draining;
             return;
         }
         var context = new RequestContext(http, snapshot, listener, chain);

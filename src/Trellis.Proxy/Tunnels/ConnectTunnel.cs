@@ -97,14 +97,9 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
     {
         var output = connection.Transport.Output;
         var snapshot = snapshots.Current;
-        if (!snapshot.Listeners.TryGetValue(listenerName, out var listener))
+        if (!SelectedFilterChain.TryResolve(snapshot, listenerName, connection.Features, out var listener, out var chain, out var draining))
         {
-            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: it is no longer configured", null);
-            return null;
-        }
-        if (SelectedFilterChain.In(connection.Features, listener) is not { } chain)
-        {
-            await WriteRejectionAsync(output, 503, $"listener {listenerName} is draining: the connection's filter chain is no longer configured", null);
+            await WriteRejectionAsync(output, 503, draining, null);
             return null;
         }
         var target = head is null ? null : ConnectTarget.Parse(head.StartLine, out error);

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.Features;
+using Trellis.Proxy.Configuration;
 
 namespace Trellis.Proxy.Listeners.FilterChains;
 
@@ -13,5 +15,19 @@ internal sealed record SelectedFilterChain(FilterChainManager Manager, FilterCha
     {
         if (features.Get<SelectedFilterChain>() is not { } selected) return null;
         return ReferenceEquals(selected.Manager, listener.FilterChains) ? selected.Chain : listener.FilterChains.Find(selected.Chain.Name);
+    }
+
+    /// <summary>The listener and chain the connection's traffic runs through in <paramref name="snapshot"/>; false with
+    /// why the connection is draining instead (its listener or its chain is no longer configured).</summary>
+    public static bool TryResolve(ProxySnapshot snapshot, string listenerName, IFeatureCollection features,
+        [NotNullWhen(true)] out ListenerModel? listener, [NotNullWhen(true)] out FilterChainModel? chain, [NotNullWhen(false)] out string? draining)
+    {
+        chain = null;
+        draining = null;
+        if (!snapshot.Listeners.TryGetValue(listenerName, out listener))
+            draining = $"listener {listenerName} is draining: it is no longer configured";
+        else if ((chain = In(features, listener)) is null)
+            draining = $"listener {listenerName} is draining: the connection's filter chain is no longer configured";
+        return draining is null;
     }
 }
