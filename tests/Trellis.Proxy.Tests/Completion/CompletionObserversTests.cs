@@ -13,8 +13,7 @@ namespace Trellis.Proxy.Tests.Completion;
 /// counts) are collected only when some observer wants them for the request's listener.</summary>
 public class CompletionObserversTests
 {
-    private static readonly ListenerModel Outbound = TestListeners.Plain("virtualOutbound", 15001, TrafficDirection.Outbound,
-        new HttpConnectionManagerModel("outbound", "outbound", null, [], true));
+    private static readonly ListenerModel Outbound = TestListeners.VirtualOutbound;
 
     private sealed class Recording(bool details) : ICompletionObserver
     {

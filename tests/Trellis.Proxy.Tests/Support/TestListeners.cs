@@ -15,5 +15,13 @@ internal static class TestListeners
             new FilterChainManager([new FilterChainModel("filter_chains[0]", FilterChainMatchModel.Any, PlaintextTransportSocket.Instance, hcm)], null),
             ListenerFilterSet.None);
 
+    /// <summary>A sidecar's virtualInbound with an RDS connection manager and no HTTP filters.</summary>
+    public static ListenerModel VirtualInbound { get; } = Plain("virtualInbound", 15006, TrafficDirection.Inbound,
+        new HttpConnectionManagerModel("inbound", "inbound", null, [], true));
+
+    /// <summary>A sidecar's virtualOutbound with an RDS connection manager and no HTTP filters.</summary>
+    public static ListenerModel VirtualOutbound { get; } = Plain("virtualOutbound", 15001, TrafficDirection.Outbound,
+        new HttpConnectionManagerModel("outbound", "outbound", null, [], true));
+
     public static FilterChainModel OnlyChain(this ListenerModel listener) => listener.FilterChains.Chains[0];
 }

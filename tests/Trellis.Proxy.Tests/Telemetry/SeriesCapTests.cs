@@ -15,12 +15,9 @@ namespace Trellis.Proxy.Tests.Telemetry;
 /// and in the dropped-label-sets counter, so every observation is still counted once.</summary>
 public class SeriesCapTests
 {
-    private static readonly ListenerModel Inbound = TestListeners.Plain("virtualInbound", 15006, TrafficDirection.Inbound,
-        new HttpConnectionManagerModel("inbound", "inbound", null, [], true));
+    private static readonly ListenerModel Inbound = TestListeners.VirtualInbound;
 
-    private static readonly OwnIdentity Own = OwnIdentity.From(new ProxyOptions("sidecar~127.0.0.1~reviews-v1-0.bookinfo~bookinfo.svc.cluster.local",
-        new Uri("http://127.0.0.1:1"), 0, "bookinfo", "reviews-v1-0", "reviews-v1", "bookinfo-reviews",
-        new Dictionary<string, string> { ["app"] = "reviews", ["version"] = "v1" }, new Dictionary<string, string>()));
+    private static readonly OwnIdentity Own = TestIdentities.ReviewsV1;
 
     private readonly MetricRegistry _registry = new();
 

@@ -15,8 +15,7 @@ namespace Trellis.Proxy.Tests.AccessLogs.Formatting;
 /// <summary>Each command operator prints what Envoy's access log prints for it, "-" for what the record lacks.</summary>
 public class CommandOperatorTests
 {
-    private static readonly ListenerModel Outbound = TestListeners.Plain("virtualOutbound", 15001, TrafficDirection.Outbound,
-        new HttpConnectionManagerModel("outbound", "outbound", null, [], true));
+    private static readonly ListenerModel Outbound = TestListeners.VirtualOutbound;
 
     private static CompletionRecord Record(Func<CompletionRecord, CompletionRecord>? change = null)
     {
