@@ -35,6 +35,9 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public AdminServer Admin { get; }
     public OwnIdentity Identity { get; }
 
+    /// <summary>The TLS secrets listeners and clusters name (see <see cref="Secrets.SecretStore"/>).</summary>
+    public Secrets.SecretStore Secrets { get; } = new();
+
     /// <summary>Cancelled when POST /quitquitquit asks the proxy to exit.</summary>
     public CancellationToken QuitRequested => _quit.Token;
 

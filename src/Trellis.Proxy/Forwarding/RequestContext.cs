@@ -62,5 +62,8 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>The byte pump of a CONNECT tunnel once its upstream connection is up.</summary>
     public Tunnels.TunnelPump? Tunnel { get; set; }
 
+    /// <summary>What filters told later filters about this request (see <see cref="HttpFilters.DynamicMetadata"/>).</summary>
+    public HttpFilters.DynamicMetadata? Metadata { get; set; }
+
     public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
 }
