@@ -29,7 +29,9 @@ public static class MeshConfigReader
         var spec = Read(configMap, []);
         var reasons = spec?.DefaultConfig?.ProxyMetadata?.GetValueOrDefault(GatewayReasonsKey);
         return new MeshSettings(spec?.OutboundTrafficPolicy?.Mode ?? MeshSettings.Default.OutboundMode,
-            reasons is { } r && bool.TryParse(r, out var on) ? on : MeshSettings.Default.GatewayReasons);
+            reasons is { } r && bool.TryParse(r, out var on) ? on : MeshSettings.Default.GatewayReasons,
+            string.IsNullOrEmpty(spec?.TrustDomain) ? MeshSettings.DefaultTrustDomain : spec.TrustDomain,
+            string.IsNullOrEmpty(spec?.RootNamespace) ? MeshSettings.DefaultRootNamespace : spec.RootNamespace);
     }
 
     /// <summary>Parses and checks <c>data.mesh</c>; every finding is reported at that field of the ConfigMap.</summary>

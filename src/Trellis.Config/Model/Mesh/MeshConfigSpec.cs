@@ -9,6 +9,12 @@ public sealed record MeshConfigSpec
 {
     public OutboundTrafficPolicy? OutboundTrafficPolicy { get; init; }
     public ProxyConfigDefaults? DefaultConfig { get; init; }
+
+    /// <summary>The trust domain of workload identities (spiffe://TRUST-DOMAIN/ns/NS/sa/SA); cluster.local when unset.</summary>
+    public string? TrustDomain { get; init; }
+
+    /// <summary>The namespace whose policies apply mesh-wide (PeerAuthentication, AuthorizationPolicy, ...); istio-system when unset.</summary>
+    public string? RootNamespace { get; init; }
 }
 
 /// <summary>Where sidecars may send traffic whose destination is not in the service registry.</summary>

@@ -4,8 +4,14 @@ namespace Trellis.Config.Model.Mesh;
 /// <param name="OutboundMode">ALLOW_ANY or REGISTRY_ONLY. Unset means REGISTRY_ONLY: in local mode every
 /// destination outside the registry is a port on this machine, so passthrough is opt-in.</param>
 /// <param name="GatewayReasons">Whether gateways put x-trellis-reason on replies to outside clients (a debugging aid).</param>
-public sealed record MeshSettings(string OutboundMode, bool GatewayReasons)
+/// <param name="TrustDomain">The trust domain of workload identities.</param>
+/// <param name="RootNamespace">The namespace whose security policies apply mesh-wide.</param>
+public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, string TrustDomain = MeshSettings.DefaultTrustDomain,
+    string RootNamespace = MeshSettings.DefaultRootNamespace)
 {
+    public const string DefaultTrustDomain = "cluster.local";
+    public const string DefaultRootNamespace = "istio-system";
+
     public static readonly MeshSettings Default = new(OutboundTrafficPolicy.RegistryOnly, GatewayReasons: false);
 
     public bool AllowAny => OutboundMode == OutboundTrafficPolicy.AllowAny;
