@@ -19,7 +19,7 @@ public static class TypeUrls
     /// <summary>EDS.</summary>
     public const string ClusterLoadAssignment = Prefix + "envoy.config.endpoint.v3.ClusterLoadAssignment";
 
-    /// <summary>SDS; the Secret message arrives with the security work, the URL is fixed by Envoy.</summary>
+    /// <summary>SDS.</summary>
     public const string Secret = Prefix + "envoy.extensions.transport_sockets.tls.v3.Secret";
 
     /// <summary>The four types in the order a server should push them (make-before-break).</summary>
