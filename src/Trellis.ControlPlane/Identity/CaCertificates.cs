@@ -92,16 +92,19 @@ internal sealed record CaCertificates(X509Certificate2 Signing, X509Certificate2
         var keyPem = PrivateFile.ReadOwnerOnly(keyPath, "the CA's private key");
         try
         {
-            var withKey = X509Certificate2.CreateFromPem(certPem, keyPem);
-            return withKey;
+            X509Certificate2.CreateFromPem(certPem).Dispose();
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new IdentityConfigurationException($"{keyPath}: does not hold the private key of {certPath} ({e.Message})", e);
+            throw new IdentityConfigurationException($"{certPath}: not a PEM certificate ({e.Message})", e);
         }
-        catch (ArgumentException e)
+        try
         {
-            throw new IdentityConfigurationException($"{certPath}: not a PEM certificate and key ({e.Message})", e);
+            return X509Certificate2.CreateFromPem(certPem, keyPem);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new IdentityConfigurationException($"{keyPath}: not the private key of {certPath} ({e.Message})", e);
         }
     }
 
