@@ -35,6 +35,8 @@ internal sealed class CertificateAuthority(CaCertificates ca, IdentityOptions op
 
         var ttl = requestedTtl <= TimeSpan.Zero ? options.DefaultCertTtl : requestedTtl > options.MaxCertTtl ? options.MaxCertTtl : requestedTtl;
         var now = clock.GetUtcNow();
+        if (now >= ca.Signing.NotAfter.ToUniversalTime())
+            throw new IdentityConfigurationException($"the CA certificate {ca.Signing.Subject} expired on {ca.Signing.NotAfter.ToUniversalTime():u}; replace cacerts and restart the mesh");
         var notAfter = now + ttl;
         // A workload certificate never outlives the CA that vouches for it.
         if (notAfter > ca.Signing.NotAfter.ToUniversalTime()) notAfter = ca.Signing.NotAfter.ToUniversalTime();

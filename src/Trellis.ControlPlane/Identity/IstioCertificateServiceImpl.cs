@@ -38,5 +38,11 @@ internal sealed class IstioCertificateServiceImpl(
             logger.LogWarning("certificate request of pod {Namespace}/{Pod} refused: {Reason}", identity.Namespace, identity.Pod, e.Message);
             throw new RpcException(new Status(e.IdentityMismatch ? StatusCode.PermissionDenied : StatusCode.InvalidArgument, e.Message));
         }
+        catch (IdentityConfigurationException e)
+        {
+            // The CA itself can no longer sign: every proxy's renewal fails until an operator acts, so say it loudly.
+            logger.LogError("cannot sign certificates: {Reason}", e.Message);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
     }
 }
