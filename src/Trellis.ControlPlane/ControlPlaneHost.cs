@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Push;
 using Trellis.ControlPlane.Store;
@@ -16,7 +17,8 @@ namespace Trellis.ControlPlane;
 /// into Envoy v3 resources for every connected proxy.</summary>
 public static class ControlPlaneHost
 {
-    /// <summary>Serves xDS (h2c) and the REST API on loopback until cancelled.</summary>
+    /// <summary>Serves xDS (h2c), the CA (when <see cref="ControlPlaneOptions.Identity"/> is set) and the REST API on
+    /// loopback until cancelled. Throws <see cref="IdentityConfigurationException"/> when the CA cannot start.</summary>
     public static async Task RunAsync(ControlPlaneOptions options, CancellationToken ct)
     {
         var credential = new AdminCredential(options.AdminCredential);
@@ -37,6 +39,7 @@ public static class ControlPlaneHost
         builder.Services.AddSingleton(options.Workloads);
         builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
+        if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store);
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
 
@@ -49,6 +52,7 @@ public static class ControlPlaneHost
         var connections = app.Services.GetRequiredService<XdsConnectionRegistry>();
         credential.Use(app);
         app.MapTrellisXds();
+        if (options.Identity is not null) app.MapTrellisIdentity();
         ConfigApi.Map(app, store,
             () => new ControlPlaneStatusDto(store.Version, store.Objects.Count, push.ConnectedProxies, startedAt),
             () => ProxyStatusView.From(connections),

@@ -1,3 +1,4 @@
+using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Inputs;
 
 namespace Trellis.ControlPlane;
@@ -6,4 +7,9 @@ namespace Trellis.ControlPlane;
 /// serves, and the mesh's admin credential that every call changing or reading stored configuration must present.
 /// The workload source is handed in (local mode's reads the runtime's pods) so the control plane references no
 /// runtime; the caller owns and disposes it.</summary>
-public sealed record ControlPlaneOptions(string StoreDirectory, IWorkloadSource Workloads, int XdsPort, int ApiPort, string AdminCredential);
+public sealed record ControlPlaneOptions(string StoreDirectory, IWorkloadSource Workloads, int XdsPort, int ApiPort, string AdminCredential)
+{
+    /// <summary>The CA and pod-token key; with them xDS clients must prove who they are. Null runs a control plane
+    /// without identities (tests of translation and push), which serves every node unauthenticated.</summary>
+    public IdentityOptions? Identity { get; init; }
+}

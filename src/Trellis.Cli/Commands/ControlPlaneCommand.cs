@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Trellis.ControlPlane;
+using Trellis.ControlPlane.Identity;
 using Trellis.LocalMode;
 using Trellis.Runtime;
 
@@ -13,7 +14,8 @@ internal static class ControlPlaneCommand
         var xdsPort = new Option<int>("--xds-port") { Required = true };
         var apiPort = new Option<int>("--api-port") { Required = true };
         var credential = new Option<string>("--admin-credential-file") { Required = true, Description = "File (0600) holding the admin credential" };
-        var command = new Command("controlplane", "Run the control plane (normally started by `trellis up`)") { xdsPort, apiPort, credential };
+        var caCerts = new Option<string?>("--cacerts") { Description = "Plug-in CA folder (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); default HOME/cacerts if present" };
+        var command = new Command("controlplane", "Run the control plane (normally started by `trellis up`)") { xdsPort, apiPort, credential, caCerts };
         command.Hidden = true;
         command.SetAction(async (result, ct) =>
         {
@@ -32,7 +34,21 @@ internal static class ControlPlaneCommand
             }
             // The composition root of local mode: the control plane learns the runtime's pods through this source.
             await using var workloads = new LocalPodWorkloads(home);
-            await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.StoreDirectory, workloads, result.GetValue(xdsPort), result.GetValue(apiPort), token), ct);
+            try
+            {
+                var plugIn = result.GetValue(caCerts) ?? (Directory.Exists(home.CaCertsDirectory) ? home.CaCertsDirectory : null);
+                var identity = IdentityOptions.FromEnvironment(home.IdentityDirectory, plugIn, home.TokenSigningKeyPath, Environment.GetEnvironmentVariable);
+                await ControlPlaneHost.RunAsync(new ControlPlaneOptions(home.StoreDirectory, workloads, result.GetValue(xdsPort), result.GetValue(apiPort), token)
+                {
+                    Identity = identity,
+                }, ct);
+            }
+            catch (IdentityConfigurationException e)
+            {
+                // Never a self-signed fallback for a CA the user chose: no CA, no control plane, and the reason.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trellis.ControlPlane.Identity;
 using Trellis.Proxy;
 using Trellis.Runtime;
 
@@ -28,12 +29,17 @@ internal static class ProxyCommand
         {
             Description = "File (0600) holding the token the mutating admin endpoints need; without it they are disabled",
         };
+        var podToken = new Option<string?>("--token-file")
+        {
+            Description = "File (0600) holding the pod token: the proxy proves its identity to the xDS server with it and obtains its certificate",
+        };
+        var caUrl = new Option<string?>("--ca-url") { Description = "The CA (Istio's IstioCertificateService); the --xds server by default" };
         var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
         {
-            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken,
+            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl,
         };
         command.Hidden = true;
-        Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta];
+        Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, podToken, caUrl];
         Option[] xdsRequired = [pod, ns, xds, admin];
         command.Validators.Add(result =>
         {
@@ -71,6 +77,17 @@ internal static class ProxyCommand
                     ? EnvoyProxyHost.Validate(bootstrap, Console.Out, Console.Error)
                     : await EnvoyProxyHost.RunAsync(bootstrap, token, Console.Error, ct);
             }
+            // Istio's agent knob for the certificate lifetime it asks for.
+            TimeSpan? certificateTtl = null;
+            if (Environment.GetEnvironmentVariable("SECRET_TTL") is { Length: > 0 } ttlText)
+            {
+                if (!GoDuration.TryParse(ttlText, out var ttl))
+                {
+                    Console.Error.WriteLine($"error: SECRET_TTL={ttlText}: expected a duration such as 24h, 30m or 90s");
+                    return 1;
+                }
+                certificateTtl = ttl;
+            }
             var podName = result.GetValue(pod)!;
             var podNamespace = result.GetValue(ns)!;
             var options = new ProxyOptions(
@@ -83,7 +100,10 @@ internal static class ProxyCommand
                 ServiceAccount: result.GetValue(serviceAccount)!,
                 Labels: Pairs(result.GetValue(labels)),
                 ExtraMetadata: Pairs(result.GetValue(meta)),
-                AdminToken: token);
+                AdminToken: token,
+                TokenFile: result.GetValue(podToken),
+                CaServer: result.GetValue(caUrl) is { } ca ? new Uri(ca) : null,
+                CertificateTtl: certificateTtl);
             await ProxyHost.RunAsync(options, ct);
             return 0;
         });

@@ -5,7 +5,7 @@ using Trellis.Cli.Output;
 
 namespace Trellis.Cli.Commands;
 
-/// <summary>`trellis proxy-config listeners|routes|clusters|endpoints POD`: what one proxy is actually
+/// <summary>`trellis proxy-config listeners|routes|clusters|endpoints|secret POD`: what one proxy is actually
 /// running, read from its admin /config_dump (Envoy's JSON shape), like `istioctl proxy-config`.</summary>
 internal static class ProxyConfigCommand
 {
@@ -15,11 +15,12 @@ internal static class ProxyConfigCommand
         ["routes"] = "type.googleapis.com/envoy.admin.v3.RoutesConfigDump",
         ["clusters"] = "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
         ["endpoints"] = "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump",
+        ["secret"] = "type.googleapis.com/envoy.admin.v3.SecretsConfigDump",
     };
 
     public static Command Create()
     {
-        var section = new Argument<string>("section") { Description = "listeners | routes | clusters | endpoints" };
+        var section = new Argument<string>("section") { Description = "listeners | routes | clusters | endpoints | secret" };
         section.AcceptOnlyFromAmong([.. DumpTypes.Keys]);
         var target = new Argument<string>("pod") { Description = "POD, deploy/NAME or istio-ingressgateway" };
         var ns = CommonOptions.Namespace();
@@ -51,7 +52,8 @@ internal static class ProxyConfigCommand
                 else Console.Write(Printer.ToYaml(JsonSerializer.SerializeToElement(part)));
                 return 0;
             }
-            ConfigDumpTables.Print(kind, part);
+            if (kind == "secret") SecretTable.Print(part, DateTimeOffset.UtcNow);
+            else ConfigDumpTables.Print(kind, part);
             return 0;
         });
         return command;

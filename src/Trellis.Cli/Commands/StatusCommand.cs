@@ -35,8 +35,9 @@ internal static class StatusCommand
                     quarantined = cp?.Quarantined ?? [],
                 },
                 monitoring = $"{state.ApiUrl.TrimEnd('/')}/metrics",
-                // Not built yet: shown so nobody wonders whether they are hidden somewhere.
-                ca = (string?)null,
+                // The CA (Istio's IstioCertificateService) shares the xDS port, as on istiod.
+                ca = state.XdsUrl,
+                // Not built yet: shown so nobody wonders whether it is hidden somewhere.
                 dashboard = (string?)null,
                 ingress = new { url = state.IngressUrl, admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
                 pods = new { total = pods.Count, ready = pods.Count(p => p.Ready) },

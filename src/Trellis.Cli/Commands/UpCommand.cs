@@ -14,9 +14,14 @@ internal static class UpCommand
         var recursive = CommonOptions.Recursive();
         var port = IngressPort();
         var address = IngressAddress();
-        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address };
+        var caCerts = new Option<string?>("--cacerts")
+        {
+            Description = "Plug-in CA folder as Istio's cacerts (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); default HOME/cacerts if present, else a self-signed root",
+        };
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address, caCerts };
         command.SetAction((result, ct) =>
-            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter()).RunAsync(ct));
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter(),
+                result.GetValue(caCerts)).RunAsync(ct));
         return command;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Trellis.Config;
 using Trellis.ControlPlane.Api;
+using Trellis.ControlPlane.Identity;
 using Trellis.Runtime;
 
 namespace Trellis.LocalMode;
@@ -9,7 +10,10 @@ namespace Trellis.LocalMode;
 /// <summary>`trellis up`: validates the manifests, starts the control plane, applies the manifests to it,
 /// starts the ingress gateway and every pod (sidecar first, then app), and keeps them running until
 /// Ctrl-C or `trellis down`; then stops everything, apps first.</summary>
-public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress, ILocalMeshProgress progress)
+/// <param name="caCerts">A plug-in CA folder (Istio's cacerts layout); null uses HOME/cacerts when present, else the
+/// mesh's self-signed root.</param>
+public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress, ILocalMeshProgress progress,
+    string? caCerts = null)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private const string ControlPlaneLog = "trellisd";
@@ -36,6 +40,25 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         // Only now: replacing a credential others could read must not pull it from under a live mesh.
         home.EnsureExists();
         if (!Preflight.Check(manifests, recursive, progress, out var files)) return 1;
+        // A broken plug-in CA is named here, before anything starts; the mesh never falls back to a self-signed root.
+        var caCertsDirectory = caCerts ?? (Directory.Exists(home.CaCertsDirectory) ? home.CaCertsDirectory : null);
+        if (caCertsDirectory is not null && CaCertsCheck.Problem(caCertsDirectory) is { } caProblem)
+        {
+            progress.Error($"error: cacerts: {caProblem}");
+            return 1;
+        }
+        PodTokenAuthority tokenAuthority;
+        try
+        {
+            tokenAuthority = PodTokenAuthority.LoadOrCreate(home.TokenSigningKeyPath);
+        }
+        catch (IdentityConfigurationException e)
+        {
+            progress.Error($"error: {e.Message}");
+            return 1;
+        }
+        using var _ = tokenAuthority;
+        var tokens = new PodTokens(home, tokenAuthority);
 
         if (LeftoverMesh.IsRecorded(home) && LeftoverMesh.Clean(home) is { Count: > 0 } leftovers)
             progress.Note($"stopped {leftovers.Count} process(es) left running by a previous mesh in {home.Root} whose supervisor died");
@@ -57,8 +80,9 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
 
         await using var controlPlane = new SupervisedProcess("trellisd", () =>
             {
-                var start = SelfLauncher.Create("controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString(),
-                    "--admin-credential-file", home.AdminCredentialPath);
+                string[] args = ["controlplane", "--home", home.Root, "--xds-port", xdsPort.ToString(), "--api-port", apiPort.ToString(),
+                    "--admin-credential-file", home.AdminCredentialPath];
+                var start = SelfLauncher.Create(caCertsDirectory is null ? args : [.. args, "--cacerts", Path.GetFullPath(caCertsDirectory)]);
                 LeftoverMesh.MarkControlPlane(start, home);
                 return start;
             },
@@ -104,6 +128,7 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         PodSecrets.CreateAdminToken(home, ProxyLaunch.GatewayNamespace, ProxyLaunch.GatewayName);
         await using var gateway = new SupervisedProcess(ProxyLaunch.GatewayName, () =>
             {
+                tokens.WriteGateway();
                 var start = ProxyLaunch.Gateway(home, state, ingress, ingressAdmin, ingressAddress);
                 LeftoverMesh.MarkGateway(start, home);
                 return start;
@@ -112,7 +137,12 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         gateway.Started += pid => Record(s => s with { GatewayPid = pid });
         gateway.Start();
 
-        await using var pods = new LocalSupervisor(home, pod => ProxyLaunch.Sidecar(home, state, pod), new LocalSupervisorOptions { Ports = ports });
+        await using var pods = new LocalSupervisor(home, pod =>
+        {
+            tokens.Write(pod.Namespace, pod.ServiceAccount, pod.Name);
+            return ProxyLaunch.Sidecar(home, state, pod);
+        }, new LocalSupervisorOptions { Ports = ports });
+        var refreshTokens = tokens.RefreshAsync(() => pods.Pods, ct);
         pods.PodEvent += e => progress.Step(e.ToString());
         var deployments = new DeploymentWatcher(client, pods);
         await deployments.SyncAsync(ct);
@@ -128,6 +158,13 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         try
         {
             await deployments.RunAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        try
+        {
+            await refreshTokens;
         }
         catch (OperationCanceledException)
         {

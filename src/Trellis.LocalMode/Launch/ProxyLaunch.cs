@@ -10,6 +10,7 @@ internal static class ProxyLaunch
     /// <summary>The gateway's place among the pods: its token lives where a pod's would.</summary>
     public const string GatewayNamespace = MeshHome.SystemNamespace;
     public const string GatewayName = "istio-ingressgateway";
+    public const string GatewayServiceAccount = "istio-ingressgateway-service-account";
 
     public static ProcessStartInfo Sidecar(MeshHome home, MeshState mesh, PodState pod)
     {
@@ -23,6 +24,7 @@ internal static class ProxyLaunch
             "--meta", $"{NodeMetadataKeys.OutboundPort}={pod.OutboundPort}",
             "--meta", $"{NodeMetadataKeys.AppPort}={pod.AppPort}",
             "--admin-token-file", home.PodAdminTokenPath(pod.Namespace, pod.Name),
+            "--token-file", home.PodTokenPath(pod.Namespace, pod.Name),
         };
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
@@ -31,8 +33,9 @@ internal static class ProxyLaunch
 
     public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
         "proxy", "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
-        "--workload", GatewayName, "--service-account", "istio-ingressgateway-service-account",
+        "--workload", GatewayName, "--service-account", GatewayServiceAccount,
         "--admin-token-file", home.PodAdminTokenPath(GatewayNamespace, GatewayName),
+        "--token-file", home.PodTokenPath(GatewayNamespace, GatewayName),
         "--label", "istio=ingressgateway", "--label", "app=istio-ingressgateway",
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
         "--meta", $"{NodeMetadataKeys.AdminPort}={adminPort}",

@@ -19,6 +19,9 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private WebApplication? _app;
 
+    /// <summary>The secrets the config dump lists (private keys redacted); none when unset.</summary>
+    public Secrets.SecretStore? Secrets { get; init; }
+
     /// <summary>The bound port (useful when started on port 0).</summary>
     public int Port { get; private set; }
 
@@ -30,7 +33,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         var app = builder.Build();
         app.MapGet("/ready", Ready);
         app.MapGet("/healthz/ready", Ready);
-        app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources), "application/json"));
+        app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources, Secrets), "application/json"));
         app.MapGet("/stats/prometheus", () => Results.Text(metrics.Render(), PrometheusText.ContentType));
         app.MapGet("/clusters", () => Results.Text(Clusters(), "text/plain"));
         app.MapGet("/server_info", () => Results.Json(new

@@ -13,7 +13,8 @@ internal static class ConfigDump
 
     private const string AdminPrefix = "type.googleapis.com/envoy.admin.v3.";
 
-    public static byte[] Render(AcceptedResources resources)
+    /// <param name="secrets">The proxy's TLS secrets, listed (keys redacted) in a SecretsConfigDump; none when null.</param>
+    public static byte[] Render(AcceptedResources resources, Secrets.SecretStore? secrets = null)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -33,6 +34,7 @@ internal static class ConfigDump
             Section(w, "ClustersConfigDump", "dynamic_active_clusters", resources.Of(TypeUrls.Cluster), (w, r) => Versioned(w, r, "cluster"));
             Section(w, "RoutesConfigDump", "dynamic_route_configs", resources.Of(TypeUrls.RouteConfiguration), (w, r) => Versioned(w, r, "route_config"));
             Section(w, "EndpointsConfigDump", "dynamic_endpoint_configs", resources.Of(TypeUrls.ClusterLoadAssignment), (w, r) => Versioned(w, r, "endpoint_config"));
+            if (secrets is not null) Secrets(w, secrets);
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -48,6 +50,24 @@ internal static class ConfigDump
         {
             w.WriteStartObject();
             write(w, r);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Secrets(Utf8JsonWriter w, Secrets.SecretStore store)
+    {
+        w.WriteStartObject();
+        w.WriteString("@type", AdminPrefix + "SecretsConfigDump");
+        w.WriteStartArray("dynamic_active_secrets");
+        foreach (var (secret, version) in SecretsDump.Of(store))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", secret.Name);
+            w.WriteString("version_info", version);
+            w.WritePropertyName("secret");
+            Message(w, secret);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Bootstrap;
+using Trellis.Proxy.Identity;
 using Trellis.Proxy.Static;
 using Trellis.Xds.Client;
 
@@ -19,7 +20,11 @@ public static class ProxyHost
         log.LogInformation("proxy {Node} admin on 127.0.0.1:{Port}, control plane {Server}", options.NodeId, runtime.Admin.Port, options.XdsServer);
         // No static resources here, but DNS clusters a control plane sends are resolved as Envoy would.
         await using var resources = new StaticResourceOverlay(runtime.Handler, [], [], DnsClusterResolver.System, loggers.CreateLogger("Trellis.Proxy.Dns"));
-        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), resources, loggers.CreateLogger("Trellis.Proxy.Ads")))
+        Func<string>? token = options.TokenFile is { } tokenFile ? () => PodToken.Read(tokenFile) : null;
+        await using var agent = token is null ? null : runtime.StartCertificateAgent(
+            new WorkloadCertificateAgent(options.CaServer ?? options.XdsServer, token, runtime.Secrets,
+                options.CertificateTtl ?? PodToken.DefaultCertificateTtl, loggers.CreateLogger("Trellis.Proxy.Identity")));
+        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), resources, loggers.CreateLogger("Trellis.Proxy.Ads"), token))
         {
             ads.Start();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);

@@ -12,6 +12,10 @@ namespace Trellis.Proxy;
 /// <param name="ExtraMetadata">Further node metadata sent as strings (TRELLIS_INBOUND_PORT, ...).</param>
 /// <param name="AdminToken">The pod's own admin token, needed by the mutating admin endpoints (/quitquitquit);
 /// without one they are disabled.</param>
+/// <param name="TokenFile">The pod token (0600, refreshed in place by whoever started the proxy): with it the proxy
+/// proves its identity to the xDS server and obtains its workload certificate; without it neither happens.</param>
+/// <param name="CaServer">Where the CA (Istio's IstioCertificateService) listens; the xDS server when null.</param>
+/// <param name="CertificateTtl">The workload certificate lifetime to ask for (Istio's SECRET_TTL).</param>
 public sealed record ProxyOptions(
     string NodeId,
     Uri XdsServer,
@@ -22,4 +26,7 @@ public sealed record ProxyOptions(
     string ServiceAccount,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> ExtraMetadata,
-    string? AdminToken = null);
+    string? AdminToken = null,
+    string? TokenFile = null,
+    Uri? CaServer = null,
+    TimeSpan? CertificateTtl = null);

@@ -7,6 +7,7 @@ using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.Identity;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Telemetry;
@@ -38,6 +39,9 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>The TLS secrets listeners and clusters name (see <see cref="Secrets.SecretStore"/>).</summary>
     public Secrets.SecretStore Secrets { get; } = new();
 
+    /// <summary>Obtains and renews this proxy's workload certificate; null when the proxy runs without a pod token.</summary>
+    public WorkloadCertificateAgent? CertificateAgent { get; private set; }
+
     /// <summary>Cancelled when POST /quitquitquit asks the proxy to exit.</summary>
     public CancellationToken QuitRequested => _quit.Token;
 
@@ -64,7 +68,20 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
-        Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
+        // A proxy with an identity is not ready until it holds a valid certificate (Envoy's listeners wait for
+        // their SDS secrets the same way).
+        Admin = new AdminServer(Snapshots, () => Handler.IsReady && (CertificateAgent?.HasCertificate ?? true), Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken))
+        {
+            Secrets = Secrets,
+        };
+    }
+
+    /// <summary>Starts <paramref name="agent"/> publishing into <see cref="Secrets"/>; the caller disposes it.</summary>
+    public WorkloadCertificateAgent StartCertificateAgent(WorkloadCertificateAgent agent)
+    {
+        CertificateAgent = agent;
+        agent.Start();
+        return agent;
     }
 
     public async Task StartAdminAsync(int port, CancellationToken ct)

@@ -45,6 +45,20 @@ public sealed class MeshHome
     /// <summary>The token that lets its holder call the mutating admin endpoints of the pod's proxy.</summary>
     public string PodAdminTokenPath(string ns, string pod) => Path.Combine(PodSecretsDirectory(ns, pod), "admin-token");
 
+    /// <summary>The pod token (0600) the pod's proxy proves its identity with to the xDS server and the CA; `trellis up`
+    /// rewrites it before it expires.</summary>
+    public string PodTokenPath(string ns, string pod) => Path.Combine(PodSecretsDirectory(ns, pod), "istio-token");
+
+    /// <summary>The control plane's identity material: the self-signed root CA and the pod-token signing key (0600).</summary>
+    public string IdentityDirectory => Path.Combine(Root, "identity");
+
+    /// <summary>The key the control plane signs pod tokens with.</summary>
+    public string TokenSigningKeyPath => Path.Combine(IdentityDirectory, "token-signing-key.pem");
+
+    /// <summary>A plug-in CA as Istio's <c>cacerts</c> secret (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem):
+    /// used instead of the self-signed root when present (or given with `trellis up --cacerts DIR`).</summary>
+    public string CaCertsDirectory => Path.Combine(Root, "cacerts");
+
     /// <summary>--home wins, then TRELLIS_HOME, then ~/.trellis.</summary>
     public static MeshHome Resolve(string? option)
     {

@@ -22,9 +22,17 @@ public static class SecretFile
     /// <summary>Writes a fresh token, replacing any previous one; the file is 0600 from its first byte.</summary>
     public static string Create(string path)
     {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Write(path, token);
+        return token;
+    }
+
+    /// <summary>Replaces the file with <paramref name="token"/> atomically (a reader sees the old or the new one, never
+    /// half of one); the file is 0600 from its first byte.</summary>
+    public static void Write(string path, string token)
+    {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         CreatePrivateDirectory(directory);
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
@@ -39,7 +47,6 @@ public static class SecretFile
         {
             File.Delete(temp);
         }
-        return token;
     }
 
     /// <summary>The token in <paramref name="path"/>; throws <see cref="IOException"/> or

@@ -20,6 +20,7 @@ public sealed class AdsClient : IAsyncDisposable
     private readonly Node _node;
     private readonly IXdsResourceHandler _handler;
     private readonly ILogger _logger;
+    private readonly Func<string?>? _bearerToken;
     private readonly CancellationTokenSource _stop = new();
     private ImmutableDictionary<string, string> _acceptedVersions = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _names = new(StringComparer.Ordinal);
@@ -27,8 +28,11 @@ public sealed class AdsClient : IAsyncDisposable
     private volatile bool _connected;
 
     /// <summary>Creates a client for an h2c (http://) or TLS (https://) ADS server.</summary>
-    public AdsClient(Uri server, Node node, IXdsResourceHandler handler, ILogger logger)
+    /// <param name="bearerToken">The credential proving the node's identity, read anew for every stream (it is
+    /// refreshed on disk); sent as <c>authorization: Bearer</c> call metadata, as Istio's agent sends its token.</param>
+    public AdsClient(Uri server, Node node, IXdsResourceHandler handler, ILogger logger, Func<string?>? bearerToken = null)
     {
+        _bearerToken = bearerToken;
         _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
@@ -81,7 +85,8 @@ public sealed class AdsClient : IAsyncDisposable
     private async Task RunStreamAsync(Action onConnected, CancellationToken ct)
     {
         var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
-        using var call = client.StreamAggregatedResources(cancellationToken: ct);
+        var headers = _bearerToken?.Invoke() is { } token ? new Grpc.Core.Metadata { { "authorization", "Bearer " + token } } : null;
+        using var call = client.StreamAggregatedResources(headers, cancellationToken: ct);
         _lastNonces.Clear();
         var sentNode = false;
         async Task SendAsync(DiscoveryRequest request)

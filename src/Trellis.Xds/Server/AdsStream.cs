@@ -14,6 +14,8 @@ internal sealed class AdsStream(
     XdsSnapshotCache cache,
     XdsConnectionRegistry registry,
     IXdsNodeObserver? observer,
+    IXdsClientAuthenticator? authenticator,
+    ServerCallContext context,
     ILogger logger)
 {
     private static long _nonces;
@@ -28,6 +30,8 @@ internal sealed class AdsStream(
         if (first.Node is null || string.IsNullOrEmpty(first.Node.Id))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first DiscoveryRequest must carry node.id"));
         _node = NodeInfo.From(first.Node);
+        var identity = Authenticate(_node);
+        _node = _node with { Identity = identity };
         var streams = registry.Connect(_node);
         using var watch = cache.Watch(_node.Id, () => _events.Writer.TryWrite(null));
         logger.LogInformation("xDS stream opened by {Node} ({Agent})", _node.Id, _node.UserAgent);
@@ -50,6 +54,22 @@ internal sealed class AdsStream(
         {
             logger.LogInformation("xDS stream closed by {Node}", _node.Id);
             if (registry.Disconnect(_node.Id)) observer?.OnDisconnected(_node);
+            if (identity.IsAuthenticated) authenticator?.Released(_node, identity);
+        }
+    }
+
+    private XdsClientIdentity Authenticate(NodeInfo node)
+    {
+        if (authenticator is null) return XdsClientIdentity.Anonymous;
+        try
+        {
+            return authenticator.Authenticate(node, context);
+        }
+        catch (RpcException e)
+        {
+            // Refused before anything is registered or served: the caller learns why, the log who tried.
+            logger.LogWarning("xDS stream refused for node {Node} from {Peer}: {Reason}", node.Id, context.Peer, e.Status.Detail);
+            throw;
         }
     }
 

@@ -9,11 +9,12 @@ internal sealed class AggregatedDiscoveryServiceImpl(
     XdsSnapshotCache cache,
     XdsConnectionRegistry registry,
     IEnumerable<IXdsNodeObserver> observers,
+    IEnumerable<IXdsClientAuthenticator> authenticators,
     ILogger<AggregatedDiscoveryServiceImpl> logger) : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
 {
     public override Task StreamAggregatedResources(
         IAsyncStreamReader<DiscoveryRequest> requestStream,
         IServerStreamWriter<DiscoveryResponse> responseStream,
         ServerCallContext context) =>
-        new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), logger).RunAsync(context.CancellationToken);
+        new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), context, logger).RunAsync(context.CancellationToken);
 }

@@ -12,6 +12,10 @@ public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IRead
     /// <summary>The metadata as plain .NET values: string, double, bool, null, lists and nested dictionaries.</summary>
     public IReadOnlyDictionary<string, object?> MetadataValues { get; init; } = new Dictionary<string, object?>();
 
+    /// <summary>What the client's credential proved (see <see cref="IXdsClientAuthenticator"/>); anonymous unless an
+    /// authenticator vouched for it. Only an authenticated node may be given secrets.</summary>
+    public XdsClientIdentity Identity { get; init; } = XdsClientIdentity.Anonymous;
+
     /// <summary>The Istio-style parts of <see cref="Id"/>, when it has that shape.</summary>
     public IstioNodeId? IstioId { get; init; }
 
