@@ -36,7 +36,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public OwnIdentity Identity { get; }
 
     /// <summary>The TLS secrets listeners and clusters name (see <see cref="Secrets.SecretStore"/>).</summary>
-    public Secrets.SecretStore Secrets { get; } = new();
+    public Secrets.SecretStore Secrets { get; }
 
     /// <summary>Cancelled when POST /quitquitquit asks the proxy to exit.</summary>
     public CancellationToken QuitRequested => _quit.Token;
@@ -53,6 +53,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     {
         loggers ??= NullLoggerFactory.Instance;
         Identity = identity;
+        Secrets = new Secrets.SecretStore(loggers.CreateLogger("Trellis.Proxy.Secrets"));
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
@@ -63,7 +64,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
-        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
+        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters, Secrets), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
     }
 

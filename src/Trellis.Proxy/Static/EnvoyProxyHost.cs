@@ -70,7 +70,7 @@ public static class EnvoyProxyHost
             var accepted = AcceptedResources.Empty
                 .With(TypeUrls.Cluster, "static", plan.Clusters.ToArray(), now)
                 .With(TypeUrls.Listener, "static", plan.Listeners.ToArray(), now);
-            new SnapshotCompiler(clusters).Compile(accepted, ProxySnapshot.Empty);
+            new SnapshotCompiler(clusters, new Secrets.SecretStore()).Compile(accepted, ProxySnapshot.Empty);
         }
         catch (ConfigException e)
         {
