@@ -9,7 +9,8 @@ namespace Trellis.Proxy.Tests.Support;
 /// from <c>ROOTCA</c> in a combined validation context with the SANs to expect.</summary>
 internal static class TlsConfigs
 {
-    public static readonly string[] IstioAlpn = ["istio-peer-exchange", "istio", "h2", "http/1.1"];
+    /// <summary>What Istio's HTTP/2 clusters offer; the proxy leaves "h2" out on connections that carry HTTP/1.</summary>
+    public static readonly string[] IstioAlpn = ["istio-peer-exchange", "istio", "h2"];
 
     public static SdsSecretConfig Sds(string name) => new() { Name = name, SdsConfig = new ConfigSource { Ads = new AggregatedConfigSource() } };
 

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.ListenerFilters;
 using Trellis.Proxy.Secrets;
 using Trellis.Proxy.Security;
 using Trellis.Proxy.Tls;
@@ -28,6 +30,9 @@ internal sealed class TlsTransportSocket(
     /// <summary>Kestrel's default: a client that stalls its handshake does not hold the connection longer.</summary>
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Reads the client's ALPN offer from its ClientHello (without consuming it) when the chain has alpn_protocols.</summary>
+    private static readonly ListenerFilterSet HelloReader = new([TlsInspector.Instance], HandshakeTimeout, ContinueOnTimeout: false);
+
     public bool IsPlaintext => false;
 
     /// <summary>This side's certificate, for XFCC's By.</summary>
@@ -40,6 +45,7 @@ internal sealed class TlsTransportSocket(
             secrets.ReportMissing(certificate.SdsName!, where);
             return false;
         }
+        var alpn = settings.Alpn is { } configured ? await AgreedAlpnAsync(connection, configured) : null;
         var ssl = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: true);
         var options = new SslServerAuthenticationOptions
         {
@@ -51,7 +57,7 @@ internal sealed class TlsTransportSocket(
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             EnabledSslProtocols = settings.Protocols,
             CipherSuitesPolicy = settings.Ciphers,
-            ApplicationProtocols = settings.Alpn,
+            ApplicationProtocols = alpn,
             AllowTlsResume = allowResume,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -67,9 +73,9 @@ internal sealed class TlsTransportSocket(
             return false;
         }
         var peer = ssl.RemoteCertificate as X509Certificate2;
-        var alpn = ssl.NegotiatedApplicationProtocol;
+        var negotiated = ssl.NegotiatedApplicationProtocol;
         connection.Features.Set(new DownstreamTlsInfo(peer, peer is null ? null : SubjectAltNames.FirstUri(peer),
-            string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName, alpn.Protocol.IsEmpty ? null : alpn.ToString()));
+            string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName, negotiated.Protocol.IsEmpty ? null : negotiated.ToString()));
         var feature = new TlsConnectionFeature(ssl);
         connection.Features.Set<ITlsConnectionFeature>(feature);
         connection.Features.Set<ITlsApplicationProtocolFeature>(feature);
@@ -77,6 +83,19 @@ internal sealed class TlsTransportSocket(
         // Completing either pipe (Kestrel does when the connection ends) disposes the SslStream.
         connection.Transport = new TlsTransport(PipeReader.Create(ssl), PipeWriter.Create(ssl));
         return true;
+    }
+
+    /// <summary>Our protocols the client also offers, in our order. None in common means no ALPN at all, as BoringSSL
+    /// answers in Envoy (a sidecar offering only "istio" still connects); .NET would abort such a handshake.</summary>
+    private static async ValueTask<List<SslApplicationProtocol>?> AgreedAlpnAsync(ConnectionContext connection, List<SslApplicationProtocol> configured)
+    {
+        var facts = new ConnectionFacts(null, null);
+        if (!await HelloReader.InspectAsync(connection, facts) || facts.ApplicationProtocols.Count == 0) return null;
+        List<SslApplicationProtocol>? agreed = null;
+        foreach (var protocol in configured)
+            foreach (var offered in facts.ApplicationProtocols)
+                if (protocol.Protocol.Span.SequenceEqual(System.Text.Encoding.ASCII.GetBytes(offered))) (agreed ??= []).Add(protocol);
+        return agreed;
     }
 
     private bool Verify(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -24,6 +24,10 @@ internal sealed class UpstreamTlsTransportSocket(
 {
     private static readonly List<SslApplicationProtocol> H2 = [SslApplicationProtocol.Http2];
 
+    /// <summary>alpn_protocols for a connection that carries HTTP/1 or a tunnel: without "h2", which a server would take
+    /// as a promise of HTTP/2 (Istio offers "h2" only on HTTP/2 clusters).</summary>
+    private readonly List<SslApplicationProtocol>? _alpnWithoutH2 = settings.Alpn?.Where(p => p != SslApplicationProtocol.Http2).ToList();
+
     /// <summary>The URI SAN each endpoint last proved in a handshake, for telemetry's destination_principal (read when
     /// a series is first built, not per request).</summary>
     private readonly ConcurrentDictionary<string, string> _principals = new(StringComparer.Ordinal);
@@ -53,7 +57,7 @@ internal sealed class UpstreamTlsTransportSocket(
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             EnabledSslProtocols = settings.Protocols,
             CipherSuitesPolicy = settings.Ciphers,
-            ApplicationProtocols = settings.Alpn ?? (http2 ? H2 : null),
+            ApplicationProtocols = http2 ? settings.Alpn ?? H2 : _alpnWithoutH2,
             AllowTlsResume = true,
         };
         try
@@ -65,7 +69,7 @@ internal sealed class UpstreamTlsTransportSocket(
             await ssl.DisposeAsync();
             throw new AuthenticationException(refusal is null
                 ? $"TLS_error: {e.GetBaseException().Message}"
-                : $"TLS_error: CERTIFICATE_VERIFY_FAILED: {refusal}", e);
+                : $"TLS_error: CERTIFICATE_VERIFY_FAILED: {refusal}");
         }
         catch
         {
