@@ -64,7 +64,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
-        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters, Secrets), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
+        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters, Secrets), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"), secrets: Secrets);
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
     }
 
