@@ -24,19 +24,19 @@ public sealed class EnvoyBootstrapTlsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (serverCert, serverKey) = TestPki.Pem(_pki.Issue(null, ["localhost"]));
-        var bootstrap = File("envoy.yaml", $$"""
+        var bootstrap = File("envoy.yaml", $$$"""
             static_resources:
               secrets:
               - name: server_cert
                 tls_certificate:
-                  certificate_chain: {filename: {{File("server.pem", serverCert)}}}
-                  private_key: {filename: {{File("server.key", serverKey)}}}
+                  certificate_chain: {filename: {{{File("server.pem", serverCert)}}}}
+                  private_key: {filename: {{{File("server.key", serverKey)}}}}
               - name: client_ca
                 validation_context:
-                  trusted_ca: {filename: {{File("ca.pem", _pki.RootPem)}}}
+                  trusted_ca: {filename: {{{File("ca.pem", _pki.RootPem)}}}}
               listeners:
               - name: https
-                address: {socket_address: {address: 127.0.0.1, port_value: {{_port}}}}
+                address: {socket_address: {address: 127.0.0.1, port_value: {{{_port}}}}}
                 filter_chains:
                 - transport_socket:
                     name: envoy.transport_sockets.tls
