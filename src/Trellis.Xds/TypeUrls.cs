@@ -41,6 +41,7 @@ public static class TypeUrls
         RouteConfiguration => Envoy.Config.Route.V3.RouteConfiguration.Parser,
         Cluster => Envoy.Config.Cluster.V3.Cluster.Parser,
         ClusterLoadAssignment => Envoy.Config.Endpoint.V3.ClusterLoadAssignment.Parser,
+        Secret => Envoy.Extensions.TransportSockets.Tls.V3.Secret.Parser,
         _ => null,
     };
 
@@ -51,6 +52,7 @@ public static class TypeUrls
         Envoy.Config.Route.V3.RouteConfiguration r => r.Name,
         Envoy.Config.Cluster.V3.Cluster c => c.Name,
         Envoy.Config.Endpoint.V3.ClusterLoadAssignment e => e.ClusterName,
+        Envoy.Extensions.TransportSockets.Tls.V3.Secret s => s.Name,
         _ => throw new ArgumentException($"not an xDS resource: {resource.Descriptor.FullName}", nameof(resource)),
     };
 }

@@ -37,7 +37,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public OwnIdentity Identity { get; }
 
     /// <summary>The TLS secrets listeners and clusters name (see <see cref="Secrets.SecretStore"/>).</summary>
-    public Secrets.SecretStore Secrets { get; } = new();
+    public Secrets.SecretStore Secrets { get; }
 
     /// <summary>Obtains and renews this proxy's workload certificate; null when the proxy runs without a pod token.</summary>
     public WorkloadCertificateAgent? CertificateAgent { get; private set; }
@@ -57,6 +57,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     {
         loggers ??= NullLoggerFactory.Instance;
         Identity = identity;
+        Secrets = new Secrets.SecretStore(loggers.CreateLogger("Trellis.Proxy.Secrets"));
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
@@ -67,7 +68,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
-        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
+        Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters, Secrets), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"), secrets: Secrets);
         // A proxy with an identity is not ready until it holds a valid certificate (Envoy's listeners wait for
         // their SDS secrets the same way).
         Admin = new AdminServer(Snapshots, () => Handler.IsReady && (CertificateAgent?.HasCertificate ?? true), Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken))

@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.LoadBalancing;
 using Trellis.Proxy.Outbound.Endpoint;
+using Trellis.Proxy.Secrets;
 
 namespace Trellis.Proxy.Clusters;
 
@@ -14,7 +15,7 @@ internal static class ClusterCompiler
 {
     private const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-    public static ClusterModel Compile(Cluster c)
+    public static ClusterModel Compile(Cluster c, SecretStore secrets)
     {
         var where = $"cluster \"{c.Name}\"";
         if (string.IsNullOrEmpty(c.Name)) throw new ConfigException("cluster without a name");
@@ -29,7 +30,7 @@ internal static class ClusterCompiler
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
             CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c, where),
             c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None,
-            UpstreamTransportSockets.From(c.TransportSocket, where));
+            UpstreamTransportSockets.From(c.TransportSocket, secrets, where), TransportSocketMatches.Compile(c, secrets, where));
     }
 
     // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.
@@ -73,7 +74,8 @@ internal static class ClusterCompiler
     }
 
     /// <summary>The usable endpoints of an assignment: socket addresses and internal listeners; pipes are skipped.</summary>
-    public static IReadOnlyList<EndpointModel> Endpoints(ClusterLoadAssignment? assignment)
+    /// <param name="matches">The cluster's transport_socket_matches, applied to each endpoint's metadata.</param>
+    public static IReadOnlyList<EndpointModel> Endpoints(ClusterLoadAssignment? assignment, TransportSocketMatches matches)
     {
         if (assignment is null) return [];
         var result = new List<EndpointModel>();
@@ -92,7 +94,8 @@ internal static class ClusterCompiler
                 if (sa.PortValue is 0 or > 65535) throw new ConfigException($"endpoints of \"{assignment.ClusterName}\": port {sa.PortValue} is out of range");
                 string? workload = lb.Metadata is { } md && md.FilterMetadata.TryGetValue("istio", out var istio)
                     && istio.Fields.TryGetValue("workload", out var w) ? w.StringValue : null;
-                result.Add(new EndpointModel(sa.Address, (int)sa.PortValue, healthy, weight, WorkloadInfo.Parse(workload)));
+                result.Add(new EndpointModel(sa.Address, (int)sa.PortValue, healthy, weight, WorkloadInfo.Parse(workload), null,
+                    matches.IsEmpty ? null : matches.For(lb.Metadata)));
             }
         }
         return result;

@@ -7,6 +7,7 @@ namespace Trellis.Proxy.Clusters;
 /// <summary>The settings of one CDS cluster the data path needs, independent of its endpoints.</summary>
 /// <param name="Reserved">The ports a passthrough cluster must never connect to; none for other clusters.</param>
 /// <param name="TransportSocket">What its connections speak over TCP (transport_socket).</param>
+/// <param name="SocketMatches">transport_socket_matches, which pick another socket for some endpoints.</param>
 internal sealed record ClusterModel(
     string Name,
     Cluster.Types.DiscoveryType Type,
@@ -21,12 +22,13 @@ internal sealed record ClusterModel(
     TimeSpan IdleTimeout,
     OutlierSettings? Outliers,
     ReservedDestinations Reserved,
-    IUpstreamTransportSocket TransportSocket)
+    IUpstreamTransportSocket TransportSocket,
+    TransportSocketMatches SocketMatches)
 {
     /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
     public bool IsOriginalDestination => Type == Cluster.Types.DiscoveryType.OriginalDst;
 
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
-    public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string, IUpstreamTransportSocket) PoolKey =>
-        (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key, TransportSocket);
+    public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string, IUpstreamTransportSocket, TransportSocketMatches) PoolKey =>
+        (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key, TransportSocket, SocketMatches);
 }

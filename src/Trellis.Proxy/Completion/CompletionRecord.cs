@@ -7,6 +7,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Routing;
+using Trellis.Proxy.Security;
 using Trellis.Proxy.Telemetry;
 
 namespace Trellis.Proxy.Completion;
@@ -77,7 +78,10 @@ internal readonly record struct CompletionRecord
     /// <summary>The calling workload from its peer metadata (inbound only); principals stay unknown until mTLS proves them.</summary>
     public PeerIdentity? Peer { get; init; }
 
-    /// <summary>The SAN of the client's certificate and of the upstream's; null until mTLS.</summary>
+    /// <summary>The client presented a certificate that verified: the connection is mutual TLS.</summary>
+    public bool DownstreamMutualTls { get; init; }
+
+    /// <summary>The URI SAN of the client's certificate and of the upstream's; null without mTLS.</summary>
     public string? DownstreamPeerUriSan { get; init; }
 
     public string? UpstreamPeerUriSan { get; init; }
@@ -154,6 +158,7 @@ internal readonly record struct CompletionRecord
         var grpc = request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
         var counter = context.Bytes;
         var headers = details ? request.Headers : null;
+        var tls = http.Features.Get<DownstreamTlsInfo>();
         return new CompletionRecord
         {
             Kind = kind,
@@ -178,6 +183,9 @@ internal readonly record struct CompletionRecord
             UpstreamHost = context.Endpoint,
             UpstreamTransportFailureReason = context.UpstreamTransportFailureReason,
             Peer = context.Peer,
+            DownstreamMutualTls = tls?.PeerCertificate is not null,
+            DownstreamPeerUriSan = tls?.PeerUriSan,
+            RequestedServerName = tls?.ServerName,
             DownstreamRemoteAddress = connection?.RemoteIpAddress,
             DownstreamRemotePort = connection?.RemotePort ?? 0,
             DownstreamLocalAddress = connection?.LocalIpAddress,

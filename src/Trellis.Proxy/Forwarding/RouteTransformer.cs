@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -27,6 +28,7 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
         proxyRequest.Headers.Host = host;
         proxyRequest.Headers.Remove("proxy-connection");
         proxyRequest.Headers.Remove("proxy-authorization");
+        if (context.Endpoint?.TransportSocket is { } matched) proxyRequest.Options.Set(UpstreamHttpClients.EndpointSocket, matched);
         if (!proxyRequest.Headers.Contains("x-forwarded-proto")) proxyRequest.Headers.TryAddWithoutValidation("x-forwarded-proto", httpContext.Request.Scheme);
     }
 

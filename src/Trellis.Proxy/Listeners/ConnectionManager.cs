@@ -56,6 +56,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
         if (hcm.GenerateRequestId && string.IsNullOrEmpty(request.Headers[RequestIdHeader]))
             request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
+        hcm.ForwardClientCert.Apply(context);
 
         context.Routes = hcm.RoutesIn(context.Snapshot);
         if (context.Routes is null)

@@ -34,7 +34,9 @@ internal static class H2cPriorKnowledge
         if (isHttp2)
         {
             connection.Features.Set<ITlsApplicationProtocolFeature>(NegotiatedH2.Instance);
-            connection.Features.Set<ITlsConnectionFeature>(NegotiatedH2.Instance);
+            // A connection the proxy's TLS terminated keeps its TLS facts (and "https"); the preface alone picks HTTP/2,
+            // as Envoy's AUTO codec does whatever ALPN said.
+            if (connection.Features.Get<ITlsConnectionFeature>() is null) connection.Features.Set<ITlsConnectionFeature>(NegotiatedH2.Instance);
         }
         await next(connection);
     };

@@ -16,11 +16,12 @@ internal static class HttpConnectionManagerCompiler
     {
         var filters = CompileFilters(where, hcm, registry);
         var accessLogs = AccessLogCompiler.Compile(where, hcm.AccessLog);
+        var xfcc = ClientCertificates.ForwardClientCertPolicy.Compile(hcm);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs },
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs },
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs, ForwardClientCert = xfcc },
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs, ForwardClientCert = xfcc },
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -16,6 +16,9 @@ internal sealed record HttpConnectionManagerModel(string StatPrefix, string? Rds
     /// <summary>The access logs written for every request (and CONNECT tunnel) this connection manager handles.</summary>
     public IReadOnlyList<AccessLogModel> AccessLogs { get; init; } = [];
 
+    /// <summary>What happens to x-forwarded-client-cert (forward_client_cert_details).</summary>
+    public ClientCertificates.ForwardClientCertPolicy ForwardClientCert { get; init; } = ClientCertificates.ForwardClientCertPolicy.Default;
+
     /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
     public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
         InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);

@@ -2,6 +2,7 @@ using Envoy.Config.Listener.V3;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Listeners.ListenerFilters;
+using Trellis.Proxy.Secrets;
 
 namespace Trellis.Proxy.Listeners;
 
@@ -9,7 +10,7 @@ namespace Trellis.Proxy.Listeners;
 internal static class ListenerCompiler
 {
     /// <summary>The listener to bind, or null for API listeners (those are for proxyless gRPC clients).</summary>
-    public static ListenerModel? Compile(Listener l)
+    public static ListenerModel? Compile(Listener l, SecretStore secrets)
     {
         if (l.ApiListener is not null) return null;
         var where = $"listener \"{l.Name}\"";
@@ -29,8 +30,8 @@ internal static class ListenerCompiler
         if (l.FilterChains.Count == 0 && l.DefaultFilterChain is null) throw new ConfigException($"{where}: no filter chains specified");
         var chains = new List<FilterChainModel>(l.FilterChains.Count);
         for (var i = 0; i < l.FilterChains.Count; i++)
-            chains.Add(FilterChainCompiler.Compile(where, l.FilterChains[i], $"filter_chains[{i}]", isDefault: false));
-        var defaultChain = l.DefaultFilterChain is { } d ? FilterChainCompiler.Compile(where, d, "default_filter_chain", isDefault: true) : null;
+            chains.Add(FilterChainCompiler.Compile(where, l.FilterChains[i], $"filter_chains[{i}]", isDefault: false, secrets));
+        var defaultChain = l.DefaultFilterChain is { } d ? FilterChainCompiler.Compile(where, d, "default_filter_chain", isDefault: true, secrets) : null;
         FilterChainCompiler.EnsureDistinct(where, chains, defaultChain);
         var listenerFilters = ListenerFilterCompiler.Compile(where, l, chains.Any(c => c.Match.NeedsTlsInspector));
         return new ListenerModel(l.Name, address, port, l.TrafficDirection, new FilterChainManager(chains, defaultChain), listenerFilters);

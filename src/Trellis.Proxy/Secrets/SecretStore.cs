@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
 
 namespace Trellis.Proxy.Secrets;
 
@@ -7,9 +8,10 @@ namespace Trellis.Proxy.Secrets;
 /// <c>ROOTCA</c> (the mesh's trust anchors), <c>kubernetes://NAME</c> (a gateway credential), and any a bootstrap
 /// declares. Writers (the identity agent, SDS over ADS, static bootstrap secrets) replace a secret whole; readers
 /// (TLS handshakes) look a name up each time, so a rotated certificate is used by the next handshake without a lock.</summary>
-internal sealed class SecretStore
+internal sealed class SecretStore(ILogger? logger = null)
 {
     private ImmutableDictionary<string, object> _secrets = ImmutableDictionary.Create<string, object>(StringComparer.Ordinal);
+    private ImmutableHashSet<string> _reportedMissing = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>Raised after a secret was set or removed, with its name (on the writer's thread).</summary>
     public event Action<string>? Changed;
@@ -31,6 +33,14 @@ internal sealed class SecretStore
         Changed?.Invoke(name);
     }
 
+    /// <summary>A handshake needed <paramref name="name"/> and it is not here, so the handshake failed (closed, as
+    /// Envoy keeps a listener whose secret has not arrived from serving). Logged once until the secret arrives.</summary>
+    public void ReportMissing(string name, string neededBy)
+    {
+        if (ImmutableInterlocked.Update(ref _reportedMissing, static (set, n) => set.Add(n), name))
+            logger?.LogWarning("TLS secret \"{Name}\" needed by {Where} is not available; its handshakes fail until it arrives", name, neededBy);
+    }
+
     private bool TryGet<T>(string name, [NotNullWhen(true)] out T? secret) where T : class
     {
         secret = Volatile.Read(ref _secrets).GetValueOrDefault(name) as T;
@@ -40,6 +50,7 @@ internal sealed class SecretStore
     private void Replace(string name, object secret)
     {
         ImmutableInterlocked.AddOrUpdate(ref _secrets, name, secret, (_, _) => secret);
+        ImmutableInterlocked.Update(ref _reportedMissing, static (set, n) => set.Remove(n), name);
         Changed?.Invoke(name);
     }
 }

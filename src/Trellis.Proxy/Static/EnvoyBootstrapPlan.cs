@@ -24,6 +24,9 @@ internal sealed record EnvoyBootstrapPlan(
     int? AdminPort,
     string? AdminAddress)
 {
+    /// <summary>static_resources.secrets, which listeners and clusters name in their SDS configs.</summary>
+    public IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> Secrets { get; init; } = [];
+
     private const string Default = "default";
 
     public static EnvoyBootstrapPlan From(EnvoyBootstrap b, string file)
@@ -41,7 +44,9 @@ internal sealed record EnvoyBootstrapPlan(
         node.UserAgentName = "trellis-proxy";
         node.UserAgentVersion = typeof(EnvoyBootstrapPlan).Assembly.GetName().Version?.ToString() ?? "0";
         var (adminPort, adminAddress) = AdminOf(b.Admin, file);
-        return new EnvoyBootstrapPlan(node, listeners, clusters, ads, adminPort, adminAddress);
+        var secrets = b.StaticResources?.Secrets.ToArray() ?? [];
+        Unique(file, "static_resources.secrets", secrets.Select(s => s.Name).ToArray());
+        return new EnvoyBootstrapPlan(node, listeners, clusters, ads, adminPort, adminAddress) { Secrets = secrets };
     }
 
     /// <summary>Who this proxy is in telemetry: Istio's node metadata keys when the bootstrap has them, else the node's

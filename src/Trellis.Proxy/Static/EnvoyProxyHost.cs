@@ -33,6 +33,11 @@ public static class EnvoyProxyHost
             await errors.WriteLineAsync($"error: {path}: admin.address: cannot bind 127.0.0.1:{plan.AdminPort}: {e.GetBaseException().Message}");
             return 1;
         }
+        if (StaticSecrets(plan, runtime.Secrets, path) is { } secretError)
+        {
+            await errors.WriteLineAsync(secretError);
+            return 1;
+        }
         if (plan.AdminAddress is { } asked && !IPAddress.IsLoopback(IPAddress.Parse(asked)))
             log.LogWarning("admin.address {Address} is not loopback: the admin endpoint binds 127.0.0.1 only, as every Trellis proxy's does", asked);
         await using var resources = new StaticResourceOverlay(runtime.Handler, plan.Listeners, plan.Clusters, DnsClusterResolver.System,
@@ -64,13 +69,19 @@ public static class EnvoyProxyHost
     {
         if (!TryPlan(path, errors, out var plan)) return 1;
         using var clusters = new ClusterRegistry(new UpstreamHttpClients(new EndpointDialer(new OwnSockets()), TimeSpan.FromSeconds(30)), ClusterRegistry.ConnectionOverflowCounter());
+        var secrets = new Secrets.SecretStore();
+        if (StaticSecrets(plan, secrets, path) is { } secretError)
+        {
+            errors.WriteLine(secretError);
+            return 1;
+        }
         try
         {
             var now = DateTimeOffset.UtcNow;
             var accepted = AcceptedResources.Empty
                 .With(TypeUrls.Cluster, "static", plan.Clusters.ToArray(), now)
                 .With(TypeUrls.Listener, "static", plan.Listeners.ToArray(), now);
-            new SnapshotCompiler(clusters).Compile(accepted, ProxySnapshot.Empty);
+            new SnapshotCompiler(clusters, secrets).Compile(accepted, ProxySnapshot.Empty);
         }
         catch (ConfigException e)
         {
@@ -79,6 +90,20 @@ public static class EnvoyProxyHost
         }
         output.WriteLine($"{path}: OK ({plan.Listeners.Count} listener(s), {plan.Clusters.Count} cluster(s){(plan.AdsServer is { } s ? $", ADS {s}" : "")})");
         return 0;
+    }
+
+    /// <summary>Puts static_resources.secrets in the store before any listener needs them; the error line when one is refused.</summary>
+    private static string? StaticSecrets(EnvoyBootstrapPlan plan, Secrets.SecretStore store, string path)
+    {
+        try
+        {
+            Secrets.SecretResources.Apply(plan.Secrets, store, "static_resources.secrets");
+            return null;
+        }
+        catch (ConfigException e)
+        {
+            return $"error: {path}: {e.Message}";
+        }
     }
 
     private static bool TryPlan(string path, TextWriter errors, out EnvoyBootstrapPlan plan)

@@ -90,8 +90,10 @@ internal sealed class IstioMetrics : ICompletionObserver
 
     /// <summary>Everything <see cref="Labels"/> reads, cheap to compare.</summary>
     private static RequestSeriesKey SeriesKey(in CompletionRecord record) => record.IsInbound
-        ? new RequestSeriesKey(true, record.Peer, null, record.Cluster?.Model.Service, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags)
-        : new RequestSeriesKey(false, null, record.UpstreamHost?.Workload, record.Cluster, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags);
+        ? new RequestSeriesKey(true, record.Peer, null, record.Cluster?.Model.Service, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags,
+            record.DownstreamMutualTls, record.DownstreamPeerUriSan)
+        : new RequestSeriesKey(false, null, record.UpstreamHost?.Workload, record.Cluster, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags,
+            false, null);
 
     internal string[] Labels(in CompletionRecord record)
     {
@@ -120,14 +122,28 @@ internal sealed class IstioMetrics : ICompletionObserver
         }
         var status = record.ResponseCode;
         var grpc = record.IsGrpc;
+        var (sourcePrincipal, destinationPrincipal) = Principals(record);
         return
         [
-            inbound ? "destination" : "source", source.Workload, source.Namespace, source.Principal, source.App, source.Version,
+            inbound ? "destination" : "source", source.Workload, source.Namespace, sourcePrincipal, source.App, source.Version,
             source.Cluster, source.CanonicalService, source.CanonicalRevision,
-            dWorkload, dNamespace, inbound ? _own.Workload.Principal : "unknown", dApp, dVersion,
+            dWorkload, dNamespace, destinationPrincipal, dApp, dVersion,
             service, serviceName, serviceNamespace, dCluster, dCanonical, dRevision,
             grpc ? "grpc" : "http", status is >= 0 and < 600 ? StatusCodes[status] : status.ToString(CultureInfo.InvariantCulture),
-            record.GrpcStatus, record.ResponseFlags, inbound ? "none" : "unknown",
+            record.GrpcStatus, record.ResponseFlags, inbound ? record.DownstreamMutualTls ? "mutual_tls" : "none" : "unknown",
         ];
+    }
+
+    /// <summary>Principals come only from certificates, as Istio's stats take them from the connection: inbound, the
+    /// client's URI SAN and our own when the connection is mutual TLS; outbound, ours and the URI SAN the upstream proved
+    /// when its connection is TLS. Otherwise "unknown", whatever peer metadata claims.</summary>
+    private (string Source, string Destination) Principals(in CompletionRecord record)
+    {
+        if (record.IsInbound)
+            return record.DownstreamMutualTls ? (record.DownstreamPeerUriSan ?? "unknown", _own.Workload.Principal) : ("unknown", "unknown");
+        if (record.UpstreamHost is { } endpoint && record.Cluster is { } cluster
+            && endpoint.SocketIn(cluster.Model) is Outbound.Endpoint.UpstreamTlsTransportSocket tls)
+            return (_own.Workload.Principal, tls.PrincipalOf(endpoint.Host, endpoint.Port) ?? "unknown");
+        return ("unknown", "unknown");
     }
 }

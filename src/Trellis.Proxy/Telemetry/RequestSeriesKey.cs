@@ -7,8 +7,10 @@ namespace Trellis.Proxy.Telemetry;
 /// same instances request after request), and the outcome. Nothing in it is read from the request's own
 /// headers but the gRPC status. Two keys that differ may still yield the same labels; they then share one series.</summary>
 internal readonly struct RequestSeriesKey(bool inbound, object? source, object? destination, object? cluster,
-    int status, bool grpc, string grpcStatus, string responseFlag) : IEquatable<RequestSeriesKey>
+    int status, bool grpc, string grpcStatus, string responseFlag, bool mutualTls, string? peerPrincipal) : IEquatable<RequestSeriesKey>
 {
+    private readonly bool _mutualTls = mutualTls;
+    private readonly string? _peerPrincipal = peerPrincipal;
     private readonly bool _inbound = inbound;
     private readonly object? _source = source;
     private readonly object? _destination = destination;
@@ -21,6 +23,7 @@ internal readonly struct RequestSeriesKey(bool inbound, object? source, object? 
     public bool Equals(RequestSeriesKey other) =>
         _status == other._status && _inbound == other._inbound && _grpc == other._grpc
         && ReferenceEquals(_source, other._source) && ReferenceEquals(_destination, other._destination) && ReferenceEquals(_cluster, other._cluster)
+        && _mutualTls == other._mutualTls && string.Equals(_peerPrincipal, other._peerPrincipal, StringComparison.Ordinal)
         && string.Equals(_responseFlag, other._responseFlag, StringComparison.Ordinal)
         && string.Equals(_grpcStatus, other._grpcStatus, StringComparison.Ordinal);
 
@@ -28,7 +31,7 @@ internal readonly struct RequestSeriesKey(bool inbound, object? source, object? 
 
     public override int GetHashCode() => HashCode.Combine(
         HashCode.Combine(_inbound, IdentityHash(_source), IdentityHash(_destination), IdentityHash(_cluster)),
-        _status, _grpc, _grpcStatus, _responseFlag);
+        _status, _grpc, _grpcStatus, _responseFlag, _peerPrincipal);
 
     private static int IdentityHash(object? o) => o is null ? 0 : RuntimeHelpers.GetHashCode(o);
 }

@@ -8,6 +8,7 @@ using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Routing;
+using Trellis.Proxy.Secrets;
 using Trellis.Xds;
 
 namespace Trellis.Proxy.Xds;
@@ -15,7 +16,7 @@ namespace Trellis.Proxy.Xds;
 /// <summary>Builds a <see cref="ProxySnapshot"/> from accepted xDS resources, reusing the listeners and route tables
 /// the previous snapshot compiled from identical resources (filter chains, compiled regexes); clusters are the
 /// registry's long-lived states, updated once everything validated.</summary>
-internal sealed class SnapshotCompiler(ClusterRegistry registry)
+internal sealed class SnapshotCompiler(ClusterRegistry registry, SecretStore secrets)
 {
     public ProxySnapshot Compile(AcceptedResources resources, ProxySnapshot previous)
     {
@@ -25,7 +26,7 @@ internal sealed class SnapshotCompiler(ClusterRegistry registry)
         {
             var model = Unchanged(previous, TypeUrls.Listener, r) && previous.Listeners.TryGetValue(r.Name, out var known)
                 ? known
-                : Guarded(r, static m => ListenerCompiler.Compile((Listener)m));
+                : Guarded(r, m => ListenerCompiler.Compile((Listener)m, secrets));
             if (model is not null) listeners[r.Name] = model;
         }
         var bindings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +48,7 @@ internal sealed class SnapshotCompiler(ClusterRegistry registry)
         foreach (var r in resources.Of(TypeUrls.Cluster))
         {
             var proto = (Cluster)r.Message;
-            var model = Guarded(r, static m => ClusterCompiler.Compile((Cluster)m));
+            var model = Guarded(r, m => ClusterCompiler.Compile((Cluster)m, secrets));
             object? endpointSource = model.Type switch
             {
                 Cluster.Types.DiscoveryType.Eds => assignments?.GetValueOrDefault(model.EdsServiceName),
@@ -62,7 +63,7 @@ internal sealed class SnapshotCompiler(ClusterRegistry registry)
                 ClusterLoadAssignment inline => inline,
                 _ => null,
             };
-            configs.Add(new ClusterConfig(model, Guarded(endpointSource as AcceptedResource ?? r, _ => ClusterCompiler.Endpoints(assignment)), r, endpointSource));
+            configs.Add(new ClusterConfig(model, Guarded(endpointSource as AcceptedResource ?? r, _ => ClusterCompiler.Endpoints(assignment, model.SocketMatches)), r, endpointSource));
         }
         var clusters = registry.Apply(configs);
 

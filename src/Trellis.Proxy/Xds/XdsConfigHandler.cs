@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Configuration;
+using Envoy.Extensions.TransportSockets.Tls.V3;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Secrets;
 using Trellis.Xds;
 using Trellis.Xds.Client;
 
@@ -10,9 +12,13 @@ namespace Trellis.Proxy.Xds;
 /// <summary>Receives xDS state of the world per type, validates it by compiling a whole new snapshot,
 /// binds listeners, and publishes the snapshot atomically; anything invalid is NACKed and the last
 /// good snapshot keeps serving.</summary>
-internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler compiler, ListenerManager listeners, ILogger logger, TimeProvider? time = null)
+internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler compiler, ListenerManager listeners, ILogger logger, TimeProvider? time = null,
+    SecretStore? secrets = null)
     : IXdsResourceHandler
 {
+    /// <summary>The secrets the last SDS response set, so the next one can remove those it no longer holds.</summary>
+    private HashSet<string> _sdsNames = new(StringComparer.Ordinal);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile bool _ready;
@@ -25,6 +31,7 @@ internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler c
         await _gate.WaitAsync();
         try
         {
+            if (typeUrl == TypeUrls.Secret) return ApplySecrets(version, resources);
             var previous = holder.Current;
             ProxySnapshot next;
             try
@@ -57,5 +64,26 @@ internal sealed class XdsConfigHandler(SnapshotHolder holder, SnapshotCompiler c
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>SDS over ADS: every secret is validated before any is stored; a secret the server stopped sending is
+    /// removed (its handshakes then fail closed). Secrets set by others (the identity agent, the bootstrap) stay.</summary>
+    private string? ApplySecrets(string version, IReadOnlyList<IMessage> resources)
+    {
+        if (secrets is null) return "this proxy takes no SDS secrets";
+        try
+        {
+            SecretResources.Apply(resources.Cast<Secret>().ToArray(), secrets, "secret");
+        }
+        catch (ConfigException e)
+        {
+            logger.LogWarning("rejected SDS version {Version}: {Reason}", version, e.Message);
+            return e.Message;
+        }
+        var names = resources.Select(TypeUrls.NameOf).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _sdsNames.Except(names)) secrets.Remove(gone);
+        _sdsNames = names;
+        logger.LogInformation("applied SDS version {Version} ({Count} secrets)", version, resources.Count);
+        return null;
     }
 }

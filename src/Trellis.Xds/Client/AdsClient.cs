@@ -101,7 +101,7 @@ public sealed class AdsClient : IAsyncDisposable
 
         // Subscribe to the wildcard types first, and on reconnect to what we already depend on,
         // announcing the versions we run so an unchanged server need not resend.
-        foreach (var type in new[] { TypeUrls.Cluster, TypeUrls.Listener, TypeUrls.ClusterLoadAssignment, TypeUrls.RouteConfiguration })
+        foreach (var type in new[] { TypeUrls.Cluster, TypeUrls.Listener, TypeUrls.ClusterLoadAssignment, TypeUrls.RouteConfiguration, TypeUrls.Secret })
         {
             var wildcard = type is TypeUrls.Cluster or TypeUrls.Listener;
             if (!wildcard && !_names.ContainsKey(type)) continue;
@@ -178,6 +178,13 @@ public sealed class AdsClient : IAsyncDisposable
         };
         if (type.Length > 0 && (!_names.TryGetValue(type, out var old) || !old.SetEquals(names)))
             yield return (type, names);
+        // Secrets hang off listeners and clusters alike; a client that names none never opens the SDS subscription.
+        if (response.TypeUrl is TypeUrls.Listener or TypeUrls.Cluster)
+        {
+            var secrets = DependentNames.Secrets(_lastResources.GetValueOrDefault(TypeUrls.Listener) ?? [], _lastResources.GetValueOrDefault(TypeUrls.Cluster) ?? []);
+            var subscribed = _names.TryGetValue(TypeUrls.Secret, out var current);
+            if (subscribed ? !current!.SetEquals(secrets) : secrets.Count > 0) yield return (TypeUrls.Secret, secrets);
+        }
     }
 
     private DiscoveryRequest Request(string type, string nonce)

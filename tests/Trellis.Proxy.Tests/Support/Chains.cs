@@ -51,5 +51,5 @@ internal static class Chains
 
     public static CidrRange Cidr(string prefix, uint length) => new() { AddressPrefix = prefix, PrefixLen = length };
 
-    public static ListenerModel Compile(Listener listener) => ListenerCompiler.Compile(listener)!;
+    public static ListenerModel Compile(Listener listener) => ListenerCompiler.Compile(listener, new Trellis.Proxy.Secrets.SecretStore())!;
 }

@@ -79,7 +79,7 @@ public sealed class XdsDecodingFuzzTests : IAsyncLifetime
                 ClusterRegistry.ConnectionOverflowCounter());
             try
             {
-                new SnapshotCompiler(clusters).Compile(AcceptedResources.Empty.With(typeUrl, "fuzz", [message], DateTimeOffset.UnixEpoch), ProxySnapshot.Empty);
+                new SnapshotCompiler(clusters, new Trellis.Proxy.Secrets.SecretStore()).Compile(AcceptedResources.Empty.With(typeUrl, "fuzz", [message], DateTimeOffset.UnixEpoch), ProxySnapshot.Empty);
             }
             catch (ConfigException e)
             {

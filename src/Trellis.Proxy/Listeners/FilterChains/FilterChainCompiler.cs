@@ -2,6 +2,7 @@ using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Listeners.TransportSockets;
+using Trellis.Proxy.Secrets;
 
 namespace Trellis.Proxy.Listeners.FilterChains;
 
@@ -16,13 +17,13 @@ internal static class FilterChainCompiler
     private const int MaxCombinations = 100_000;
 
     /// <param name="fallbackName">The name for a chain without one: its place in the listener.</param>
-    public static FilterChainModel Compile(string listenerWhere, FilterChain chain, string fallbackName, bool isDefault)
+    public static FilterChainModel Compile(string listenerWhere, FilterChain chain, string fallbackName, bool isDefault, SecretStore secrets)
     {
         var name = chain.Name.Length > 0 ? chain.Name : fallbackName;
         var where = $"{listenerWhere} filter chain \"{name}\"";
         // Envoy ignores the default chain's filter_chain_match: that chain is what no match leads to.
         var match = isDefault ? FilterChainMatchModel.Any : FilterChainMatchCompiler.Compile(where, chain.FilterChainMatch);
-        var transport = DownstreamTransportSocketCompiler.Compile(listenerWhere, name, chain.TransportSocket);
+        var transport = DownstreamTransportSocketCompiler.Compile(listenerWhere, name, chain.TransportSocket, secrets);
         if (chain.Filters.Count != 1 || chain.Filters[0].Name != HcmFilterName)
             throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; only {HcmFilterName} is supported");
         var filter = chain.Filters[0];

@@ -18,7 +18,7 @@ internal sealed class EndpointDialer(OwnSockets own)
         var socket = await ConnectAsync(endpoint.Host, endpoint.Port, cluster, cts.Token);
         try
         {
-            return new UpstreamConnection(socket, await cluster.TransportSocket.ConnectAsync(socket, endpoint.Host, cts.Token));
+            return new UpstreamConnection(socket, await endpoint.SocketIn(cluster).ConnectAsync(socket, endpoint.Host, http2: false, cts.Token));
         }
         catch
         {
@@ -28,13 +28,13 @@ internal sealed class EndpointDialer(OwnSockets own)
     }
 
     /// <summary>A connection of a cluster's HTTP pool (its SocketsHttpHandler's ConnectCallback, which applies the
-    /// connect timeout).</summary>
-    public async ValueTask<Stream> ConnectAsync(DnsEndPoint target, ClusterModel cluster, CancellationToken ct)
+    /// connect timeout), speaking <paramref name="transport"/>: the endpoint's matched socket, or the cluster's.</summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint target, ClusterModel cluster, IUpstreamTransportSocket transport, bool http2, CancellationToken ct)
     {
         var socket = await ConnectAsync(target.Host, target.Port, cluster, ct);
         try
         {
-            return await cluster.TransportSocket.ConnectAsync(socket, target.Host, ct);
+            return await transport.ConnectAsync(socket, target.Host, http2, ct);
         }
         catch
         {

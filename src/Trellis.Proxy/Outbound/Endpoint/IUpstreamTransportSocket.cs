@@ -7,5 +7,6 @@ namespace Trellis.Proxy.Outbound.Endpoint;
 internal interface IUpstreamTransportSocket
 {
     /// <summary>The stream to talk to <paramref name="host"/> through, over a connected socket it then owns.</summary>
-    ValueTask<Stream> ConnectAsync(Socket connected, string host, CancellationToken ct);
+    /// <param name="http2">The connection will carry HTTP/2 (offered as "h2" over ALPN when none is configured).</param>
+    ValueTask<Stream> ConnectAsync(Socket connected, string host, bool http2, CancellationToken ct);
 }

@@ -11,6 +11,6 @@ internal sealed class PlaintextTransportSocket : IUpstreamTransportSocket
     {
     }
 
-    public ValueTask<Stream> ConnectAsync(Socket connected, string host, CancellationToken ct) =>
+    public ValueTask<Stream> ConnectAsync(Socket connected, string host, bool http2, CancellationToken ct) =>
         ValueTask.FromResult<Stream>(new NetworkStream(connected, ownsSocket: true));
 }

@@ -8,12 +8,17 @@ namespace Trellis.Proxy.Outbound.Endpoint;
 /// using them can finish.</summary>
 internal sealed class UpstreamHttpClients(EndpointDialer dialer, TimeSpan retireAfter)
 {
+    /// <summary>Set on a request whose endpoint a transport_socket_match gave its own socket: the pool's dial uses it.</summary>
+    public static readonly HttpRequestOptionsKey<IUpstreamTransportSocket> EndpointSocket = new("trellis.endpoint-transport-socket");
+
     public HttpMessageInvoker Create(ClusterModel cluster) => new(new SocketsHttpHandler
     {
         // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
         // At least one: the handler refuses 0, and the circuit breaker already holds back what max_connections 0 forbids.
         MaxConnectionsPerServer = (int)Math.Clamp(cluster.Limits.MaxConnections, 1, int.MaxValue),
-        ConnectCallback = (context, ct) => dialer.ConnectAsync(context.DnsEndPoint, cluster, ct),
+        ConnectCallback = (context, ct) => dialer.ConnectAsync(context.DnsEndPoint, cluster,
+            context.InitialRequestMessage.Options.TryGetValue(EndpointSocket, out var matched) ? matched : cluster.TransportSocket,
+            context.InitialRequestMessage.Version.Major == 2, ct),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,

@@ -11,7 +11,7 @@ namespace Trellis.Proxy.Tests.Listeners.FilterChains;
 /// <summary>Listeners Envoy would refuse are refused with the reason, naming the listener and the chain.</summary>
 public sealed class FilterChainValidationTests
 {
-    private static string Refusal(Listener listener) => Assert.Throws<ConfigException>(() => ListenerCompiler.Compile(listener)).Message;
+    private static string Refusal(Listener listener) => Assert.Throws<ConfigException>(() => ListenerCompiler.Compile(listener, new Trellis.Proxy.Secrets.SecretStore())).Message;
 
     [Fact]
     public void Two_chains_with_identical_matches_are_refused_with_envoys_message()
@@ -37,16 +37,16 @@ public sealed class FilterChainValidationTests
     }
 
     [Fact]
-    public void A_transport_socket_other_than_plaintext_is_refused_not_served_in_plaintext()
+    public void An_unknown_transport_socket_is_refused_not_served_in_plaintext()
     {
-        var chain = Chain("mtls");
+        var chain = Chain("alts");
         chain.TransportSocket = new TransportSocket
         {
-            Name = "envoy.transport_sockets.tls",
-            TypedConfig = new Any { TypeUrl = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext" },
+            Name = "envoy.transport_sockets.alts",
+            TypedConfig = new Any { TypeUrl = "type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts" },
         };
-        Assert.Equal("listener \"chains\": transport socket envoy.transport_sockets.tls (type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext) " +
-                     "is not supported yet, chain \"mtls\"", Refusal(Listener(1, chain)));
+        Assert.Equal("listener \"chains\" filter chain \"alts\" transport_socket: envoy.transport_sockets.alts (type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts) " +
+                     "is not supported (envoy.transport_sockets.raw_buffer, or envoy.transport_sockets.tls with a DownstreamTlsContext)", Refusal(Listener(1, chain)));
     }
 
     [Fact]

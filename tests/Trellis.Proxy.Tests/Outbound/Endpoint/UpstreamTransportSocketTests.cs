@@ -48,19 +48,19 @@ public sealed class UpstreamTransportSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Tls_is_rejected_naming_the_cluster_and_the_last_good_config_keeps_serving()
+    public async Task An_unknown_socket_is_rejected_naming_the_cluster_and_the_last_good_config_keeps_serving()
     {
-        var tls = Eds("a");
-        tls.TransportSocket = new TransportSocket
+        var alts = Eds("a");
+        alts.TransportSocket = new TransportSocket
         {
-            Name = "envoy.transport_sockets.tls",
-            TypedConfig = new Any { TypeUrl = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext" },
+            Name = "envoy.transport_sockets.alts",
+            TypedConfig = new Any { TypeUrl = "type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts" },
         };
 
-        var error = await _proxy.ApplyAsync(TypeUrls.Cluster, tls);
+        var error = await _proxy.ApplyAsync(TypeUrls.Cluster, alts);
 
-        Assert.Equal("cluster \"a\": transport socket \"type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext\" " +
-            "is not supported yet (only envoy.transport_sockets.raw_buffer)", error);
+        Assert.Equal("cluster \"a\": transport socket \"type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts\" " +
+            "is not supported (envoy.transport_sockets.raw_buffer, or envoy.transport_sockets.tls with an UpstreamTlsContext)", error);
         using var client = TestProxy.ClientVia(_port);
         Assert.Equal("a", await client.GetStringAsync("http://any/"));
     }
