@@ -33,8 +33,8 @@ internal static class IstioMutualTls
     }
 
     /// <summary>Istio's SNI for a cluster (BuildDNSSrvSubsetKey): <c>outbound_.9080_.v1_.reviews.bookinfo.svc.cluster.local</c>,
-    /// with <c>_</c> for no subset.</summary>
-    public static string Sni(int port, string? subset, string fqdn) => $"outbound_.{port}_.{(string.IsNullOrEmpty(subset) ? "_" : subset)}_.{fqdn}";
+    /// and <c>outbound_.9080_._.reviews...</c> without a subset.</summary>
+    public static string Sni(int port, string? subset, string fqdn) => $"outbound_.{port}_.{subset}_.{fqdn}";
 
     /// <summary>A workload identity: <c>spiffe://TRUST-DOMAIN/ns/NAMESPACE/sa/SERVICE-ACCOUNT</c>.</summary>
     public static string SpiffeId(string trustDomain, string ns, string serviceAccount) => $"spiffe://{trustDomain}/ns/{ns}/sa/{serviceAccount}";
