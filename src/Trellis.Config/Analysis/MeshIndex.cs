@@ -19,6 +19,7 @@ internal sealed class MeshIndex
         Gateways = Typed<GatewaySpec>("Gateway");
         ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
         RuleIndex = new DestinationRuleIndex(resources);
+        PeerAuthentications = new PeerAuthenticationIndex(resources, Loading.MeshConfigReader.Settings(resources).RootNamespace);
         ServicesByFqdn = Services
             .GroupBy(s => HostName.Fqdn(s.Resource.Metadata.Name, Ns(s.Resource)), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -35,6 +36,9 @@ internal sealed class MeshIndex
 
     /// <summary>Which DestinationRule applies, answered as the control plane answers it.</summary>
     public DestinationRuleIndex RuleIndex { get; }
+
+    /// <summary>Which PeerAuthentication decides a workload's mutual TLS, answered as the control plane answers it.</summary>
+    public PeerAuthenticationIndex PeerAuthentications { get; }
 
     public static string Ns(Resource r) => r.Metadata.Namespace ?? "default";
 

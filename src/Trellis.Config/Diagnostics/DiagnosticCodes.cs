@@ -13,6 +13,8 @@ public static class DiagnosticCodes
     public const string DeploymentRequiresServiceAssociated = "IST0117";
     /// <summary>A regular expression does not compile under RE2 rules.</summary>
     public const string InvalidRegexp = "IST0121";
+    /// <summary>A policy's workload selector matches no workload.</summary>
+    public const string NoMatchingWorkloadsFound = "IST0127";
     /// <summary>A deprecated or suspicious field that still works.</summary>
     public const string SchemaWarning = "IST0133";
 
@@ -40,4 +42,7 @@ public static class DiagnosticCodes
     public const string ServiceSelectsNoPods = "TRL0111";
     /// <summary>A later DestinationRule redefines a subset of the same host with other labels; the older one wins.</summary>
     public const string DuplicateSubset = "TRL0112";
+    /// <summary>A PeerAuthentication that never takes effect: an older one at the same scope wins, or it has a
+    /// selector in the root namespace.</summary>
+    public const string IgnoredPeerAuthentication = "TRL0113";
 }

@@ -79,8 +79,7 @@ internal static class DestinationRuleValidator
             sink.MinimumDuration($"{path}.outlierDetection.interval", outlier.Interval);
             sink.MinimumDuration($"{path}.outlierDetection.baseEjectionTime", outlier.BaseEjectionTime);
         }
-        if (tls is { Mode: "MUTUAL", CredentialName: null } && (tls.ClientCertificate is null || tls.PrivateKey is null))
-            sink.Error($"{path}.tls", "MUTUAL TLS needs clientCertificate and privateKey, or credentialName");
+        if (tls is not null) ClientTlsValidation.Check(sink, $"{path}.tls", tls);
     }
 
     private static bool IsMaglevTableSize(long? size)

@@ -64,7 +64,6 @@ internal static class NotYetEnforced
     {
         if (policy is null) return;
         ConnectionPool(sink, $"{path}.connectionPool", policy.ConnectionPool);
-        Note(sink, $"{path}.tls", policy.Tls, "client TLS");
         Note(sink, $"{path}.tunnel", policy.Tunnel, "tunnelling");
         Note(sink, $"{path}.proxyProtocol", policy.ProxyProtocol, "the PROXY protocol");
         Note(sink, $"{path}.retryBudget", policy.RetryBudget, "the retry budget");
@@ -74,7 +73,6 @@ internal static class NotYetEnforced
             var port = policy.PortLevelSettings![i];
             var at = $"{path}.portLevelSettings[{i}]";
             ConnectionPool(sink, $"{at}.connectionPool", port.ConnectionPool);
-            Note(sink, $"{at}.tls", port.Tls, "client TLS");
             LoadBalancer(sink, $"{at}.loadBalancer", port.LoadBalancer);
         }
     }

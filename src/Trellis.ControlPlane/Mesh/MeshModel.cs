@@ -21,6 +21,7 @@ internal sealed class MeshModel
         Services = resources.Where(r => r.Kind == "Service").Select(ServiceFactory.From).ToList();
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
         DestinationRules = new DestinationRuleIndex(resources);
+        PeerAuthentications = new PeerAuthenticationIndex(resources, Settings.RootNamespace);
     }
 
     public long Version { get; }
@@ -29,6 +30,9 @@ internal sealed class MeshModel
     public IReadOnlyList<ServiceModel> Services { get; }
     public IReadOnlyDictionary<string, ServiceModel> ServicesByFqdn { get; }
     public DestinationRuleIndex DestinationRules { get; }
+
+    /// <summary>Which PeerAuthentication decides each workload's inbound mutual TLS.</summary>
+    public PeerAuthenticationIndex PeerAuthentications { get; }
 
     /// <summary>The mesh config in effect (ConfigMap istio-system/istio, or Trellis's defaults).</summary>
     public MeshSettings Settings { get; }

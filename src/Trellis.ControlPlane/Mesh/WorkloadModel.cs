@@ -2,6 +2,7 @@ namespace Trellis.ControlPlane.Mesh;
 
 /// <summary>A running pod: its identity, labels and where its sidecar accepts inbound traffic. What a workload
 /// source (<see cref="Inputs.IWorkloadSource"/>) reports and translation reads.</summary>
+/// <param name="HasSidecar">Whether the pod runs a sidecar, so that clients originate Istio mutual TLS to it.</param>
 public sealed record WorkloadModel(
     string PodName,
     string Namespace,
@@ -10,7 +11,8 @@ public sealed record WorkloadModel(
     string ServiceAccount,
     string Address,
     int InboundPort,
-    bool Ready)
+    bool Ready,
+    bool HasSidecar = true)
 {
     public string App => Labels.TryGetValue("app", out var app) ? app : WorkloadName;
 

@@ -5,6 +5,7 @@ using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptio
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Mtls;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -20,11 +21,12 @@ internal static class ClusterTranslator
         foreach (var service in mesh.Services)
         {
             var rule = DestinationRules.For(mesh, service, client);
+            var identities = ServiceIdentities.For(mesh, service);
             foreach (var port in service.Ports)
             {
-                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule);
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities);
                 foreach (var subset in rule?.Subsets ?? [])
-                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule);
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule, identities);
             }
         }
         yield return new Cluster
@@ -96,7 +98,7 @@ internal static class ClusterTranslator
     }
 
     /// <summary>An outbound cluster with the DestinationRule's policies for its subset and port merged in.</summary>
-    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule)
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule, IReadOnlyList<string> identities)
     {
         var cluster = new Cluster
         {
@@ -116,13 +118,16 @@ internal static class ClusterTranslator
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));
         LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
+        AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, port.IsHttp2);
         return cluster;
     }
 
-    internal static LbEndpoint Endpoint(Address address, WorkloadModel? workload) => new()
+    /// <param name="istioMutualTls">The endpoint accepts Istio mutual TLS: its metadata says tlsMode istio, which the
+    /// cluster's transport_socket_matches select on.</param>
+    internal static LbEndpoint Endpoint(Address address, WorkloadModel? workload, bool istioMutualTls = false) => new()
     {
         Endpoint = new Envoy.Config.Endpoint.V3.Endpoint { Address = address },
         HealthStatus = HealthStatus.Healthy,
-        Metadata = workload is null ? null : IstioMetadata.ForWorkload(workload),
+        Metadata = workload is null ? null : IstioMetadata.ForWorkload(workload, istioMutualTls),
     };
 }

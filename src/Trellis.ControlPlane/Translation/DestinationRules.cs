@@ -41,6 +41,10 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
     public Trellis.Config.Model.Networking.OutlierDetection? OutlierDetection(string? subset, int port) =>
         Merged(subset, port, p => p.OutlierDetection, p => p.OutlierDetection);
 
+    /// <summary>The client TLS settings for one cluster, merged like <see cref="LoadBalancer"/>: a subset's tls
+    /// replaces the rule's, and a portLevelSettings entry for the port replaces either, even when it leaves tls out.</summary>
+    public ClientTlsSettings? Tls(string? subset, int port) => Merged(subset, port, p => p.Tls, p => p.Tls);
+
     // Istio's MergeTrafficPolicy for one part of the policy: the rule's value (or its port-level
     // entry's), then the subset's when it sets one, then the subset's port-level entry's.
     private T? Merged<T>(string? subset, int port, Func<TrafficPolicy, T?> part, Func<PortTrafficPolicy, T?> portPart) where T : class

@@ -2,6 +2,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Mtls;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -18,11 +19,12 @@ internal static class EndpointTranslator
             var rule = DestinationRules.For(mesh, service, client);
             foreach (var port in service.Ports)
             {
-                yield return Assignment(ClusterNames.Outbound(port.Port, null, service.Fqdn), endpoints);
+                var mutualTls = endpoints.Where(w => EndpointTlsMode.AcceptsIstioMutualTls(mesh, w, port.TargetPort)).ToHashSet();
+                yield return Assignment(ClusterNames.Outbound(port.Port, null, service.Fqdn), endpoints, mutualTls);
                 foreach (var subset in rule?.Subsets ?? [])
                     yield return Assignment(
                         ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn),
-                        endpoints.Where(w => w.HasLabels(subset.Labels)));
+                        endpoints.Where(w => w.HasLabels(subset.Labels)), mutualTls);
             }
         }
     }
@@ -30,12 +32,12 @@ internal static class EndpointTranslator
     /// <summary>As istiod builds it: the endpoints in one locality, which always carries a Locality (empty in local
     /// mode, where pods have no region or zone) and the sum of its endpoints' weights, since gRPC clients reject a
     /// locality without one and skip one without weight. No endpoints, no locality.</summary>
-    private static ClusterLoadAssignment Assignment(string cluster, IEnumerable<WorkloadModel> workloads)
+    private static ClusterLoadAssignment Assignment(string cluster, IEnumerable<WorkloadModel> workloads, HashSet<WorkloadModel> mutualTls)
     {
         var assignment = new ClusterLoadAssignment { ClusterName = cluster };
         var locality = new LocalityLbEndpoints { Locality = new Locality() };
         foreach (var w in workloads.OrderBy(w => w.PodName, StringComparer.Ordinal))
-            locality.LbEndpoints.Add(ClusterTranslator.Endpoint(Addresses.Socket(w.Address, w.InboundPort), w));
+            locality.LbEndpoints.Add(ClusterTranslator.Endpoint(Addresses.Socket(w.Address, w.InboundPort), w, mutualTls.Contains(w)));
         if (locality.LbEndpoints.Count == 0) return assignment;
         locality.LoadBalancingWeight = (uint)locality.LbEndpoints.Count;
         assignment.Endpoints.Add(locality);

@@ -1,6 +1,7 @@
 using Envoy.Config.Core.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Mtls;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -22,14 +23,21 @@ internal static class IstioMetadata
         return metadata;
     }
 
-    /// <summary>"name;namespace;canonical-service;canonical-revision;cluster", Istio's encoding.</summary>
-    public static Metadata ForWorkload(WorkloadModel workload)
+    /// <summary>"name;namespace;canonical-service;canonical-revision;cluster", Istio's encoding; and, for an endpoint
+    /// that accepts Istio mutual TLS, the <c>tlsMode: istio</c> that auto mTLS matches on.</summary>
+    public static Metadata ForWorkload(WorkloadModel workload, bool istioMutualTls = false)
     {
         var istio = new Struct();
         istio.Fields["workload"] = Value.ForString(
             $"{workload.WorkloadName};{workload.Namespace};{workload.App};{workload.Version};Kubernetes");
         var metadata = new Metadata();
         metadata.FilterMetadata["istio"] = istio;
+        if (istioMutualTls)
+        {
+            var match = new Struct();
+            match.Fields[AutoMtls.TlsModeKey] = Value.ForString(AutoMtls.IstioTlsMode);
+            metadata.FilterMetadata[AutoMtls.MatchNamespace] = match;
+        }
         return metadata;
     }
 }

@@ -5,7 +5,9 @@ using Envoy.Extensions.Filters.Http.Fault.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Mtls;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -33,38 +35,51 @@ internal static class ListenerTranslator
         FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute)) },
     };
 
-    public static Listener Inbound(int port, int containerPort) => new()
+    /// <summary>The sidecar's inbound listener: its filter chains follow the port's effective PeerAuthentication
+    /// mode (<see cref="InboundFilterChains"/>); each serves HTTP and CONNECT into the app.</summary>
+    public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, string trustDomain)
     {
-        Name = ClusterNames.InboundListener,
-        Address = Addresses.Loopback(port),
-        TrafficDirection = TrafficDirection.Inbound,
-        FilterChains =
+        var listener = new Listener
         {
-            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
+            Name = ClusterNames.InboundListener,
+            Address = Addresses.Loopback(port),
+            TrafficDirection = TrafficDirection.Inbound,
+        };
+        InboundFilterChains.Apply(listener, containerPort, mtls, trustDomain, () => HcmFilter(InboundHcm(containerPort)));
+        return listener;
+    }
+
+    /// <summary>As Istio's sidecar inbound: a client certificate's subject, URI and DNS SANs are appended to the
+    /// x-forwarded-client-cert header of requests that arrived over mutual TLS (the proxy sanitizes it otherwise).</summary>
+    private static HttpConnectionManager InboundHcm(int containerPort)
+    {
+        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
+        {
+            Name = ClusterNames.Inbound(containerPort),
+            ValidateClusters = false,
+            VirtualHosts =
             {
-                Name = ClusterNames.Inbound(containerPort),
-                ValidateClusters = false,
-                VirtualHosts =
+                new VirtualHost
                 {
-                    new VirtualHost
+                    Name = $"inbound|http|{containerPort}",
+                    Domains = { "*" },
+                    Routes =
                     {
-                        Name = $"inbound|http|{containerPort}",
-                        Domains = { "*" },
-                        Routes =
+                        ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)),
+                        new Route
                         {
-                            ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)),
-                            new Route
-                            {
-                                Name = "default",
-                                Match = new RouteMatch { Prefix = "/" },
-                                Route_ = new RouteAction { Cluster = ClusterNames.Inbound(containerPort), Timeout = new Duration() },
-                            },
+                            Name = "default",
+                            Match = new RouteMatch { Prefix = "/" },
+                            Route_ = new RouteAction { Cluster = ClusterNames.Inbound(containerPort), Timeout = new Duration() },
                         },
                     },
                 },
-            })),
-        },
-    };
+            },
+        });
+        hcm.ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.AppendForward;
+        hcm.SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Dns = true, Uri = true };
+        return hcm;
+    }
 
     /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
@@ -83,10 +98,9 @@ internal static class ListenerTranslator
         ApiListener = new ApiListener { ApiListener_ = Any.Pack(Hcm(name, rds: routeName)) },
     };
 
-    private static FilterChain Chain(HttpConnectionManager hcm) => new()
-    {
-        Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
-    };
+    private static FilterChain Chain(HttpConnectionManager hcm) => new() { Filters = { HcmFilter(hcm) } };
+
+    private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
 
     private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false)
     {

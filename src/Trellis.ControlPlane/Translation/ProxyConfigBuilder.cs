@@ -35,7 +35,8 @@ internal static class ProxyConfigBuilder
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
-                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort));
+                    var mtls = mesh.PeerAuthentications.For(node.Namespace, node.Labels).ForPort(containerPort);
+                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings.TrustDomain));
                     var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
                         && s.Ports.Any(p => p.TargetPort == containerPort));
                     clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));

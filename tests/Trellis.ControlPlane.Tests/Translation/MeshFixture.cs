@@ -71,8 +71,9 @@ internal static class MeshFixture
     private static List<WorkloadModel> Pods(IEnumerable<Resource> resources) =>
         resources.Where(r => r.Kind == "Deployment").Select((r, i) =>
         {
-            var labels = r.SpecAs<Trellis.Config.Model.Apps.DeploymentSpec>()!.Template!.Metadata!.Labels!;
-            return new WorkloadModel($"{r.Metadata.Name}-abc", r.Metadata.Namespace!, r.Metadata.Name, labels, "sa", "127.0.0.1", 20000 + i, Ready: true);
+            var template = r.SpecAs<Trellis.Config.Model.Apps.DeploymentSpec>()!.Template!;
+            var serviceAccount = template.Spec?.ServiceAccountName ?? "default";
+            return new WorkloadModel($"{r.Metadata.Name}-abc", r.Metadata.Namespace!, r.Metadata.Name, template.Metadata!.Labels!, serviceAccount, "127.0.0.1", 20000 + i, Ready: true);
         }).ToList();
 
     private static string FindRoot()

@@ -5,7 +5,7 @@ namespace Trellis.EndToEnd.Harness;
 /// <summary>Reads pods.json the way any tool may: it is the local mesh's public state.</summary>
 internal static class PodsFile
 {
-    public sealed record Pod(string Name, string Namespace, string Deployment, bool Ready, int OutboundPort, int AdminPort, int? AppPid, int? SidecarPid);
+    public sealed record Pod(string Name, string Namespace, string Deployment, bool Ready, int OutboundPort, int AdminPort, int? AppPid, int? SidecarPid, int InboundPort = 0);
 
     public static IReadOnlyList<Pod> Read(string home)
     {
@@ -20,7 +20,8 @@ internal static class PodsFile
             p.GetProperty("outboundPort").GetInt32(),
             p.GetProperty("adminPort").GetInt32(),
             Pid(p, "appPid"),
-            Pid(p, "sidecarPid"))).ToList();
+            Pid(p, "sidecarPid"),
+            p.GetProperty("inboundPort").GetInt32())).ToList();
     }
 
     private static int? Pid(JsonElement e, string name) =>
