@@ -17,16 +17,16 @@ internal static class RawHttp
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {host}\r\n{extraHeaders}Connection: close\r\n\r\n"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var buffer = new MemoryStream();
         try
         {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {host}\r\n{extraHeaders}Connection: close\r\n\r\n"));
             await stream.CopyToAsync(buffer, timeout.Token);
         }
         catch (IOException)
         {
-            // A proxy that resets the connection after its answer still gave the answer.
+            // A proxy that resets the connection after its answer still gave the answer; one that closed it at once gave none (status 0).
         }
         var text = Encoding.UTF8.GetString(buffer.ToArray());
         if (text.Length == 0) return new Answer(0, new Dictionary<string, string>(), "");

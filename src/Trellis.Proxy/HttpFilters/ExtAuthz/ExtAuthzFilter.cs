@@ -141,8 +141,8 @@ internal sealed class ExtAuthzFilter(ExtAuthzPolicy policy, int slot) : IHttpFil
     private async Task DenyAsync(RequestContext context, HttpResponseMessage answer)
     {
         var status = (int)answer.StatusCode;
-        var body = await answer.Content.ReadAsStringAsync();
-        await LocalReply.WriteAsync(context, status, ResponseFlags.UnauthorizedExternalService, body,
+        // Without a body the local reply leaves the response open, so the server's headers can join it before its body.
+        await LocalReply.WriteAsync(context, status, ResponseFlags.UnauthorizedExternalService, "",
             $"ext_authz_denied: authorization server of cluster {policy.Cluster} answered {status}");
         if (context.Http.Response.HasStarted) return;
         var response = context.Http.Response;
@@ -155,6 +155,10 @@ internal sealed class ExtAuthzFilter(ExtAuthzPolicy policy, int slot) : IHttpFil
             response.Headers[name] = values;
         }
         if (answer.Content.Headers.ContentType is { } type) response.ContentType = type.ToString();
+        var body = await answer.Content.ReadAsByteArrayAsync(context.Http.RequestAborted);
+        if (body.Length == 0) return;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.Http.RequestAborted);
     }
 
     private static IEnumerable<(string Name, string[] Values)> Headers(HttpResponseMessage answer)
