@@ -15,16 +15,16 @@ internal static class RawHttp
     public static async Task<Answer> GetAsync(int port, string target, string host = "ratings:9080", string extraHeaders = "")
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var buffer = new MemoryStream();
         try
         {
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {host}\r\n{extraHeaders}Connection: close\r\n\r\n"));
             await stream.CopyToAsync(buffer, timeout.Token);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or SocketException)
         {
             // A proxy that resets the connection after its answer still gave the answer; one that closed it at once gave none (status 0).
         }
