@@ -80,7 +80,8 @@ internal sealed class ExtAuthzFilter(ExtAuthzPolicy policy, int slot) : IHttpFil
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent([]),
         };
-        check.Headers.Host = policy.Authority;
+        // Envoy sends the request's own Host (with its method and path) to the authorization server.
+        check.Headers.Host = request.Host.HasValue ? request.Host.Value : null;
         foreach (var (name, values) in request.Headers)
         {
             var lower = name.ToLowerInvariant();

@@ -11,7 +11,6 @@ namespace Trellis.Proxy.HttpFilters.ExtAuthz;
 /// headers go to it, which of its answer's headers go upstream or to the client, and what an error does.</summary>
 internal sealed record ExtAuthzPolicy(
     string Cluster,
-    string Authority,
     string PathPrefix,
     TimeSpan Timeout,
     StringMatch[] AllowedHeaders,
@@ -47,7 +46,7 @@ internal sealed record ExtAuthzPolicy(
         var response = service.AuthorizationResponse;
         var statusOnError = config.StatusOnError is { } status && (int)status.Code != 0 ? (int)status.Code : 403;
         if (statusOnError is < 200 or > 599) throw new ConfigException($"{at}: status_on_error {statusOnError} is not an HTTP status");
-        return new ExtAuthzPolicy(uri.Cluster, parsed.Authority, service.PathPrefix, timeout,
+        return new ExtAuthzPolicy(uri.Cluster, service.PathPrefix, timeout,
             Matchers(request?.AllowedHeaders, $"{at} allowed_headers") ?? [],
             request?.HeadersToAdd.Select(h => (h.Key, h.Value)).ToArray() ?? [],
             Matchers(response?.AllowedUpstreamHeaders, $"{at} allowed_upstream_headers"),

@@ -32,7 +32,7 @@ public sealed class ExtAuthzFilterTests : IAsyncLifetime
         }));
         _auth = await Upstream.StartAsync("ext-authz", app => app.Use(async (HttpContext http, RequestDelegate _) =>
         {
-            _lastCheck = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString} secret={http.Request.Headers["x-secret"]} allow={http.Request.Headers["x-ext-authz"]} added={http.Request.Headers["x-added-by-proxy"]}";
+            _lastCheck = $"{http.Request.Method} {http.Request.Host} {http.Request.Path}{http.Request.QueryString} secret={http.Request.Headers["x-secret"]} allow={http.Request.Headers["x-ext-authz"]} added={http.Request.Headers["x-added-by-proxy"]}";
             switch (http.Request.Headers["x-ext-authz"].ToString())
             {
                 case "allow":
@@ -92,7 +92,7 @@ public sealed class ExtAuthzFilterTests : IAsyncLifetime
         var answer = await RawHttp.GetAsync(_port, "/productpage?u=1", extraHeaders: "x-ext-authz: allow\r\nx-secret: s3cret\r\n");
         Assert.Equal(200, answer.Status);
         Assert.Equal("alice", answer.Header("x-seen-user"));
-        Assert.Equal("GET /check/productpage?u=1 secret= allow=allow added=yes", _lastCheck);
+        Assert.Equal("GET ratings:9080 /check/productpage?u=1 secret= allow=allow added=yes", _lastCheck);
         Assert.Equal(1, _app.Requests);
     }
 
