@@ -64,6 +64,9 @@ internal readonly record struct CompletionRecord
     /// <summary>Why the proxy answered the request itself (<see cref="LocalReply"/>), when it did.</summary>
     public string? LocalReason { get; init; }
 
+    /// <summary>The reason was kept from the client (an authorization denial), so it is logged.</summary>
+    public bool LocalReasonWithheld { get; init; }
+
     public RouteTable? Routes { get; init; }
     public VirtualHostEntry? VirtualHost { get; init; }
     public RouteEntry? Route { get; init; }
@@ -176,6 +179,7 @@ internal readonly record struct CompletionRecord
             ResponseCode = http.Response.StatusCode,
             ResponseFlags = context.ResponseFlag,
             LocalReason = context.LocalReason,
+            LocalReasonWithheld = context.LocalReasonWithheld,
             Routes = context.Routes,
             VirtualHost = context.VirtualHost,
             Route = context.Route,

@@ -11,10 +11,14 @@ internal static class LocalReply
 {
     public const string ReasonHeader = "x-trellis-reason";
 
-    public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason, (string Name, string Value)? header = null)
+    /// <param name="withholdReason">The reason must not reach the client (which authorization policy denied it):
+    /// it goes only to the request's log line and access log.</param>
+    public static Task WriteAsync(RequestContext context, int status, string flag, string body, string reason, (string Name, string Value)? header = null,
+        bool withholdReason = false)
     {
         context.ResponseFlag = flag;
         context.LocalReason = Sanitize($"listener {context.Listener.Name}: {reason}");
+        context.LocalReasonWithheld = withholdReason;
         var response = context.Http.Response;
         if (response.HasStarted)
         {
@@ -24,7 +28,7 @@ internal static class LocalReply
         response.Clear();
         response.StatusCode = status;
         var hide = context.Hcm.SuppressEnvoyHeaders;
-        if (!hide) response.Headers[ReasonHeader] = context.LocalReason;
+        if (!hide && !withholdReason) response.Headers[ReasonHeader] = context.LocalReason;
         if (header is { } extra && !(hide && IsEnvoyHeader(extra.Name))) response.Headers[extra.Name] = extra.Value;
         if (body.Length == 0) return Task.CompletedTask;
         response.ContentType = "text/plain";

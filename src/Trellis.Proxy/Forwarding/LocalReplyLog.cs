@@ -5,14 +5,15 @@ using Trellis.Proxy.Listeners;
 namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Where the reason of a local reply goes when the reply itself may not carry it (a gateway's
-/// clients are outside the mesh): one log line per such request, so operators still see why.</summary>
+/// clients are outside the mesh, or the reason names the authorization policy that denied it): one log line per
+/// such request, so operators still see why.</summary>
 internal sealed partial class LocalReplyLog(ILogger logger) : ICompletionObserver
 {
     public bool WantsDetails(HttpConnectionManagerModel hcm) => false;
 
     public void OnCompleted(in CompletionRecord record)
     {
-        if (record.LocalReason is not { } reason || !record.Hcm.SuppressEnvoyHeaders) return;
+        if (record.LocalReason is not { } reason || !(record.Hcm.SuppressEnvoyHeaders || record.LocalReasonWithheld)) return;
         Hidden(logger, record.ResponseCode, record.ResponseFlags, record.Method, LocalReply.Sanitize(record.Authority), LocalReply.Sanitize(record.Path), reason);
     }
 

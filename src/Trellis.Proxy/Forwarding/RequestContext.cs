@@ -41,6 +41,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>Why the proxy answered the request itself, when it did (see <see cref="LocalReply"/>).</summary>
     public string? LocalReason { get; set; }
 
+    /// <summary>The local reply's reason was kept from the client and is logged instead.</summary>
+    public bool LocalReasonWithheld { get; set; }
+
     /// <summary>A Set-Cookie value minted by a cookie hash policy, sent with the upstream's response.</summary>
     public string? AffinityCookie { get; set; }
 

@@ -18,4 +18,5 @@ internal static class ResponseFlags
     public const string DirectResponse = "DR";
     public const string DelayInjected = "DI";
     public const string FaultInjected = "FI";
+    public const string UnauthorizedExternalService = "UAEX";
 }

@@ -12,6 +12,8 @@ namespace Trellis.Proxy.Forwarding;
 /// last attempt) it withholds a response the policy retries, so another attempt can be made.</summary>
 internal sealed class RouteTransformer(RequestContext context, ClusterChoice choice, string pathAndQuery, string? host, RetryPolicyModel? retry) : HttpTransformer
 {
+    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     private readonly long _sent = Stopwatch.GetTimestamp();
 
     /// <summary>True when the response was withheld because another attempt will be made.</summary>
@@ -23,7 +25,9 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(destinationPrefix + pathAndQuery, UriKind.Absolute);
+        // The path is already what the connection manager's normalization made it; System.Uri would resolve dot-segments
+        // and unescape on its own, so the upstream would see a path that routing and RBAC did not.
+        proxyRequest.RequestUri = new Uri(destinationPrefix + pathAndQuery, Verbatim);
         // Envoy keeps the client's Host unless the route rewrites it; YARP would use the endpoint's address.
         proxyRequest.Headers.Host = host;
         proxyRequest.Headers.Remove("proxy-connection");

@@ -3,7 +3,9 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.HttpFilters.ExtAuthz;
 using Trellis.Proxy.HttpFilters.Fault;
+using Trellis.Proxy.HttpFilters.Rbac;
 using Trellis.Proxy.HttpFilters.Router;
 
 namespace Trellis.Proxy.HttpFilters;
@@ -17,6 +19,8 @@ internal sealed class HttpFilterRegistry
     [
         new RouterFilterFactory(),
         new FaultFilterFactory(),
+        new RbacFilterFactory(),
+        new ExtAuthzFilterFactory(),
     ]);
 
     private readonly FrozenDictionary<string, HttpFilterFactory> _byName;

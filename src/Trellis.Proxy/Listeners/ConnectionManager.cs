@@ -4,6 +4,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.Paths;
 using Trellis.Proxy.Telemetry;
 using Trellis.Proxy.Tunnels;
 
@@ -53,6 +54,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
             return LocalReply.WriteAsync(context, 405, ResponseFlags.None, "CONNECT must open its connection\n",
                 "CONNECT is taken only as the first request of an HTTP/1.1 connection; open a new connection for the tunnel");
         }
+        if (RequestPath.Normalize(context) is { } refused) return refused;
         if (hcm.GenerateRequestId && string.IsNullOrEmpty(request.Headers[RequestIdHeader]))
             request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);

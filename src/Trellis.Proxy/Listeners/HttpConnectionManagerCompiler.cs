@@ -2,6 +2,7 @@ using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.Proxy.AccessLogs;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters;
+using Trellis.Proxy.Listeners.Paths;
 using Trellis.Proxy.Routing;
 
 namespace Trellis.Proxy.Listeners;
@@ -18,10 +19,13 @@ internal static class HttpConnectionManagerCompiler
         var accessLogs = AccessLogCompiler.Compile(where, hcm.AccessLog);
         var xfcc = ClientCertificates.ForwardClientCertPolicy.Compile(hcm);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
+        var paths = PathNormalization.From(hcm, where);
         return hcm.RouteSpecifierCase switch
         {
-            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs, ForwardClientCert = xfcc },
-            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect) { AccessLogs = accessLogs, ForwardClientCert = xfcc },
+            HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect)
+                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc },
+            HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect)
+                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc },
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -19,6 +19,14 @@ internal sealed record HttpConnectionManagerModel(string StatPrefix, string? Rds
     /// <summary>What happens to x-forwarded-client-cert (forward_client_cert_details).</summary>
     public ClientCertificates.ForwardClientCertPolicy ForwardClientCert { get; init; } = ClientCertificates.ForwardClientCertPolicy.Default;
 
+    /// <summary>normalize_path, merge_slashes and path_with_escaped_slashes_action, applied before routing.</summary>
+    public Paths.PathNormalization Paths { get; init; } = Listeners.Paths.PathNormalization.None;
+
+    /// <summary>use_remote_address and xff_num_trusted_hops: how the original client (RBAC remote_ip) is found.</summary>
+    public bool UseRemoteAddress { get; init; }
+
+    public uint XffNumTrustedHops { get; init; }
+
     /// <summary>The inline route table, or the RDS one from <paramref name="snapshot"/>; null until RDS has sent it.</summary>
     public RouteTable? RoutesIn(Configuration.ProxySnapshot snapshot) =>
         InlineRoutes ?? (RdsName is { } rds && snapshot.Routes.TryGetValue(rds, out var table) ? table : null);

@@ -46,9 +46,11 @@ internal sealed class HeaderMatch
         return new HeaderMatch(m.Name.ToLowerInvariant(), value, present, range, m.InvertMatch, m.TreatMissingHeaderAsEmpty);
     }
 
-    public bool Matches(HttpRequest request)
+    public bool Matches(HttpRequest request) => Matches(RequestHeaders.Get(request, _name));
+
+    /// <summary>Matches the header's value, or null for an absent header (a connection without HTTP has no headers).</summary>
+    public bool Matches(string? value)
     {
-        var value = RequestHeaders.Get(request, _name);
         if (value is null && !_missingAsEmpty)
         {
             // Envoy (header_utility.cc): an absent header only satisfies a presence check.

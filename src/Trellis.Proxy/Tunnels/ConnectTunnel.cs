@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Trellis.Proxy.Authorization;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Completion;
@@ -128,6 +130,16 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
         var request = context.Http.Request;
         if (!hcm.AllowsConnect)
             return await RejectAsync(context, connection, 403, ResponseFlags.None, "its connection manager does not accept CONNECT (no \"CONNECT\" upgrade_config)");
+        if (context.Chain.NetworkRbac.Count > 0 && !NetworkRbacPolicy.AdmitAll(context.Chain.NetworkRbac, connection, IPAddress.TryParse(target.Host, out var address) ? address : null,
+                target.Port, connection.RemoteEndPoint as IPEndPoint, "", out _, out var decision))
+        {
+            // Refused before any upstream is dialled; which policy decided goes to the log, not to the client.
+            context.Http.Response.StatusCode = 403;
+            context.LocalReason = LocalReply.Sanitize($"listener {context.Listener.Name}: rbac_access_denied_matched_policy[{decision.MatchedPolicy ?? "none"}]");
+            context.LocalReasonWithheld = true;
+            await WriteRejectionAsync(connection.Transport.Output, 403, null, null);
+            return null;
+        }
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
         context.Routes = hcm.RoutesIn(context.Snapshot);
         if (context.Routes is null)

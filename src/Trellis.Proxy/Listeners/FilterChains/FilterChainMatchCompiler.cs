@@ -46,7 +46,7 @@ internal static class FilterChainMatchCompiler
         ranges.Select(r => Range(where, field, r)).ToArray();
 
     /// <summary>As Envoy's CidrRange: prefix_len defaults to 0, and bits beyond it are ignored.</summary>
-    private static IPNetwork Range(string where, string field, CidrRange range)
+    internal static IPNetwork Range(string where, string field, CidrRange range)
     {
         if (!IPAddress.TryParse(range.AddressPrefix, out var address))
             throw new ConfigException($"{where}: {field} address_prefix \"{range.AddressPrefix}\" is not an IP address");

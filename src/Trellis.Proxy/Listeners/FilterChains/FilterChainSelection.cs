@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using Trellis.Proxy.Authorization;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.Tunnels;
 
@@ -36,7 +37,7 @@ internal static class FilterChainSelection
         if (listener.FixedChain is { } only)
         {
             connection.Features.Set(only);
-            return next(connection);
+            return only.Chain.NetworkRbac.Count == 0 ? next(connection) : AdmitAsync(connection, only.Chain, new ConnectionFacts(local, remote), next);
         }
         return InspectAndSelectAsync(connection, listener, new ConnectionFacts(local, remote), next);
     }
@@ -50,6 +51,19 @@ internal static class FilterChainSelection
             return;
         }
         connection.Features.Set(new SelectedFilterChain(listener.FilterChains, chain));
+        await AdmitAsync(connection, chain, facts, next);
+    }
+
+    /// <summary>The chain's network RBAC filters decide once, before any byte is read: a denied connection is closed
+    /// (after delay_deny, which keeps a denied client from retrying in a tight loop).</summary>
+    private static async Task AdmitAsync(ConnectionContext connection, FilterChainModel chain, ConnectionFacts facts, ConnectionDelegate next)
+    {
+        if (!NetworkRbacPolicy.AdmitAll(chain.NetworkRbac, connection, facts.Local?.Address, facts.Local?.Port ?? 0, facts.Remote, facts.ServerName, out var denier, out _))
+        {
+            if (denier!.DelayDeny > TimeSpan.Zero) await Task.Delay(denier.DelayDeny, connection.ConnectionClosed).ContinueWith(static _ => { });
+            connection.Abort();
+            return;
+        }
         await next(connection);
     }
 }
