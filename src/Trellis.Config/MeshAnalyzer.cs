@@ -18,6 +18,7 @@ public static class MeshAnalyzer
         new SubsetSelectsNoPodsCheck(),
         new ServiceSelectsNoPodsCheck(),
         new DeploymentWithoutServiceCheck(),
+        new AuthorizationPolicyCheck(),
     ];
 
     /// <summary>Runs every check over a complete set of resources, in creation order (oldest first), the order in

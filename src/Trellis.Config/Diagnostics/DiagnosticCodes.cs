@@ -13,6 +13,8 @@ public static class DiagnosticCodes
     public const string DeploymentRequiresServiceAssociated = "IST0117";
     /// <summary>A regular expression does not compile under RE2 rules.</summary>
     public const string InvalidRegexp = "IST0121";
+    /// <summary>A policy's workload selector matches no pods.</summary>
+    public const string NoMatchingWorkloadsFound = "IST0127";
     /// <summary>A deprecated or suspicious field that still works.</summary>
     public const string SchemaWarning = "IST0133";
 

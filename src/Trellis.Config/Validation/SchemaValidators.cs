@@ -2,6 +2,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Model.Security;
 
 namespace Trellis.Config.Validation;
 
@@ -22,6 +23,7 @@ internal static class SchemaValidators
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
             case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
+            case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
             sink.Error("spec", "missing required field");
