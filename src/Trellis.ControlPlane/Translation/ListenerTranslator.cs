@@ -5,7 +5,9 @@ using Envoy.Extensions.Filters.Http.Fault.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Model.Mesh;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Authorization;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -33,14 +35,16 @@ internal static class ListenerTranslator
         FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute)) },
     };
 
-    public static Listener Inbound(int port, int containerPort) => new()
+    /// <param name="authz">The workload's authorization filters, and their TCP translation for the CONNECT route.</param>
+    /// <param name="settings">The mesh config, for path normalization; the proxy's defaults when null.</param>
+    public static Listener Inbound(int port, int containerPort, AuthorizationConfig? authz = null, MeshSettings? settings = null) => new()
     {
         Name = ClusterNames.InboundListener,
         Address = Addresses.Loopback(port),
         TrafficDirection = TrafficDirection.Inbound,
         FilterChains =
         {
-            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
+            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, settings: settings, inline: new RouteConfiguration
             {
                 Name = ClusterNames.Inbound(containerPort),
                 ValidateClusters = false,
@@ -52,7 +56,7 @@ internal static class ListenerTranslator
                         Domains = { "*" },
                         Routes =
                         {
-                            ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)),
+                            AuthorizationFilters.WithTcp(ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)), authz),
                             new Route
                             {
                                 Name = "default",
@@ -69,11 +73,11 @@ internal static class ListenerTranslator
     /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
     /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
-    public static Listener Gateway(int port, string address, bool showReasons) => new()
+    public static Listener Gateway(int port, string address, bool showReasons, AuthorizationConfig? authz = null, MeshSettings? settings = null) => new()
     {
         Name = ClusterNames.GatewayListener(port),
         Address = Addresses.Socket(address, port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons)) },
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, settings: settings)) },
     };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
@@ -88,7 +92,8 @@ internal static class ListenerTranslator
         Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
     };
 
-    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false)
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
+        AuthorizationConfig? authz = null, MeshSettings? settings = null)
     {
         var hcm = new HttpConnectionManager
         {
@@ -96,11 +101,13 @@ internal static class ListenerTranslator
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             HttpFilters =
             {
+                authz?.HttpFilters ?? [],
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
                 new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
                 new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },
             },
         };
+        if (settings is not null) PathNormalization.Apply(hcm, settings);
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;
         else hcm.Rds = new Rds
