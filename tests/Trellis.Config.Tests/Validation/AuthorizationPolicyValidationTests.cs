@@ -41,11 +41,18 @@ public class AuthorizationPolicyValidationTests
                     remoteIpBlocks: ["2001:db8::/32"]
                     notRemoteIpBlocks: ["::1"]
                 to:
-                - operation: {hosts: ["*.example.com"], notHosts: [admin.example.com], ports: ["9080"], notPorts: ["15000"],
-                              methods: [GET], notMethods: [DELETE], paths: ["/api/*"], notPaths: ["*.png"]}
+                - operation:
+                    hosts: ["*.example.com"]
+                    notHosts: [admin.example.com]
+                    ports: ["9080"]
+                    notPorts: ["15000"]
+                    methods: [GET]
+                    notMethods: [DELETE]
+                    paths: ["/api/*"]
+                    notPaths: ["*.png"]
                 when:
                 - {key: "request.headers[x-user]", values: [alice]}
-                - {key: request.auth.claims[realm][role], notValues: [guest]}
+                - {key: "request.auth.claims[realm][role]", notValues: [guest]}
                 - {key: source.ip, values: ["10.0.0.1"]}
                 - {key: destination.port, values: ["9080"]}
                 - {key: connection.sni, values: ["*.svc.cluster.local"]}
@@ -201,11 +208,11 @@ public class AuthorizationPolicyValidationTests
                   envoyExtAuthzHttp: {service: authz.foo.svc.cluster.local, port: 8000}
             ---
             """;
-        var diagnostics = Load.Analyze(mesh + Policy("  action: CUSTOM\n  provider: {name: my-authx}\n  rules: [{}]"));
+        var diagnostics = Load.Analyze(mesh + "\n" + Policy("  action: CUSTOM\n  provider: {name: my-authx}\n  rules: [{}]"));
         var error = Assert.Single(diagnostics, d => d.Severity == Severity.Error);
         Assert.Equal("spec.provider.name", error.FieldPath);
         Assert.Contains("did you mean \"my-authz\"", error.Message);
-        Assert.DoesNotContain(Load.Analyze(mesh + Policy("  action: CUSTOM\n  provider: {name: my-authz}\n  rules: [{}]")), d => d.Severity == Severity.Error);
+        Assert.DoesNotContain(Load.Analyze(mesh + "\n" + Policy("  action: CUSTOM\n  provider: {name: my-authz}\n  rules: [{}]")), d => d.Severity == Severity.Error);
     }
 }
 

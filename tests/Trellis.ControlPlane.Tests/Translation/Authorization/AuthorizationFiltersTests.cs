@@ -115,7 +115,7 @@ public sealed class AuthorizationFiltersTests
     {
         var mesh = MeshFixture.Bookinfo(
             Policy("gw", "  selector: {matchLabels: {istio: ingressgateway}}\n  action: DENY\n  rules: [{from: [{source: {ipBlocks: [1.2.3.4]}}]}]", ns: "istio-system"));
-        var listener = ProxyConfigBuilder.Build(mesh, MeshFixture.IngressGateway()).Listeners.Single();
+        var listener = ProxyConfigBuilder.Build(mesh, MeshFixture.IngressGateway()).Listeners.OfType<Envoy.Config.Listener.V3.Listener>().Single();
         Assert.Equal(AuthorizationFilters.DenyFilterName, Hcm(listener).HttpFilters[0].Name);
     }
 
@@ -191,7 +191,7 @@ public sealed class AuthorizationFiltersTests
     public void Path_normalization_sets_the_hcm_as_istio_does(string mesh, bool normalize, bool merge, HttpConnectionManager.Types.PathWithEscapedSlashesAction escaped)
     {
         var model = mesh.Length == 0 ? MeshFixture.Bookinfo() : MeshFixture.Bookinfo(MeshConfig(mesh));
-        foreach (var hcm in new[] { InboundHcm(model, Reviews), Hcm(ProxyConfigBuilder.Build(model, MeshFixture.IngressGateway()).Listeners.Single()) })
+        foreach (var hcm in new[] { InboundHcm(model, Reviews), Hcm(ProxyConfigBuilder.Build(model, MeshFixture.IngressGateway()).Listeners.OfType<Envoy.Config.Listener.V3.Listener>().Single()) })
         {
             Assert.Equal((bool?)normalize, hcm.NormalizePath);
             Assert.Equal(merge, hcm.MergeSlashes);

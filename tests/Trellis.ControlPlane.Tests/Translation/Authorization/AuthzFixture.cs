@@ -37,7 +37,7 @@ internal static class AuthzFixture
 
     public static HttpConnectionManager InboundHcm(MeshModel mesh, ProxyNode node)
     {
-        var listener = ProxyConfigBuilder.Build(mesh, node).Listeners.Single(l => l.Name == ClusterNames.InboundListener);
+        var listener = ProxyConfigBuilder.Build(mesh, node).Listeners.OfType<Listener>().Single(l => l.Name == ClusterNames.InboundListener);
         return Hcm(listener);
     }
 

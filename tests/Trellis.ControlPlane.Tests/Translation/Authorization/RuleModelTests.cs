@@ -161,8 +161,8 @@ public sealed class RuleModelTests
     {
         var policy = Translate("""
             from: [{source: {namespaces: [a]}}, {source: {namespaces: [b]}}]
-              to: [{operation: {methods: [GET]}}, {operation: {paths: [/x]}}]
-              when: [{key: "request.headers[x-a]", values: ["1"]}, {key: destination.port, values: ["80"]}]
+                to: [{operation: {methods: [GET]}}, {operation: {paths: [/x]}}]
+                when: [{key: "request.headers[x-a]", values: ["1"]}, {key: destination.port, values: ["80"]}]
             """);
         Assert.Equal(2, policy.Principals.Count);
         Assert.All(policy.Principals, p => Assert.Equal(2, p.AndIds.Ids.Count));
