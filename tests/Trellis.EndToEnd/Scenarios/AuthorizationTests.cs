@@ -134,12 +134,18 @@ public sealed class AuthorizationTests(BookinfoMesh mesh)
                 """));
             foreach (var target in new[] { "reviews", "details" })
             {
-                await ApplyAsync(Policy($"allow-productpage-to-{target}", $$"""
-                      selector: {matchLabels: {app: {{target}}}}
+                await ApplyAsync(Policy($"allow-productpage-to-{target}", $"""
+                      selector:
+                        matchLabels:
+                          app: {target}
                       action: ALLOW
                       rules:
-                      - from: [{source: {principals: ["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]}}]
-                        to: [{operation: {methods: ["GET"]}}]
+                      - from:
+                        - source:
+                            principals: ["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]
+                        to:
+                        - operation:
+                            methods: ["GET"]
                     """));
             }
             // Step 4: reviews may call ratings.
