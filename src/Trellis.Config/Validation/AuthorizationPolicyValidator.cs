@@ -16,6 +16,9 @@ internal static class AuthorizationPolicyValidator
         LabelValidation.Check(sink, "spec.selector.matchLabels", spec.Selector?.MatchLabels);
         if (spec.TargetRef is { } single) TargetRef(sink, "spec.targetRef", single);
         for (var i = 0; i < (spec.TargetRefs?.Count ?? 0); i++) TargetRef(sink, $"spec.targetRefs[{i}]", spec.TargetRefs![i]);
+        if (spec.TargetRef is not null || spec.TargetRefs is { Count: > 0 })
+            sink.Warning(spec.TargetRef is not null ? "spec.targetRef" : "spec.targetRefs",
+                "targetRef(s) attach a policy to Gateway API gateways and waypoints, which Trellis does not run; no sidecar or Istio gateway enforces it (use selector)");
 
         var action = spec.EffectiveAction;
         if (action == AuthorizationPolicySpec.Custom)

@@ -187,6 +187,14 @@ public class AuthorizationPolicyValidationTests
     }
 
     [Fact]
+    public void A_policy_attached_by_target_refs_is_warned_to_apply_to_no_sidecar()
+    {
+        var warning = Assert.Single(Warnings("  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: gw}]\n  rules: [{}]"));
+        Assert.Equal("spec.targetRefs", warning.FieldPath);
+        Assert.Contains("use selector", warning.Message);
+    }
+
+    [Fact]
     public void A_deny_rule_with_only_http_fields_warns_that_it_denies_all_tcp_traffic()
     {
         var warning = Assert.Single(Warnings("  action: DENY\n  rules:\n  - to:\n    - operation:\n        paths: [/admin]"));
