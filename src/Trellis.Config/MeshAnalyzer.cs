@@ -20,6 +20,7 @@ public static class MeshAnalyzer
         new DeploymentWithoutServiceCheck(),
         new IgnoredPeerAuthenticationCheck(),
         new PeerAuthenticationSelectsNothingCheck(),
+        new AuthorizationPolicyCheck(),
     ];
 
     /// <summary>Runs every check over a complete set of resources, in creation order (oldest first), the order in

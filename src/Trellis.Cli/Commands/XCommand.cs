@@ -11,7 +11,7 @@ namespace Trellis.Cli.Commands;
 /// the PeerAuthentication that decided it.</summary>
 internal static class XCommand
 {
-    public static Command Create() => new("x", "Experimental commands") { Describe() };
+    public static Command Create() => new("x", "Experimental commands") { Describe(), AuthzCommand.Create() };
 
     private static Command Describe()
     {

@@ -45,7 +45,7 @@ internal static class KindRegistry
         new("networking.istio.io", ["v1alpha3"], "EnvoyFilter", null),
         new("networking.istio.io", ["v1beta1"], "ProxyConfig", null),
         new("security.istio.io", IstioSecurity, "PeerAuthentication", typeof(PeerAuthenticationSpec)),
-        new("security.istio.io", IstioSecurity, "AuthorizationPolicy", null),
+        new("security.istio.io", IstioSecurity, "AuthorizationPolicy", typeof(AuthorizationPolicySpec)),
         new("security.istio.io", IstioSecurity, "RequestAuthentication", null),
         new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", null),
         new("install.istio.io", ["v1alpha1"], "IstioOperator", null, DefaultName: "installed-state"),

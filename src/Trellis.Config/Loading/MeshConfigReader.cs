@@ -1,6 +1,7 @@
 using Trellis.Config.Model;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Mesh;
+using Trellis.Config.Validation;
 using YamlDotNet.RepresentationModel;
 
 namespace Trellis.Config.Loading;
@@ -31,7 +32,11 @@ public static class MeshConfigReader
         return new MeshSettings(spec?.OutboundTrafficPolicy?.Mode ?? MeshSettings.Default.OutboundMode,
             reasons is { } r && bool.TryParse(r, out var on) ? on : MeshSettings.Default.GatewayReasons,
             string.IsNullOrEmpty(spec?.TrustDomain) ? MeshSettings.DefaultTrustDomain : spec.TrustDomain,
-            string.IsNullOrEmpty(spec?.RootNamespace) ? MeshSettings.DefaultRootNamespace : spec.RootNamespace);
+            string.IsNullOrEmpty(spec?.RootNamespace) ? MeshSettings.DefaultRootNamespace : spec.RootNamespace)
+        {
+            ExtensionProviders = spec?.ExtensionProviders ?? [],
+            PathNormalization = spec?.PathNormalization?.Normalization is { } n and not "DEFAULT" ? n : ProxyPathNormalization.Base,
+        };
     }
 
     /// <summary>Parses and checks <c>data.mesh</c>; every finding is reported at that field of the ConfigMap.</summary>
@@ -50,6 +55,7 @@ public static class MeshConfigReader
         if (spec?.DefaultConfig?.ProxyMetadata?.GetValueOrDefault(GatewayReasonsKey) is { } reasons && !bool.TryParse(reasons, out _))
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, $"invalid value \"{reasons}\", expected \"true\" or \"false\"", null,
                 fieldPath: $"defaultConfig.proxyMetadata.{GatewayReasonsKey}"));
+        if (spec is not null) ExtensionProviderValidation.Check(spec.ExtensionProviders, found);
         var at = configMap.LocationOf(MeshPath);
         foreach (var d in found)
         {

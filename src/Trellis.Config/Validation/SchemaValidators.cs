@@ -24,6 +24,7 @@ internal static class SchemaValidators
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
             case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
             case PeerAuthenticationSpec pa: PeerAuthenticationValidator.Validate(sink, pa); break;
+            case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
             sink.Error("spec", "missing required field");

@@ -5,8 +5,10 @@ using Envoy.Extensions.Filters.Http.Fault.V3;
 using Envoy.Extensions.Filters.Http.Router.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.Mtls;
 
 namespace Trellis.ControlPlane.Translation;
@@ -37,7 +39,9 @@ internal static class ListenerTranslator
 
     /// <summary>The sidecar's inbound listener: its filter chains follow the port's effective PeerAuthentication
     /// mode (<see cref="InboundFilterChains"/>); each serves HTTP and CONNECT into the app.</summary>
-    public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, string trustDomain)
+    /// <param name="authz">The workload's authorization filters, and their TCP translation for the CONNECT route.</param>
+    /// <param name="settings">The mesh config, for path normalization and the trust domain.</param>
+    public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, MeshSettings settings, AuthorizationConfig? authz = null)
     {
         var listener = new Listener
         {
@@ -45,15 +49,15 @@ internal static class ListenerTranslator
             Address = Addresses.Loopback(port),
             TrafficDirection = TrafficDirection.Inbound,
         };
-        InboundFilterChains.Apply(listener, containerPort, mtls, trustDomain, () => HcmFilter(InboundHcm(containerPort)));
+        InboundFilterChains.Apply(listener, containerPort, mtls, settings.TrustDomain, () => HcmFilter(InboundHcm(containerPort, authz, settings)));
         return listener;
     }
 
     /// <summary>As Istio's sidecar inbound: a client certificate's subject, URI and DNS SANs are appended to the
     /// x-forwarded-client-cert header of requests that arrived over mutual TLS (the proxy sanitizes it otherwise).</summary>
-    private static HttpConnectionManager InboundHcm(int containerPort)
+    private static HttpConnectionManager InboundHcm(int containerPort, AuthorizationConfig? authz, MeshSettings settings)
     {
-        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
+        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, settings: settings, inline: new RouteConfiguration
         {
             Name = ClusterNames.Inbound(containerPort),
             ValidateClusters = false,
@@ -65,7 +69,7 @@ internal static class ListenerTranslator
                     Domains = { "*" },
                     Routes =
                     {
-                        ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)),
+                        AuthorizationFilters.WithTcp(ConnectRoutes.IntoApp(ClusterNames.Inbound(containerPort)), authz),
                         new Route
                         {
                             Name = "default",
@@ -84,11 +88,11 @@ internal static class ListenerTranslator
     /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
     /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
-    public static Listener Gateway(int port, string address, bool showReasons) => new()
+    public static Listener Gateway(int port, string address, bool showReasons, AuthorizationConfig? authz = null, MeshSettings? settings = null) => new()
     {
         Name = ClusterNames.GatewayListener(port),
         Address = Addresses.Socket(address, port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons)) },
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, settings: settings)) },
     };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
@@ -102,7 +106,8 @@ internal static class ListenerTranslator
 
     private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
 
-    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false)
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
+        AuthorizationConfig? authz = null, MeshSettings? settings = null)
     {
         var hcm = new HttpConnectionManager
         {
@@ -110,11 +115,13 @@ internal static class ListenerTranslator
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             HttpFilters =
             {
+                authz?.HttpFilters ?? [],
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
                 new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
                 new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },
             },
         };
+        if (settings is not null) PathNormalization.Apply(hcm, settings);
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;
         else hcm.Rds = new Rds

@@ -2,6 +2,7 @@ using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.Authorization;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -36,7 +37,7 @@ internal static class ProxyConfigBuilder
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
                     var mtls = mesh.PeerAuthentications.For(node.Namespace, node.Labels).ForPort(containerPort);
-                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings.TrustDomain));
+                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings, AuthorizationFilters.For(mesh, node)));
                     var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
                         && s.Ports.Any(p => p.TargetPort == containerPort));
                     clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));
@@ -45,7 +46,7 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Router:
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings));
                     var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
                     // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
                     if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);

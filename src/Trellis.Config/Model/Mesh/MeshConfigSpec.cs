@@ -15,6 +15,12 @@ public sealed record MeshConfigSpec
 
     /// <summary>The namespace whose policies apply mesh-wide (PeerAuthentication, AuthorizationPolicy, ...); istio-system when unset.</summary>
     public string? RootNamespace { get; init; }
+
+    /// <summary>Named external services policies delegate to (CUSTOM authorization), as in Istio.</summary>
+    public IReadOnlyList<ExtensionProvider>? ExtensionProviders { get; init; }
+
+    /// <summary>How request paths are normalized before authorization and routing; BASE when unset.</summary>
+    public ProxyPathNormalization? PathNormalization { get; init; }
 }
 
 /// <summary>Where sidecars may send traffic whose destination is not in the service registry.</summary>

@@ -15,4 +15,10 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     public static readonly MeshSettings Default = new(OutboundTrafficPolicy.RegistryOnly, GatewayReasons: false);
 
     public bool AllowAny => OutboundMode == OutboundTrafficPolicy.AllowAny;
+
+    /// <summary>The mesh config's extensionProviders, valid ones only (an invalid mesh config is not applied).</summary>
+    public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
+
+    /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
+    public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }
