@@ -1,4 +1,5 @@
 using Trellis.Config.Loading;
+using Trellis.Config.Model.Networking;
 
 namespace Trellis.Config.Model.Security;
 
@@ -22,12 +23,6 @@ public sealed record AuthorizationPolicySpec
     public ExtensionProviderRef? Provider { get; init; }
 
     public string EffectiveAction => Action ?? Allow;
-}
-
-/// <summary>Istio's WorkloadSelector: the labels of the pods a policy applies to.</summary>
-public sealed record WorkloadSelector
-{
-    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
 }
 
 /// <summary>A Kubernetes Gateway API style reference to the resource a policy attaches to.</summary>
