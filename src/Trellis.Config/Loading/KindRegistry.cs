@@ -1,6 +1,7 @@
 using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Model.Security;
 
 namespace Trellis.Config.Loading;
 
@@ -45,7 +46,7 @@ internal static class KindRegistry
         new("networking.istio.io", ["v1beta1"], "ProxyConfig", null),
         new("security.istio.io", IstioSecurity, "PeerAuthentication", null),
         new("security.istio.io", IstioSecurity, "AuthorizationPolicy", null),
-        new("security.istio.io", IstioSecurity, "RequestAuthentication", null),
+        new("security.istio.io", IstioSecurity, "RequestAuthentication", typeof(RequestAuthenticationSpec)),
         new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", null),
         new("install.istio.io", ["v1alpha1"], "IstioOperator", null, DefaultName: "installed-state"),
         new("gateway.networking.k8s.io", GatewayApi, "GatewayClass", null, ClusterScoped: true),

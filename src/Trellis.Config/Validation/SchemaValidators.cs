@@ -2,6 +2,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Model.Security;
 
 namespace Trellis.Config.Validation;
 
@@ -21,6 +22,7 @@ internal static class SchemaValidators
             case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
+            case RequestAuthenticationSpec ra: RequestAuthenticationValidator.Validate(sink, ra); break;
             case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
