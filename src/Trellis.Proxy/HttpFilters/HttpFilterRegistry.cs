@@ -4,6 +4,7 @@ using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters.Fault;
+using Trellis.Proxy.HttpFilters.JwtAuthn;
 using Trellis.Proxy.HttpFilters.Router;
 
 namespace Trellis.Proxy.HttpFilters;
@@ -17,6 +18,7 @@ internal sealed class HttpFilterRegistry
     [
         new RouterFilterFactory(),
         new FaultFilterFactory(),
+        new JwtAuthnFilterFactory(),
     ]);
 
     private readonly FrozenDictionary<string, HttpFilterFactory> _byName;
