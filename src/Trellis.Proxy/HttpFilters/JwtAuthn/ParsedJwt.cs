@@ -90,6 +90,8 @@ internal sealed class ParsedJwt
 
     private static byte[]? Decode(string segment)
     {
+        // TryDecodeFromChars throws on characters outside the alphabet, so hostile input is checked first.
+        if (!Base64Url.IsValid(segment)) return null;
         var bytes = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         return Base64Url.TryDecodeFromChars(segment, bytes, out var written) ? bytes[..written] : null;
     }
