@@ -37,6 +37,7 @@ public static class ControlPlaneHost
         builder.Services.AddSingleton(options.Workloads);
         builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
+        builder.Services.AddSingleton<Jwks.JwksFetcher>();
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
 

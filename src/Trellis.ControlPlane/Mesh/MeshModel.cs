@@ -30,6 +30,9 @@ internal sealed class MeshModel
     public IReadOnlyDictionary<string, ServiceModel> ServicesByFqdn { get; }
     public DestinationRuleIndex DestinationRules { get; }
 
+    /// <summary>The JWKS the control plane fetched for RequestAuthentication rules (none: their tokens are refused).</summary>
+    public Jwks.IJwksLookup Jwks { get; init; } = ControlPlane.Jwks.NoJwksLookup.Instance;
+
     /// <summary>The mesh config in effect (ConfigMap istio-system/istio, or Trellis's defaults).</summary>
     public MeshSettings Settings { get; }
 

@@ -33,14 +33,15 @@ internal static class ListenerTranslator
         FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute)) },
     };
 
-    public static Listener Inbound(int port, int containerPort) => new()
+    /// <param name="authn">Request authentication filters (jwt_authn), first in the chain as Istio orders them.</param>
+    public static Listener Inbound(int port, int containerPort, IReadOnlyList<HttpFilter>? authn = null) => new()
     {
         Name = ClusterNames.InboundListener,
         Address = Addresses.Loopback(port),
         TrafficDirection = TrafficDirection.Inbound,
         FilterChains =
         {
-            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, inline: new RouteConfiguration
+            Chain(Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authn: authn, inline: new RouteConfiguration
             {
                 Name = ClusterNames.Inbound(containerPort),
                 ValidateClusters = false,
@@ -69,11 +70,11 @@ internal static class ListenerTranslator
     /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
     /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
-    public static Listener Gateway(int port, string address, bool showReasons) => new()
+    public static Listener Gateway(int port, string address, bool showReasons, IReadOnlyList<HttpFilter>? authn = null) => new()
     {
         Name = ClusterNames.GatewayListener(port),
         Address = Addresses.Socket(address, port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons)) },
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authn: authn)) },
     };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
@@ -88,7 +89,8 @@ internal static class ListenerTranslator
         Filters = { new Filter { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) } },
     };
 
-    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false)
+    private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
+        IReadOnlyList<HttpFilter>? authn = null)
     {
         var hcm = new HttpConnectionManager
         {
@@ -96,6 +98,7 @@ internal static class ListenerTranslator
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             HttpFilters =
             {
+                authn ?? [],
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
                 new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
                 new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },

@@ -2,6 +2,7 @@ using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.RequestAuthn;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -35,7 +36,7 @@ internal static class ProxyConfigBuilder
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
-                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort));
+                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, RequestAuthnFilters.For(mesh, node)));
                     var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
                         && s.Ports.Any(p => p.TargetPort == containerPort));
                     clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));
@@ -44,7 +45,7 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Router:
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, RequestAuthnFilters.For(mesh, node)));
                     var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
                     // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
                     if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);
