@@ -49,6 +49,15 @@ internal sealed class JwtIssuer : IAsyncDisposable
         return $"{header}.{payload}.{B64(signature)}";
     }
 
+    /// <summary>A token of this issuer whose payload was rewritten to another subject after signing.</summary>
+    public string Forged(string subject)
+    {
+        var parts = Token("alice", "readers").Split('.');
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new { iss = Issuer, sub = subject, groups = new[] { "admins" }, iat = now, exp = now + 3600 }));
+        return $"{parts[0]}.{payload}.{parts[2]}";
+    }
+
     private static string B64(byte[] bytes) => Base64Url.EncodeToString(bytes);
 
     public async ValueTask DisposeAsync()

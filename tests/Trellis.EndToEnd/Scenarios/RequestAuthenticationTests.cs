@@ -47,8 +47,7 @@ public sealed class RequestAuthenticationTests(BookinfoMesh mesh)
         Assert.True(applied.ExitCode == 0, applied.All);
         try
         {
-            var parts = issuer.Token("alice", "readers").Split('.');
-            var forged = $"{parts[0]}.{parts[1].Replace('A', 'B')}.{parts[2]}";
+            var forged = issuer.Forged("root");
             (HttpStatusCode Status, string Body, string? Challenge) refused = default;
             await mesh.WaitUntilAsync(async () => (refused = await ProductPageAsync(forged)).Status == HttpStatusCode.Unauthorized,
                 TimeSpan.FromSeconds(30), "the product page's sidecar to refuse a forged token");
