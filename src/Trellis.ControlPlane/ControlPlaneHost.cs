@@ -40,6 +40,7 @@ public static class ControlPlaneHost
         builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
         if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store);
+        builder.Services.AddSingleton<Jwks.JwksFetcher>();
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
 

@@ -46,7 +46,7 @@ internal static class KindRegistry
         new("networking.istio.io", ["v1beta1"], "ProxyConfig", null),
         new("security.istio.io", IstioSecurity, "PeerAuthentication", typeof(PeerAuthenticationSpec)),
         new("security.istio.io", IstioSecurity, "AuthorizationPolicy", typeof(AuthorizationPolicySpec)),
-        new("security.istio.io", IstioSecurity, "RequestAuthentication", null),
+        new("security.istio.io", IstioSecurity, "RequestAuthentication", typeof(RequestAuthenticationSpec)),
         new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", null),
         new("install.istio.io", ["v1alpha1"], "IstioOperator", null, DefaultName: "installed-state"),
         new("gateway.networking.k8s.io", GatewayApi, "GatewayClass", null, ClusterScoped: true),

@@ -22,6 +22,7 @@ internal static class SchemaValidators
             case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
+            case RequestAuthenticationSpec ra: RequestAuthenticationValidator.Validate(sink, ra); break;
             case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
             case PeerAuthenticationSpec pa: PeerAuthenticationValidator.Validate(sink, pa); break;
             case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;

@@ -34,6 +34,9 @@ internal sealed class MeshModel
     /// <summary>Which PeerAuthentication decides each workload's inbound mutual TLS.</summary>
     public PeerAuthenticationIndex PeerAuthentications { get; }
 
+    /// <summary>The JWKS the control plane fetched for RequestAuthentication rules (none: their tokens are refused).</summary>
+    public Jwks.IJwksLookup Jwks { get; init; } = ControlPlane.Jwks.NoJwksLookup.Instance;
+
     /// <summary>The mesh config in effect (ConfigMap istio-system/istio, or Trellis's defaults).</summary>
     public MeshSettings Settings { get; }
 

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Trellis.ControlPlane.Inputs;
+using Trellis.ControlPlane.Jwks;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation;
+using Trellis.ControlPlane.Translation.RequestAuthn;
 using Trellis.Xds;
 using Trellis.Xds.Server;
 
@@ -24,8 +26,12 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     private readonly ControlPlaneOptions _options;
 
-    public PushCoordinator(IConfigSource config, IWorkloadSource workloads, XdsSnapshotCache cache, ControlPlaneOptions options, ILogger<PushCoordinator> logger)
+    private readonly JwksFetcher? _jwks;
+
+    public PushCoordinator(IConfigSource config, IWorkloadSource workloads, XdsSnapshotCache cache, ControlPlaneOptions options, ILogger<PushCoordinator> logger,
+        JwksFetcher? jwks = null)
     {
+        _jwks = jwks;
         _options = options;
         _config = config;
         _workloads = workloads;
@@ -34,6 +40,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         _current = Compute();
         config.Changed += Trigger;
         workloads.Changed += Trigger;
+        if (jwks is not null) jwks.Changed += Trigger;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -73,7 +80,8 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     private Computed Compute()
     {
-        var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved());
+        _jwks?.Want(RequestAuthnFilters.Sources(_config.Resources));
+        var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance };
         return new Computed(model, OutboundResources.For(model));
     }
 
@@ -100,6 +108,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         _config.Changed -= Trigger;
         _workloads.Changed -= Trigger;
+        if (_jwks is not null) _jwks.Changed -= Trigger;
         _triggers.Writer.TryComplete();
         await _loop;
     }

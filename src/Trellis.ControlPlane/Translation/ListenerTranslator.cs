@@ -41,7 +41,9 @@ internal static class ListenerTranslator
     /// mode (<see cref="InboundFilterChains"/>); each serves HTTP and CONNECT into the app.</summary>
     /// <param name="authz">The workload's authorization filters, and their TCP translation for the CONNECT route.</param>
     /// <param name="settings">The mesh config, for path normalization and the trust domain.</param>
-    public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, MeshSettings settings, AuthorizationConfig? authz = null)
+    /// <param name="authn">Request authentication filters (jwt_authn), first in the chain as Istio orders them.</param>
+    public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, MeshSettings settings, AuthorizationConfig? authz = null,
+        IReadOnlyList<HttpFilter>? authn = null)
     {
         var listener = new Listener
         {
@@ -49,15 +51,15 @@ internal static class ListenerTranslator
             Address = Addresses.Loopback(port),
             TrafficDirection = TrafficDirection.Inbound,
         };
-        InboundFilterChains.Apply(listener, containerPort, mtls, settings.TrustDomain, () => HcmFilter(InboundHcm(containerPort, authz, settings)));
+        InboundFilterChains.Apply(listener, containerPort, mtls, settings.TrustDomain, () => HcmFilter(InboundHcm(containerPort, authz, authn, settings)));
         return listener;
     }
 
     /// <summary>As Istio's sidecar inbound: a client certificate's subject, URI and DNS SANs are appended to the
     /// x-forwarded-client-cert header of requests that arrived over mutual TLS (the proxy sanitizes it otherwise).</summary>
-    private static HttpConnectionManager InboundHcm(int containerPort, AuthorizationConfig? authz, MeshSettings settings)
+    private static HttpConnectionManager InboundHcm(int containerPort, AuthorizationConfig? authz, IReadOnlyList<HttpFilter>? authn, MeshSettings settings)
     {
-        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, settings: settings, inline: new RouteConfiguration
+        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, authn: authn, settings: settings, inline: new RouteConfiguration
         {
             Name = ClusterNames.Inbound(containerPort),
             ValidateClusters = false,
@@ -88,11 +90,12 @@ internal static class ListenerTranslator
     /// <summary>The gateway's HTTP listener, bound on <paramref name="address"/> but named as Istio names it
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
     /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
-    public static Listener Gateway(int port, string address, bool showReasons, AuthorizationConfig? authz = null, MeshSettings? settings = null) => new()
+    public static Listener Gateway(int port, string address, bool showReasons, AuthorizationConfig? authz = null, MeshSettings? settings = null,
+        IReadOnlyList<HttpFilter>? authn = null) => new()
     {
         Name = ClusterNames.GatewayListener(port),
         Address = Addresses.Socket(address, port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, settings: settings)) },
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, authn: authn, settings: settings)) },
     };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
@@ -107,7 +110,7 @@ internal static class ListenerTranslator
     private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
 
     private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
-        AuthorizationConfig? authz = null, MeshSettings? settings = null)
+        AuthorizationConfig? authz = null, MeshSettings? settings = null, IReadOnlyList<HttpFilter>? authn = null)
     {
         var hcm = new HttpConnectionManager
         {
@@ -115,6 +118,7 @@ internal static class ListenerTranslator
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             HttpFilters =
             {
+                authn ?? [],
                 authz?.HttpFilters ?? [],
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
                 new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },

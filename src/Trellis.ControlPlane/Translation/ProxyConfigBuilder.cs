@@ -3,6 +3,7 @@ using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation.Authorization;
+using Trellis.ControlPlane.Translation.RequestAuthn;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -37,7 +38,7 @@ internal static class ProxyConfigBuilder
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
                     var mtls = mesh.PeerAuthentications.For(node.Namespace, node.Labels).ForPort(containerPort);
-                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings, AuthorizationFilters.For(mesh, node)));
+                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings, AuthorizationFilters.For(mesh, node), RequestAuthnFilters.For(mesh, node)));
                     var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
                         && s.Ports.Any(p => p.TargetPort == containerPort));
                     clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));
@@ -46,7 +47,7 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Router:
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings, RequestAuthnFilters.For(mesh, node)));
                     var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
                     // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
                     if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);

@@ -6,6 +6,7 @@ using Trellis.Proxy.Configuration;
 using Trellis.Proxy.HttpFilters.ExtAuthz;
 using Trellis.Proxy.HttpFilters.Fault;
 using Trellis.Proxy.HttpFilters.Rbac;
+using Trellis.Proxy.HttpFilters.JwtAuthn;
 using Trellis.Proxy.HttpFilters.Router;
 
 namespace Trellis.Proxy.HttpFilters;
@@ -19,6 +20,7 @@ internal sealed class HttpFilterRegistry
     [
         new RouterFilterFactory(),
         new FaultFilterFactory(),
+        new JwtAuthnFilterFactory(),
         new RbacFilterFactory(),
         new ExtAuthzFilterFactory(),
     ]);
