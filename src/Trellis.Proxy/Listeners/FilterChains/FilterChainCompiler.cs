@@ -1,6 +1,8 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using TcpProxyConfig = Envoy.Extensions.Filters.Network.TcpProxy.V3.TcpProxy;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Listeners.TransportSockets;
 
 namespace Trellis.Proxy.Listeners.FilterChains;
@@ -23,9 +25,19 @@ internal static class FilterChainCompiler
         // Envoy ignores the default chain's filter_chain_match: that chain is what no match leads to.
         var match = isDefault ? FilterChainMatchModel.Any : FilterChainMatchCompiler.Compile(where, chain.FilterChainMatch);
         var transport = DownstreamTransportSocketCompiler.Compile(listenerWhere, name, chain.TransportSocket);
-        if (chain.Filters.Count != 1 || chain.Filters[0].Name != HcmFilterName)
-            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; only {HcmFilterName} is supported");
+        if (chain.Filters.Count != 1 || chain.Filters[0].Name is not (HcmFilterName or TcpProxyCompiler.FilterName))
+        {
+            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; " +
+                $"a chain takes one terminal filter, {HcmFilterName} or {TcpProxyCompiler.FilterName}");
+        }
         var filter = chain.Filters[0];
+        if (filter.Name == TcpProxyCompiler.FilterName)
+        {
+            if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<TcpProxyConfig>(out var tcp))
+                throw new ConfigException($"{where}: {TcpProxyCompiler.FilterName} has no TcpProxy typed_config");
+            var model = TcpProxyCompiler.Compile(where, tcp);
+            return new FilterChainModel(name, match, transport, model.ConnectionSettings()) { TcpProxy = model };
+        }
         if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
             throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
         return new FilterChainModel(name, match, transport, HttpConnectionManagerCompiler.Compile(where, hcm));
