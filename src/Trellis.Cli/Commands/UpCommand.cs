@@ -14,9 +14,13 @@ internal static class UpCommand
         var recursive = CommonOptions.Recursive();
         var port = IngressPort();
         var address = IngressAddress();
-        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address };
+        var https = HttpsPort();
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, https, address };
         command.SetAction((result, ct) =>
-            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter()).RunAsync(ct));
+            new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter())
+            {
+                HttpsPort = result.GetValue(https),
+            }.RunAsync(ct));
         return command;
     }
 
@@ -42,6 +46,11 @@ internal static class UpCommand
     {
         Description = "Port of the ingress gateway",
         DefaultValueFactory = _ => 8080,
+    };
+
+    private static Option<int?> HttpsPort() => new("--https-port")
+    {
+        Description = "Port of the ingress gateway's HTTPS and TLS servers (default 8443, or a free port when 8443 is taken)",
     };
 
     private static Option<string> IngressAddress()

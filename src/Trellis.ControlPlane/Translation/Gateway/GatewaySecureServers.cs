@@ -201,7 +201,13 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
     private static bool Resolve(MeshModel mesh, ProxyNode node, Server server, ServerTlsSettings? tls, Dictionary<string, Secret> secrets, out string? problem)
     {
         problem = null;
-        if (tls?.CredentialName is not { Length: > 0 } credential || tls.Mode == "ISTIO_MUTUAL") return true;
+        if (tls is null || tls.Mode == "ISTIO_MUTUAL") return true;
+        if (tls.CredentialName is not { Length: > 0 } credential)
+        {
+            if (tls.ServerCertificate is { Length: > 0 } && tls.PrivateKey is { Length: > 0 }) return true;
+            problem = "it names no credentialName (nor serverCertificate and privateKey); credentialNames and tlsCertificates are not supported";
+            return false;
+        }
         if (GatewayCredentials.Certificate(mesh, node.Namespace, credential, out problem) is not { } certificate) return false;
         Secret? validation = null;
         if (tls.Mode is "MUTUAL" or "OPTIONAL_MUTUAL" && (validation = GatewayCredentials.Validation(mesh, node.Namespace, credential, out problem)) is null) return false;
