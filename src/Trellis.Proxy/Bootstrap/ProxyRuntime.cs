@@ -64,7 +64,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions),
-            new TcpProxyHandler(Snapshots, dialer, completions, loggers.CreateLogger("Trellis.Proxy.TcpProxy")), _ownSockets, loggers, Drain);
+            new TcpProxyHandler(Snapshots, Identity, dialer, completions, loggers.CreateLogger("Trellis.Proxy.TcpProxy")), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"));
         Admin = new AdminServer(Snapshots, () => Handler.IsReady, Metrics, identity.NodeId, () => _quit.Cancel(), new AdminToken(adminToken));
     }

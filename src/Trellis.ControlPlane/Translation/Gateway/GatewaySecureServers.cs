@@ -194,7 +194,12 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         // The same cluster names (and weights) an HTTP route to these destinations would get.
         var action = new RouteAction();
         new DestinationClusters(s.Mesh, vsNamespace, tcp: true).Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList(), s.Node);
-        return TcpProxyFilter.For(action);
+        // A mesh service's endpoints are its sidecars, whose inbound side takes TCP as a CONNECT it ends at the app
+        // (as a sidecar's own tcp routes reach it); the sidecar routes every CONNECT to its app, whatever the authority.
+        var first = destinations[0].Destination;
+        var service = s.Mesh.FindService(first?.Host ?? "", vsNamespace);
+        var tunnel = service is null ? null : $"{service.Fqdn}:{first?.Port?.Number ?? (service.Ports.Count == 1 ? service.Ports[0].Port : 80)}";
+        return TcpProxyFilter.For(action, tunnel);
     }
 
     /// <summary>Adds the Secrets a terminating chain names; false with why the chain cannot be served.</summary>

@@ -10,9 +10,11 @@ internal static class TcpProxyFilter
 {
     public const string Name = "envoy.filters.network.tcp_proxy";
 
-    public static Filter For(RouteAction action)
+    /// <param name="tunnel">The authority to CONNECT to through the endpoint, when the endpoints are sidecars.</param>
+    public static Filter For(RouteAction action, string? tunnel)
     {
         var config = new TcpProxyConfig();
+        if (tunnel is not null) config.TunnelingConfig = new TcpProxyConfig.Types.TunnelingConfig { Hostname = tunnel };
         if (action.WeightedClusters is { } weighted)
         {
             config.StatPrefix = string.Join(";", weighted.Clusters.Select(c => c.Name));

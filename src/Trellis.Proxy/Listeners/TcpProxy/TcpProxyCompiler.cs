@@ -33,7 +33,17 @@ internal static class TcpProxyCompiler
         return new TcpProxyModel(config.StatPrefix, clusters, idle, (int)attempts)
         {
             AccessLogs = AccessLogCompiler.Compile(at, config.AccessLog),
+            TunnelHostname = config.TunnelingConfig is { } tunnel ? Tunnel(at, tunnel) : null,
         };
+    }
+
+    private static string Tunnel(string at, TcpProxyConfig.Types.TunnelingConfig tunnel)
+    {
+        if (tunnel.UsePost) throw new ConfigException($"{at}: tunneling_config.use_post is not supported (tunnels use CONNECT)");
+        if (tunnel.HeadersToAdd.Count > 0) throw new ConfigException($"{at}: tunneling_config.headers_to_add is not supported");
+        if (Tunnels.ConnectTarget.Parse($"CONNECT {tunnel.Hostname} HTTP/1.1", out var error) is null)
+            throw new ConfigException($"{at}: tunneling_config.hostname: {error}");
+        return tunnel.Hostname;
     }
 
     private static TcpProxyCluster[] Weighted(string at, TcpProxyConfig.Types.WeightedCluster weighted)

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using System.Text;
+using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Clusters;
 using Trellis.Proxy.Completion;
 using Trellis.Proxy.Configuration;
@@ -11,6 +13,7 @@ using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.Listeners.FilterChains;
 using Trellis.Proxy.Outbound;
 using Trellis.Proxy.Outbound.Endpoint;
+using Trellis.Proxy.Telemetry;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners.TcpProxy;
@@ -20,7 +23,7 @@ namespace Trellis.Proxy.Listeners.TcpProxy;
 /// steps a tunnel takes (cluster by weight, circuit breaker's max_connections, the balancer's endpoint, the
 /// dialer's loop guard and the cluster's transport socket), and it ends as a tunnel's completion record.
 /// A connection that cannot be forwarded is closed: there is no protocol to explain it in.</summary>
-internal sealed class TcpProxyHandler(SnapshotHolder snapshots, EndpointDialer dialer, CompletionObservers completions, ILogger logger)
+internal sealed class TcpProxyHandler(SnapshotHolder snapshots, OwnIdentity own, EndpointDialer dialer, CompletionObservers completions, ILogger logger)
 {
     /// <summary>Connection middleware for a listener, after its filter chain is chosen. Returning closes the
     /// connection with a FIN, as Envoy closes a tcp_proxy connection it could not forward.</summary>
@@ -74,6 +77,11 @@ internal sealed class TcpProxyHandler(SnapshotHolder snapshots, EndpointDialer d
             await using (upstream)
             {
                 var upstreamIn = PipeReader.Create(upstream.Stream, new StreamPipeReaderOptions(leaveOpen: true));
+                if (proxy.TunnelHostname is { } authority && !await OpenTunnelAsync(context, authority, upstream.Stream, upstreamIn, connection))
+                {
+                    await upstreamIn.CompleteAsync();
+                    return;
+                }
                 var pump = context.Tunnel = new TunnelPump(proxy.IdleTimeout);
                 completions.ConnectionEstablished(context, connection);
                 await pump.RunAsync(connection, upstreamIn, upstream);
@@ -107,7 +115,9 @@ internal sealed class TcpProxyHandler(SnapshotHolder snapshots, EndpointDialer d
             context.Endpoint = endpoint;
             try
             {
-                var upstream = await dialer.DialAsync(endpoint, cluster.Model, connection.ConnectionClosed);
+                // Not ConnectionClosed: Kestrel signals it on the client's FIN, and a client may send its bytes and
+                // half-close before the upstream is reached; the connect timeout bounds the wait instead.
+                var upstream = await dialer.DialAsync(endpoint, cluster.Model, CancellationToken.None);
                 cluster.Report(endpoint, 200);
                 return upstream;
             }
@@ -118,11 +128,6 @@ internal sealed class TcpProxyHandler(SnapshotHolder snapshots, EndpointDialer d
             }
             catch (Exception e) when (e is SocketException or SelfConnectionException or OperationCanceledException or IOException)
             {
-                if (connection.ConnectionClosed.IsCancellationRequested)
-                {
-                    context.ResponseFlag = ResponseFlags.DownstreamConnectionTermination;
-                    return null;
-                }
                 failure = context.UpstreamTransportFailureReason = e is OperationCanceledException ? "connect timeout" : e.Message;
                 if (e is not SelfConnectionException) cluster.Report(endpoint, e is OperationCanceledException ? 504 : 503);
             }
@@ -130,6 +135,38 @@ internal sealed class TcpProxyHandler(SnapshotHolder snapshots, EndpointDialer d
         Refuse(context, ResponseFlags.UpstreamConnectionFailure,
             $"cluster {cluster.Name} endpoint {context.Endpoint!.Authority} failed after {proxy.MaxConnectAttempts} attempt(s): {failure}");
         return null;
+    }
+
+    private static readonly TimeSpan TunnelAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>tunneling_config: asks the upstream for a CONNECT to <paramref name="authority"/>, telling a destination
+    /// sidecar who is calling as a CONNECT from a sidecar would; false (and the connection closes) unless it answers 2xx.</summary>
+    private async Task<bool> OpenTunnelAsync(RequestContext context, string authority, Stream upstream, PipeReader upstreamIn, ConnectionContext connection)
+    {
+        PeerMetadata.Stamp(context, own);
+        var head = new StringBuilder($"CONNECT {authority} HTTP/1.1\r\nhost: {authority}\r\n");
+        foreach (var (name, values) in context.Http.Request.Headers)
+            foreach (var value in values)
+                if (value is not null && Http1Head.IsFieldValue(value)) head.Append(name).Append(": ").Append(value).Append("\r\n");
+        head.Append("\r\n");
+        Http1Head? answer;
+        string? error;
+        try
+        {
+            // As for the dial, the client's FIN must not cancel the tunnel's set-up; the answer timeout bounds it.
+            using var timeout = new CancellationTokenSource(TunnelAnswerTimeout);
+            await upstream.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()), timeout.Token);
+            (answer, error) = await Http1Head.ReadAsync(upstreamIn, timeout.Token);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            (answer, error) = (null, e is OperationCanceledException ? "no answer in time" : e.Message);
+        }
+        var status = answer?.StartLine.Split(' ') is [_, var code, ..] ? code : null;
+        if (status is { Length: 3 } && status[0] == '2') return true;
+        Refuse(context, ResponseFlags.UpstreamConnectionTermination,
+            $"{context.Endpoint!.Authority} of cluster {context.Cluster!.Name} refused the tunnel to {authority}: {(answer is null ? error : answer.StartLine)}");
+        return false;
     }
 
     private void Refuse(RequestContext context, string flag, string reason)

@@ -10,6 +10,10 @@ internal sealed record TcpProxyModel(string StatPrefix, IReadOnlyList<TcpProxyCl
 
     public IReadOnlyList<AccessLogs.AccessLogModel> AccessLogs { get; init; } = [];
 
+    /// <summary>tunneling_config's hostname: the bytes go through an HTTP/1.1 CONNECT to this authority (how they
+    /// reach a destination sidecar, whose inbound side ends the tunnel at its app); null sends them as they are.</summary>
+    public string? TunnelHostname { get; init; }
+
     /// <summary>What the completion path (telemetry, access logs) reads of a chain's connection manager: a tcp_proxy
     /// chain has no routes and no HTTP filters, only its stat prefix and access logs.</summary>
     public HttpConnectionManagerModel ConnectionSettings() => new(StatPrefix, null, null, [], GenerateRequestId: false) { AccessLogs = AccessLogs };

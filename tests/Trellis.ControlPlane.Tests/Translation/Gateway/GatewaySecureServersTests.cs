@@ -218,7 +218,10 @@ public sealed class GatewaySecureServersTests
         Assert.Null(chain.TransportSocket);
         var filter = chain.Filters.Single();
         Assert.Equal("envoy.filters.network.tcp_proxy", filter.Name);
-        Assert.Equal("outbound|9080||productpage.bookinfo.svc.cluster.local", filter.TypedConfig.Unpack<TcpProxyConfig>().Cluster);
+        var tcp = filter.TypedConfig.Unpack<TcpProxyConfig>();
+        Assert.Equal("outbound|9080||productpage.bookinfo.svc.cluster.local", tcp.Cluster);
+        // productpage's endpoints are sidecars: the bytes reach its app through a CONNECT its sidecar ends.
+        Assert.Equal("productpage.bookinfo.svc.cluster.local:9080", tcp.TunnelingConfig.Hostname);
         Assert.Empty(resources.Secrets);
     }
 

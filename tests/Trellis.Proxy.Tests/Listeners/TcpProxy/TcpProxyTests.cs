@@ -101,6 +101,32 @@ public sealed class TcpProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tunneling_config_carries_the_bytes_through_a_connect_the_destination_sidecar_ends_at_its_app()
+    {
+        await using var sidecar = await TestProxy.StartAsync("sidecar~127.0.0.1~tcp-echo-v1-0.default~default.svc.cluster.local");
+        var inbound = Ports.Free();
+        await sidecar.PushAsync([Eds("inbound|9000||", serviceHost: "tcp-echo.default.svc.cluster.local")], [Endpoints("inbound|9000||", _plain.Port)],
+            [Listener("virtualInbound", inbound, "inbound", global::Envoy.Config.Core.V3.TrafficDirection.Inbound, connect: true)],
+            [Routes("inbound", Host("inbound", ["*"], ConnectTo("inbound|9000||", terminate: true), ToCluster("inbound|9000||")))]);
+        var port = Ports.Free();
+        var config = new TcpProxyConfig
+        {
+            StatPrefix = "tunnel",
+            Cluster = "echo",
+            TunnelingConfig = new TcpProxyConfig.Types.TunnelingConfig { Hostname = "tcp-echo.default.svc.cluster.local:9000" },
+        };
+        await _proxy.PushAsync([Eds("echo")], [Endpoints("echo", inbound)], [Chains.Listener(port, TcpChain("tunnel", [], config))], []);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("ping\n"u8.ToArray());
+        client.Client.Shutdown(SocketShutdown.Send);
+        using var reader = new StreamReader(stream);
+        Assert.Equal("plain ping\nbye\n", await reader.ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task An_idle_connection_is_closed_after_idle_timeout()
     {
         var port = Ports.Free();
@@ -130,6 +156,8 @@ public sealed class TcpProxyTests : IAsyncLifetime
     [InlineData("{\"statPrefix\":\"p\"}", "needs a cluster or weighted_clusters")]
     [InlineData("{\"statPrefix\":\"p\",\"weightedClusters\":{\"clusters\":[{\"name\":\"a\",\"weight\":0}]}}", "needs a weight of at least 1")]
     [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"maxConnectAttempts\":0}", "max_connect_attempts must be at least 1")]
+    [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"tunnelingConfig\":{\"hostname\":\"a:1\",\"usePost\":true}}", "use_post is not supported")]
+    [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"tunnelingConfig\":{\"hostname\":\"no port\"}}", "tunneling_config.hostname")]
     public void A_bad_tcp_proxy_is_refused_naming_the_field(string json, string error)
     {
         var config = Google.Protobuf.JsonParser.Default.Parse<TcpProxyConfig>(json);
