@@ -46,8 +46,9 @@ internal static class GatewayValidator
             sink.Error($"{path}.httpsRedirect", $"httpsRedirect applies to plaintext HTTP servers only, not to a {protocol} server");
         if (plaintext && tls.Mode is not null)
             sink.Error($"{path}.mode", $"a plaintext {protocol} server cannot have TLS settings (only httpsRedirect); use protocol HTTPS or TLS");
-        if (tls.Mode is "PASSTHROUGH" or "AUTO_PASSTHROUGH" && protocol is not "TLS")
-            sink.Error($"{path}.mode", $"{tls.Mode} forwards TLS by SNI without terminating it: it needs protocol TLS, not {protocol ?? "none"}");
+        // Istio treats an HTTPS server in PASSTHROUGH as a TLS server (its own "without TLS termination" example is one).
+        if (tls.Mode is "PASSTHROUGH" or "AUTO_PASSTHROUGH" && protocol is not ("TLS" or "HTTPS"))
+            sink.Error($"{path}.mode", $"{tls.Mode} forwards TLS by SNI without terminating it: it needs protocol TLS or HTTPS, not {protocol ?? "none"}");
         var hasFiles = tls.ServerCertificate is not null || tls.PrivateKey is not null;
         var hasCredential = tls.CredentialName is not null || tls.CredentialNames is not null || tls.TlsCertificates is not null;
         if (tls.Mode is "SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL")

@@ -28,7 +28,6 @@ public class GatewayTlsValidationTests
 
     [Theory]
     [InlineData("protocol: HTTPS}\n    hosts: [\"a.example.com\"]\n    tls: {mode: SIMPLE}", "spec.servers[0].tls", "SIMPLE TLS needs credentialName, or serverCertificate and privateKey")]
-    [InlineData("protocol: HTTPS}\n    hosts: [\"a.example.com\"]\n    tls: {mode: PASSTHROUGH}", "spec.servers[0].tls.mode", "PASSTHROUGH forwards TLS by SNI without terminating it: it needs protocol TLS, not HTTPS")]
     [InlineData("protocol: HTTPS}\n    hosts: [\"a.example.com\"]\n    tls: {httpsRedirect: true, mode: SIMPLE, credentialName: c}", "spec.servers[0].tls.httpsRedirect", "httpsRedirect applies to plaintext HTTP servers only, not to a HTTPS server")]
     [InlineData("protocol: HTTP}\n    hosts: [\"a.example.com\"]\n    tls: {mode: SIMPLE, credentialName: c}", "spec.servers[0].tls.mode", "a plaintext HTTP server cannot have TLS settings (only httpsRedirect); use protocol HTTPS or TLS")]
     [InlineData("protocol: HTTPS}\n    hosts: [\"a.example.com\"]\n    tls: {mode: SIMPLE, credentialName: c, minProtocolVersion: TLSV1_3, maxProtocolVersion: TLSV1_2}", "spec.servers[0].tls.minProtocolVersion", "minProtocolVersion TLSV1_3 is higher than maxProtocolVersion TLSV1_2")]

@@ -36,7 +36,8 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
                 if (protocol is not ("HTTPS" or "TLS")) continue;
                 var label = $"Gateway {gateway.Metadata.Namespace}/{gateway.Metadata.Name} spec.servers[{i}]";
                 var context = new ServerContext(mesh, node, gateway, server, label, port);
-                var built = protocol == "HTTPS" ? Https(context, showReasons, routes) : Tls(context);
+                // As istiod: an HTTPS server in PASSTHROUGH is a TLS server (Istio's "without TLS termination" example).
+                var built = protocol == "HTTPS" && server.Tls?.Mode != "PASSTHROUGH" ? Https(context, showReasons, routes) : Tls(context);
                 foreach (var (chain, needs) in built.Chains)
                 {
                     if (!Resolve(mesh, node, server, needs, secrets, out var problem))

@@ -226,6 +226,17 @@ public sealed class GatewaySecureServersTests
     }
 
     [Fact]
+    public void An_https_server_in_passthrough_is_a_tls_server_as_in_istios_example()
+    {
+        var https = PassthroughGateway.Replace("protocol: TLS", "protocol: HTTPS");
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(https, NginxRoute), Gateway());
+
+        var chain = resources.Listeners.Cast<Listener>().Single(l => l.Name == "0.0.0.0_8443").FilterChains.Single();
+        Assert.Null(chain.TransportSocket);
+        Assert.Equal("envoy.filters.network.tcp_proxy", chain.Filters.Single().Name);
+    }
+
+    [Fact]
     public void A_tls_route_for_another_port_or_sni_is_not_forwarded()
     {
         var elsewhere = NginxRoute.Replace("port: 443", "port: 8443");
