@@ -22,8 +22,8 @@ public static class TypeUrls
     /// <summary>SDS.</summary>
     public const string Secret = Prefix + "envoy.extensions.transport_sockets.tls.v3.Secret";
 
-    /// <summary>The four types in the order a server should push them (make-before-break).</summary>
-    public static IReadOnlyList<string> PushOrder { get; } = [Cluster, ClusterLoadAssignment, Listener, RouteConfiguration];
+    /// <summary>The types in the order a server should push them (make-before-break: secrets before the listeners that name them).</summary>
+    public static IReadOnlyList<string> PushOrder { get; } = [Secret, Cluster, ClusterLoadAssignment, Listener, RouteConfiguration];
 
     /// <summary>istioctl's short names: CDS, EDS, LDS, RDS.</summary>
     public static string ShortName(string typeUrl) => typeUrl switch
@@ -32,6 +32,7 @@ public static class TypeUrls
         RouteConfiguration => "RDS",
         Cluster => "CDS",
         ClusterLoadAssignment => "EDS",
+        Secret => "SDS",
         _ => typeUrl,
     };
 

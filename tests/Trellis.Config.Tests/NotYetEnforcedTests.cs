@@ -205,7 +205,7 @@ public class NotYetEnforcedTests
             """));
 
     [Fact]
-    public void A_gateway_server_that_is_not_http_is_noted()
+    public void A_gateway_https_server_is_served_and_not_noted_but_auto_passthrough_and_tcp_are()
     {
         var notes = Notes("""
             apiVersion: networking.istio.io/v1
@@ -218,8 +218,13 @@ public class NotYetEnforcedTests
               - port: {number: 443, name: https, protocol: HTTPS}
                 hosts: ["*"]
                 tls: {mode: SIMPLE, credentialName: cert}
+              - port: {number: 15443, name: tls, protocol: TLS}
+                hosts: ["*.local"]
+                tls: {mode: AUTO_PASSTHROUGH}
+              - port: {number: 31400, name: tcp, protocol: TCP}
+                hosts: ["*"]
             """);
-        Assert.Equal(["spec.servers[0].port.protocol", "spec.servers[0].tls"], notes.Select(n => n.FieldPath));
+        Assert.Equal(["spec.servers[1].tls.mode", "spec.servers[2].port.protocol"], notes.Select(n => n.FieldPath));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal static class StatusCommand
                 ca = state.XdsUrl,
                 // Not built yet: shown so nobody wonders whether it is hidden somewhere.
                 dashboard = (string?)null,
-                ingress = new { url = state.IngressUrl, admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
+                ingress = new { url = state.IngressUrl, https = state.IngressHttpsPort > 0 ? state.IngressHttpsUrl : null, admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
                 pods = new { total = pods.Count, ready = pods.Count(p => p.Ready) },
             };
             var format = result.GetValue(output)!;
@@ -54,6 +54,7 @@ internal static class StatusCommand
             Console.WriteLine("CA:             none (plain-text mesh: workload certificates and mTLS are not implemented yet)");
             Console.WriteLine("dashboard:      none (not implemented yet)");
             Console.WriteLine($"ingress:        {view.ingress.url}  (admin {view.ingress.admin})");
+            if (view.ingress.https is { } httpsUrl) Console.WriteLine($"ingress https:  {httpsUrl}  (the gateway's HTTPS and TLS servers)");
             Console.WriteLine($"pods:           {view.pods.ready}/{view.pods.total} ready");
             foreach (var q in view.controlPlane.quarantined)
                 Console.WriteLine($"quarantined:    {q.File} (not loaded at start-up: {q.Reason})");

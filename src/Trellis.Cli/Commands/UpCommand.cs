@@ -18,10 +18,14 @@ internal static class UpCommand
         {
             Description = "Plug-in CA folder as Istio's cacerts (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); default HOME/cacerts if present, else a self-signed root",
         };
-        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, address, caCerts };
+        var https = HttpsPort();
+        var command = new Command("up", "Run a local mesh from a folder of Kubernetes and Istio manifests (Ctrl-C stops it)") { files, recursive, port, https, address, caCerts };
         command.SetAction((result, ct) =>
             new LocalMeshRunner(CommonOptions.ResolveHome(result), result.GetValue(files)!, result.GetValue(recursive), result.GetValue(port), result.GetValue(address)!, new ProgressPrinter(),
-                result.GetValue(caCerts)).RunAsync(ct));
+                result.GetValue(caCerts))
+            {
+                HttpsPort = result.GetValue(https),
+            }.RunAsync(ct));
         return command;
     }
 
@@ -47,6 +51,11 @@ internal static class UpCommand
     {
         Description = "Port of the ingress gateway",
         DefaultValueFactory = _ => 8080,
+    };
+
+    private static Option<int?> HttpsPort() => new("--https-port")
+    {
+        Description = "Port of the ingress gateway's HTTPS and TLS servers (default 8443, or a free port when 8443 is taken)",
     };
 
     private static Option<string> IngressAddress()

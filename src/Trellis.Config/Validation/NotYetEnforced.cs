@@ -20,7 +20,9 @@ internal static class NotYetEnforced
             Note(sink, $"{at}.delegate", http.Delegate, "delegation to another VirtualService");
             if (http.Retries is { } retries) Retries(sink, $"{at}.retries", retries);
         }
-        Note(sink, "spec.tls", vs.Tls, "TLS routing by SNI");
+        for (var i = 0; i < (vs.Tls?.Count ?? 0); i++)
+            if (vs.Gateways is not { Count: > 0 } || vs.Gateways.Contains("mesh"))
+                sink.Info($"spec.tls[{i}]", $"TLS routing by SNI for sidecars (gateways: mesh) {Suffix}: only gateways route TLS by SNI", DiagnosticCodes.NotYetEnforced);
     }
 
     public static void Report(ValidationSink sink, DestinationRuleSpec dr)
@@ -34,9 +36,13 @@ internal static class NotYetEnforced
         for (var i = 0; i < (gateway.Servers?.Count ?? 0); i++)
         {
             var server = gateway.Servers![i];
-            if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC"))
-                sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves only HTTP servers", DiagnosticCodes.NotYetEnforced);
-            Note(sink, $"spec.servers[{i}].tls", server.Tls, "TLS on a gateway server");
+            if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC" or "HTTPS" or "TLS"))
+                sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves HTTP, HTTPS and TLS servers", DiagnosticCodes.NotYetEnforced);
+            var tls = server.Tls;
+            var at = $"spec.servers[{i}].tls";
+            if (tls?.Mode == "AUTO_PASSTHROUGH") sink.Info($"{at}.mode", $"AUTO_PASSTHROUGH {Suffix}: the server is not served", DiagnosticCodes.NotYetEnforced);
+            Note(sink, $"{at}.credentialNames", tls?.CredentialNames, "serving several credentials (credentialNames); use credentialName");
+            Note(sink, $"{at}.tlsCertificates", tls?.TlsCertificates, "serving several certificates (tlsCertificates); use credentialName");
         }
     }
 

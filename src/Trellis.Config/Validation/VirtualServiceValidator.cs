@@ -21,7 +21,33 @@ internal static class VirtualServiceValidator
         {
             var route = spec.Tls![i];
             if (route.Match is not { Count: > 0 }) sink.Error($"spec.tls[{i}].match", "a TLS route needs at least one match with sniHosts");
+            else TlsMatches(sink, $"spec.tls[{i}]", route.Match, spec.Hosts ?? []);
+            if (route.Route is not { Count: > 0 }) sink.Error($"spec.tls[{i}].route", "a TLS route needs at least one destination");
             Weights(sink, $"spec.tls[{i}]", route.Route);
+        }
+    }
+
+    /// <summary>Istio's validateTLSMatch: every match names SNI hosts, each one within the VirtualService's hosts
+    /// (the gateway server's hosts are checked when the gateway is translated).</summary>
+    private static void TlsMatches(ValidationSink sink, string path, IReadOnlyList<TlsMatchAttributes> matches, IReadOnlyList<string> hosts)
+    {
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var at = $"{path}.match[{m}]";
+            sink.Port($"{at}.port", match.Port);
+            if (match.SniHosts is not { Count: > 0 } sni)
+            {
+                sink.Error($"{at}.sniHosts", "a TLS match needs at least one SNI host");
+                continue;
+            }
+            for (var s = 0; s < sni.Count; s++)
+            {
+                HostValidation.Check(sink, $"{at}.sniHosts[{s}]", sni[s]);
+                if (hosts.Count > 0 && !hosts.Any(h => HostName.Overlaps(h, sni[s])))
+                    sink.Error($"{at}.sniHosts[{s}]", $"SNI host \"{sni[s]}\" is not one of the VirtualService's hosts [{string.Join(", ", hosts)}]{DidYouMean.Hint(sni[s], hosts)}");
+            }
+            for (var g = 0; g < (match.Gateways?.Count ?? 0); g++) GatewayReference(sink, $"{at}.gateways[{g}]", match.Gateways![g]);
         }
     }
 

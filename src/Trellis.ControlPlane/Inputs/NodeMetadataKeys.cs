@@ -9,6 +9,7 @@ public static class NodeMetadataKeys
     public const string AppPort = "TRELLIS_APP_PORT";
     public const string ContainerPort = "TRELLIS_CONTAINER_PORT";
     public const string HttpPort = "TRELLIS_HTTP_PORT";
+    public const string HttpsPort = "TRELLIS_HTTPS_PORT";
     public const string HttpAddress = "TRELLIS_HTTP_ADDRESS";
     public const string AdminPort = "TRELLIS_ADMIN_PORT";
 }

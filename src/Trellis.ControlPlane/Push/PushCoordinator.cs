@@ -19,6 +19,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private readonly IWorkloadSource _workloads;
     private readonly XdsSnapshotCache _cache;
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProxyNode> _nodes = new();
     private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Task _loop;
@@ -56,7 +57,11 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         Push(proxy, current);
     }
 
-    public void OnDisconnected(NodeInfo node) => _nodes.TryRemove(node.Id, out _);
+    public void OnDisconnected(NodeInfo node)
+    {
+        _nodes.TryRemove(node.Id, out _);
+        _problems.TryRemove(node.Id, out _);
+    }
 
     private void Trigger() => _triggers.Writer.TryWrite(true);
 
@@ -102,6 +107,17 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         var resources = ProxyConfigBuilder.Build(current.Model, current.Outbound, node);
         _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources));
+        Report(node, resources.Problems);
+    }
+
+    /// <summary>Logs what was left out of a proxy's configuration, once per change, so an unserved gateway server is
+    /// visible without repeating on every push.</summary>
+    private void Report(ProxyNode node, IReadOnlyList<string> problems)
+    {
+        var text = string.Join("\n", problems);
+        if (_problems.TryGetValue(node.Id, out var known) && known == text) return;
+        _problems[node.Id] = text;
+        foreach (var problem in problems) _logger.LogWarning("{Node}: {Problem}", node.Id, problem);
     }
 
     public async ValueTask DisposeAsync()

@@ -14,5 +14,6 @@ internal static class XdsSnapshotFactory
         [TypeUrls.RouteConfiguration] = (ResourceVersion.Of(resources.Routes), resources.Routes),
         [TypeUrls.Cluster] = (ResourceVersion.Of(resources.Clusters), resources.Clusters),
         [TypeUrls.ClusterLoadAssignment] = (ResourceVersion.Of(resources.Endpoints), resources.Endpoints),
+        [TypeUrls.Secret] = (ResourceVersion.Of(resources.Secrets), resources.Secrets),
     });
 }

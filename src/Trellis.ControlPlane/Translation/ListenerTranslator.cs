@@ -98,6 +98,10 @@ internal static class ListenerTranslator
         FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, authn: authn, settings: settings)) },
     };
 
+    /// <summary>The HCM of one of the gateway's HTTPS filter chains, behind its TLS termination.</summary>
+    public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons) =>
+        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons)) };
+
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
     public static Listener Api(string name, string routeName) => new()
     {

@@ -4,6 +4,7 @@ using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.RequestAuthn;
+using Trellis.ControlPlane.Translation.Gateway;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -23,6 +24,8 @@ internal static class ProxyConfigBuilder
         var view = outbound.For(node);
         var clusters = view.Clusters.ToList();
         var endpoints = view.Endpoints;
+        IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];
+        IReadOnlyList<string> problems = [];
 
         switch (node.Kind)
         {
@@ -45,17 +48,25 @@ internal static class ProxyConfigBuilder
                 }
                 break;
             case ProxyKind.Router:
+                var httpsPort = node.Port(ProxyNode.HttpsPortKey);
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
                     listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings, RequestAuthnFilters.For(mesh, node)));
-                    var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http);
+                    var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http, httpsPort);
                     // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
                     if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);
                     routes.Add(gatewayRoutes);
                 }
+                if (httpsPort is { } secure)
+                {
+                    var tls = GatewaySecureServers.Build(mesh, node, secure, GatewayAddress(node), mesh.Settings.GatewayReasons);
+                    if (tls.Listener is not null) listeners.Add(tls.Listener);
+                    routes.AddRange(tls.Routes);
+                    (secrets, problems) = (tls.Secrets, tls.Problems);
+                }
                 break;
         }
-        return new ProxyResources(listeners, routes, clusters, endpoints);
+        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = problems };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

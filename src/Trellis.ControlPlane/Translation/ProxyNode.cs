@@ -22,6 +22,7 @@ internal sealed record ProxyNode(
     public const string AppPortKey = NodeMetadataKeys.AppPort;
     public const string ContainerPortKey = NodeMetadataKeys.ContainerPort;
     public const string HttpPortKey = NodeMetadataKeys.HttpPort;
+    public const string HttpsPortKey = NodeMetadataKeys.HttpsPort;
     public const string HttpAddressKey = NodeMetadataKeys.HttpAddress;
     public const string AdminPortKey = NodeMetadataKeys.AdminPort;
 

@@ -15,6 +15,23 @@ namespace Trellis.LocalMode;
 public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifests, bool recursive, int ingressPort, string ingressAddress, ILocalMeshProgress progress,
     string? caCerts = null)
 {
+    /// <summary>Where the gateway's HTTPS and TLS servers listen; null picks 8443, or a free port when 8443 is taken.</summary>
+    public int? HttpsPort { get; init; }
+
+    private const int DefaultHttpsPort = 8443;
+
+    private static int PreferredHttpsPort(PortAllocator ports)
+    {
+        try
+        {
+            return ports.Reserve(DefaultHttpsPort);
+        }
+        catch (InvalidOperationException)
+        {
+            return ports.Allocate();
+        }
+    }
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private const string ControlPlaneLog = "trellisd";
 
@@ -74,6 +91,16 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
             progress.Error($"error: {e.Message} (choose another with --port)");
             return 1;
         }
+        int httpsIngress;
+        try
+        {
+            httpsIngress = HttpsPort is { } asked ? ports.Reserve(asked) : PreferredHttpsPort(ports);
+        }
+        catch (InvalidOperationException e)
+        {
+            progress.Error($"error: {e.Message} (choose another with --https-port)");
+            return 1;
+        }
         var xdsPort = ports.Allocate();
         var apiPort = ports.Allocate();
         var ingressAdmin = ports.Allocate();
@@ -88,7 +115,7 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
             },
             home.SystemLogPath(ControlPlaneLog));
         var state = new MeshState(Environment.ProcessId, DateTimeOffset.UtcNow, string.Join(",", manifests.Select(Path.GetFullPath)),
-            0, xdsPort, apiPort, ingress, ingressAdmin) { IngressAddress = ingressAddress };
+            0, xdsPort, apiPort, ingress, ingressAdmin) { IngressAddress = ingressAddress, IngressHttpsPort = httpsIngress };
         var stateGate = new object();
         var stateWritten = false;
         // Restarts change the pids `trellis down` may need to find; mesh.json follows them once it exists.
@@ -150,7 +177,7 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         if (!await WaitAsync(async () => await LoopbackHttp.IsOkAsync(ingressAdmin, "/ready", TimeSpan.FromSeconds(2), ct), ct))
             progress.Step($"warning: the ingress gateway is not ready yet; see {home.SystemLogPath(ProxyLaunch.GatewayName)}");
         else
-            progress.Step($"ingress gateway: {state.IngressUrl}");
+            progress.Step($"ingress gateway: {state.IngressUrl} (HTTPS and TLS servers: {state.IngressHttpsUrl})");
 
         if (!await WaitAsync(() => Task.FromResult(pods.Pods.Count > 0 && pods.Pods.All(p => p.Ready)), ct))
             progress.Step("warning: not every pod is ready yet; see `trellis get pods -A` and `trellis logs`");

@@ -32,6 +32,10 @@ internal static class ProxyLaunch
     }
 
     public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
+        [.. GatewayArguments(home, mesh, httpPort, adminPort, httpAddress), .. mesh.IngressHttpsPort > 0 ? ["--meta", $"{NodeMetadataKeys.HttpsPort}={mesh.IngressHttpsPort}"] : Array.Empty<string>()]);
+
+    private static string[] GatewayArguments(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) =>
+    [
         "proxy", "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
         "--workload", GatewayName, "--service-account", GatewayServiceAccount,
         "--admin-token-file", home.PodAdminTokenPath(GatewayNamespace, GatewayName),
@@ -40,5 +44,6 @@ internal static class ProxyLaunch
         "--xds", mesh.XdsUrl, "--admin-port", adminPort.ToString(),
         "--meta", $"{NodeMetadataKeys.AdminPort}={adminPort}",
         "--meta", $"{NodeMetadataKeys.HttpPort}={httpPort}",
-        "--meta", $"{NodeMetadataKeys.HttpAddress}={httpAddress}");
+        "--meta", $"{NodeMetadataKeys.HttpAddress}={httpAddress}",
+    ];
 }

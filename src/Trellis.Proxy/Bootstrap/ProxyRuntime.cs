@@ -9,6 +9,7 @@ using Trellis.Proxy.Forwarding;
 using Trellis.Proxy.HttpFilters;
 using Trellis.Proxy.Identity;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Telemetry;
 using Trellis.Proxy.Tunnels;
@@ -67,7 +68,8 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var manager = new ConnectionManager(Snapshots, filters, completions);
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
-        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions), _ownSockets, loggers, Drain);
+        _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions),
+            new TcpProxyHandler(Snapshots, Identity, dialer, completions, loggers.CreateLogger("Trellis.Proxy.TcpProxy")), _ownSockets, loggers, Drain);
         Handler = new XdsConfigHandler(Snapshots, new SnapshotCompiler(_clusters, Secrets), _listeners, loggers.CreateLogger("Trellis.Proxy.Xds"), secrets: Secrets);
         // A proxy with an identity is not ready until it holds a valid certificate (Envoy's listeners wait for
         // their SDS secrets the same way).

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Clusters;
+using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>Keeps one bound <see cref="ListenerServer"/> per configured socket: binds new listeners
 /// first and only then drains removed ones, so an update never leaves a port unserved.</summary>
-internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel tunnel, OwnSockets ownSockets, ILoggerFactory loggers, TimeSpan drain) : IAsyncDisposable
+internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel tunnel, TcpProxyHandler tcpProxy, OwnSockets ownSockets, ILoggerFactory loggers, TimeSpan drain) : IAsyncDisposable
 {
     private readonly Dictionary<string, ListenerServer> _servers = new(StringComparer.Ordinal);
     private readonly List<Task> _draining = [];
@@ -35,7 +36,7 @@ internal sealed class ListenerManager(ConnectionManager manager, ConnectTunnel t
                 if (_servers.ContainsKey(model.BindKey)) continue;
                 try
                 {
-                    started.Add(await ListenerServer.StartAsync(model, manager, tunnel, loggers, ct));
+                    started.Add(await ListenerServer.StartAsync(model, manager, tunnel, tcpProxy, loggers, ct));
                     _log.LogInformation("listener {Name} bound on {Address}", model.Name, model.BindKey);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)

@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Listeners.FilterChains;
+using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Tunnels;
 
 namespace Trellis.Proxy.Listeners;
 
 /// <summary>One bound socket: a Kestrel server speaking HTTP/1.1 and h2c on the listener's address. Each connection
-/// gets its filter chain first, then CONNECT tunnels are taken before Kestrel parses anything; every request goes
+/// gets its filter chain first, then a tcp_proxy chain takes the connection whole, CONNECT tunnels are taken before Kestrel parses anything; every request goes
 /// to the connection manager under the listener's current name.</summary>
 internal sealed class ListenerServer : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class ListenerServer : IAsyncDisposable
         BindKey = bindKey;
     }
 
-    public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ConnectTunnel tunnel, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<ListenerServer> StartAsync(ListenerModel model, ConnectionManager manager, ConnectTunnel tunnel, TcpProxyHandler tcpProxy, ILoggerFactory loggers, CancellationToken ct)
     {
         ListenerServer? server = null;
         var builder = ProxyWebHost.CreateBuilder();
@@ -48,6 +49,7 @@ internal sealed class ListenerServer : IAsyncDisposable
             {
                 o.Protocols = HttpProtocols.Http1AndHttp2;
                 o.Use(FilterChainSelection.ForListener(manager.Snapshots, () => server!.Name));
+                o.Use(tcpProxy.Middleware(() => server!.Name));
                 o.Use(tunnel.Middleware(() => server!.Name));
                 o.Use(FilterChainSelection.ForTunnels(manager.Snapshots));
                 o.Use(H2cPriorKnowledge.Middleware);

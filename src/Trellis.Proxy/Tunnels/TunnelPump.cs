@@ -54,6 +54,8 @@ internal sealed class TunnelPump
 
     private async Task CloseWhenIdleAsync(CancellationTokenSource stop, CancellationToken done)
     {
+        // tcp_proxy's idle_timeout of 0s disables the timeout.
+        if (_idleTimeout == Timeout.InfiniteTimeSpan) return;
         var check = TimeSpan.FromTicks(Math.Max(_idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
         using var timer = new PeriodicTimer(check, _time);
         try

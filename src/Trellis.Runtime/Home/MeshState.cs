@@ -20,7 +20,15 @@ public sealed record MeshState(
     /// <summary>Where the ingress gateway listens (`--ingress-address`); loopback unless the user chose otherwise.</summary>
     public string IngressAddress { get; init; } = "127.0.0.1";
 
-    public string IngressUrl => $"http://{(IngressAddress.Contains(':') ? $"[{IngressAddress}]" : IngressAddress)}:{IngressPort}";
+    public string IngressUrl => $"http://{Host}:{IngressPort}";
+
+    /// <summary>Where the gateway's HTTPS and TLS servers listen (their port 443, or whatever number they declare); 0 in
+    /// a mesh.json written before there was one.</summary>
+    public int IngressHttpsPort { get; init; }
+
+    public string IngressHttpsUrl => $"https://{Host}:{IngressHttpsPort}";
+
+    private string Host => IngressAddress.Contains(':') ? $"[{IngressAddress}]" : IngressAddress;
 
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
     public string XdsUrl => $"http://127.0.0.1:{XdsPort}";

@@ -1,7 +1,9 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Trellis.Proxy.Authorization;
+using TcpProxyConfig = Envoy.Extensions.Filters.Network.TcpProxy.V3.TcpProxy;
 using Trellis.Proxy.Configuration;
+using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Listeners.TransportSockets;
 using Trellis.Proxy.Secrets;
 using NetworkRbac = Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
@@ -26,14 +28,25 @@ internal static class FilterChainCompiler
         // Envoy ignores the default chain's filter_chain_match: that chain is what no match leads to.
         var match = isDefault ? FilterChainMatchModel.Any : FilterChainMatchCompiler.Compile(where, chain.FilterChainMatch);
         var transport = DownstreamTransportSocketCompiler.Compile(listenerWhere, name, chain.TransportSocket, secrets);
-        if (chain.Filters.Count == 0 || chain.Filters[^1].Name != HcmFilterName || chain.Filters.SkipLast(1).Any(f => f.Name != NetworkRbacPolicy.FilterName))
-            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; only {NetworkRbacPolicy.FilterName} filters followed by {HcmFilterName} are supported");
-        var filter = chain.Filters[^1];
-        if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
-            throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
+        if (chain.Filters.Count == 0 || chain.Filters[^1].Name is not (HcmFilterName or TcpProxyCompiler.FilterName)
+            || chain.Filters.SkipLast(1).Any(f => f.Name != NetworkRbacPolicy.FilterName))
+        {
+            throw new ConfigException($"{where}: unsupported network filters [{string.Join(", ", chain.Filters.Select(f => f.Name))}]; " +
+                $"a chain takes {NetworkRbacPolicy.FilterName} filters followed by one terminal filter, {HcmFilterName} or {TcpProxyCompiler.FilterName}");
+        }
         var rbac = chain.Filters.SkipLast(1).Select((f, i) => f.TypedConfig is not null && f.TypedConfig.TryUnpack<NetworkRbac>(out var config)
             ? NetworkRbacPolicy.From(config, $"{where} filters[{i}]")
             : throw new ConfigException($"{where} filters[{i}]: {NetworkRbacPolicy.FilterName} has no {NetworkRbac.Descriptor.FullName} typed_config")).ToArray();
+        var filter = chain.Filters[^1];
+        if (filter.Name == TcpProxyCompiler.FilterName)
+        {
+            if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<TcpProxyConfig>(out var tcp))
+                throw new ConfigException($"{where}: {TcpProxyCompiler.FilterName} has no TcpProxy typed_config");
+            var model = TcpProxyCompiler.Compile(where, tcp);
+            return new FilterChainModel(name, match, transport, model.ConnectionSettings()) { TcpProxy = model, NetworkRbac = rbac };
+        }
+        if (filter.TypedConfig is null || !filter.TypedConfig.TryUnpack<HttpConnectionManager>(out var hcm))
+            throw new ConfigException($"{where}: {HcmFilterName} has no HttpConnectionManager typed_config");
         return new FilterChainModel(name, match, transport, HttpConnectionManagerCompiler.Compile(where, hcm)) { NetworkRbac = rbac };
     }
 

@@ -61,9 +61,9 @@ public sealed class FilterChainValidationTests
     public void An_unknown_network_filter_is_refused_by_name_and_chain()
     {
         var chain = Chain("tcp");
-        chain.Filters[0] = new Filter { Name = "envoy.filters.network.tcp_proxy" };
+        chain.Filters[0] = new Filter { Name = "envoy.filters.network.redis_proxy" };
         var message = Refusal(Listener(1, chain));
-        Assert.StartsWith("listener \"chains\" filter chain \"tcp\": unsupported network filters [envoy.filters.network.tcp_proxy]", message);
+        Assert.StartsWith("listener \"chains\" filter chain \"tcp\": unsupported network filters [envoy.filters.network.redis_proxy]", message);
     }
 
     [Fact]
