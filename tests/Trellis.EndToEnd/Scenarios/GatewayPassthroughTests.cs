@@ -64,7 +64,7 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
             var keyFile = Path.Combine(dir, "nginx.example.com.key");
             await File.WriteAllTextAsync(CaFile, cert.ExportCertificatePem());
             await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
-            await File.WriteAllTextAsync(Path.Combine(dir, "nginx.yaml"), $$"""
+            await File.WriteAllTextAsync(Path.Combine(dir, "nginx.yaml"), $$$"""
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: nginx, labels: {istio-injection: enabled}}
@@ -88,7 +88,7 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
                     spec:
                       containers:
                       - name: my-nginx
-                        command: ["openssl", "s_server", "-accept", "$(PORT)", "-cert", "{{CaFile}}", "-key", "{{keyFile}}", "-www"]
+                        command: ["openssl", "s_server", "-accept", "$(PORT)", "-cert", "{{{CaFile}}}", "-key", "{{{keyFile}}}", "-www"]
                         ports:
                         - containerPort: 443
                 ---

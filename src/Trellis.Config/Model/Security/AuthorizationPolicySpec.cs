@@ -25,15 +25,6 @@ public sealed record AuthorizationPolicySpec
     public string EffectiveAction => Action ?? Allow;
 }
 
-/// <summary>A Kubernetes Gateway API style reference to the resource a policy attaches to.</summary>
-public sealed record PolicyTargetReference
-{
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string? Name { get; init; }
-    public string? Namespace { get; init; }
-}
-
 public sealed record ExtensionProviderRef
 {
     public string? Name { get; init; }

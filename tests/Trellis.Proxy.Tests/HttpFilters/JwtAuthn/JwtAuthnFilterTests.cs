@@ -26,7 +26,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task A_valid_rs256_token_passes_and_tells_later_filters_who_the_caller_is()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa)), Bearer(_rsa.Token(new { aud = "app", azp = "web", groups = new[] { "admin" }, nested = new { key = "value" } })));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)), Bearer(_rsa.Token(new { aud = "app", azp = "web", groups = new[] { "admin" }, nested = new { key = "value" } })));
 
         Assert.True(outcome.Passed);
         var authn = outcome.IstioAuthn!;
@@ -43,7 +43,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task A_valid_es256_token_passes()
     {
-        var outcome = await SendAsync(Istio(Provider(_ec)), Bearer(_ec.Token()));
+        var outcome = await SendAsync(IstioRequirement(Provider(_ec)), Bearer(_ec.Token()));
 
         Assert.True(outcome.Passed);
         Assert.Equal("https://ec.example.com/alice", outcome.IstioAuthn!.Fields[JwtOutputs.Principal].StringValue);
@@ -52,7 +52,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task No_token_passes_without_a_principal_so_authorization_decides()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa)));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)));
 
         Assert.True(outcome.Passed);
         Assert.Null(outcome.IstioAuthn);
@@ -80,7 +80,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [MemberData(nameof(Rejections))]
     public async Task A_present_invalid_token_is_answered_401_with_envoys_reason(string attack, string body)
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa)), Bearer(Attack(attack)));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)), Bearer(Attack(attack)));
 
         Assert.False(outcome.Passed);
         Assert.Equal(401, outcome.Status);
@@ -125,7 +125,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task A_wrong_audience_is_403_as_envoy_answers_it()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa, "app")), Bearer(_rsa.Token(new { aud = "other" })));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa, "app")), Bearer(_rsa.Token(new { aud = "other" })));
 
         Assert.Equal(403, outcome.Status);
         Assert.Equal("Audiences in Jwt are not allowed", outcome.Body);
@@ -134,7 +134,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task An_allowed_audience_among_several_passes()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa, "app")), Bearer(_rsa.Token(new { aud = new[] { "x", "app" } })));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa, "app")), Bearer(_rsa.Token(new { aud = new[] { "x", "app" } })));
 
         Assert.True(outcome.Passed);
     }
@@ -144,7 +144,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     {
         using var stranger = TestIssuer.Rsa("https://stranger.example.com");
 
-        var outcome = await SendAsync(Istio(Provider(_rsa)), Bearer(stranger.Token()));
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)), Bearer(stranger.Token()));
 
         Assert.True(outcome.Passed);
         Assert.Null(outcome.IstioAuthn);
@@ -153,7 +153,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task With_several_issuers_each_ones_tokens_verify_with_its_own_keys()
     {
-        var config = Istio(Provider(_rsa), Provider(_ec));
+        var config = IstioRequirement(Provider(_rsa), Provider(_ec));
 
         var rsa = await SendAsync(config, Bearer(_rsa.Token()));
         var ec = await SendAsync(config, Bearer(_ec.Token()));
@@ -170,7 +170,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     {
         var provider = Provider(_rsa);
         provider.FromHeaders.Add(new JwtHeader { Name = "x-jwt-assertion", ValuePrefix = "Istio " });
-        var config = Istio(provider);
+        var config = IstioRequirement(provider);
 
         var viaHeader = await SendAsync(config, r => r.Headers["x-jwt-assertion"] = $"Istio {_rsa.Token()}");
         var badViaHeader = await SendAsync(config, r => r.Headers["x-jwt-assertion"] = $"Istio {_rsa.UnsignedToken()}");
@@ -188,7 +188,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
         var provider = Provider(_rsa);
         provider.FromParams.Add("token");
         provider.FromCookies.Add("session");
-        var config = Istio(provider);
+        var config = IstioRequirement(provider);
 
         var param = await SendAsync(config, path: $"/headers?token={_rsa.Token()}");
         var cookie = await SendAsync(config, r => r.Headers.Cookie = $"session={_rsa.Token()}");
@@ -202,7 +202,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task The_default_access_token_parameter_is_read_when_no_location_is_set()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa)), path: $"/headers?access_token={_rsa.UnsignedToken()}");
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)), path: $"/headers?access_token={_rsa.UnsignedToken()}");
 
         Assert.Equal(401, outcome.Status);
     }
@@ -216,12 +216,12 @@ public sealed class JwtAuthnFilterTests : IDisposable
         provider.ClaimToHeaders.Add(new JwtClaimToHeader { HeaderName = "x-jwt-groups", ClaimName = "groups" });
         var token = _rsa.Token(new { org = new { team = "payments" }, groups = new[] { "a", "b" } });
 
-        var outcome = await SendAsync(Istio(provider), r =>
+        var outcome = await SendAsync(IstioRequirement(provider), r =>
         {
             r.Headers.Authorization = $"Bearer {token}";
             r.Headers["x-jwt-team"] = "spoofed";
         });
-        var spoofOnly = await SendAsync(Istio(provider), r => r.Headers["x-jwt-sub"] = "admin");
+        var spoofOnly = await SendAsync(IstioRequirement(provider), r => r.Headers["x-jwt-sub"] = "admin");
 
         Assert.Equal("alice", outcome.Request["x-jwt-sub"].ToString());
         Assert.Equal("payments", outcome.Request["x-jwt-team"].ToString());
@@ -237,7 +237,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
         provider.ForwardPayloadHeader = "x-jwt-payload";
         var token = _rsa.Token();
 
-        var outcome = await SendAsync(Istio(provider), Bearer(token));
+        var outcome = await SendAsync(IstioRequirement(provider), Bearer(token));
 
         var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(outcome.Request["x-jwt-payload"].ToString()));
         Assert.Equal("alice", payload.RootElement.GetProperty("sub").GetString());
@@ -246,10 +246,10 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task The_token_is_removed_unless_forwarded_as_istio_defaults_forward_original_token_to_false()
     {
-        var stripped = await SendAsync(Istio(Provider(_rsa)), Bearer(_rsa.Token()));
+        var stripped = await SendAsync(IstioRequirement(Provider(_rsa)), Bearer(_rsa.Token()));
         var forwarding = Provider(_rsa);
         forwarding.Forward = true;
-        var kept = await SendAsync(Istio(forwarding), Bearer(_rsa.Token()));
+        var kept = await SendAsync(IstioRequirement(forwarding), Bearer(_rsa.Token()));
 
         Assert.False(stripped.Request.ContainsKey("authorization"));
         Assert.True(kept.Request.ContainsKey("authorization"));
@@ -258,7 +258,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task A_missing_token_under_a_provider_requirement_is_401_without_invalid_token()
     {
-        var config = Istio(Provider(_rsa));
+        var config = IstioRequirement(Provider(_rsa));
         config.Rules[0].Requires = new JwtRequirement { ProviderName = "origins-0" };
 
         var outcome = await SendAsync(config);
@@ -271,7 +271,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public async Task Cors_preflights_bypass_verification()
     {
-        var outcome = await SendAsync(Istio(Provider(_rsa)), r =>
+        var outcome = await SendAsync(IstioRequirement(Provider(_rsa)), r =>
         {
             r.Method = "OPTIONS";
             r.Headers.Origin = "http://web";
@@ -291,7 +291,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
         var provider = Provider(_rsa);
         provider.LocalJwks = new DataSource { InlineString = jwks };
 
-        var error = Assert.Throws<ConfigException>(() => JwtAuthnPolicy.From(Istio(provider), "listener virtualInbound"));
+        var error = Assert.Throws<ConfigException>(() => JwtAuthnPolicy.From(IstioRequirement(provider), "listener virtualInbound"));
 
         Assert.Contains("provider origins-0", error.Message);
     }
@@ -299,7 +299,7 @@ public sealed class JwtAuthnFilterTests : IDisposable
     [Fact]
     public void A_requirement_naming_an_unknown_provider_is_refused()
     {
-        var config = Istio(Provider(_rsa));
+        var config = IstioRequirement(Provider(_rsa));
         config.Rules[0].Requires = new JwtRequirement { ProviderName = "nobody" };
 
         var error = Assert.Throws<ConfigException>(() => JwtAuthnPolicy.From(config, "l"));

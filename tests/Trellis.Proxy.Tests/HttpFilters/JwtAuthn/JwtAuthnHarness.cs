@@ -43,7 +43,7 @@ internal static class JwtAuthnHarness
 
     /// <summary>The filter config istiod writes for these rules: origins-N, each "provider or allow_missing"
     /// and, with several, also any single provider.</summary>
-    public static JwtAuthentication Istio(params JwtProvider[] providers)
+    public static JwtAuthentication IstioRequirement(params JwtProvider[] providers)
     {
         var config = new JwtAuthentication { BypassCorsPreflight = true };
         var inner = new JwtRequirementAndList();
