@@ -41,8 +41,9 @@ internal static class AuthzFixture
         return Hcm(listener);
     }
 
+    /// <summary>The connection manager every chain of the listener serves with (PERMISSIVE has a TLS and a plaintext chain).</summary>
     public static HttpConnectionManager Hcm(Listener listener) =>
-        listener.FilterChains.Single().Filters.Single().TypedConfig.Unpack<HttpConnectionManager>();
+        listener.FilterChains.Select(c => c.Filters.Single().TypedConfig.Unpack<HttpConnectionManager>()).Distinct().Single();
 
     public static Route ConnectRoute(HttpConnectionManager hcm) =>
         hcm.RouteConfig.VirtualHosts.Single().Routes.Single(r => r.Match.PathSpecifierCase == RouteMatch.PathSpecifierOneofCase.ConnectMatcher);
