@@ -28,6 +28,7 @@ public static class XdsAny
         Envoy.Extensions.AccessLoggers.File.V3.FileReflection.Descriptor,
         Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspectorReflection.Descriptor,
         Envoy.Extensions.Filters.Listener.HttpInspector.V3.HttpInspectorReflection.Descriptor,
+        Envoy.Extensions.TransportSockets.RawBuffer.V3.RawBufferReflection.Descriptor,
         Envoy.Extensions.TransportSockets.Tls.V3.CommonReflection.Descriptor,
         Envoy.Extensions.TransportSockets.Tls.V3.TlsReflection.Descriptor,
         Envoy.Extensions.TransportSockets.Tls.V3.SecretReflection.Descriptor,

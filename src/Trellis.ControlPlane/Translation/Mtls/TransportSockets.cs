@@ -10,12 +10,9 @@ internal static class TransportSockets
     public const string TlsName = "envoy.transport_sockets.tls";
     public const string RawBufferName = "envoy.transport_sockets.raw_buffer";
 
-    /// <summary>RawBuffer has no fields: its Any is the type URL over an empty message.</summary>
-    public const string RawBufferType = "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer";
-
     public static TransportSocket Tls(UpstreamTlsContext context) => new() { Name = TlsName, TypedConfig = Any.Pack(context) };
 
     public static TransportSocket Tls(DownstreamTlsContext context) => new() { Name = TlsName, TypedConfig = Any.Pack(context) };
 
-    public static TransportSocket RawBuffer() => new() { Name = RawBufferName, TypedConfig = new Any { TypeUrl = RawBufferType } };
+    public static TransportSocket RawBuffer() => new() { Name = RawBufferName, TypedConfig = Any.Pack(new Envoy.Extensions.TransportSockets.RawBuffer.V3.RawBuffer()) };
 }
