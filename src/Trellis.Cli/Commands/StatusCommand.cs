@@ -51,7 +51,7 @@ internal static class StatusCommand
             Console.WriteLine($"mesh home:      {view.home} (supervisor pid {view.supervisorPid}, up {Age.Format(view.startedAt)})");
             Console.WriteLine($"control plane:  {(cp is null ? "UNREACHABLE" : "healthy")}  xDS {state.XdsUrl}  API {state.ApiUrl}  config v{cp?.ConfigVersion}  proxies {cp?.ConnectedProxies}");
             Console.WriteLine($"monitoring:     {view.monitoring}");
-            Console.WriteLine("CA:             none (plain-text mesh: workload certificates and mTLS are not implemented yet)");
+            Console.WriteLine($"CA:             {view.ca}  (workload certificates: spiffe://TRUST-DOMAIN/ns/NS/sa/SA)");
             Console.WriteLine("dashboard:      none (not implemented yet)");
             Console.WriteLine($"ingress:        {view.ingress.url}  (admin {view.ingress.admin})");
             if (view.ingress.https is { } httpsUrl) Console.WriteLine($"ingress https:  {httpsUrl}  (the gateway's HTTPS and TLS servers)");

@@ -164,7 +164,7 @@ public sealed class AuthorizationTests(BookinfoMesh mesh)
             {
                 using var client = mesh.IngressClient();
                 var html = await client.GetStringAsync("/productpage");
-                return html.Contains("glyphicon-star") && !html.Contains("unavailable");
+                return html.Contains('★') && !html.Contains("unavailable");
             }, TimeSpan.FromSeconds(30), "the product page to render reviews with stars");
 
             // Step 6: an unauthorized call is refused with Istio's body.
