@@ -160,12 +160,23 @@ public sealed class AuthorizationTests(BookinfoMesh mesh)
             // Step 7 first: the authorized path works, and the product page renders reviews with stars.
             await mesh.WaitUntilAsync(async () => (await GetAsync("productpage-v1", "http://reviews:9080/reviews/1")).Status == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(30), "productpage to reach reviews again");
-            await mesh.WaitUntilAsync(async () =>
+            var page = "";
+            try
             {
-                using var client = mesh.IngressClient();
-                var html = await client.GetStringAsync("/productpage");
-                return html.Contains('★') && !html.Contains("unavailable");
-            }, TimeSpan.FromSeconds(30), "the product page to render reviews with stars");
+                await mesh.WaitUntilAsync(async () =>
+                {
+                    using var client = mesh.IngressClient();
+                    page = await client.GetStringAsync("/productpage");
+                    return page.Contains('★') && !page.Contains("unavailable");
+                }, TimeSpan.FromSeconds(60), "the product page to render reviews with stars");
+            }
+            catch (TimeoutException e)
+            {
+                // Say why: the page's reviews part, and what reviews' apps said of their calls to ratings.
+                var reviews = page.Contains("Book Reviews") ? page[page.IndexOf("Book Reviews", StringComparison.Ordinal)..] : page;
+                var logs = await mesh.Cli.RunAsync("logs", "-n", "bookinfo", "deploy/reviews-v2");
+                throw new TimeoutException($"{e.Message}\nlast page: {reviews[..Math.Min(reviews.Length, 1500)]}\nreviews-v2 said:\n{logs.All[Math.Max(0, logs.All.Length - 3000)..]}", e);
+            }
 
             // Step 6: an unauthorized call is refused with Istio's body.
             var refused = await mesh.Cli.RunAsync("exec", "-n", "bookinfo", "deploy/ratings", "--", "curl", "-s", "http://reviews:9080/reviews/1");
