@@ -111,6 +111,18 @@ public sealed class AuthorizationTests(BookinfoMesh mesh)
     {
         try
         {
+            // reviews v3 always asks ratings for red stars, so the page shows whether reviews may still call ratings
+            // (the default route would balance over v1, which never calls it, and other scenarios may leave it sticky).
+            await ApplyAsync("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: bookinfo}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route:
+                    - destination: {host: reviews, subset: v3}
+                """);
             // Step 1: strict mTLS mesh-wide.
             await ApplyAsync("""
                 apiVersion: security.istio.io/v1beta1
