@@ -9,6 +9,7 @@ using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Inputs;
 using Trellis.ControlPlane.Push;
 using Trellis.ControlPlane.Store;
+using Trellis.ControlPlane.Tracing;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane;
@@ -41,6 +42,7 @@ public static class ControlPlaneHost
         builder.Services.AddTrellisXdsServer();
         if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store);
         builder.Services.AddSingleton<Jwks.JwksFetcher>();
+        builder.Services.AddSingleton<TraceStore>();
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
 
@@ -59,6 +61,8 @@ public static class ControlPlaneHost
             () => ProxyStatusView.From(connections),
             () => MonitoringMetrics.Render(connections,
                 store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
+
+        TraceApi.Map(app, app.Services.GetRequiredService<TraceStore>());
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);

@@ -3,22 +3,22 @@ using Trellis.Config.Loading;
 
 namespace Trellis.Config.Model.Mesh;
 
-/// <summary>One of MeshConfig's extensionProviders. Trellis acts on the external authorization providers;
-/// the telemetry and access-log kinds are accepted as written.</summary>
+/// <summary>One of MeshConfig's extensionProviders. Trellis acts on the external authorization, tracing (Zipkin,
+/// OpenTelemetry), Prometheus and file access-log providers; the other kinds are accepted as written.</summary>
 public sealed record ExtensionProvider
 {
     public string? Name { get; init; }
     public EnvoyExtAuthzHttpProvider? EnvoyExtAuthzHttp { get; init; }
     public EnvoyExtAuthzGrpcProvider? EnvoyExtAuthzGrpc { get; init; }
-    public object? Zipkin { get; init; }
+    public ZipkinTracingProvider? Zipkin { get; init; }
     public object? Lightstep { get; init; }
     public object? Datadog { get; init; }
     public object? Stackdriver { get; init; }
     public object? Opencensus { get; init; }
     public object? Skywalking { get; init; }
-    public object? Opentelemetry { get; init; }
-    public object? Prometheus { get; init; }
-    public object? EnvoyFileAccessLog { get; init; }
+    public OpenTelemetryTracingProvider? Opentelemetry { get; init; }
+    public PrometheusMetricsProvider? Prometheus { get; init; }
+    public EnvoyFileAccessLogProvider? EnvoyFileAccessLog { get; init; }
     public object? EnvoyHttpAls { get; init; }
     public object? EnvoyTcpAls { get; init; }
     public object? EnvoyOtelAls { get; init; }
@@ -76,4 +76,59 @@ public sealed record ProxyPathNormalization
     public const string DecodeAndMergeSlashes = "DECODE_AND_MERGE_SLASHES";
 
     [OneOf("DEFAULT", None, Base, MergeSlashes, DecodeAndMergeSlashes)] public string? Normalization { get; init; }
+}
+
+/// <summary>Istio's ZipkinTracingProvider: spans in Zipkin's JSON v2 to SERVICE:PORT (path /api/v2/spans).</summary>
+public sealed record ZipkinTracingProvider
+{
+    public string? Service { get; init; }
+    public int? Port { get; init; }
+    public int? MaxTagLength { get; init; }
+    public bool? Enable64bitTraceId { get; init; }
+    public string? Path { get; init; }
+}
+
+/// <summary>Istio's OpenTelemetryTracingProvider: OTLP over gRPC, or over HTTP when <see cref="Http"/> is set.</summary>
+public sealed record OpenTelemetryTracingProvider
+{
+    public string? Service { get; init; }
+    public int? Port { get; init; }
+    public int? MaxTagLength { get; init; }
+    public OpenTelemetryHttpService? Http { get; init; }
+    public OpenTelemetryGrpcService? Grpc { get; init; }
+}
+
+public sealed record OpenTelemetryHttpService
+{
+    public string? Path { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public IReadOnlyList<OpenTelemetryHeader>? Headers { get; init; }
+}
+
+public sealed record OpenTelemetryGrpcService
+{
+    public TimeSpan? Timeout { get; init; }
+    public IReadOnlyList<OpenTelemetryHeader>? InitialMetadata { get; init; }
+}
+
+public sealed record OpenTelemetryHeader
+{
+    public string? Name { get; init; }
+    public string? Value { get; init; }
+}
+
+/// <summary>Istio's PrometheusMetricsProvider: the standard metrics at the proxy's merged scrape endpoint.</summary>
+public sealed record PrometheusMetricsProvider;
+
+/// <summary>Istio's EnvoyFileAccessLogProvider: a file (or /dev/stdout) and its format, text or JSON labels.</summary>
+public sealed record EnvoyFileAccessLogProvider
+{
+    public string? Path { get; init; }
+    public AccessLogFormat? LogFormat { get; init; }
+}
+
+public sealed record AccessLogFormat
+{
+    public string? Text { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }

@@ -21,6 +21,28 @@ public sealed record MeshConfigSpec
 
     /// <summary>How request paths are normalized before authorization and routing; BASE when unset.</summary>
     public ProxyPathNormalization? PathNormalization { get; init; }
+
+    /// <summary>Where every proxy writes its access log (/dev/stdout in Istio's demo profile); none when unset.</summary>
+    public string? AccessLogFile { get; init; }
+
+    [OneOf("TEXT", "JSON")] public string? AccessLogEncoding { get; init; }
+
+    /// <summary>Envoy command operators (%START_TIME% ...); Istio's default format when unset.</summary>
+    public string? AccessLogFormat { get; init; }
+
+    /// <summary>Whether proxies trace requests at all; true when unset, as in Istio.</summary>
+    public bool? EnableTracing { get; init; }
+
+    /// <summary>The providers used when no Telemetry resource names one.</summary>
+    public MeshDefaultProviders? DefaultProviders { get; init; }
+}
+
+/// <summary>MeshConfig's defaultProviders: provider names per telemetry kind.</summary>
+public sealed record MeshDefaultProviders
+{
+    public IReadOnlyList<string>? Tracing { get; init; }
+    public IReadOnlyList<string>? Metrics { get; init; }
+    public IReadOnlyList<string>? AccessLogging { get; init; }
 }
 
 /// <summary>Where sidecars may send traffic whose destination is not in the service registry.</summary>
@@ -32,8 +54,24 @@ public sealed record OutboundTrafficPolicy
     [OneOf(AllowAny, RegistryOnly)] public string? Mode { get; init; }
 }
 
-/// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); only proxyMetadata is read.</summary>
+/// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); proxyMetadata and tracing are read.</summary>
 public sealed record ProxyConfigDefaults
 {
     public ImmutableDictionary<string, string>? ProxyMetadata { get; init; }
+    public ProxyTracingDefaults? Tracing { get; init; }
+}
+
+/// <summary>ProxyConfig's tracing: the sampling percentage (Istio's default 1%), tags and a Zipkin address.</summary>
+public sealed record ProxyTracingDefaults
+{
+    public double? Sampling { get; init; }
+    public int? MaxPathTagLength { get; init; }
+    public IReadOnlyDictionary<string, Telemetry.TracingCustomTag>? CustomTags { get; init; }
+    public ProxyZipkinTracer? Zipkin { get; init; }
+}
+
+/// <summary>ProxyConfig's tracing.zipkin: host:port of a Zipkin collector.</summary>
+public sealed record ProxyZipkinTracer
+{
+    public string? Address { get; init; }
 }
