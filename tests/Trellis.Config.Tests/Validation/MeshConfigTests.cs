@@ -67,13 +67,13 @@ public class MeshConfigTests
     [Fact]
     public void A_misspelt_field_is_an_error_and_an_unrelated_one_is_a_warning()
     {
-        var result = Load.Text(MeshConfigMap("outboundTrafficPolicyy:\n  mode: ALLOW_ANY\naccessLogFile: /dev/stdout"));
+        var result = Load.Text(MeshConfigMap("outboundTrafficPolicyy:\n  mode: ALLOW_ANY\nconnectTimeout: 5s"));
 
         var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
         Assert.Equal("data.mesh.outboundTrafficPolicyy", error.FieldPath);
         Assert.Contains("did you mean \"outboundTrafficPolicy\"", error.Message);
         var warning = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning);
-        Assert.Equal("data.mesh.accessLogFile", warning.FieldPath);
+        Assert.Equal("data.mesh.connectTimeout", warning.FieldPath);
     }
 
     [Fact]
