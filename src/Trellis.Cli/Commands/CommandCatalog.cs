@@ -22,5 +22,7 @@ internal static class CommandCatalog
         XCommand.Create(),
         ControlPlaneCommand.Create(),
         ProxyCommand.Create(),
+        DoctorCommand.Create(),
+        VersionCommand.Create(),
     ];
 }
