@@ -21,10 +21,13 @@ public abstract class RunningMesh(string homePrefix) : IAsyncLifetime
 
     public abstract Task InitializeAsync();
 
-    /// <summary>Runs `trellis up ARGS` in the background, collecting what it prints.</summary>
-    protected void StartUp(IEnumerable<string> args)
+    /// <summary>Runs `trellis up ARGS` in the background, collecting what it prints; <paramref name="environment"/> is
+    /// added to its environment (which the control plane and every proxy it starts inherit).</summary>
+    protected void StartUp(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        _up = Process.Start(Cli.StartInfo(["up", .. args]))!;
+        var start = Cli.StartInfo(["up", .. args]);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        _up = Process.Start(start)!;
         _up.OutputDataReceived += (_, e) => { lock (_upOutput) _upOutput.AppendLine(e.Data); };
         _up.ErrorDataReceived += (_, e) => { lock (_upOutput) _upOutput.AppendLine(e.Data); };
         _up.BeginOutputReadLine();
