@@ -15,7 +15,8 @@ internal static class ServiceFactory
                 p.Name ?? "",
                 p.Port!.Value,
                 p.TargetPort?.Int ?? p.Port.Value,
-                Protocol(p)))
+                Protocol(p),
+                DeclaresHttp1(p)))
             .ToList();
         return new ServiceModel(
             resource.Metadata.Name,
@@ -23,6 +24,9 @@ internal static class ServiceFactory
             ports,
             spec.Selector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>());
     }
+
+    private static bool DeclaresHttp1(ServicePort port) =>
+        (port.AppProtocol ?? port.Name ?? "").Split('-', 2)[0].Equals("http", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Istio's explicit protocol selection: appProtocol, else the port name's prefix
     /// ("http-web", "grpc"); anything else is treated as HTTP by local-mode sidecars.</summary>

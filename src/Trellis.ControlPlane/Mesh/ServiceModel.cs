@@ -15,7 +15,9 @@ internal sealed record ServiceModel(
 }
 
 /// <summary>One port of a Service; <see cref="TargetPort"/> is the container port it forwards to.</summary>
-internal sealed record ServicePortModel(string Name, int Port, int TargetPort, string Protocol)
+/// <param name="DeclaredHttp1">The port says HTTP explicitly (name <c>http</c>/<c>http-*</c> or appProtocol <c>http</c>), so,
+/// as in Istio, proxies speak HTTP/1.1 to it whatever the client spoke; other ports Istio would sniff follow the client.</param>
+internal sealed record ServicePortModel(string Name, int Port, int TargetPort, string Protocol, bool DeclaredHttp1 = false)
 {
     /// <summary>gRPC and HTTP/2 ports speak HTTP/2 between proxies, as Istio's protocol selection does.</summary>
     public bool IsHttp2 => Protocol is "grpc" or "http2" or "grpc-web";

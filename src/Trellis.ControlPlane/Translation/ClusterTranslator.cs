@@ -72,7 +72,7 @@ internal static class ClusterTranslator
         ConnectTimeout = ConnectTimeout,
         LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
         Metadata = service is null ? null : IstioMetadata.ForService(service, null),
-        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(ProtocolOptions(http2: false)) },
+        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(ProtocolOptions(service?.Ports.FirstOrDefault(p => p.TargetPort == containerPort))) },
         LoadAssignment = new ClusterLoadAssignment
         {
             ClusterName = ClusterNames.Inbound(containerPort),
@@ -82,12 +82,15 @@ internal static class ClusterTranslator
 
     public const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-    /// <summary>gRPC/HTTP2 ports speak h2 upstream; everything else follows the downstream protocol.</summary>
-    private static HttpProtocolOptions ProtocolOptions(bool http2)
+    /// <summary>As Istio's protocol selection: gRPC/HTTP2 ports speak h2 upstream, ports declared HTTP speak HTTP/1.1
+    /// (a client's h2 at the gateway must not reach an HTTP/1.1 app as h2c), and the rest follow the downstream protocol.</summary>
+    private static HttpProtocolOptions ProtocolOptions(ServicePortModel? port)
     {
         var options = new HttpProtocolOptions();
-        if (http2)
+        if (port?.IsHttp2 == true)
             options.ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions() };
+        else if (port?.DeclaredHttp1 == true)
+            options.ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { HttpProtocolOptions = new Http1ProtocolOptions() };
         else
             options.UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
             {
@@ -113,7 +116,7 @@ internal static class ClusterTranslator
             ConnectTimeout = ConnectTimeout,
             Metadata = IstioMetadata.ForService(service, subset),
         };
-        var options = ProtocolOptions(port.IsHttp2);
+        var options = ProtocolOptions(port);
         ConnectionPools.ApplyTo(cluster, options, rule?.ConnectionPool(subset, port.Port));
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));

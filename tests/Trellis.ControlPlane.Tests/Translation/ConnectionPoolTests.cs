@@ -85,7 +85,7 @@ public sealed class ConnectionPoolTests
         var options = Options(cluster);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CommonHttpProtocolOptions.IdleTimeout.ToTimeSpan());
         Assert.Null(options.CommonHttpProtocolOptions.MaxRequestsPerConnection);
-        Assert.NotNull(options.UseDownstreamProtocolConfig);
+        Assert.NotNull(options.ExplicitHttpConfig?.HttpProtocolOptions);
     }
 
     [Fact]

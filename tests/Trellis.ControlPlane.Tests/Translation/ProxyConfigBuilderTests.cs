@@ -32,6 +32,33 @@ public sealed class ProxyConfigBuilderTests
         Assert.Equal("bookinfo", service["namespace"].StringValue);
     }
 
+    [Theory]
+    [InlineData("http", "http1")]
+    [InlineData("http-web", "http1")]
+    [InlineData("grpc", "http2")]
+    [InlineData("http2", "http2")]
+    [InlineData("web", "downstream")]
+    public void The_app_is_spoken_to_in_the_protocol_its_service_port_declares(string portName, string expected)
+    {
+        var service = $$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: shop, namespace: bookinfo}
+            spec:
+              ports: [{port: 9080, name: {{portName}}}]
+              selector: {app: shop}
+            """;
+
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(service), MeshFixture.Sidecar("shop-abc", "shop", "v1"));
+
+        var options = resources.Clusters.Cast<Cluster>().Single(c => c.Name == "inbound|9080||")
+            .TypedExtensionProtocolOptions[ClusterTranslator.ProtocolOptionsKey].Unpack<Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions>();
+        var actual = options.ExplicitHttpConfig?.Http2ProtocolOptions is not null ? "http2"
+            : options.ExplicitHttpConfig?.HttpProtocolOptions is not null ? "http1"
+            : options.UseDownstreamProtocolConfig is not null ? "downstream" : "none";
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void The_inbound_cluster_of_a_pod_no_service_selects_names_none()
     {

@@ -35,7 +35,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
                 var protocol = server.Port?.Protocol?.ToUpperInvariant();
                 if (protocol is not ("HTTPS" or "TLS")) continue;
                 var label = $"Gateway {gateway.Metadata.Namespace}/{gateway.Metadata.Name} spec.servers[{i}]";
-                var context = new ServerContext(mesh, node, gateway, server, label, port);
+                var context = new ServerContext(mesh, node, gateway, server, i, label, port);
                 // As istiod: an HTTPS server in PASSTHROUGH is a TLS server (Istio's "without TLS termination" example).
                 var built = protocol == "HTTPS" && server.Tls?.Mode != "PASSTHROUGH" ? Https(context, showReasons, routes) : Tls(context);
                 foreach (var (chain, needs) in built.Chains)
@@ -68,12 +68,13 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         return new GatewaySecureServers(listener, routes, [.. secrets.Values], problems);
     }
 
-    private sealed record ServerContext(MeshModel Mesh, ProxyNode Node, Resource Gateway, Server Server, string Label, int LocalPort)
+    private sealed record ServerContext(MeshModel Mesh, ProxyNode Node, Resource Gateway, Server Server, int Index, string Label, int LocalPort)
     {
         public string GatewayKey => $"{Gateway.Metadata.Namespace}/{Gateway.Metadata.Name}";
         public IReadOnlyList<string> Hosts => (Server.Hosts ?? []).Select(GatewayRouteTranslator.StripNamespace).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         public int Number => Server.Port?.Number ?? 443;
-        public string ChainName => $"{GatewayKey}/servers[{Server.Name ?? Gateway.Metadata.Name}]/{Number}";
+        // Unnamed servers are told apart by their index: filter chain names must be unique within the listener.
+        public string ChainName => $"{GatewayKey}/servers[{Server.Name ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]/{Number}";
     }
 
     /// <summary>A chain and the credential it needs before it may be served (null: none from Secrets).</summary>

@@ -73,6 +73,30 @@ public sealed class GatewaySecureServersTests
     private static string Cert => TestCertificates.TlsSecret("production-tls-cert", "istio-system", TestCertificates.Create("app.example.com"));
 
     [Fact]
+    public void Unnamed_servers_of_one_gateway_on_one_port_get_distinct_filter_chains()
+    {
+        const string twoServers = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: more-servers, namespace: istio-system}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 443, name: https-a, protocol: HTTPS}
+                tls: {mode: SIMPLE, credentialName: production-tls-cert}
+                hosts: ["a.example.com"]
+              - port: {number: 443, name: https-b, protocol: HTTPS}
+                tls: {mode: SIMPLE, credentialName: production-tls-cert}
+                hosts: ["b.example.com"]
+            """;
+
+        var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(twoServers, Cert), Gateway());
+
+        var names = resources.Listeners.Cast<Listener>().Single(l => l.Name == "0.0.0.0_8443").FilterChains.Select(c => c.Name).ToList();
+        Assert.Equal(["istio-system/more-servers/servers[0]/443", "istio-system/more-servers/servers[1]/443"], names);
+    }
+
+    [Fact]
     public void An_https_server_becomes_an_sni_chain_terminating_tls_with_its_credential_then_its_routes()
     {
         var resources = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(ProductionGateway, AppRoutes, Cert), Gateway());
