@@ -30,6 +30,9 @@ internal static class ProxyStatusCommand
             foreach (var p in proxies)
                 foreach (var t in p.Types.Where(t => t.NackError is not null))
                     Console.WriteLine($"{p.Pod}.{p.Namespace} rejected {t.Type} version {t.NackedVersion}: {t.NackError}");
+            foreach (var p in proxies)
+                foreach (var warning in p.Warnings)
+                    Console.WriteLine($"warning: {p.Pod}.{p.Namespace}: {warning}");
             return 0;
         });
         return command;

@@ -56,6 +56,10 @@ internal static class MeshChecks
             : CheckResult.Fail(Area, "config", string.Join("; ", rejected.Select(r =>
                     $"{r.Proxy.Namespace}/{r.Proxy.Pod} rejected {ShortType(r.Type.Type)} v{r.Type.NackedVersion}: {r.Type.NackError}")),
                 "trellis proxy-status; correct or delete the resource the error names (`trellis analyze` finds most such mistakes before apply)");
+        var warned = proxies.SelectMany(p => p.Warnings.Select(w => $"{p.Namespace}/{p.Pod}: {w}")).ToList();
+        if (warned.Count > 0)
+            yield return CheckResult.Warn(Area, "policies", string.Join("; ", warned),
+                "correct the resource each warning names (a missing or invalid Secret, an unreachable JWKS, ...); `trellis proxy-status` lists them");
     }
 
     internal static CheckResult RootCertificate(MeshHome home, DateTimeOffset now)

@@ -23,7 +23,11 @@ public sealed record ResourceDto(
 /// <summary>xDS state of one connected proxy, per resource type, for `trellis proxy-status`.</summary>
 public sealed record ProxyStatusDto(
     string NodeId, string Pod, string Namespace, string Type, DateTimeOffset ConnectedAt,
-    IReadOnlyList<ProxyTypeStatusDto> Types);
+    IReadOnlyList<ProxyTypeStatusDto> Types)
+{
+    /// <summary>What the control plane left out of this proxy's configuration, or refuses there, and why.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Sent/acked/nacked versions of one xDS type for one proxy.</summary>
 public sealed record ProxyTypeStatusDto(

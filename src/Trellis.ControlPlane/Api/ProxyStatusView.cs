@@ -7,11 +7,15 @@ namespace Trellis.ControlPlane.Api;
 /// <summary>Turns the xDS connection registry into what `trellis proxy-status` shows.</summary>
 internal static class ProxyStatusView
 {
-    public static IReadOnlyList<ProxyStatusDto> From(XdsConnectionRegistry registry) =>
+    /// <param name="problems">What the control plane left out of a proxy's configuration, by node id.</param>
+    public static IReadOnlyList<ProxyStatusDto> From(XdsConnectionRegistry registry, Func<string, IReadOnlyList<string>> problems) =>
         registry.Snapshot().Select(n =>
         {
             var node = ProxyNode.From(n.Node.Id, n.Node.Metadata, n.Node.Labels);
             return new ProxyStatusDto(n.Node.Id, node.PodName, node.Namespace, node.Kind.DisplayName(), n.ConnectedAt,
-                n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList());
+                n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList())
+            {
+                Warnings = problems(n.Node.Id),
+            };
         }).ToList();
 }

@@ -47,6 +47,10 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
 
     public int ConnectedProxies => _nodes.Count;
 
+    /// <summary>What was left out of a proxy's configuration, or is refused there, and why (empty when nothing).</summary>
+    public IReadOnlyList<string> ProblemsOf(string nodeId) =>
+        _problems.TryGetValue(nodeId, out var text) && text.Length > 0 ? text.Split('\n') : [];
+
     public void OnConnected(NodeInfo node)
     {
         var proxy = ProxyNode.From(node.Id, node.Metadata, node.Labels);

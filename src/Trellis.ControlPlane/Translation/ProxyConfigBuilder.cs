@@ -66,7 +66,7 @@ internal static class ProxyConfigBuilder
                 }
                 break;
         }
-        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = problems };
+        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node)] };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

@@ -32,6 +32,22 @@ internal static class RequestAuthnFilters
             .SelectMany(s => s.JwtRules ?? []).Where(r => string.IsNullOrEmpty(r.Jwks)).Select(SourceOf).OfType<JwksSource>()
             .DistinctBy(s => s.Key).ToList();
 
+    /// <summary>What a user must know about this proxy's token checks: rules whose keys cannot be fetched, so every
+    /// token they would accept is refused (401) until the keys arrive. Shown by `trellis proxy-status`.</summary>
+    public static IEnumerable<string> Problems(MeshModel mesh, ProxyNode node)
+    {
+        foreach (var (resource, spec) in RequestAuthnPolicies.For(mesh.Resources, mesh.Settings.RootNamespace, node.Namespace, node.Labels))
+            for (var i = 0; i < (spec.JwtRules?.Count ?? 0); i++)
+            {
+                var rule = spec.JwtRules![i];
+                if (!string.IsNullOrEmpty(rule.Jwks) || SourceOf(rule) is not { } source) continue;
+                var state = mesh.Jwks.Lookup(source);
+                if (state.Jwks is null && !ReferenceEquals(state, JwksState.Pending))
+                    yield return $"RequestAuthentication {resource.Metadata.Namespace}/{resource.Metadata.Name} spec.jwtRules[{i}]: the keys of issuer " +
+                                 $"\"{rule.Issuer}\" cannot be fetched from {source.Key} ({state.Error}); its tokens are refused (401) until they can";
+            }
+    }
+
     private static List<JwtRule> Rules(MeshModel mesh, ProxyNode node) =>
         RequestAuthnPolicies.For(mesh.Resources, mesh.Settings.RootNamespace, node.Namespace, node.Labels)
             .SelectMany(p => p.Spec.JwtRules ?? []).ToList();

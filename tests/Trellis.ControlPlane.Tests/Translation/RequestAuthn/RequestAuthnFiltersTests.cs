@@ -158,6 +158,22 @@ public sealed class RequestAuthnFiltersTests
     }
 
     [Fact]
+    public void Keys_that_cannot_be_fetched_are_a_problem_of_each_proxy_that_refuses_their_tokens()
+    {
+        var mesh = MeshFixture.Bookinfo(Policy("jwt", "bookinfo", """
+              - issuer: unreachable
+                jwksUri: http://127.0.0.1:1/keys
+            """) + "\n---\n" + Policy("inline", "bookinfo", Rule("issuer-b")));
+
+        var problems = ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1")).Problems;
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("RequestAuthentication bookinfo/jwt spec.jwtRules[0]: the keys of issuer \"unreachable\" cannot be fetched from http://127.0.0.1:1/keys", problem);
+        Assert.EndsWith("its tokens are refused (401) until they can", problem);
+        Assert.Empty(ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("ratings-v1-abc", "ratings", "v1")).Problems);
+    }
+
+    [Fact]
     public void Only_rules_without_inline_keys_are_fetched_and_an_issuer_alone_is_discovered()
     {
         var mesh = MeshFixture.Bookinfo(Policy("jwt", "bookinfo", $$"""
