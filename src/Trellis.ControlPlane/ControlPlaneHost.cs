@@ -40,7 +40,7 @@ public static class ControlPlaneHost
         builder.Services.AddSingleton(options.Workloads);
         builder.Services.AddSingleton(options);
         builder.Services.AddTrellisXdsServer();
-        if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store);
+        if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store, options.Workloads);
         builder.Services.AddSingleton<Jwks.JwksFetcher>();
         builder.Services.AddSingleton<TraceStore>();
         builder.Services.AddSingleton<PushCoordinator>();
@@ -58,7 +58,7 @@ public static class ControlPlaneHost
         if (options.Identity is not null) app.MapTrellisIdentity();
         ConfigApi.Map(app, store,
             () => new ControlPlaneStatusDto(store.Version, store.Objects.Count, push.ConnectedProxies, startedAt),
-            () => ProxyStatusView.From(connections),
+            () => ProxyStatusView.From(connections, push.ProblemsOf),
             () => MonitoringMetrics.Render(connections,
                 store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
 

@@ -12,14 +12,14 @@ namespace Trellis.ControlPlane.Identity;
 internal static class IdentityServices
 {
     /// <summary>Starts the CA now, so a broken cacerts folder or key stops the control plane at start with the reason.</summary>
-    public static IServiceCollection AddTrellisIdentity(this IServiceCollection services, IdentityOptions options, IConfigSource config)
+    public static IServiceCollection AddTrellisIdentity(this IServiceCollection services, IdentityOptions options, IConfigSource config, IWorkloadSource workloads)
     {
         string TrustDomain() => MeshConfigReader.Settings(config.Resources).TrustDomain;
         var ca = CertificateAuthority.Create(options, TrustDomain(), TimeProvider.System);
         var tokens = PodTokenAuthority.Load(options.TokenKeyPath);
         services.AddSingleton(ca);
         services.AddSingleton(tokens);
-        services.AddSingleton<IXdsClientAuthenticator>(new XdsNodeAuthenticator(tokens));
+        services.AddSingleton<IXdsClientAuthenticator>(new XdsNodeAuthenticator(tokens, workloads));
         services.AddSingleton(sp => new IstioCertificateServiceImpl(ca, tokens, TrustDomain, sp.GetRequiredService<ILogger<IstioCertificateServiceImpl>>()));
         return services;
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
+using Trellis.ControlPlane.Inputs;
+using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation;
 using Trellis.Xds.Server;
 
@@ -8,9 +10,10 @@ namespace Trellis.ControlPlane.Identity;
 /// <summary>Who may be served as which xDS node. A sidecar or gateway node must present its pod token, and the node it
 /// announces (id, NAMESPACE, NAME, SERVICE_ACCOUNT) must be the pod the token proves: a forged node id is refused.
 /// Proxyless gRPC clients (which cannot send call credentials) may connect without one, as to istiod's plaintext
-/// port: they are served outbound routing only, never secrets or an identity, and never under a node id an
-/// authenticated proxy uses.</summary>
-internal sealed class XdsNodeAuthenticator(PodTokenAuthority tokens) : IXdsClientAuthenticator
+/// port: they are served outbound routing only, never secrets or an identity, and never as a pod that runs a sidecar
+/// or under a node id an authenticated proxy uses, so an anonymous client cannot take a sidecar's place before or
+/// while it connects.</summary>
+internal sealed class XdsNodeAuthenticator(PodTokenAuthority tokens, IWorkloadSource workloads) : IXdsClientAuthenticator
 {
     private readonly ConcurrentDictionary<string, int> _authenticatedIds = new(StringComparer.Ordinal);
 
@@ -24,6 +27,8 @@ internal sealed class XdsNodeAuthenticator(PodTokenAuthority tokens) : IXdsClien
                 throw Refuse(StatusCode.Unauthenticated, $"a {proxy.Kind} node must present its pod token (`authorization: Bearer TOKEN`)");
             if (_authenticatedIds.ContainsKey(node.Id))
                 throw Refuse(StatusCode.PermissionDenied, $"node id {node.Id} belongs to an authenticated proxy");
+            if (ClaimsSidecarPod(node, proxy) is { } pod)
+                throw Refuse(StatusCode.PermissionDenied, $"pod {pod.Namespace}/{pod.PodName} runs a sidecar: only that sidecar, with its pod token, may connect as it");
             return XdsClientIdentity.Anonymous;
         }
 
@@ -36,6 +41,15 @@ internal sealed class XdsNodeAuthenticator(PodTokenAuthority tokens) : IXdsClien
             Require(sa == identity.ServiceAccount, $"the node's SERVICE_ACCOUNT {sa} is not the token's {identity.ServiceAccount}");
         _authenticatedIds.AddOrUpdate(node.Id, 1, (_, n) => n + 1);
         return new XdsClientIdentity(identity.Namespace, identity.ServiceAccount, identity.Pod);
+    }
+
+    /// <summary>The sidecar-injected pod the node's id or metadata names, if any.</summary>
+    private WorkloadModel? ClaimsSidecarPod(NodeInfo node, ProxyNode proxy)
+    {
+        var names = new HashSet<(string, string)> { (proxy.Namespace, proxy.PodName) };
+        if (node.IstioId is { } istio) names.Add((istio.Namespace, istio.PodName));
+        if (node.Metadata.TryGetValue("NAME", out var name)) names.Add((proxy.Namespace, name));
+        return workloads.Workloads.FirstOrDefault(w => w.HasSidecar && names.Contains((w.Namespace, w.PodName)));
     }
 
     public void Released(NodeInfo node, XdsClientIdentity identity)

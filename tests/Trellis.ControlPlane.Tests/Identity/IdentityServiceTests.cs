@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 using Istio.V1.Auth;
 using Metadata = Grpc.Core.Metadata;
 using Trellis.ControlPlane.Identity;
+using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
 
 namespace Trellis.ControlPlane.Tests.Identity;
@@ -24,13 +25,16 @@ public sealed class IdentityServiceTests : IAsyncLifetime
     private Task _controlPlane = Task.CompletedTask;
     private GrpcChannel _channel = null!;
     private PodTokenAuthority _tokens = null!;
+    private readonly FakeWorkloads _workloads = new();
 
     public async Task InitializeAsync()
     {
         var tokenKey = Path.Combine(_home, "identity", "token-signing-key.pem");
         _tokens = PodTokenAuthority.LoadOrCreate(tokenKey);
         var xdsPort = FreePort();
-        var options = new ControlPlaneOptions(Path.Combine(_home, "store"), new FakeWorkloads(), xdsPort, FreePort(), "credential")
+        _workloads.Publish([new WorkloadModel(PodB.Pod, PodB.Namespace, "ratings-v1", new Dictionary<string, string> { ["app"] = "ratings" },
+            PodB.ServiceAccount, "127.0.0.1", 9080, Ready: false)]);
+        var options = new ControlPlaneOptions(Path.Combine(_home, "store"), _workloads, xdsPort, FreePort(), "credential")
         {
             Identity = new IdentityOptions(Path.Combine(_home, "identity"), null, tokenKey, TimeSpan.FromHours(24), TimeSpan.FromDays(90)),
         };
@@ -145,6 +149,19 @@ public sealed class IdentityServiceTests : IAsyncLifetime
         var response = await FirstResponse(node, new Metadata());
 
         Assert.NotNull(response);
+    }
+
+    [Fact]
+    public async Task An_anonymous_client_cannot_claim_a_pod_that_runs_a_sidecar_even_before_the_sidecar_connects()
+    {
+        var node = SidecarNode(PodB);
+        node.Metadata.Fields["GENERATOR"] = Value.ForString("grpc");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => FirstResponse(node, new Metadata()));
+
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("runs a sidecar", e.Status.Detail);
+        Assert.NotNull(await FirstResponse(SidecarNode(PodB), Bearer(_tokens.Issue(PodB))));
     }
 
     private IstioCertificateService.IstioCertificateServiceClient Ca() => new(_channel);
