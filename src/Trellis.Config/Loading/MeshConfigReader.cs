@@ -36,6 +36,7 @@ public static class MeshConfigReader
         {
             ExtensionProviders = spec?.ExtensionProviders ?? [],
             PathNormalization = spec?.PathNormalization?.Normalization is { } n and not "DEFAULT" ? n : ProxyPathNormalization.Base,
+            AutoMtls = spec?.EnableAutoMtls ?? true,
         };
     }
 

@@ -24,9 +24,9 @@ internal static class ClusterTranslator
             var identities = ServiceIdentities.For(mesh, service);
             foreach (var port in service.Ports)
             {
-                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities);
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities, mesh.Settings.AutoMtls);
                 foreach (var subset in rule?.Subsets ?? [])
-                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule, identities);
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule, identities, mesh.Settings.AutoMtls);
             }
         }
         yield return new Cluster
@@ -101,7 +101,8 @@ internal static class ClusterTranslator
     }
 
     /// <summary>An outbound cluster with the DestinationRule's policies for its subset and port merged in.</summary>
-    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule, IReadOnlyList<string> identities)
+    private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule, IReadOnlyList<string> identities,
+        bool autoMtls)
     {
         var cluster = new Cluster
         {
@@ -121,7 +122,7 @@ internal static class ClusterTranslator
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));
         LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
-        AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, port.IsHttp2);
+        AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, port.IsHttp2, autoMtls);
         return cluster;
     }
 

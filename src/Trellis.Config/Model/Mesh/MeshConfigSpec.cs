@@ -30,6 +30,9 @@ public sealed record MeshConfigSpec
     /// <summary>Envoy command operators (%START_TIME% ...); Istio's default format when unset.</summary>
     public string? AccessLogFormat { get; init; }
 
+    /// <summary>Whether clients originate Istio mutual TLS to endpoints with sidecars on their own; true when unset, as in Istio.</summary>
+    public bool? EnableAutoMtls { get; init; }
+
     /// <summary>Whether proxies trace requests at all; true when unset, as in Istio.</summary>
     public bool? EnableTracing { get; init; }
 

@@ -19,6 +19,9 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>The mesh config's extensionProviders, valid ones only (an invalid mesh config is not applied).</summary>
     public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
 
+    /// <summary>MeshConfig enableAutoMtls: clients originate Istio mutual TLS to sidecar endpoints without a DestinationRule saying so.</summary>
+    public bool AutoMtls { get; init; } = true;
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }

@@ -7,7 +7,7 @@ namespace Trellis.ControlPlane.Translation.Mtls;
 /// <summary>Istio's auto mTLS and DestinationRule TLS on an outbound cluster. With <c>tls</c> set, it alone decides
 /// the cluster's transport socket. Without, the cluster carries two transport_socket_matches: endpoints whose
 /// metadata says <c>tlsMode: istio</c> (they run a sidecar that accepts mutual TLS) get ISTIO_MUTUAL, every other
-/// endpoint plaintext.</summary>
+/// endpoint plaintext. With MeshConfig <c>enableAutoMtls: false</c> a cluster without <c>tls</c> is plaintext, as in Istio.</summary>
 internal static class AutoMtls
 {
     /// <summary>The endpoint filter metadata namespace Envoy matches transport_socket_matches against.</summary>
@@ -16,13 +16,14 @@ internal static class AutoMtls
     public const string IstioTlsMode = "istio";
     public const string DisabledTlsMode = "disabled";
 
-    public static void ApplyTo(Cluster cluster, ClientTlsSettings? explicitTls, string sni, IReadOnlyList<string> identities, bool http2)
+    public static void ApplyTo(Cluster cluster, ClientTlsSettings? explicitTls, string sni, IReadOnlyList<string> identities, bool http2, bool autoMtls = true)
     {
         if (explicitTls is not null)
         {
             if (ClientTls.Socket(explicitTls, sni, identities, http2) is { } socket) cluster.TransportSocket = socket;
             return;
         }
+        if (!autoMtls) return;
         var istio = new Struct();
         istio.Fields[TlsModeKey] = Value.ForString(IstioTlsMode);
         cluster.TransportSocketMatches.Add(new Cluster.Types.TransportSocketMatch

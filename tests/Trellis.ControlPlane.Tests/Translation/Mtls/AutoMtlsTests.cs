@@ -30,6 +30,35 @@ public sealed class AutoMtlsTests
     }
 
     [Fact]
+    public void With_enable_auto_mtls_false_only_a_destination_rule_turns_mutual_tls_on()
+    {
+        const string meshConfig = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |
+                enableAutoMtls: false
+            """;
+        const string ratingsMutual = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: ratings, namespace: bookinfo}
+            spec:
+              host: ratings
+              trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+            """;
+        var mesh = MeshFixture.Bookinfo(meshConfig, ratingsMutual);
+
+        var reviews = MeshFixture.OutboundCluster(mesh, Reviews);
+        var ratings = MeshFixture.OutboundCluster(mesh, "outbound|9080||ratings.bookinfo.svc.cluster.local");
+
+        Assert.Null(reviews.TransportSocket);
+        Assert.Empty(reviews.TransportSocketMatches);
+        Assert.Equal("envoy.transport_sockets.tls", ratings.TransportSocket.Name);
+    }
+
+    [Fact]
     public void Istio_mutual_tls_verifies_the_service_accounts_of_the_destination_and_names_the_cluster_in_sni()
     {
         var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(), Reviews);
