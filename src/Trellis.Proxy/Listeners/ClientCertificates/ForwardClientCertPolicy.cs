@@ -44,14 +44,19 @@ internal sealed record ForwardClientCertPolicy(Mode Mode, bool Subject, bool Uri
                 return;
             case Mode.AppendForward:
                 var existing = headers[Header];
-                var element = Element(peer, context.Chain.TransportSocket);
+                var element = ElementOf(tls, context.Chain.TransportSocket);
                 headers[Header] = existing.Count == 0 ? element : $"{existing},{element}";
                 return;
             default:
-                headers[Header] = Element(peer, context.Chain.TransportSocket);
+                headers[Header] = ElementOf(tls, context.Chain.TransportSocket);
                 return;
         }
     }
+
+    /// <summary>The element depends only on the connection (its peer and our certificate) and this policy, so it is
+    /// computed once per connection and chain rather than per request.</summary>
+    private string ElementOf(DownstreamTlsInfo tls, IDownstreamTransportSocket socket) =>
+        tls.Memoized(this, socket, static (policy, chainSocket, info) => policy.Element(info.PeerCertificate!, chainSocket));
 
     private string Element(X509Certificate2 peer, IDownstreamTransportSocket socket)
     {
