@@ -14,6 +14,8 @@ public sealed class PodTokenAuthority : IDisposable
     public const string Audience = "istio-ca";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private const string ServiceAccountPrefix = "system:serviceaccount:";
     private const string PodClaim = "trellis.io/pod";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -76,6 +78,9 @@ public sealed class PodTokenAuthority : IDisposable
         });
     }
 
+    /// <summary>When a token <see cref="Validate"/> accepted stops being accepted (its expiry plus the clock skew allowed).</summary>
+    public DateTimeOffset ExpiryOf(string token) => new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero) + ClockSkew;
+
     /// <summary>The identity <paramref name="token"/> proves, or null with the reason it proves nothing.</summary>
     public WorkloadIdentity? Validate(string token, out string? error)
     {
@@ -93,7 +98,7 @@ public sealed class PodTokenAuthority : IDisposable
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             RequireExpirationTime = true,
             RequireSignedTokens = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
+            ClockSkew = ClockSkew,
             LifetimeValidator = (notBefore, expires, _, p) =>
             {
                 var now = _clock.GetUtcNow().UtcDateTime;

@@ -40,7 +40,7 @@ internal sealed class XdsNodeAuthenticator(PodTokenAuthority tokens, IWorkloadSo
         if (node.Metadata.TryGetValue("SERVICE_ACCOUNT", out var sa))
             Require(sa == identity.ServiceAccount, $"the node's SERVICE_ACCOUNT {sa} is not the token's {identity.ServiceAccount}");
         _authenticatedIds.AddOrUpdate(node.Id, 1, (_, n) => n + 1);
-        return new XdsClientIdentity(identity.Namespace, identity.ServiceAccount, identity.Pod);
+        return new XdsClientIdentity(identity.Namespace, identity.ServiceAccount, identity.Pod) { ExpiresAt = tokens.ExpiryOf(token) };
     }
 
     /// <summary>The sidecar-injected pod the node's id or metadata names, if any.</summary>

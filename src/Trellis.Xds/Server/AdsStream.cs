@@ -35,17 +35,26 @@ internal sealed class AdsStream(
         var streams = registry.Connect(_node);
         using var watch = cache.Watch(_node.Id, () => _events.Writer.TryWrite(null));
         logger.LogInformation("xDS stream opened by {Node} ({Agent})", _node.Id, _node.UserAgent);
+        using var expiry = new CancellationTokenSource();
+        if (identity.ExpiresAt is { } expiresAt) expiry.CancelAfter(Max(expiresAt - DateTimeOffset.UtcNow, TimeSpan.Zero));
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
         try
         {
             if (streams == 1 || !cache.TryGet(_node.Id, out _)) observer?.OnConnected(_node);
             _events.Writer.TryWrite(first);
-            var reader = PumpRequestsAsync(ct);
-            await foreach (var request in _events.Reader.ReadAllAsync(ct))
+            var reader = PumpRequestsAsync(open.Token);
+            await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
             {
-                if (request is null) await PushChangedAsync(ct);
-                else await HandleAsync(request, ct);
+                if (request is null) await PushChangedAsync(open.Token);
+                else await HandleAsync(request, open.Token);
             }
             await reader;
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            logger.LogInformation("xDS stream of {Node} ended: its credential expired at {Expiry:u}", _node.Id, identity.ExpiresAt);
+            throw new RpcException(new Status(StatusCode.Unauthenticated,
+                $"the credential that opened this stream expired at {identity.ExpiresAt:u}; reconnect with a fresh one"));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -57,6 +66,8 @@ internal sealed class AdsStream(
             if (identity.IsAuthenticated) authenticator?.Released(_node, identity);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private XdsClientIdentity Authenticate(NodeInfo node)
     {

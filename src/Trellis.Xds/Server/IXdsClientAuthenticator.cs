@@ -23,4 +23,8 @@ public sealed record XdsClientIdentity(string? Namespace, string? ServiceAccount
     public static XdsClientIdentity Anonymous { get; } = new(null, null, null);
 
     public bool IsAuthenticated => Namespace is not null;
+
+    /// <summary>When the credential stops proving the identity; the server ends the stream then, and the client
+    /// reconnects with the fresh credential it has by then. Null: it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

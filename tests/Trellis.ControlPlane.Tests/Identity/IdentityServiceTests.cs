@@ -164,6 +164,24 @@ public sealed class IdentityServiceTests : IAsyncLifetime
         Assert.NotNull(await FirstResponse(SidecarNode(PodB), Bearer(_tokens.Issue(PodB))));
     }
 
+    [Fact]
+    public async Task A_stream_ends_when_the_token_that_opened_it_expires_so_the_proxy_reconnects_with_its_fresh_one()
+    {
+        // Expired 25 s ago: still inside the 30 s of clock skew allowed, so it opens a stream that has 5 s to live.
+        var token = _tokens.Issue(PodA, TimeSpan.FromSeconds(-25));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel)
+            .StreamAggregatedResources(Bearer(token), cancellationToken: timeout.Token);
+        await call.RequestStream.WriteAsync(new DiscoveryRequest { Node = SidecarNode(PodA), TypeUrl = "type.googleapis.com/envoy.config.cluster.v3.Cluster" });
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(timeout.Token));
+
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("expired", ended.Status.Detail);
+        Assert.False(timeout.IsCancellationRequested);
+    }
+
     private IstioCertificateService.IstioCertificateServiceClient Ca() => new(_channel);
 
     private static Metadata Bearer(string token) => new() { { "authorization", "Bearer " + token } };
