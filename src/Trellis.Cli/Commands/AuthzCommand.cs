@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Trellis.Cli.Authorization;
 using Trellis.Cli.Output;
 
@@ -19,22 +18,8 @@ internal static class AuthzCommand
         {
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
             var name = result.GetValue(target)!;
-            int adminPort;
-            if (name.StartsWith("istio-ingressgateway", StringComparison.Ordinal)) adminPort = state.IngressAdminPort;
-            else if (PodSelector.Find(home, name, result.GetValue(ns)) is { } pod) adminPort = pod.AdminPort;
-            else return 1;
-
-            JsonNode dump;
-            try
-            {
-                using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-                dump = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{adminPort}/config_dump", ct))!;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
-            {
-                Console.Error.WriteLine($"error: cannot read the config of {name}'s proxy (admin port {adminPort}): {e.Message}");
-                return 1;
-            }
+            if (ProxyAdmin.PortOf(home, state, name, result.GetValue(ns)) is not { } adminPort) return 1;
+            if (await ProxyAdmin.ConfigDumpAsync(name, adminPort, ct) is not { } dump) return 1;
             var policies = PoliciesInEffect.Read(dump);
             var format = result.GetValue(output)!;
             if (format is "json" or "yaml")

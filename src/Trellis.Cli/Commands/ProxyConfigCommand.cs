@@ -30,19 +30,8 @@ internal static class ProxyConfigCommand
         {
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
             var name = result.GetValue(target)!;
-            int adminPort;
-            if (name.StartsWith("istio-ingressgateway", StringComparison.Ordinal))
-            {
-                adminPort = state.IngressAdminPort;
-            }
-            else
-            {
-                var pod = PodSelector.Find(home, name, result.GetValue(ns));
-                if (pod is null) return 1;
-                adminPort = pod.AdminPort;
-            }
-            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-            var dump = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{adminPort}/config_dump", ct))!;
+            if (ProxyAdmin.PortOf(home, state, name, result.GetValue(ns)) is not { } adminPort) return 1;
+            if (await ProxyAdmin.ConfigDumpAsync(name, adminPort, ct) is not { } dump) return 1;
             var kind = result.GetValue(section)!;
             var part = dump["configs"]!.AsArray().FirstOrDefault(c => (string?)c?["@type"] == DumpTypes[kind]);
             var format = result.GetValue(output)!;

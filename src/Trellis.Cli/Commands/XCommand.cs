@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trellis.Cli.Authorization;
 using Trellis.Cli.Describe;
 using Trellis.Cli.Output;
 using Trellis.Config;
@@ -20,7 +21,7 @@ internal static class XCommand
         var target = new Argument<string>("pod") { Description = "POD or deploy/NAME" };
         var ns = CommonOptions.Namespace();
         var output = CommonOptions.Output();
-        var command = new Command("describe", "Describe a pod's services, routing and mutual TLS") { kind, target, ns, output };
+        var command = new Command("describe", "Describe a pod's services, routing, mutual TLS and authorization") { kind, target, ns, output };
         command.SetAction(async (result, ct) =>
         {
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
@@ -40,7 +41,8 @@ internal static class XCommand
             // Creation order decides precedence (the oldest PeerAuthentication or DestinationRule wins).
             var ordered = stored.OrderBy(o => o.Applied).ThenBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal).ToList();
             var resources = ConfigLoader.LoadFiles(ordered.Select(o => ($"{o.Kind}/{o.Namespace}/{o.Name}", o.Yaml))).Resources;
-            var description = PodDescriber.Describe(pod, resources);
+            if (await ProxyAdmin.ConfigDumpAsync(pod.Name, pod.AdminPort, ct) is not { } dump) return 1;
+            var description = PodDescriber.Describe(pod, resources, PoliciesInEffect.Read(dump));
             var format = result.GetValue(output)!;
             if (format is "json" or "yaml") Printer.Structured(description, format);
             else PodDescriptionText.Print(description);

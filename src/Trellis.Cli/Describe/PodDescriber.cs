@@ -1,3 +1,4 @@
+using Trellis.Cli.Authorization;
 using Trellis.Config;
 using Trellis.Config.Loading;
 using Trellis.Config.Model;
@@ -9,11 +10,13 @@ using Trellis.Runtime;
 namespace Trellis.Cli.Describe;
 
 /// <summary>Describes a pod from the mesh's applied configuration, asking the same semantic indexes the control
-/// plane translates with (PeerAuthenticationIndex, DestinationRuleIndex), so the answer is what the proxies run.</summary>
+/// plane translates with (PeerAuthenticationIndex, DestinationRuleIndex), so the answer is what the proxies run; its
+/// authorization comes from the pod's proxy itself.</summary>
 internal static class PodDescriber
 {
     /// <param name="resources">The applied resources in creation order, oldest first.</param>
-    public static PodDescription Describe(PodState pod, IReadOnlyList<Resource> resources)
+    /// <param name="authorization">The AuthorizationPolicies the pod's proxy enforces, read from the proxy itself.</param>
+    public static PodDescription Describe(PodState pod, IReadOnlyList<Resource> resources, IReadOnlyList<PolicyInEffect> authorization)
     {
         var settings = MeshConfigReader.Settings(resources);
         var peerAuthentication = new PeerAuthenticationIndex(resources, settings.RootNamespace).For(pod.Namespace, pod.Labels);
@@ -41,7 +44,7 @@ internal static class PodDescriber
                     ClientTlsOf(rule?.Spec.TrafficPolicy, number)));
             }
         }
-        return new PodDescription(pod.Name, pod.Namespace, pod.ServiceAccount, pod.Labels, ports,
+        return new PodDescription(pod.Name, pod.Namespace, pod.ServiceAccount, pod.Labels, ports, authorization,
             $"trellis x authz check {pod.Name} -n {pod.Namespace}");
     }
 

@@ -23,6 +23,8 @@ internal static class PodDescriptionText
             Console.WriteLine(p.VirtualServices.Count == 0 ? "   VirtualServices: none (default routing)" : $"   VirtualServices: {string.Join(", ", p.VirtualServices)}");
         }
         Console.WriteLine("--------------------");
-        Console.WriteLine($"Authorization: AuthorizationPolicies are listed, rule by rule, by `{d.Authorization}`");
+        Console.WriteLine("Authorization (as the pod's proxy enforces it):");
+        Trellis.Cli.Commands.AuthzCommand.Print(d.AuthorizationPolicies);
+        Console.WriteLine($"Rule by rule, with what each matches: `{d.AuthorizationDetail}`");
     }
 }

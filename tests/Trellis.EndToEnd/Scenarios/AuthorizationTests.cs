@@ -72,6 +72,12 @@ public sealed class AuthorizationTests(BookinfoMesh mesh)
             Assert.Contains("DENY", check.Stdout);
             Assert.Contains("bookinfo/deny-review-0", check.Stdout);
             Assert.Contains("rule[0]", check.Stdout);
+
+            var describe = await mesh.Cli.RunAsync("x", "describe", "pod", "deploy/reviews-v1", "-n", "bookinfo");
+            Assert.True(describe.ExitCode == 0, describe.All);
+            var authorization = describe.Stdout[describe.Stdout.IndexOf("Authorization (as the pod's proxy enforces it):", StringComparison.Ordinal)..];
+            Assert.Contains("DENY", authorization);
+            Assert.Contains("bookinfo/deny-review-0", authorization);
         }
         finally
         {
