@@ -37,6 +37,9 @@ public static class MeshConfigReader
             ExtensionProviders = spec?.ExtensionProviders ?? [],
             PathNormalization = spec?.PathNormalization?.Normalization is { } n and not "DEFAULT" ? n : ProxyPathNormalization.Base,
             AutoMtls = spec?.EnableAutoMtls ?? true,
+            AccessLogFile = string.IsNullOrEmpty(spec?.AccessLogFile) ? null : spec.AccessLogFile,
+            AccessLogEncoding = spec?.AccessLogEncoding ?? "TEXT",
+            AccessLogFormat = string.IsNullOrEmpty(spec?.AccessLogFormat) ? null : spec.AccessLogFormat,
         };
     }
 
@@ -57,6 +60,10 @@ public static class MeshConfigReader
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, $"invalid value \"{reasons}\", expected \"true\" or \"false\"", null,
                 fieldPath: $"defaultConfig.proxyMetadata.{GatewayReasonsKey}"));
         if (spec is not null) ExtensionProviderValidation.Check(spec.ExtensionProviders, found);
+        if (spec is { AccessLogEncoding: "JSON", AccessLogFormat: { Length: > 0 } jsonFormat } && Semantics.AccessLogJsonFormat.Fields(jsonFormat) is null)
+            found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError,
+                "with accessLogEncoding JSON the format is a JSON object of field names to command operators, such as {\"code\": \"%RESPONSE_CODE%\"}",
+                null, fieldPath: "accessLogFormat"));
         var at = configMap.LocationOf(MeshPath);
         foreach (var d in found)
         {

@@ -8,6 +8,8 @@ using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.AccessLogs;
+using Envoy.Config.Accesslog.V3;
 using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.Mtls;
 
@@ -20,21 +22,22 @@ internal static class ListenerTranslator
     public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
     public const string RouterFilterName = "envoy.filters.http.router";
 
-    public static Listener Outbound(int port) => new()
+    /// <param name="settings">The mesh config, for its access log.</param>
+    public static Listener Outbound(int port, MeshSettings settings) => new()
     {
         Name = ClusterNames.OutboundListener,
         Address = Addresses.Loopback(port),
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute, connect: true)) },
+        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute, connect: true, accessLogs: MeshAccessLogs.For(settings))) },
     };
 
     /// <summary>Serves the HTTP inside CONNECT tunnels that outbound routes terminate, with the same routes.</summary>
-    public static Listener OutboundTunnel() => new()
+    public static Listener OutboundTunnel(MeshSettings settings) => new()
     {
         Name = ClusterNames.OutboundTunnel,
         InternalListener = new Listener.Types.InternalListenerConfig(),
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute)) },
+        FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute, accessLogs: MeshAccessLogs.For(settings))) },
     };
 
     /// <summary>The sidecar's inbound listener: its filter chains follow the port's effective PeerAuthentication
@@ -99,8 +102,8 @@ internal static class ListenerTranslator
     };
 
     /// <summary>The HCM of one of the gateway's HTTPS filter chains, behind its TLS termination.</summary>
-    public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons) =>
-        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons)) };
+    public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons, MeshSettings settings) =>
+        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons, accessLogs: MeshAccessLogs.For(settings))) };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
     public static Listener Api(string name, string routeName) => new()
@@ -113,8 +116,9 @@ internal static class ListenerTranslator
 
     private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
 
+    /// <param name="settings">The mesh config: path normalization (inbound and gateway HCMs) and the access log.</param>
     private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
-        AuthorizationConfig? authz = null, MeshSettings? settings = null, IReadOnlyList<HttpFilter>? authn = null)
+        AuthorizationConfig? authz = null, MeshSettings? settings = null, IReadOnlyList<HttpFilter>? authn = null, IReadOnlyList<AccessLog>? accessLogs = null)
     {
         var hcm = new HttpConnectionManager
         {
@@ -130,6 +134,7 @@ internal static class ListenerTranslator
             },
         };
         if (settings is not null) PathNormalization.Apply(hcm, settings);
+        hcm.AccessLog.Add(accessLogs ?? (settings is null ? [] : MeshAccessLogs.For(settings)));
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;
         else hcm.Rds = new Rds

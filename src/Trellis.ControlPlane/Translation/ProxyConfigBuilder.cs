@@ -32,8 +32,8 @@ internal static class ProxyConfigBuilder
             case ProxyKind.Sidecar:
                 if (node.Port(ProxyNode.OutboundPortKey) is { } outboundPort)
                 {
-                    listeners.Add(ListenerTranslator.Outbound(outboundPort));
-                    listeners.Add(ListenerTranslator.OutboundTunnel());
+                    listeners.Add(ListenerTranslator.Outbound(outboundPort, mesh.Settings));
+                    listeners.Add(ListenerTranslator.OutboundTunnel(mesh.Settings));
                     clusters.Add(ClusterTranslator.OutboundTunnel());
                     routes.Add(MeshRouteTranslator.Outbound(mesh, node));
                 }

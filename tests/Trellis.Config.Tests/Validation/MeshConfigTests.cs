@@ -65,6 +65,18 @@ public class MeshConfigTests
     }
 
     [Fact]
+    public void A_json_access_log_format_must_be_an_object_of_command_operators()
+    {
+        var bad = Load.Text(MeshConfigMap("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '%RESPONSE_CODE%'"));
+        var good = Load.Text(MeshConfigMap("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '{\"code\": \"%RESPONSE_CODE%\"}'"));
+
+        var error = Assert.Single(bad.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Equal("data.mesh.accessLogFormat", error.FieldPath);
+        Assert.Contains("JSON object", error.Message);
+        Assert.DoesNotContain(good.Diagnostics, d => d.Severity == Severity.Error);
+    }
+
+    [Fact]
     public void A_misspelt_field_is_an_error_and_an_unrelated_one_is_a_warning()
     {
         var result = Load.Text(MeshConfigMap("outboundTrafficPolicyy:\n  mode: ALLOW_ANY\nconnectTimeout: 5s"));

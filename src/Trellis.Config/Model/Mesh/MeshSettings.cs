@@ -22,6 +22,15 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>MeshConfig enableAutoMtls: clients originate Istio mutual TLS to sidecar endpoints without a DestinationRule saying so.</summary>
     public bool AutoMtls { get; init; } = true;
 
+    /// <summary>MeshConfig accessLogFile: where every proxy writes its access log; none when null.</summary>
+    public string? AccessLogFile { get; init; }
+
+    /// <summary>TEXT or JSON.</summary>
+    public string AccessLogEncoding { get; init; } = "TEXT";
+
+    /// <summary>Envoy command operators (a JSON object of them for JSON); Istio's default format when null.</summary>
+    public string? AccessLogFormat { get; init; }
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }

@@ -98,7 +98,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
             Name = s.ChainName,
             FilterChainMatch = Match(s.Hosts),
             TransportSocket = GatewayTlsContext.Build(tls, http: true),
-            Filters = { ListenerTranslator.GatewayHcmFilter($"outbound_0.0.0.0_{s.Number}", routeName, showReasons) },
+            Filters = { ListenerTranslator.GatewayHcmFilter($"outbound_0.0.0.0_{s.Number}", routeName, showReasons, s.Mesh.Settings) },
         };
         return new Built([(chain, tls)], []);
     }

@@ -32,6 +32,7 @@ internal sealed class FieldOperator(FieldOperator.Field which) : CommandOperator
         RequestedServerName,
         DownstreamPeerUriSan,
         UpstreamPeerUriSan,
+        ConnectionTerminationDetails,
     }
 
     /// <summary>The operators by their Envoy names.</summary>
@@ -48,6 +49,8 @@ internal sealed class FieldOperator(FieldOperator.Field which) : CommandOperator
         ["RESPONSE_DURATION"] = Field.ResponseDuration,
         ["UPSTREAM_HOST"] = Field.UpstreamHost,
         ["UPSTREAM_CLUSTER"] = Field.UpstreamCluster,
+        // Envoy's UPSTREAM_CLUSTER prints alt_stat_name when a cluster has one; the mesh's clusters set it to their name.
+        ["UPSTREAM_CLUSTER_RAW"] = Field.UpstreamCluster,
         ["UPSTREAM_LOCAL_ADDRESS"] = Field.UpstreamLocalAddress,
         ["UPSTREAM_TRANSPORT_FAILURE_REASON"] = Field.UpstreamTransportFailureReason,
         ["DOWNSTREAM_REMOTE_ADDRESS"] = Field.DownstreamRemoteAddress,
@@ -58,6 +61,7 @@ internal sealed class FieldOperator(FieldOperator.Field which) : CommandOperator
         ["REQUESTED_SERVER_NAME"] = Field.RequestedServerName,
         ["DOWNSTREAM_PEER_URI_SAN"] = Field.DownstreamPeerUriSan,
         ["UPSTREAM_PEER_URI_SAN"] = Field.UpstreamPeerUriSan,
+        ["CONNECTION_TERMINATION_DETAILS"] = Field.ConnectionTerminationDetails,
     };
 
     public override bool IsNumber => which is Field.ResponseCode or Field.BytesReceived or Field.BytesSent
@@ -111,6 +115,9 @@ internal sealed class FieldOperator(FieldOperator.Field which) : CommandOperator
                 return Append(output, record.DownstreamPeerUriSan);
             case Field.UpstreamPeerUriSan:
                 return Append(output, record.UpstreamPeerUriSan);
+            case Field.ConnectionTerminationDetails:
+                // Envoy fills it only when a network filter closes the connection with a reason; requests never have one.
+                return false;
             default:
                 return false;
         }

@@ -90,6 +90,8 @@ public class CommandOperatorTests
     [InlineData("%RESPONSE_DURATION%", "9")]
     [InlineData("%UPSTREAM_HOST%", "127.0.0.1:9080")]
     [InlineData("%UPSTREAM_CLUSTER%", "-")]
+    [InlineData("%UPSTREAM_CLUSTER_RAW%", "-")]
+    [InlineData("%CONNECTION_TERMINATION_DETAILS%", "-")]
     [InlineData("%UPSTREAM_LOCAL_ADDRESS%", "-")]
     [InlineData("%UPSTREAM_TRANSPORT_FAILURE_REASON%", "-")]
     [InlineData("%DOWNSTREAM_REMOTE_ADDRESS%", "10.0.0.1:5555")]

@@ -1,0 +1,72 @@
+using Envoy.Config.Listener.V3;
+using Envoy.Extensions.AccessLoggers.File.V3;
+using Envoy.Extensions.AccessLoggers.Stream.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Trellis.ControlPlane.Translation;
+using Trellis.ControlPlane.Translation.AccessLogs;
+
+namespace Trellis.ControlPlane.Tests.Translation.AccessLogs;
+
+/// <summary>MeshConfig accessLogFile / accessLogEncoding / accessLogFormat become every HCM's access log, as istiod writes them.</summary>
+public sealed class MeshAccessLogsTests
+{
+    private static string MeshConfig(string mesh) => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {"{"}name: istio, namespace: istio-system{"}"}
+        data:
+          mesh: |
+        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
+        """;
+
+    private static IEnumerable<HttpConnectionManager> Hcms(params string[] yaml)
+    {
+        var mesh = MeshFixture.Bookinfo(yaml);
+        var sidecar = ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1"));
+        var gateway = ProxyConfigBuilder.Build(mesh, MeshFixture.IngressGateway());
+        return sidecar.Listeners.Concat(gateway.Listeners).Cast<Listener>()
+            .SelectMany(l => l.FilterChains).SelectMany(c => c.Filters)
+            .Where(f => f.Name == ListenerTranslator.HcmFilterName).Select(f => f.TypedConfig.Unpack<HttpConnectionManager>());
+    }
+
+    [Fact]
+    public void Without_an_access_log_file_no_hcm_logs()
+    {
+        Assert.All(Hcms(), hcm => Assert.Empty(hcm.AccessLog));
+    }
+
+    [Fact]
+    public void Dev_stdout_is_the_stdout_logger_in_istios_default_text_format_on_every_hcm()
+    {
+        var hcms = Hcms(MeshConfig("accessLogFile: /dev/stdout")).ToList();
+
+        Assert.True(hcms.Count >= 4, "outbound, outbound tunnel, inbound and gateway HCMs");
+        Assert.All(hcms, hcm =>
+        {
+            var log = Assert.Single(hcm.AccessLog);
+            Assert.Equal("envoy.access_loggers.stdout", log.Name);
+            Assert.Equal(MeshAccessLogs.IstioTextFormat, log.TypedConfig.Unpack<StdoutAccessLog>().LogFormat.TextFormat);
+        });
+    }
+
+    [Fact]
+    public void Json_encoding_uses_istios_fields_or_the_given_object_and_a_path_is_a_file()
+    {
+        var standard = Hcms(MeshConfig("accessLogFile: /var/log/proxy.log\naccessLogEncoding: JSON")).First().AccessLog.Single();
+        var custom = Hcms(MeshConfig("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '{\"code\": \"%RESPONSE_CODE%\"}'"))
+            .First().AccessLog.Single();
+
+        var file = standard.TypedConfig.Unpack<FileAccessLog>();
+        Assert.Equal(("envoy.access_loggers.file", "/var/log/proxy.log"), (standard.Name, file.Path));
+        Assert.Equal("%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%", file.LogFormat.JsonFormat.Fields["path"].StringValue);
+        Assert.Equal(["code"], custom.TypedConfig.Unpack<StdoutAccessLog>().LogFormat.JsonFormat.Fields.Keys);
+    }
+
+    [Fact]
+    public void A_custom_text_format_ends_with_a_newline()
+    {
+        var log = Hcms(MeshConfig("accessLogFile: /dev/stdout\naccessLogFormat: '%RESPONSE_CODE% %REQ(:PATH)%'")).First().AccessLog.Single();
+
+        Assert.Equal("%RESPONSE_CODE% %REQ(:PATH)%\n", log.TypedConfig.Unpack<StdoutAccessLog>().LogFormat.TextFormat);
+    }
+}

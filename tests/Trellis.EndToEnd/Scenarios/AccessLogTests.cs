@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using Trellis.EndToEnd.Harness;
+
+namespace Trellis.EndToEnd.Scenarios;
+
+/// <summary>As an operator I turn on access logs the way Istio's docs do, with MeshConfig <c>accessLogFile:
+/// /dev/stdout</c>, and read them with `trellis logs POD -c istio-proxy`: one line per request in Istio's default
+/// format, or JSON with <c>accessLogEncoding: JSON</c>.</summary>
+[Collection(BookinfoCollection.Name)]
+public sealed class AccessLogTests(BookinfoMesh mesh)
+{
+    private static string MeshConfig(string extra = "") => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {"{"}name: istio, namespace: istio-system{"}"}
+        data:
+          mesh: |
+            accessLogFile: /dev/stdout
+        {extra}
+        """;
+
+    [Fact]
+    public async Task Access_logs_in_istios_default_format_show_in_the_sidecars_log()
+    {
+        var manifest = await Write(MeshConfig());
+        try
+        {
+            Assert.True((await mesh.Cli.RunAsync("apply", "-f", manifest)).ExitCode == 0);
+            var marker = $"access-log-{Guid.NewGuid():N}";
+            await mesh.WaitUntilAsync(async () =>
+            {
+                using var client = mesh.IngressClient();
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/productpage");
+                request.Headers.Add("x-request-id", marker);
+                using var response = await client.SendAsync(request);
+                return (await SidecarLogAsync("productpage-v1")).Contains(marker, StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30), "productpage's sidecar to log the request");
+
+            var line = (await SidecarLogAsync("productpage-v1")).Split('\n').Last(l => l.Contains(marker, StringComparison.Ordinal));
+            Assert.Matches("""^\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\] "GET /productpage HTTP/1\.1" 200 - """, line);
+            Assert.Contains("inbound|9080||", line);
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", manifest);
+        }
+    }
+
+    [Fact]
+    public async Task Json_encoding_writes_one_json_object_per_request()
+    {
+        var manifest = await Write(MeshConfig("    accessLogEncoding: JSON"));
+        try
+        {
+            Assert.True((await mesh.Cli.RunAsync("apply", "-f", manifest)).ExitCode == 0);
+            var marker = $"access-log-{Guid.NewGuid():N}";
+            using var app = mesh.ClientInPod("productpage-v1");
+            await mesh.WaitUntilAsync(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "http://details:9080/details/0");
+                request.Headers.Add("x-request-id", marker);
+                using var response = await app.SendAsync(request);
+                return (await SidecarLogAsync("details-v1")).Contains(marker, StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30), "details' sidecar to log the request as JSON");
+
+            var line = (await SidecarLogAsync("details-v1")).Split('\n').Last(l => l.Contains(marker, StringComparison.Ordinal));
+            using var entry = JsonDocument.Parse(line[line.IndexOf('{')..]);
+            Assert.Equal("/details/0", entry.RootElement.GetProperty("path").GetString());
+            // Envoy's JSON logs a lone numeric operator as a number.
+            Assert.Equal(JsonValueKind.Number, entry.RootElement.GetProperty("response_code").ValueKind);
+            Assert.Equal(200, entry.RootElement.GetProperty("response_code").GetInt32());
+            Assert.Equal(marker, entry.RootElement.GetProperty("request_id").GetString());
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", manifest);
+        }
+    }
+
+    private async Task<string> SidecarLogAsync(string deployment)
+    {
+        var logs = await mesh.Cli.RunAsync("logs", $"deploy/{deployment}", "-n", "bookinfo", "-c", "istio-proxy");
+        Assert.True(logs.ExitCode == 0, logs.All);
+        return logs.Stdout;
+    }
+
+    private static async Task<string> Write(string yaml)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("trellis-e2e-access-log-").FullName, "mesh.yaml");
+        await File.WriteAllTextAsync(path, yaml);
+        return path;
+    }
+}
