@@ -30,10 +30,11 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
         Assert.True(exit != 0, output);
     }
 
-    private async Task<(int Exit, string Output)> CurlAsync(string host)
+    private Task<(int Exit, string Output)> CurlAsync(string host) => CurlAsync(_mesh.HttpsPort, _mesh.CaFile, host);
+
+    private static async Task<(int Exit, string Output)> CurlAsync(int port, string caFile, string host)
     {
-        var port = _mesh.HttpsPort;
-        var start = new ProcessStartInfo("curl", ["-sS", "--max-time", "10", "--cacert", _mesh.CaFile, "--resolve", $"{host}:{port}:127.0.0.1", $"https://{host}:{port}/"])
+        var start = new ProcessStartInfo("curl", ["-sS", "--max-time", "10", "--cacert", caFile, "--resolve", $"{host}:{port}:127.0.0.1", $"https://{host}:{port}/"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -130,6 +131,9 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
             StartUp(["-f", dir, "--port", FreePort().ToString(), "--https-port", HttpsPort.ToString()]);
             await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: 1 } pods && pods.All(p => p.Ready)),
                 TimeSpan.FromSeconds(120), "the my-nginx pod ready");
+            // The pod can be ready before the gateway has its TLS listener from the control plane.
+            await WaitUntilAsync(async () => (await CurlAsync(HttpsPort, CaFile, "nginx.example.com")).Exit == 0,
+                TimeSpan.FromSeconds(60), "the gateway passing nginx.example.com through");
         }
     }
 }
