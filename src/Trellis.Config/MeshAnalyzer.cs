@@ -21,6 +21,7 @@ public static class MeshAnalyzer
         new IgnoredPeerAuthenticationCheck(),
         new PeerAuthenticationSelectsNothingCheck(),
         new AuthorizationPolicyCheck(),
+        new TelemetryProviderCheck(),
     ];
 
     /// <summary>Runs every check over a complete set of resources, in creation order (oldest first), the order in

@@ -77,10 +77,20 @@ public class SeedTests
     {
         var result = ConfigLoader.LoadPaths([SeedPath("001-other.yaml")]);
 
-        var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error && d.ObjectRef!.StartsWith("RequestAuthentication", StringComparison.Ordinal));
         Assert.Equal("RequestAuthentication production/api-service-authn", error.ObjectRef);
         Assert.Equal("spec.jwtRules[0].audiences", error.FieldPath);
         Assert.Equal((114, 16), (error.Line, error.Column));
+    }
+
+    [Fact]
+    public void The_telemetry_seeds_dimensions_is_an_error_and_its_other_telemetry_loads()
+    {
+        var result = ConfigLoader.LoadPaths([SeedPath("001-other.yaml")]);
+
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error && d.ObjectRef == "Telemetry production/custom-logging");
+        Assert.Equal("spec.metrics[0].dimensions", error.FieldPath);
+        Assert.Contains(result.Resources, r => r.Ref.ToString() == "Telemetry production/custom-tracing" && r.IsEnforced);
     }
 
     [Fact]

@@ -24,3 +24,11 @@ internal sealed class DeprecatedAttribute(string advice) : Attribute
 /// <summary>Marks a string field as a regular expression that must compile under RE2 rules (Envoy's regex engine).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class RegexFieldAttribute : Attribute;
+
+/// <summary>Marks a model whose unknown fields are errors rather than ignored with a warning (a schema Istio enforces
+/// strictly, where a stray field means the user expects something that will not happen), with advice on what to use.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class StrictFieldsAttribute(string advice) : Attribute
+{
+    public string Advice { get; } = advice;
+}

@@ -2,6 +2,7 @@ using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
 using Trellis.Config.Model.Security;
+using Trellis.Config.Model.Telemetry;
 
 namespace Trellis.Config.Loading;
 
@@ -47,7 +48,7 @@ internal static class KindRegistry
         new("security.istio.io", IstioSecurity, "PeerAuthentication", typeof(PeerAuthenticationSpec)),
         new("security.istio.io", IstioSecurity, "AuthorizationPolicy", typeof(AuthorizationPolicySpec)),
         new("security.istio.io", IstioSecurity, "RequestAuthentication", typeof(RequestAuthenticationSpec)),
-        new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", null),
+        new("telemetry.istio.io", ["v1", "v1alpha1"], "Telemetry", typeof(TelemetrySpec)),
         new("install.istio.io", ["v1alpha1"], "IstioOperator", null, DefaultName: "installed-state"),
         new("gateway.networking.k8s.io", GatewayApi, "GatewayClass", null, ClusterScoped: true),
         new("gateway.networking.k8s.io", GatewayApi, "Gateway", null),

@@ -101,6 +101,8 @@ internal sealed class NodeBinder(BindContext context)
                 // from another mesh or a newer schema: warn and ignore it, as Kubernetes' field validation can.
                 var hint = DidYouMean.Hint(key, shape.Fields.Keys);
                 if (hint.Length > 0) context.Error(keyNode, fieldPath, $"unknown field \"{key}\"{hint}");
+                else if (type.GetCustomAttribute<StrictFieldsAttribute>() is { } strict)
+                    context.Error(keyNode, fieldPath, $"unknown field \"{key}\": {type.Name} has no such field; {strict.Advice}");
                 else context.Warning(keyNode, fieldPath, $"unknown field \"{key}\" is ignored: {type.Name} has no such field");
                 continue;
             }

@@ -3,6 +3,7 @@ using Trellis.Config.Model.Apps;
 using Trellis.Config.Model.Core;
 using Trellis.Config.Model.Networking;
 using Trellis.Config.Model.Security;
+using Trellis.Config.Model.Telemetry;
 
 namespace Trellis.Config.Validation;
 
@@ -26,6 +27,7 @@ internal static class SchemaValidators
             case ConfigMapSpec: MeshConfigValidator.Validate(sink); break;
             case PeerAuthenticationSpec pa: PeerAuthenticationValidator.Validate(sink, pa); break;
             case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;
+            case TelemetrySpec telemetry: TelemetryValidator.Validate(sink, telemetry); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
             sink.Error("spec", "missing required field");

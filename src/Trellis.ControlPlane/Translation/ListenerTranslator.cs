@@ -22,22 +22,22 @@ internal static class ListenerTranslator
     public const string HcmFilterName = "envoy.filters.network.http_connection_manager";
     public const string RouterFilterName = "envoy.filters.http.router";
 
-    /// <param name="settings">The mesh config, for its access log.</param>
-    public static Listener Outbound(int port, MeshSettings settings) => new()
+    /// <param name="accessLogs">The proxy's client-side access logs (<see cref="TelemetryAccessLogs"/>).</param>
+    public static Listener Outbound(int port, IReadOnlyList<AccessLog> accessLogs) => new()
     {
         Name = ClusterNames.OutboundListener,
         Address = Addresses.Loopback(port),
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute, connect: true, accessLogs: MeshAccessLogs.For(settings))) },
+        FilterChains = { Chain(Hcm("outbound_0.0.0.0_" + port, rds: ClusterNames.OutboundRoute, connect: true, accessLogs: accessLogs)) },
     };
 
     /// <summary>Serves the HTTP inside CONNECT tunnels that outbound routes terminate, with the same routes.</summary>
-    public static Listener OutboundTunnel(MeshSettings settings) => new()
+    public static Listener OutboundTunnel(IReadOnlyList<AccessLog> accessLogs) => new()
     {
         Name = ClusterNames.OutboundTunnel,
         InternalListener = new Listener.Types.InternalListenerConfig(),
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute, accessLogs: MeshAccessLogs.For(settings))) },
+        FilterChains = { Chain(Hcm(ClusterNames.OutboundTunnel, rds: ClusterNames.OutboundRoute, accessLogs: accessLogs)) },
     };
 
     /// <summary>The sidecar's inbound listener: its filter chains follow the port's effective PeerAuthentication
@@ -45,8 +45,9 @@ internal static class ListenerTranslator
     /// <param name="authz">The workload's authorization filters, and their TCP translation for the CONNECT route.</param>
     /// <param name="settings">The mesh config, for path normalization and the trust domain.</param>
     /// <param name="authn">Request authentication filters (jwt_authn), first in the chain as Istio orders them.</param>
+    /// <param name="accessLogs">The proxy's server-side access logs.</param>
     public static Listener Inbound(int port, int containerPort, MutualTlsMode mtls, MeshSettings settings, AuthorizationConfig? authz = null,
-        IReadOnlyList<HttpFilter>? authn = null)
+        IReadOnlyList<HttpFilter>? authn = null, IReadOnlyList<AccessLog>? accessLogs = null)
     {
         var listener = new Listener
         {
@@ -54,15 +55,16 @@ internal static class ListenerTranslator
             Address = Addresses.Loopback(port),
             TrafficDirection = TrafficDirection.Inbound,
         };
-        InboundFilterChains.Apply(listener, containerPort, mtls, settings.TrustDomain, () => HcmFilter(InboundHcm(containerPort, authz, authn, settings)));
+        InboundFilterChains.Apply(listener, containerPort, mtls, settings.TrustDomain, () => HcmFilter(InboundHcm(containerPort, authz, authn, settings, accessLogs)));
         return listener;
     }
 
     /// <summary>As Istio's sidecar inbound: a client certificate's subject, URI and DNS SANs are appended to the
     /// x-forwarded-client-cert header of requests that arrived over mutual TLS (the proxy sanitizes it otherwise).</summary>
-    private static HttpConnectionManager InboundHcm(int containerPort, AuthorizationConfig? authz, IReadOnlyList<HttpFilter>? authn, MeshSettings settings)
+    private static HttpConnectionManager InboundHcm(int containerPort, AuthorizationConfig? authz, IReadOnlyList<HttpFilter>? authn, MeshSettings settings,
+        IReadOnlyList<AccessLog>? accessLogs)
     {
-        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, authn: authn, settings: settings, inline: new RouteConfiguration
+        var hcm = Hcm($"inbound_0.0.0.0_{containerPort}", connect: true, authz: authz, authn: authn, settings: settings, accessLogs: accessLogs, inline: new RouteConfiguration
         {
             Name = ClusterNames.Inbound(containerPort),
             ValidateClusters = false,
@@ -94,16 +96,17 @@ internal static class ListenerTranslator
     /// (0.0.0.0_port), so tools keyed on that name keep working. Its clients are outside the mesh: unless
     /// <paramref name="showReasons"/>, its router suppresses the headers that explain local replies.</summary>
     public static Listener Gateway(int port, string address, bool showReasons, AuthorizationConfig? authz = null, MeshSettings? settings = null,
-        IReadOnlyList<HttpFilter>? authn = null) => new()
+        IReadOnlyList<HttpFilter>? authn = null, IReadOnlyList<AccessLog>? accessLogs = null) => new()
     {
         Name = ClusterNames.GatewayListener(port),
         Address = Addresses.Socket(address, port),
-        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, authn: authn, settings: settings)) },
+        FilterChains = { Chain(Hcm($"outbound_0.0.0.0_{port}", rds: ClusterNames.GatewayRoute(port), suppressEnvoyHeaders: !showReasons, authz: authz, authn: authn, settings: settings,
+            accessLogs: accessLogs)) },
     };
 
     /// <summary>The HCM of one of the gateway's HTTPS filter chains, behind its TLS termination.</summary>
-    public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons, MeshSettings settings) =>
-        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons, accessLogs: MeshAccessLogs.For(settings))) };
+    public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons, IReadOnlyList<AccessLog> accessLogs) =>
+        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons, accessLogs: accessLogs)) };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
     public static Listener Api(string name, string routeName) => new()
@@ -116,7 +119,7 @@ internal static class ListenerTranslator
 
     private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
 
-    /// <param name="settings">The mesh config: path normalization (inbound and gateway HCMs) and the access log.</param>
+    /// <param name="settings">The mesh config, for path normalization (inbound and gateway HCMs).</param>
     private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
         AuthorizationConfig? authz = null, MeshSettings? settings = null, IReadOnlyList<HttpFilter>? authn = null, IReadOnlyList<AccessLog>? accessLogs = null)
     {
@@ -134,7 +137,7 @@ internal static class ListenerTranslator
             },
         };
         if (settings is not null) PathNormalization.Apply(hcm, settings);
-        hcm.AccessLog.Add(accessLogs ?? (settings is null ? [] : MeshAccessLogs.For(settings)));
+        hcm.AccessLog.Add(accessLogs ?? []);
         if (connect) hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         if (inline is not null) hcm.RouteConfig = inline;
         else hcm.Rds = new Rds

@@ -2,6 +2,7 @@ using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
+using Trellis.ControlPlane.Translation.AccessLogs;
 using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.RequestAuthn;
 using Trellis.ControlPlane.Translation.Gateway;
@@ -26,14 +27,15 @@ internal static class ProxyConfigBuilder
         var endpoints = view.Endpoints;
         IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];
         IReadOnlyList<string> problems = [];
+        var accessLogs = TelemetryAccessLogs.For(mesh, node);
 
         switch (node.Kind)
         {
             case ProxyKind.Sidecar:
                 if (node.Port(ProxyNode.OutboundPortKey) is { } outboundPort)
                 {
-                    listeners.Add(ListenerTranslator.Outbound(outboundPort, mesh.Settings));
-                    listeners.Add(ListenerTranslator.OutboundTunnel(mesh.Settings));
+                    listeners.Add(ListenerTranslator.Outbound(outboundPort, accessLogs.Client));
+                    listeners.Add(ListenerTranslator.OutboundTunnel(accessLogs.Client));
                     clusters.Add(ClusterTranslator.OutboundTunnel());
                     routes.Add(MeshRouteTranslator.Outbound(mesh, node));
                 }
@@ -41,7 +43,8 @@ internal static class ProxyConfigBuilder
                 {
                     var containerPort = node.Port(ProxyNode.ContainerPortKey) ?? app;
                     var mtls = mesh.PeerAuthentications.For(node.Namespace, node.Labels).ForPort(containerPort);
-                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings, AuthorizationFilters.For(mesh, node), RequestAuthnFilters.For(mesh, node)));
+                    listeners.Add(ListenerTranslator.Inbound(inbound, containerPort, mtls.Mode, mesh.Settings, AuthorizationFilters.For(mesh, node), RequestAuthnFilters.For(mesh, node),
+                        accessLogs.Server));
                     var service = mesh.Services.FirstOrDefault(s => s.Namespace == node.Namespace && s.Selects(node.Labels)
                         && s.Ports.Any(p => p.TargetPort == containerPort));
                     clusters.Add(ClusterTranslator.Inbound(containerPort, app, service));
@@ -51,7 +54,8 @@ internal static class ProxyConfigBuilder
                 var httpsPort = node.Port(ProxyNode.HttpsPortKey);
                 if (node.Port(ProxyNode.HttpPortKey) is { } http)
                 {
-                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings, RequestAuthnFilters.For(mesh, node)));
+                    listeners.Add(ListenerTranslator.Gateway(http, GatewayAddress(node), mesh.Settings.GatewayReasons, AuthorizationFilters.For(mesh, node), mesh.Settings,
+                        RequestAuthnFilters.For(mesh, node), accessLogs.Client));
                     var gatewayRoutes = GatewayRouteTranslator.Build(mesh, node, http, httpsPort);
                     // Sidecars behind the gateway explain their local replies to it; outside clients must not see that.
                     if (!mesh.Settings.GatewayReasons) gatewayRoutes.ResponseHeadersToRemove.Add(OutboundPolicyRoutes.ReasonHeader);
@@ -59,7 +63,7 @@ internal static class ProxyConfigBuilder
                 }
                 if (httpsPort is { } secure)
                 {
-                    var tls = GatewaySecureServers.Build(mesh, node, secure, GatewayAddress(node), mesh.Settings.GatewayReasons);
+                    var tls = GatewaySecureServers.Build(mesh, node, secure, GatewayAddress(node), mesh.Settings.GatewayReasons, accessLogs.Client);
                     if (tls.Listener is not null) listeners.Add(tls.Listener);
                     routes.AddRange(tls.Routes);
                     (secrets, problems) = (tls.Secrets, tls.Problems);

@@ -78,6 +78,83 @@ public sealed class AccessLogTests(BookinfoMesh mesh)
         }
     }
 
+    [Fact]
+    public async Task The_seeds_mesh_wide_telemetry_turns_access_logs_on_and_a_workload_telemetry_turns_them_off_for_one_app()
+    {
+        // The seed's Telemetry as written: its access logging is enforced, its tracing, metric override and filter are
+        // reported as not yet enforced (and the filter is not applied: every request is logged).
+        var seed = await Write("""
+            apiVersion: telemetry.istio.io/v1alpha1
+            kind: Telemetry
+            metadata:
+              name: mesh-observability
+              namespace: istio-system
+            spec:
+              accessLogging:
+              - providers:
+                - name: envoy
+                filter:
+                  expression: "response.code >= 400"
+              tracing:
+              - randomSamplingPercentage: 10.0
+                providers:
+                - name: zipkin
+              metrics:
+              - providers:
+                - name: prometheus
+                overrides:
+                - match:
+                    metric: REQUEST_COUNT
+                    mode: CLIENT_AND_SERVER
+                  tagOverrides:
+                    request_host:
+                      operation: UPSERT
+                      value: "request.host"
+            ---
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: quiet-details, namespace: bookinfo}
+            spec:
+              selector: {matchLabels: {app: details}}
+              accessLogging:
+              - providers: [{name: envoy}]
+                disabled: true
+            """);
+        try
+        {
+            var applied = await mesh.Cli.RunAsync("apply", "-f", seed);
+            Assert.True(applied.ExitCode == 0, applied.All);
+            Assert.Contains("TRL0006", applied.All);
+            Assert.Contains("unknown provider \"zipkin\"", applied.All);
+
+            var marker = $"telemetry-{Guid.NewGuid():N}";
+            using var app = mesh.ClientInPod("productpage-v1");
+            await mesh.WaitUntilAsync(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "http://ratings:9080/ratings/0");
+                request.Headers.Add("x-request-id", marker);
+                using var response = await app.SendAsync(request);
+                return (await SidecarLogAsync("ratings-v1")).Contains(marker, StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30), "ratings' sidecar to log under the mesh-wide Telemetry");
+
+            var quiet = $"telemetry-{Guid.NewGuid():N}";
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "http://details:9080/details/0"))
+            {
+                request.Headers.Add("x-request-id", quiet);
+                using var response = await app.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            // productpage's own sidecar logs the call on its client side; details' sidecar, whose Telemetry disables it, does not.
+            await mesh.WaitUntilAsync(async () => (await SidecarLogAsync("productpage-v1")).Contains(quiet, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10), "productpage's sidecar to log its call to details");
+            Assert.DoesNotContain(quiet, await SidecarLogAsync("details-v1"));
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", seed);
+        }
+    }
+
     private async Task<string> SidecarLogAsync(string deployment)
     {
         var logs = await mesh.Cli.RunAsync("logs", $"deploy/{deployment}", "-n", "bookinfo", "-c", "istio-proxy");

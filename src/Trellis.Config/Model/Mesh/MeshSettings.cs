@@ -25,6 +25,9 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>MeshConfig accessLogFile: where every proxy writes its access log; none when null.</summary>
     public string? AccessLogFile { get; init; }
 
+    /// <summary>MeshConfig defaultProviders.accessLogging: the providers a Telemetry access logging rule without providers uses.</summary>
+    public IReadOnlyList<string> DefaultAccessLogProviders { get; init; } = [];
+
     /// <summary>TEXT or JSON.</summary>
     public string AccessLogEncoding { get; init; } = "TEXT";
 

@@ -33,6 +33,7 @@ public sealed record TelemetryModeSelector
 }
 
 /// <summary>Istio Telemetry's tracing rule.</summary>
+[StrictFields("a tracing rule has match, providers, randomSamplingPercentage, disableSpanReporting, useRequestIdForTraceSampling and customTags")]
 public sealed record TelemetryTracing
 {
     public TelemetryModeSelector? Match { get; init; }
@@ -70,6 +71,7 @@ public sealed record HeaderTagValue
 }
 
 /// <summary>Istio Telemetry's metrics rule.</summary>
+[StrictFields("metric labels are added, changed or removed with overrides[].tagOverrides (UPSERT with an expression such as request.path, or REMOVE)")]
 public sealed record TelemetryMetrics
 {
     public IReadOnlyList<TelemetryProviderRef>? Providers { get; init; }
@@ -108,6 +110,7 @@ public sealed record MetricTagOverride
 }
 
 /// <summary>Istio Telemetry's access logging rule.</summary>
+[StrictFields("an access logging rule has match, providers, disabled and filter.expression")]
 public sealed record TelemetryAccessLogging
 {
     public TelemetryModeSelector? Match { get; init; }

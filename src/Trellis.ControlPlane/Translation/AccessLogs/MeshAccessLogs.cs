@@ -37,34 +37,39 @@ internal static class MeshAccessLogs
         ("x_forwarded_for", "%REQ(X-FORWARDED-FOR)%"),
     ];
 
-    /// <summary>The access logs every HCM of the mesh gets; none when the mesh config names no file.</summary>
-    public static IReadOnlyList<AccessLog> For(MeshSettings settings)
+    /// <summary>The access logs every HCM of the mesh gets when no Telemetry decides; none when the mesh config names no file.</summary>
+    public static IReadOnlyList<AccessLog> For(MeshSettings settings) =>
+        string.IsNullOrEmpty(settings.AccessLogFile) ? [] : [Logger(settings.AccessLogFile, Format(settings))];
+
+    /// <summary>Istio's built-in "envoy" provider: /dev/stdout in the mesh config's format.</summary>
+    public static AccessLog BuiltInEnvoy(MeshSettings settings) => Logger("/dev/stdout", Format(settings));
+
+    /// <summary>An envoyFileAccessLog provider: its path, its text format or JSON labels, else Istio's default text.</summary>
+    public static AccessLog File(EnvoyFileAccessLogProvider provider) => Logger(string.IsNullOrEmpty(provider.Path) ? "/dev/stdout" : provider.Path,
+        provider.LogFormat?.Labels is { Count: > 0 } labels ? Json(labels.Select(kv => (kv.Key, kv.Value)))
+        : new SubstitutionFormatString { TextFormat = WithNewline(provider.LogFormat?.Text) ?? IstioTextFormat });
+
+    private static AccessLog Logger(string path, SubstitutionFormatString format) => path switch
     {
-        if (string.IsNullOrEmpty(settings.AccessLogFile)) return [];
-        var format = Format(settings);
-        return
-        [
-            settings.AccessLogFile switch
-            {
-                "/dev/stdout" => new AccessLog { Name = "envoy.access_loggers.stdout", TypedConfig = Any.Pack(new StdoutAccessLog { LogFormat = format }) },
-                "/dev/stderr" => new AccessLog { Name = "envoy.access_loggers.stderr", TypedConfig = Any.Pack(new StderrAccessLog { LogFormat = format }) },
-                var path => new AccessLog { Name = "envoy.access_loggers.file", TypedConfig = Any.Pack(new FileAccessLog { Path = path, LogFormat = format }) },
-            },
-        ];
+        "/dev/stdout" => new AccessLog { Name = "envoy.access_loggers.stdout", TypedConfig = Any.Pack(new StdoutAccessLog { LogFormat = format }) },
+        "/dev/stderr" => new AccessLog { Name = "envoy.access_loggers.stderr", TypedConfig = Any.Pack(new StderrAccessLog { LogFormat = format }) },
+        _ => new AccessLog { Name = "envoy.access_loggers.file", TypedConfig = Any.Pack(new FileAccessLog { Path = path, LogFormat = format }) },
+    };
+
+    private static SubstitutionFormatString Json(IEnumerable<(string Key, string Operators)> fields)
+    {
+        var json = new Struct();
+        foreach (var (key, op) in fields) json.Fields[key] = Value.ForString(op);
+        return new SubstitutionFormatString { JsonFormat = json };
     }
+
+    private static string? WithNewline(string? format) => string.IsNullOrEmpty(format) ? null : format.EndsWith('\n') ? format : format + "\n";
 
     private static SubstitutionFormatString Format(MeshSettings settings)
     {
-        if (settings.AccessLogEncoding == "JSON")
-        {
-            var json = new Struct();
-            // As istiod: a custom JSON format is a JSON object of field name → command operators; the validator refuses
-            // anything else, so a format that is not one here is the default's place.
-            foreach (var (key, op) in AccessLogJsonFormat.Fields(settings.AccessLogFormat) ?? IstioJsonFields) json.Fields[key] = Value.ForString(op);
-            return new SubstitutionFormatString { JsonFormat = json };
-        }
-        var text = string.IsNullOrEmpty(settings.AccessLogFormat) ? IstioTextFormat
-            : settings.AccessLogFormat.EndsWith('\n') ? settings.AccessLogFormat : settings.AccessLogFormat + "\n";
-        return new SubstitutionFormatString { TextFormat = text };
+        // As istiod: a custom JSON format is a JSON object of field name → command operators; the validator refuses
+        // anything else, so a format that is not one here is the default's place.
+        if (settings.AccessLogEncoding == "JSON") return Json(AccessLogJsonFormat.Fields(settings.AccessLogFormat) ?? IstioJsonFields);
+        return new SubstitutionFormatString { TextFormat = WithNewline(settings.AccessLogFormat) ?? IstioTextFormat };
     }
 }

@@ -19,7 +19,8 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
 
     /// <summary>The servers with protocol HTTPS or TLS of the gateways that select <paramref name="node"/>, on the
     /// gateway's secure port (<paramref name="port"/>; local mode maps the servers' port numbers, 443 usually, there).</summary>
-    public static GatewaySecureServers Build(MeshModel mesh, ProxyNode node, int port, string address, bool showReasons)
+    public static GatewaySecureServers Build(MeshModel mesh, ProxyNode node, int port, string address, bool showReasons,
+        IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> accessLogs)
     {
         var chains = new List<FilterChain>();
         var routes = new List<RouteConfiguration>();
@@ -37,7 +38,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
                 var label = $"Gateway {gateway.Metadata.Namespace}/{gateway.Metadata.Name} spec.servers[{i}]";
                 var context = new ServerContext(mesh, node, gateway, server, i, label, port);
                 // As istiod: an HTTPS server in PASSTHROUGH is a TLS server (Istio's "without TLS termination" example).
-                var built = protocol == "HTTPS" && server.Tls?.Mode != "PASSTHROUGH" ? Https(context, showReasons, routes) : Tls(context);
+                var built = protocol == "HTTPS" && server.Tls?.Mode != "PASSTHROUGH" ? Https(context, showReasons, routes, accessLogs) : Tls(context);
                 foreach (var (chain, needs) in built.Chains)
                 {
                     if (!Resolve(mesh, node, server, needs, secrets, out var problem))
@@ -82,7 +83,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
 
     /// <summary>An HTTPS server: TLS terminated with the server's certificate for its hosts, then the HCM with the
     /// VirtualServices bound to the gateway for those hosts (route table <c>https.PORT.PORTNAME.GATEWAY.NAMESPACE</c>).</summary>
-    private static Built Https(ServerContext s, bool showReasons, List<RouteConfiguration> routes)
+    private static Built Https(ServerContext s, bool showReasons, List<RouteConfiguration> routes, IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> accessLogs)
     {
         var tls = s.Server.Tls;
         if (tls?.Mode is not ("SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL" or "ISTIO_MUTUAL"))
@@ -98,7 +99,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
             Name = s.ChainName,
             FilterChainMatch = Match(s.Hosts),
             TransportSocket = GatewayTlsContext.Build(tls, http: true),
-            Filters = { ListenerTranslator.GatewayHcmFilter($"outbound_0.0.0.0_{s.Number}", routeName, showReasons, s.Mesh.Settings) },
+            Filters = { ListenerTranslator.GatewayHcmFilter($"outbound_0.0.0.0_{s.Number}", routeName, showReasons, accessLogs) },
         };
         return new Built([(chain, tls)], []);
     }

@@ -69,4 +69,98 @@ public sealed class MeshAccessLogsTests
 
         Assert.Equal("%RESPONSE_CODE% %REQ(:PATH)%\n", log.TypedConfig.Unpack<StdoutAccessLog>().LogFormat.TextFormat);
     }
+
+    /// <summary>The seed's mesh-wide Telemetry, access logging part.</summary>
+    private const string MeshWideTelemetry = """
+        apiVersion: telemetry.istio.io/v1alpha1
+        kind: Telemetry
+        metadata: {name: mesh-observability, namespace: istio-system}
+        spec:
+          accessLogging:
+          - providers:
+            - name: envoy
+        """;
+
+    private static (IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> Client, IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> Server) Logs(
+        string app, params string[] yaml)
+    {
+        var logs = TelemetryAccessLogs.For(MeshFixture.Bookinfo(yaml), MeshFixture.Sidecar($"{app}-v1-abc", app, "v1"));
+        return (logs.Client, logs.Server);
+    }
+
+    [Fact]
+    public void A_mesh_wide_telemetry_sends_both_sides_to_the_built_in_envoy_provider()
+    {
+        var (client, server) = Logs("reviews", MeshWideTelemetry);
+
+        Assert.Equal("envoy.access_loggers.stdout", Assert.Single(client).Name);
+        Assert.Equal(MeshAccessLogs.IstioTextFormat, Assert.Single(server).TypedConfig.Unpack<StdoutAccessLog>().LogFormat.TextFormat);
+    }
+
+    [Fact]
+    public void A_workload_telemetry_overrides_the_mesh_and_can_disable_logging_or_keep_one_side()
+    {
+        const string quietReviews = """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: quiet, namespace: bookinfo}
+            spec:
+              selector: {matchLabels: {app: reviews}}
+              accessLogging:
+              - providers: [{name: envoy}]
+                disabled: true
+            """;
+        const string serverOnlyRatings = """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: server-only, namespace: bookinfo}
+            spec:
+              selector: {matchLabels: {app: ratings}}
+              accessLogging:
+              - match: {mode: SERVER}
+                providers: [{name: envoy}]
+            """;
+
+        var reviews = Logs("reviews", MeshWideTelemetry, quietReviews, serverOnlyRatings);
+        var ratings = Logs("ratings", MeshWideTelemetry, quietReviews, serverOnlyRatings);
+        var details = Logs("details", MeshWideTelemetry, quietReviews, serverOnlyRatings);
+
+        Assert.Equal((0, 0), (reviews.Client.Count, reviews.Server.Count));
+        Assert.Equal((0, 1), (ratings.Client.Count, ratings.Server.Count));
+        Assert.Equal((1, 1), (details.Client.Count, details.Server.Count));
+    }
+
+    [Fact]
+    public void A_file_provider_logs_to_its_path_with_its_labels_as_json()
+    {
+        const string meshConfig = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |
+                extensionProviders:
+                - name: json-file
+                  envoyFileAccessLog:
+                    path: /tmp/trellis-access.log
+                    logFormat:
+                      labels:
+                        code: "%RESPONSE_CODE%"
+                defaultProviders:
+                  accessLogging: [json-file]
+            """;
+        const string useDefault = """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: default-providers, namespace: bookinfo}
+            spec:
+              accessLogging:
+              - {}
+            """;
+
+        var log = Assert.Single(Logs("reviews", meshConfig, useDefault).Server).TypedConfig.Unpack<FileAccessLog>();
+
+        Assert.Equal("/tmp/trellis-access.log", log.Path);
+        Assert.Equal("%RESPONSE_CODE%", log.LogFormat.JsonFormat.Fields["code"].StringValue);
+    }
 }
