@@ -11,7 +11,7 @@ public sealed class ShortLivedCertificatesMesh() : RunningMesh("trellis-e2e-rota
 
     public override async Task InitializeAsync()
     {
-        File.WriteAllText(Path.Combine(_manifests, "mesh.yaml"), Manifests(Repo.Path("samples", "bookinfo", "bin", "bookinfo")));
+        File.WriteAllText(Path.Combine(_manifests, "mesh.yaml"), Manifests);
         var ttl = $"{(int)CertificateTtl.TotalSeconds}s";
         StartUp(["-f", _manifests, "--port", FreePort().ToString(), "--https-port", FreePort().ToString()],
             new Dictionary<string, string> { ["DEFAULT_WORKLOAD_CERT_TTL"] = ttl, ["SECRET_TTL"] = ttl });
@@ -19,7 +19,7 @@ public sealed class ShortLivedCertificatesMesh() : RunningMesh("trellis-e2e-rota
             TimeSpan.FromSeconds(120), "the client and details pods ready");
     }
 
-    private static string Manifests(string bookinfo) => $$$"""
+    private static string Manifests => $$$"""
         apiVersion: v1
         kind: Namespace
         metadata: {name: rotation}
@@ -30,33 +30,7 @@ public sealed class ShortLivedCertificatesMesh() : RunningMesh("trellis-e2e-rota
         spec:
           mtls: {mode: STRICT}
         ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: details, namespace: rotation}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: details, namespace: rotation}
-        spec:
-          ports: [{port: 9080, name: http}]
-          selector: {app: details}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: details, namespace: rotation}
-        spec:
-          selector: {matchLabels: {app: details}}
-          template:
-            metadata: {labels: {app: details, version: v1}}
-            spec:
-              serviceAccountName: details
-              containers:
-              - name: details
-                command: ["{{{bookinfo}}}"]
-                args: ["details"]
-                ports: [{containerPort: 9080, name: http}]
-                readinessProbe: {httpGet: {path: /health, port: 9080}}
-        ---
+        {{{DetailsWorkload.Manifests("rotation", serviceAccount: "details")}}}
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: client, namespace: rotation}

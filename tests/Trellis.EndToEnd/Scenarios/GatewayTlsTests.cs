@@ -112,7 +112,7 @@ public sealed class GatewayTlsTests(GatewayTlsTests.TlsGatewayMesh mesh) : IClas
             await System.IO.File.WriteAllTextAsync(File("client-key.pem"), clientKey);
 
             await System.IO.File.WriteAllTextAsync(Path.Combine(_dir, "gateway.yaml"), SeedGateway);
-            await System.IO.File.WriteAllTextAsync(Path.Combine(_dir, "app.yaml"), App(Repo.Path("samples", "bookinfo", "bin", "bookinfo"),
+            await System.IO.File.WriteAllTextAsync(Path.Combine(_dir, "app.yaml"), App(
                 Secret("production-tls-cert", "kubernetes.io/tls", ("tls.crt", prodCert), ("tls.key", prodKey)),
                 Secret("mtls-credential", "Opaque", ("tls.crt", mtlsCert), ("tls.key", mtlsKey), ("ca.crt", mtls.CaPem)),
                 Secret("rotating-cert", "kubernetes.io/tls", ("tls.crt", rotateCert), ("tls.key", rotateKey))));
@@ -185,7 +185,7 @@ public sealed class GatewayTlsTests(GatewayTlsTests.TlsGatewayMesh mesh) : IClas
             ---
             """;
 
-        private static string App(string bookinfo, string productionSecret, string mtlsSecret, string rotatingSecret) => $$$"""
+        private static string App(string productionSecret, string mtlsSecret, string rotatingSecret) => $$$"""
             apiVersion: v1
             kind: Namespace
             metadata: {name: edge}
@@ -193,28 +193,7 @@ public sealed class GatewayTlsTests(GatewayTlsTests.TlsGatewayMesh mesh) : IClas
             {{{productionSecret}}}
             {{{mtlsSecret}}}
             {{{rotatingSecret}}}
-            apiVersion: v1
-            kind: Service
-            metadata: {name: details, namespace: edge}
-            spec:
-              ports: [{port: 9080, name: http}]
-              selector: {app: details}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: details, namespace: edge}
-            spec:
-              selector: {matchLabels: {app: details}}
-              template:
-                metadata: {labels: {app: details, version: v1}}
-                spec:
-                  containers:
-                  - name: details
-                    command: ["{{{bookinfo}}}"]
-                    args: ["details"]
-                    ports: [{containerPort: 9080, name: http}]
-                    readinessProbe: {httpGet: {path: /health, port: 9080}}
-            ---
+            {{{DetailsWorkload.Manifests("edge")}}}
             apiVersion: networking.istio.io/v1
             kind: Gateway
             metadata: {name: more-servers, namespace: istio-system}
