@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Inputs;
+using Trellis.ControlPlane.Observability.Dashboard;
+using Trellis.ControlPlane.Observability.Scraping;
+using Trellis.ControlPlane.Observability.Traffic;
 using Trellis.ControlPlane.Push;
 using Trellis.ControlPlane.Store;
 using Trellis.ControlPlane.Tracing;
@@ -43,6 +46,10 @@ public static class ControlPlaneHost
         if (options.Identity is { } identity) builder.Services.AddTrellisIdentity(identity, store, options.Workloads);
         builder.Services.AddSingleton<Jwks.JwksFetcher>();
         builder.Services.AddSingleton<TraceStore>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new TrafficHistory(TrafficHistory.DefaultRetention));
+        builder.Services.AddSingleton(options.Scrape);
+        builder.Services.AddHostedService<ProxyScraper>();
         builder.Services.AddSingleton<PushCoordinator>();
         builder.Services.AddSingleton<IXdsNodeObserver>(sp => sp.GetRequiredService<PushCoordinator>());
 
@@ -63,6 +70,7 @@ public static class ControlPlaneHost
                 store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
 
         TraceApi.Map(app, app.Services.GetRequiredService<TraceStore>());
+        DashboardApi.Map(app, app.Services.GetRequiredService<TrafficHistory>(), connections, store, TimeProvider.System);
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);

@@ -12,4 +12,7 @@ public sealed record ControlPlaneOptions(string StoreDirectory, IWorkloadSource 
     /// <summary>The CA and pod-token key; with them xDS clients must prove who they are. Null runs a control plane
     /// without identities (tests of translation and push), which serves every node unauthenticated.</summary>
     public IdentityOptions? Identity { get; init; }
+
+    /// <summary>How often the control plane scrapes its proxies' metrics for the dashboard and `trellis top`.</summary>
+    internal Observability.Scraping.ScrapeSettings Scrape { get; init; } = Observability.Scraping.ScrapeSettings.Default;
 }

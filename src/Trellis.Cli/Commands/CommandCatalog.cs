@@ -19,6 +19,8 @@ internal static class CommandCatalog
         AnalyzeCommand.Create(),
         ProxyStatusCommand.Create(),
         ProxyConfigCommand.Create(),
+        DashboardCommand.Create(),
+        TopCommand.Create(),
         XCommand.Create(),
         ControlPlaneCommand.Create(),
         ProxyCommand.Create(),

@@ -37,8 +37,7 @@ internal static class StatusCommand
                 monitoring = $"{state.ApiUrl.TrimEnd('/')}/metrics",
                 // The CA (Istio's IstioCertificateService) shares the xDS port, as on istiod.
                 ca = state.XdsUrl,
-                // Not built yet: shown so nobody wonders whether it is hidden somewhere.
-                dashboard = (string?)null,
+                dashboard = ControlPlaneClient.DashboardUrl(state),
                 ingress = new { url = state.IngressUrl, https = state.IngressHttpsPort > 0 ? state.IngressHttpsUrl : null, admin = $"http://127.0.0.1:{state.IngressAdminPort}" },
                 pods = new { total = pods.Count, ready = pods.Count(p => p.Ready) },
             };
@@ -52,7 +51,7 @@ internal static class StatusCommand
             Console.WriteLine($"control plane:  {(cp is null ? "UNREACHABLE" : "healthy")}  xDS {state.XdsUrl}  API {state.ApiUrl}  config v{cp?.ConfigVersion}  proxies {cp?.ConnectedProxies}");
             Console.WriteLine($"monitoring:     {view.monitoring}");
             Console.WriteLine($"CA:             {view.ca}  (workload certificates: spiffe://TRUST-DOMAIN/ns/NS/sa/SA)");
-            Console.WriteLine("dashboard:      none (not implemented yet)");
+            Console.WriteLine($"dashboard:      {view.dashboard}");
             Console.WriteLine($"ingress:        {view.ingress.url}  (admin {view.ingress.admin})");
             if (view.ingress.https is { } httpsUrl) Console.WriteLine($"ingress https:  {httpsUrl}  (the gateway's HTTPS and TLS servers)");
             Console.WriteLine($"pods:           {view.pods.ready}/{view.pods.total} ready");

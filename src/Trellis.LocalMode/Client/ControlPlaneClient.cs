@@ -71,6 +71,13 @@ public sealed class ControlPlaneClient : IDisposable
     public async Task<IReadOnlyList<ProxyStatusDto>> ProxiesAsync(CancellationToken ct) =>
         await _http.GetFromJsonAsync<List<ProxyStatusDto>>("/api/v1/proxies", Json, ct) ?? [];
 
+    /// <summary>Every service's and workload's RED figures over the last <paramref name="windowSeconds"/>.</summary>
+    public async Task<Trellis.ControlPlane.Observability.Stats.MeshStatsDto?> StatsAsync(int windowSeconds, CancellationToken ct) =>
+        await _http.GetFromJsonAsync<Trellis.ControlPlane.Observability.Stats.MeshStatsDto>($"/api/v1/stats?window={windowSeconds}", Json, ct);
+
+    /// <summary>Where the control plane serves its dashboard.</summary>
+    public static string DashboardUrl(MeshState state) => $"{state.ApiUrl}/dashboard/";
+
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
         try

@@ -64,7 +64,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
         var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
         AccessLogs = new AccessLogSinks(Metrics, loggers.CreateLogger("Trellis.Proxy.AccessLog"), accessLogCapacity);
-        var completions = new CompletionObservers([IstioMetrics, replies, new AccessLogObserver(AccessLogs)]);
+        var completions = new CompletionObservers([IstioMetrics, new FailureReasons(Metrics, Identity), replies, new AccessLogObserver(AccessLogs)]);
         var manager = new ConnectionManager(Snapshots, filters, completions);
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));

@@ -1,0 +1,45 @@
+using Trellis.ControlPlane.Observability.Traffic;
+
+namespace Trellis.ControlPlane.Observability.Stats;
+
+/// <summary>Computes the RED views (per service, per workload, over time) and the failure list from traffic windows.</summary>
+internal static class RedStats
+{
+    public static MeshStatsDto Of(TrafficWindow window, DateTimeOffset at) => new(at, window.Span.TotalSeconds,
+        Rows(window, "service", e => (e.Service.Namespace, e.Service.Name)),
+        Rows(window, "workload", e => (e.Destination.Namespace, e.Destination.Workload)));
+
+    /// <summary>One point per round for the service <paramref name="ns"/>/<paramref name="name"/>.</summary>
+    public static IReadOnlyList<RedPointDto> History(IEnumerable<TrafficRound> rounds, string ns, string name) => rounds.Select(round =>
+    {
+        var sum = new EdgeCounts();
+        foreach (var (key, counts) in round.Edges)
+            if (key.Service.Namespace == ns && key.Service.Name == name) sum.Add(counts);
+        var seconds = round.Interval.TotalSeconds;
+        return new RedPointDto(round.At, seconds > 0 ? sum.Requests / seconds : 0, Success(sum), sum.Durations.Quantile(0.95));
+    }).ToList();
+
+    public static IReadOnlyList<FailureDto> Failures(TrafficWindow window) => window.Failures
+        .Select(f => new FailureDto(f.Key.Reporter, f.Key.Source.Namespace, f.Key.Source.Workload, f.Key.Service.Namespace, f.Key.Service.Name,
+            f.Key.Route, f.Key.Cluster, f.Key.ResponseCode, f.Key.ResponseFlags, f.Key.Reason, f.Value))
+        .OrderByDescending(f => f.Count).ThenBy(f => f.Service, StringComparer.Ordinal).ToList();
+
+    private static List<RedStatsDto> Rows(TrafficWindow window, string kind, Func<EdgeKey, (string Namespace, string Name)> by)
+    {
+        var groups = new Dictionary<(string Namespace, string Name), EdgeCounts>();
+        foreach (var (key, counts) in window.Edges)
+        {
+            var group = by(key);
+            if (group.Name is "" or "unknown") continue;
+            if (!groups.TryGetValue(group, out var sum)) groups[group] = sum = new EdgeCounts();
+            sum.Add(counts);
+        }
+        return groups.Where(g => g.Value.Requests > 0)
+            .Select(g => new RedStatsDto(kind, g.Key.Namespace, g.Key.Name, g.Value.Requests, window.PerSecond(g.Value.Requests), Success(g.Value),
+                g.Value.Durations.Quantile(0.5), g.Value.Durations.Quantile(0.95), g.Value.Durations.Quantile(0.99),
+                g.Value.DestinationReported > 0 ? 100.0 * g.Value.MutualTls / g.Value.DestinationReported : null))
+            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static double? Success(EdgeCounts counts) => counts.Requests > 0 ? 100.0 * (counts.Requests - counts.ServerErrors) / counts.Requests : null;
+}
