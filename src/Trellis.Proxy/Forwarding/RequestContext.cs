@@ -30,6 +30,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     public VirtualHostEntry? VirtualHost { get; set; }
     public RouteEntry? Route { get; set; }
     public ClusterState? Cluster { get; set; }
+
+    /// <summary>The cluster the route picked when it was resolved (<see cref="Outbound.Logical.LogicalBackend.Preselect"/>).</summary>
+    public (Routing.ForwardAction Action, Routing.ClusterChoice Choice)? PickedCluster { get; set; }
     public EndpointModel? Endpoint { get; set; }
 
     /// <summary>The calling workload, decoded from the peer metadata headers (inbound only).</summary>

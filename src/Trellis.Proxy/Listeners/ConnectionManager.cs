@@ -70,6 +70,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
         var authority = request.Host.HasValue ? request.Host.Value : "";
         context.VirtualHost = context.Routes.SelectVirtualHost(authority);
         context.Route = context.VirtualHost?.Match(request);
+        Outbound.Logical.LogicalBackend.Preselect(context);
         return filters.Chain(hcm.HttpFilters)(context);
     }
 }

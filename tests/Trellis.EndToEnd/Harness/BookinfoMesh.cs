@@ -4,8 +4,12 @@ using System.Text.Json;
 namespace Trellis.EndToEnd.Harness;
 
 /// <summary>The Bookinfo mesh (`trellis up -f samples/bookinfo`), shared by the scenarios of a collection.</summary>
-public sealed class BookinfoMesh() : RunningMesh("trellis-e2e-")
+public class BookinfoMesh(string homePrefix) : RunningMesh(homePrefix)
 {
+    public BookinfoMesh() : this("trellis-e2e-")
+    {
+    }
+
     public int IngressPort { get; } = FreePort();
 
     public override async Task InitializeAsync()

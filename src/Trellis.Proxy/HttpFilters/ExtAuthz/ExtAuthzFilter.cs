@@ -136,7 +136,11 @@ internal sealed class ExtAuthzFilter(ExtAuthzPolicy policy, int slot) : IHttpFil
                 context.Http.Response.Headers.Append(name, values);
         }
         // The answer may have changed what the request matches.
-        if (changed && policy.ClearRouteCache) context.Route = context.VirtualHost?.Match(context.Http.Request);
+        if (changed && policy.ClearRouteCache)
+        {
+            context.Route = context.VirtualHost?.Match(context.Http.Request);
+            Outbound.Logical.LogicalBackend.Preselect(context);
+        }
     }
 
     private async Task DenyAsync(RequestContext context, HttpResponseMessage answer)

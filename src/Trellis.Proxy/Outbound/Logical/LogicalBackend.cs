@@ -12,7 +12,7 @@ internal readonly record struct LogicalBackend(ForwardAction Action, ClusterChoi
 {
     public static LogicalBackend Resolve(RequestContext context, ForwardAction action)
     {
-        var choice = action.Choose(context.Http.Request);
+        var choice = context.PickedCluster is { } picked && picked.Action == action ? picked.Choice : action.Choose(context.Http.Request);
         if (!context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster))
         {
             return new LogicalBackend(action, choice, null, new OutboundRefusal(action.ClusterNotFoundStatus, ResponseFlags.NoClusterFound, "",
@@ -20,6 +20,19 @@ internal readonly record struct LogicalBackend(ForwardAction Action, ClusterChoi
         }
         context.Cluster = cluster;
         return new LogicalBackend(action, choice, cluster, null);
+    }
+
+    /// <summary>As Envoy's connection manager does when it resolves the route, before the HTTP filters run: picks the
+    /// route's cluster (by name, header or weight) and records it, so a request a filter answers (a fault's abort, an
+    /// authorization denial) is still counted and logged against the cluster it was meant for; the router then forwards
+    /// to that same pick.</summary>
+    public static void Preselect(RequestContext context)
+    {
+        context.PickedCluster = null;
+        if (context.Route?.Action is not ForwardAction action) return;
+        var choice = action.Choose(context.Http.Request);
+        context.PickedCluster = (action, choice);
+        if (context.Snapshot.Clusters.TryGetValue(choice.Name, out var cluster)) context.Cluster = cluster;
     }
 
     /// <summary>The route's hash policies over the request as it will go upstream, so the caller computes it once the

@@ -7,6 +7,10 @@ const view = document.getElementById('view');
 const windowSelect = document.getElementById('window');
 let refreshTimer = null;
 
+// A window given in the address (?window=900) is kept, so a link shows what its sender saw.
+const requestedWindow = new URLSearchParams(location.search).get('window');
+if (requestedWindow && [...windowSelect.options].some(o => o.value === requestedWindow)) windowSelect.value = requestedWindow;
+
 function el(tag, attrs, ...children) {
   const node = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -73,6 +77,14 @@ function layers(graph) {
   return depth;
 }
 
+// Drawn rather than an emoji: headless and minimal systems often have no emoji font.
+function padlock(x, y) {
+  return el('svg:g', { class: 'padlock', transform: `translate(${x},${y})` },
+    el('svg:title', {}, 'mutual TLS'),
+    el('svg:path', { d: 'M2.5,6 V4 a3,3 0 0 1 6,0 V6', fill: 'none', stroke: '#2e7d32', 'stroke-width': 1.4 }),
+    el('svg:rect', { x: 0.5, y: 6, width: 10, height: 7, rx: 1, fill: '#2e7d32' }));
+}
+
 function drawGraph(graph) {
   if (graph.nodes.length === 0) return el('div', { class: 'empty' }, 'No proxies are connected yet.');
   const depth = layers(graph);
@@ -82,7 +94,7 @@ function drawGraph(graph) {
     if (!columns.has(d)) columns.set(d, []);
     columns.get(d).push(n);
   }
-  const nodeW = 170, nodeH = 44, colGap = 130, rowGap = 36;
+  const nodeW = 170, nodeH = 44, colGap = 230, rowGap = 40;
   const pos = new Map();
   let height = 0;
   for (const [d, nodes] of columns) {
@@ -98,16 +110,19 @@ function drawGraph(graph) {
     const x1 = a.x + nodeW, y1 = a.y + nodeH / 2, x2 = b.x, y2 = b.y + nodeH / 2;
     const mx = (x1 + x2) / 2;
     const erroring = e.errorPercent > 0;
-    const label = [`${fmt.rate(e.requestsPerSecond)} rps`, erroring ? `${fmt.pct(e.errorPercent)} err` : null,
-      e.p95Milliseconds !== null ? `p95 ${fmt.ms(e.p95Milliseconds)}` : null,
-      e.sharePercent !== null ? `${fmt.pct(e.sharePercent)} of traffic` : null].filter(Boolean).join(' · ');
+    const first = [`${fmt.rate(e.requestsPerSecond)} rps`, erroring ? `${fmt.pct(e.errorPercent)} err` : null].filter(Boolean).join(' · ');
+    const second = [e.p95Milliseconds !== null ? `p95 ${fmt.ms(e.p95Milliseconds)}` : null,
+      e.sharePercent !== null ? `${fmt.pct(e.sharePercent)} split` : null].filter(Boolean).join(' · ');
+    const lx = x1 + (x2 - x1) * 0.5, ly = (y1 + y2) / 2;
     svg.append(el('svg:g', {
       class: `edge${erroring ? ' erroring' : ''}`, 'data-source': e.source, 'data-target': e.target,
       'data-rps': e.requestsPerSecond, 'data-error-percent': e.errorPercent, 'data-requests': e.requests,
       'data-mtls': e.mutualTls, 'data-share-percent': e.sharePercent,
     },
       el('svg:path', { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, 'marker-end': 'url(#arrow)' }),
-      el('svg:text', { x: mx, y: (y1 + y2) / 2 - 4, 'text-anchor': 'middle' }, (e.mutualTls ? '\u{1F512} ' : '') + label)));
+      e.mutualTls ? padlock(lx - 62, ly - 17) : null,
+      el('svg:text', { x: lx, y: ly - 6, 'text-anchor': 'middle' }, first),
+      el('svg:text', { x: lx, y: ly + 14, 'text-anchor': 'middle' }, second)));
   }
   for (const n of graph.nodes) {
     const p = pos.get(n.id);
