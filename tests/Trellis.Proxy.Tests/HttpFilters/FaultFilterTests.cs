@@ -75,6 +75,25 @@ public sealed class FaultFilterTests : IAsyncLifetime
         Assert.Contains("response_flags=\"FI\"", stats);
     }
 
+    /// <summary>Envoy picks the route's cluster before its filters run, so Istio's metrics name the service a
+    /// fault-injected request was meant for, and the failure counter gives the hop's route, cluster and reason.</summary>
+    [Fact]
+    public async Task An_aborted_request_is_counted_against_the_cluster_its_route_names()
+    {
+        await _proxy.PushAsync([Eds(Ratings, serviceHost: "ratings.bookinfo.svc.cluster.local")], [Endpoints(Ratings, _ratings.Port)],
+            [Listener("virtualOutbound", _port, "outbound")],
+            [Routes("outbound", Host("ratings", ["ratings:9080"], WithFault(ToCluster(Ratings, name: "ratings-abort"), Abort(503))))]);
+        using var client = TestProxy.ClientVia(_port);
+        using var response = await GetAsync(client);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var stats = (await _proxy.Admin.GetStringAsync("/stats/prometheus")).Split('\n');
+        Assert.Single(stats, l => l.StartsWith("istio_requests_total{", StringComparison.Ordinal) && l.Contains("response_flags=\"FI\"")
+            && l.Contains("destination_service=\"ratings.bookinfo.svc.cluster.local\"") && l.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Single(stats, l => l.StartsWith("trellis_request_failures_total{", StringComparison.Ordinal) && l.Contains("route=\"ratings-abort\"")
+            && l.Contains($"cluster=\"{Ratings}\"") && l.Contains("response_code=\"503\"") && l.Contains("response_flags=\"FI\"")
+            && l.Contains("reason=\"listener virtualOutbound: route ratings-abort: fault injected by envoy.filters.http.fault\"") && l.EndsWith(" 1", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_delay_holds_the_request_then_forwards_it()
     {
