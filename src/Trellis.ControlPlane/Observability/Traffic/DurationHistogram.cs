@@ -5,9 +5,9 @@ namespace Trellis.ControlPlane.Observability.Traffic;
 /// holds the rank.</summary>
 internal sealed class DurationHistogram
 {
-    /// <summary>Istio's default buckets of istio_request_duration_milliseconds; the last is +Inf.</summary>
+    /// <summary>Envoy's default histogram buckets, which Istio's istio_request_duration_milliseconds uses; the last is +Inf.</summary>
     public static readonly double[] Bounds =
-        [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000, double.PositiveInfinity];
+        [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000, double.PositiveInfinity];
 
     /// <summary>Observations at or below each bound.</summary>
     public long[] Cumulative { get; } = new long[Bounds.Length];
