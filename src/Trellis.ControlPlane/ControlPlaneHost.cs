@@ -70,6 +70,7 @@ public static class ControlPlaneHost
                 store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
 
         TraceApi.Map(app, app.Services.GetRequiredService<TraceStore>());
+        OtlpTraceReceiver.Map(app, app.Services.GetRequiredService<TraceStore>());
         DashboardApi.Map(app, app.Services.GetRequiredService<TrafficHistory>(), connections, store, TimeProvider.System);
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",

@@ -21,6 +21,7 @@ internal static class CommandCatalog
         ProxyConfigCommand.Create(),
         DashboardCommand.Create(),
         TopCommand.Create(),
+        TracesCommand.Create(),
         XCommand.Create(),
         ControlPlaneCommand.Create(),
         ProxyCommand.Create(),

@@ -41,6 +41,9 @@ public static class MeshConfigReader
             DefaultAccessLogProviders = spec?.DefaultProviders?.AccessLogging ?? [],
             AccessLogEncoding = spec?.AccessLogEncoding ?? "TEXT",
             AccessLogFormat = string.IsNullOrEmpty(spec?.AccessLogFormat) ? null : spec.AccessLogFormat,
+            EnableTracing = spec?.EnableTracing ?? true,
+            TracingDefaults = spec?.DefaultConfig?.Tracing ?? new ProxyTracingDefaults(),
+            DefaultTracingProviders = spec?.DefaultProviders?.Tracing ?? [],
         };
     }
 

@@ -4,7 +4,7 @@ using Trellis.Config.Model.Telemetry;
 namespace Trellis.Config.Validation;
 
 /// <summary>Schema rules of Telemetry, as Istio's validation states them, and which of its parts Trellis does not act on
-/// yet (TRL0006): access logging to the built-in and file providers is enforced; tracing, metric overrides and access
+/// yet (TRL0006): access logging to the built-in and file providers and tracing are enforced; metric overrides and access
 /// log filters are accepted and reported.</summary>
 internal static class TelemetryValidator
 {
@@ -28,7 +28,11 @@ internal static class TelemetryValidator
             if (tracing.RandomSamplingPercentage is { } rate and (< 0 or > 100))
                 sink.Error($"{at}.randomSamplingPercentage", $"{rate} is not a percentage between 0 and 100");
             Providers(sink, at, tracing.Providers);
-            sink.Info(at, $"Tracing {Suffix}: no spans are recorded", DiagnosticCodes.NotYetEnforced);
+            foreach (var (name, tag) in tracing.CustomTags ?? new Dictionary<string, TracingCustomTag>())
+                if (new object?[] { tag.Literal, tag.Environment, tag.Header }.Count(t => t is not null) != 1)
+                    sink.Error($"{at}.customTags.{name}", "a custom tag is exactly one of literal, environment and header");
+            if (tracing.EnableIstioTags == false)
+                sink.Info($"{at}.enableIstioTags", $"Turning Istio's span tags off {Suffix}: spans carry them", DiagnosticCodes.NotYetEnforced);
         }
 
         for (var i = 0; i < (spec.Metrics?.Count ?? 0); i++)

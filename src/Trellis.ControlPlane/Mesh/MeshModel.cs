@@ -37,6 +37,9 @@ internal sealed class MeshModel
     /// <summary>The JWKS the control plane fetched for RequestAuthentication rules (none: their tokens are refused).</summary>
     public Jwks.IJwksLookup Jwks { get; init; } = ControlPlane.Jwks.NoJwksLookup.Instance;
 
+    /// <summary>Where the control plane receives OTLP/HTTP spans (its /v1/traces); null when it runs without one.</summary>
+    public string? TraceReceiver { get; init; }
+
     /// <summary>The mesh config in effect (ConfigMap istio-system/istio, or Trellis's defaults).</summary>
     public MeshSettings Settings { get; }
 

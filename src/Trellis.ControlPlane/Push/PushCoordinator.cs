@@ -90,7 +90,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private Computed Compute()
     {
         _jwks?.Want(RequestAuthnFilters.Sources(_config.Resources));
-        var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance };
+        var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance, TraceReceiver = _options.ApiPort > 0 ? $"http://127.0.0.1:{_options.ApiPort}/v1/traces" : null };
         return new Computed(model, OutboundResources.For(model));
     }
 

@@ -75,6 +75,20 @@ public sealed class ControlPlaneClient : IDisposable
     public async Task<Trellis.ControlPlane.Observability.Stats.MeshStatsDto?> StatsAsync(int windowSeconds, CancellationToken ct) =>
         await _http.GetFromJsonAsync<Trellis.ControlPlane.Observability.Stats.MeshStatsDto>($"/api/v1/stats?window={windowSeconds}", Json, ct);
 
+    /// <summary>The most recent traces, newest first, optionally only those through <paramref name="service"/>.</summary>
+    public async Task<IReadOnlyList<Trellis.ControlPlane.Tracing.TraceSummary>> TracesAsync(string? service, int limit, CancellationToken ct) =>
+        await _http.GetFromJsonAsync<List<Trellis.ControlPlane.Tracing.TraceSummary>>(
+            $"/api/v1/traces?limit={limit}" + (service is null ? "" : "&service=" + Uri.EscapeDataString(service)), Json, ct) ?? [];
+
+    /// <summary>One trace's spans; null when the control plane does not keep it.</summary>
+    public async Task<IReadOnlyList<Trellis.ControlPlane.Tracing.SpanRecord>?> TraceAsync(string traceId, CancellationToken ct)
+    {
+        using var response = await _http.GetAsync("/api/v1/traces/" + Uri.EscapeDataString(traceId), ct);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<List<Trellis.ControlPlane.Tracing.SpanRecord>>(Json, ct);
+    }
+
     /// <summary>Where the control plane serves its dashboard.</summary>
     public static string DashboardUrl(MeshState state) => $"{state.ApiUrl}/dashboard/";
 

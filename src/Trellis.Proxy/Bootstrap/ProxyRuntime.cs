@@ -12,6 +12,7 @@ using Trellis.Proxy.Listeners;
 using Trellis.Proxy.Listeners.TcpProxy;
 using Trellis.Proxy.Outbound.Endpoint;
 using Trellis.Proxy.Telemetry;
+using Trellis.Proxy.Tracing;
 using Trellis.Proxy.Tunnels;
 using Trellis.Proxy.Xds;
 using Yarp.ReverseProxy.Forwarder;
@@ -28,6 +29,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private readonly ClusterRegistry _clusters;
     private readonly ListenerManager _listeners;
     private readonly CancellationTokenSource _quit = new();
+    private readonly TraceExporters _traces = new();
 
     public SnapshotHolder Snapshots { get; } = new();
     public MetricRegistry Metrics { get; } = new();
@@ -64,8 +66,8 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         var filters = new HttpFilterChains(new HttpFilterServices(forwarder));
         var replies = new LocalReplyLog(loggers.CreateLogger("Trellis.Proxy.LocalReply"));
         AccessLogs = new AccessLogSinks(Metrics, loggers.CreateLogger("Trellis.Proxy.AccessLog"), accessLogCapacity);
-        var completions = new CompletionObservers([IstioMetrics, new FailureReasons(Metrics, Identity), replies, new AccessLogObserver(AccessLogs)]);
-        var manager = new ConnectionManager(Snapshots, filters, completions);
+        var completions = new CompletionObservers([IstioMetrics, new FailureReasons(Metrics, Identity), replies, new AccessLogObserver(AccessLogs), new SpanCompleter(Identity)]);
+        var manager = new ConnectionManager(Snapshots, filters, completions, new RequestTracer(_traces));
         var dialer = new EndpointDialer(_ownSockets);
         _clusters = new ClusterRegistry(new UpstreamHttpClients(dialer, TimeSpan.FromSeconds(30)), Metrics.Add(ClusterRegistry.ConnectionOverflowCounter()));
         _listeners = new ListenerManager(manager, new ConnectTunnel(Snapshots, Identity, dialer, completions),
@@ -96,6 +98,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listeners.DisposeAsync();
+        _traces.Dispose();
         await AccessLogs.DisposeAsync();
         await Admin.DisposeAsync();
         _clusters.Dispose();

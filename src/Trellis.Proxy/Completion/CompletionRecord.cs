@@ -132,6 +132,9 @@ internal readonly record struct CompletionRecord
     public string? RequestId { get; init; }
     public TraceHeaders Trace { get; init; }
 
+    /// <summary>The request's span when it was sampled (<see cref="Tracing.RequestTracer"/>); null otherwise.</summary>
+    public System.Diagnostics.Activity? Span { get; init; }
+
     public bool IsInbound => Listener.Direction == Envoy.Config.Core.V3.TrafficDirection.Inbound;
 
     /// <summary>The record of a request that has just ended.</summary>
@@ -201,6 +204,7 @@ internal readonly record struct CompletionRecord
             Path = request.Path.Value ?? "",
             Query = request.QueryString.Value,
             IsGrpc = grpc,
+            Span = context.Span,
             GrpcStatus = grpc ? GrpcStatusOf(http) : "",
             HasDetails = details,
             RequestHeaders = headers,

@@ -31,6 +31,9 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     public RouteEntry? Route { get; set; }
     public ClusterState? Cluster { get; set; }
 
+    /// <summary>This request's span, when its connection manager traces and it was sampled.</summary>
+    public System.Diagnostics.Activity? Span { get; set; }
+
     /// <summary>The cluster the route picked when it was resolved (<see cref="Outbound.Logical.LogicalBackend.Preselect"/>).</summary>
     public (Routing.ForwardAction Action, Routing.ClusterChoice Choice)? PickedCluster { get; set; }
     public EndpointModel? Endpoint { get; set; }

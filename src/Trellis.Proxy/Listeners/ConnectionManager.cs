@@ -12,7 +12,7 @@ namespace Trellis.Proxy.Listeners;
 
 /// <summary>Envoy's HTTP connection manager: per request, takes the current snapshot, resolves the
 /// listener's route table, runs the HTTP filter chain, and hands how the request ended to the completion observers.</summary>
-internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, CompletionObservers completions)
+internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChains filters, CompletionObservers completions, Tracing.RequestTracer tracer)
 {
     public const string RequestIdHeader = "x-request-id";
 
@@ -71,6 +71,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
         context.VirtualHost = context.Routes.SelectVirtualHost(authority);
         context.Route = context.VirtualHost?.Match(request);
         Outbound.Logical.LogicalBackend.Preselect(context);
+        tracer.Begin(context);
         return filters.Chain(hcm.HttpFilters)(context);
     }
 }

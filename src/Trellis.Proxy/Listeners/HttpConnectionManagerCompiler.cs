@@ -20,12 +20,13 @@ internal static class HttpConnectionManagerCompiler
         var xfcc = ClientCertificates.ForwardClientCertPolicy.Compile(hcm);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         var paths = PathNormalization.From(hcm, where);
+        var tracing = Tracing.TracingPolicy.Compile(where, hcm.Tracing);
         return hcm.RouteSpecifierCase switch
         {
             HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect)
-                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc },
+                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc, Tracing = tracing },
             HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig => new(hcm.StatPrefix, null, RouteCompiler.Compile(hcm.RouteConfig, registry), filters, hcm.GenerateRequestId ?? true, allowsConnect)
-                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc },
+                { AccessLogs = accessLogs, Paths = paths, UseRemoteAddress = hcm.UseRemoteAddress ?? false, XffNumTrustedHops = hcm.XffNumTrustedHops, ForwardClientCert = xfcc, Tracing = tracing },
             _ => throw new ConfigException($"{where}: HttpConnectionManager has neither rds nor route_config"),
         };
     }

@@ -22,6 +22,9 @@ internal sealed record HttpConnectionManagerModel(string StatPrefix, string? Rds
     /// <summary>normalize_path, merge_slashes and path_with_escaped_slashes_action, applied before routing.</summary>
     public Paths.PathNormalization Paths { get; init; } = Listeners.Paths.PathNormalization.None;
 
+    /// <summary>The HCM's tracing; null when it does not trace.</summary>
+    public Tracing.TracingPolicy? Tracing { get; init; }
+
     /// <summary>use_remote_address and xff_num_trusted_hops: how the original client (RBAC remote_ip) is found.</summary>
     public bool UseRemoteAddress { get; init; }
 

@@ -31,7 +31,7 @@ public class TelemetryValidationTests
     }
 
     [Fact]
-    public void Access_logging_is_enforced_and_tracing_metric_overrides_and_filters_are_reported_as_not_yet()
+    public void Access_logging_and_tracing_are_enforced_and_metric_overrides_and_filters_are_reported_as_not_yet()
     {
         var result = Load.Text(Telemetry("""
               accessLogging:
@@ -48,12 +48,13 @@ public class TelemetryValidationTests
 
         Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
         Assert.True(Assert.Single(result.Resources).IsEnforced);
-        Assert.Equal(["spec.accessLogging[0].filter", "spec.metrics[0].overrides[0]", "spec.tracing[0]"],
+        Assert.Equal(["spec.accessLogging[0].filter", "spec.metrics[0].overrides[0]"],
             result.Diagnostics.Where(d => d.Code == "TRL0006").Select(d => d.FieldPath).Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [InlineData("tracing:\n  - randomSamplingPercentage: 120", "spec.tracing[0].randomSamplingPercentage")]
+    [InlineData("tracing:\n  - customTags: {team: {}}", "spec.tracing[0].customTags.team")]
     [InlineData("metrics:\n  - overrides:\n    - tagOverrides:\n        x: {operation: REMOVE, value: request.host}", "spec.metrics[0].overrides[0].tagOverrides.x.value")]
     [InlineData("metrics:\n  - overrides:\n    - tagOverrides:\n        x: {operation: UPSERT}", "spec.metrics[0].overrides[0].tagOverrides.x.value")]
     [InlineData("accessLogging:\n  - filter: {expression: \"\"}", "spec.accessLogging[0].filter.expression")]

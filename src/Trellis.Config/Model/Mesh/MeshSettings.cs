@@ -34,6 +34,15 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>Envoy command operators (a JSON object of them for JSON); Istio's default format when null.</summary>
     public string? AccessLogFormat { get; init; }
 
+    /// <summary>MeshConfig enableTracing: whether proxies trace at all; true when unset, as in Istio.</summary>
+    public bool EnableTracing { get; init; } = true;
+
+    /// <summary>defaultConfig.tracing: sampling percentage (Istio's default 1%), custom tags, path tag length, Zipkin address.</summary>
+    public ProxyTracingDefaults TracingDefaults { get; init; } = new();
+
+    /// <summary>MeshConfig defaultProviders.tracing: the providers a Telemetry tracing rule without providers uses.</summary>
+    public IReadOnlyList<string> DefaultTracingProviders { get; init; } = [];
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }

@@ -1,5 +1,6 @@
 using Envoy.Config.Core.V3;
 using Envoy.Extensions.Filters.Http.ExtAuthz.V3;
+using HttpService = Envoy.Extensions.Filters.Http.ExtAuthz.V3.HttpService;
 using Envoy.Type.Matcher.V3;
 using Envoy.Type.V3;
 using Google.Protobuf.WellKnownTypes;
