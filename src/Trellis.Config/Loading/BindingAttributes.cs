@@ -7,6 +7,14 @@ internal sealed class FieldAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
+/// <summary>A second YAML name of a field: protobuf's own field name where Istio's parser also takes it (mesh config is read
+/// by protojson, which accepts <c>custom_tags</c> as well as <c>customTags</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class AlsoNamedAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
+
 /// <summary>Restricts a string field to a set of values (Istio's enums); anything else is a schema error with a suggestion.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class OneOfAttribute(params string[] values) : Attribute

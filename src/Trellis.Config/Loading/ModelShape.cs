@@ -3,7 +3,8 @@ using System.Reflection;
 
 namespace Trellis.Config.Loading;
 
-/// <summary>The YAML fields of a model record: camelCase property names (or <see cref="FieldAttribute"/>) mapped to settable properties.</summary>
+/// <summary>The YAML fields of a model record: camelCase property names (or <see cref="FieldAttribute"/>, and any
+/// <see cref="AlsoNamedAttribute"/>) mapped to settable properties.</summary>
 internal sealed class ModelShape
 {
     private static readonly ConcurrentDictionary<Type, ModelShape> Cache = new();
@@ -12,7 +13,9 @@ internal sealed class ModelShape
     {
         Fields = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is not null && p.GetIndexParameters().Length == 0)
-            .ToDictionary(p => p.GetCustomAttribute<FieldAttribute>()?.Name ?? CamelCase(p.Name), StringComparer.Ordinal);
+            .SelectMany(p => new[] { p.GetCustomAttribute<FieldAttribute>()?.Name ?? CamelCase(p.Name), p.GetCustomAttribute<AlsoNamedAttribute>()?.Name }
+                .OfType<string>().Select(name => (Name: name, Property: p)))
+            .ToDictionary(f => f.Name, f => f.Property, StringComparer.Ordinal);
     }
 
     public IReadOnlyDictionary<string, PropertyInfo> Fields { get; }

@@ -11,7 +11,10 @@ internal static class MeshFixture
 {
     public static string RepoRoot { get; } = FindRoot();
 
-    public static MeshModel Bookinfo(params string[] extraYaml)
+    public static MeshModel Bookinfo(params string[] extraYaml) => Bookinfo(null, extraYaml);
+
+    /// <summary>Bookinfo as a control plane whose OTLP receiver is at <paramref name="traceReceiver"/> sees it.</summary>
+    public static MeshModel Bookinfo(string? traceReceiver, params string[] extraYaml)
     {
         var load = ConfigLoader.LoadPaths([Path.Combine(RepoRoot, "samples", "bookinfo")]);
         Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
@@ -26,7 +29,7 @@ internal static class MeshFixture
                 resources.Add(r);
             }
         }
-        return new MeshModel(resources, Pods(resources), 1);
+        return new MeshModel(resources, Pods(resources), 1) { TraceReceiver = traceReceiver };
     }
 
     /// <summary>A DestinationRule for bookinfo's reviews: <paramref name="trafficPolicy"/> is YAML indented under

@@ -11,6 +11,10 @@ namespace Trellis.EndToEnd.Scenarios;
 [Collection(DashboardCollection.Name)]
 public sealed class TracingTests(DashboardMesh mesh)
 {
+    /// <summary>Each proxy ends its span when its own task has finished with the request, a little after the last byte
+    /// left it; on two busy cores that can come after the caller's proxy has finished.</summary>
+    private const int NestingTolerance = 50;
+
     private const string FullSampling = """
         apiVersion: telemetry.istio.io/v1
         kind: Telemetry
@@ -58,8 +62,9 @@ public sealed class TracingTests(DashboardMesh mesh)
                 // A server span's parent is the client span that called it; a client span's is its own proxy's server span.
                 if (Kind(span) == "SERVER") Assert.Equal((Name(parent), "CLIENT"), (Name(span), Kind(parent)));
                 else Assert.Equal((Service(span), "SERVER"), (Service(parent), Kind(parent)));
-                Assert.True(Start(span) >= Start(parent).AddMilliseconds(-5) && End(span) <= End(parent).AddMilliseconds(5),
-                    $"{Service(span)} {Name(span)} does not nest in {Service(parent)} {Name(parent)}");
+                Assert.True(Start(span) >= Start(parent).AddMilliseconds(-NestingTolerance) && End(span) <= End(parent).AddMilliseconds(NestingTolerance),
+                    $"{Service(span)} {Name(span)} ({Start(span):HH:mm:ss.ffffff} to {End(span):HH:mm:ss.ffffff}) does not nest in " +
+                    $"{Service(parent)} {Name(parent)} ({Start(parent):HH:mm:ss.ffffff} to {End(parent):HH:mm:ss.ffffff})");
             }
             foreach (var (service, name) in new[]
                      {
@@ -74,7 +79,8 @@ public sealed class TracingTests(DashboardMesh mesh)
             Assert.Contains(traceId, listed.Stdout);
             var waterfall = await mesh.Cli.RunAsync("traces", traceId);
             Assert.Equal(0, waterfall.ExitCode);
-            Assert.Contains("\n      ratings.bookinfo SERVER ratings.bookinfo.svc.cluster.local:9080/*", waterfall.Stdout);
+            // gateway, productpage (server, then client), reviews (server, then client), ratings: five levels down.
+            Assert.Contains("\n          ratings.bookinfo SERVER ratings.bookinfo.svc.cluster.local:9080/*", waterfall.Stdout);
 
             var url = (await mesh.Cli.RunAsync("dashboard")).Stdout.Trim();
             var seen = await DashboardBrowser.InspectAsync(url, "trace");

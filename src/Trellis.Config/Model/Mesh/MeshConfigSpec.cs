@@ -68,8 +68,8 @@ public sealed record ProxyConfigDefaults
 public sealed record ProxyTracingDefaults
 {
     public double? Sampling { get; init; }
-    public int? MaxPathTagLength { get; init; }
-    public IReadOnlyDictionary<string, Telemetry.TracingCustomTag>? CustomTags { get; init; }
+    [AlsoNamed("max_path_tag_length")] public int? MaxPathTagLength { get; init; }
+    [AlsoNamed("custom_tags")] public IReadOnlyDictionary<string, Telemetry.TracingCustomTag>? CustomTags { get; init; }
     public ProxyZipkinTracer? Zipkin { get; init; }
 }
 
