@@ -11,10 +11,10 @@ internal static class MeshFixture
 {
     public static string RepoRoot { get; } = FindRoot();
 
-    public static MeshModel Bookinfo(params string[] extraYaml) => Bookinfo(null, extraYaml);
+    public static MeshModel Bookinfo(params string[] extraYaml) => BookinfoTracedTo(null, extraYaml);
 
     /// <summary>Bookinfo as a control plane whose OTLP receiver is at <paramref name="traceReceiver"/> sees it.</summary>
-    public static MeshModel Bookinfo(string? traceReceiver, params string[] extraYaml)
+    public static MeshModel BookinfoTracedTo(string? traceReceiver, params string[] extraYaml)
     {
         var load = ConfigLoader.LoadPaths([Path.Combine(RepoRoot, "samples", "bookinfo")]);
         Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));

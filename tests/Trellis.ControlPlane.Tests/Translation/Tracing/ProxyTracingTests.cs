@@ -32,7 +32,7 @@ public sealed class ProxyTracingTests
     /// <summary>reviews-v1's HCMs by direction.</summary>
     private static (HttpConnectionManager Outbound, HttpConnectionManager Inbound) Reviews(params string[] yaml)
     {
-        var mesh = MeshFixture.Bookinfo(Receiver, yaml);
+        var mesh = MeshFixture.BookinfoTracedTo(Receiver, yaml);
         var listeners = ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1")).Listeners.Cast<Listener>().ToList();
         HttpConnectionManager Hcm(Envoy.Config.Core.V3.TrafficDirection direction) => listeners.Where(l => l.TrafficDirection == direction)
             .SelectMany(l => l.FilterChains).SelectMany(c => c.Filters).First(f => f.Name == ListenerTranslator.HcmFilterName)
