@@ -4,8 +4,8 @@ using Trellis.Config.Model.Telemetry;
 namespace Trellis.Config.Validation;
 
 /// <summary>Schema rules of Telemetry, as Istio's validation states them, and which of its parts Trellis does not act on
-/// yet (TRL0006): access logging to the built-in and file providers and tracing are enforced; metric overrides and access
-/// log filters are accepted and reported.</summary>
+/// yet (TRL0006): access logging to the built-in and file providers (with CEL filters) and tracing are enforced; metric
+/// overrides are accepted and reported.</summary>
 internal static class TelemetryValidator
 {
     private const string Suffix = "is accepted, not yet enforced by Trellis";
@@ -68,7 +68,7 @@ internal static class TelemetryValidator
             if (logging.Filter is { } filter)
             {
                 if (string.IsNullOrWhiteSpace(filter.Expression)) sink.Error($"{at}.filter.expression", "missing required field (a CEL expression such as response.code >= 400)");
-                else sink.Info($"{at}.filter", $"Filtering access logs by expression {Suffix}: every request is logged", DiagnosticCodes.NotYetEnforced);
+                else if (Semantics.CelExpressions.Problem(filter.Expression) is { } problem) sink.Error($"{at}.filter.expression", problem);
             }
         }
     }

@@ -3,14 +3,15 @@ using Envoy.Config.Core.V3;
 using Envoy.Extensions.AccessLoggers.File.V3;
 using Envoy.Extensions.AccessLoggers.Stream.V3;
 using Google.Protobuf.Collections;
+using Trellis.Proxy.AccessLogs.Filters;
 using Trellis.Proxy.AccessLogs.Formatting;
 using Trellis.Proxy.Configuration;
 
 namespace Trellis.Proxy.AccessLogs;
 
 /// <summary>Validates a connection manager's access_log entries (Envoy's envoy.config.accesslog.v3.AccessLog) and
-/// compiles their formats. What this proxy cannot honour is refused by name, never ignored: an unknown logger, and
-/// any filter, since logging every request where a filter asked for some would be wrong.</summary>
+/// compiles their formats and CEL filters. What this proxy cannot honour is refused by name, never ignored: an unknown
+/// logger, and any other filter, since logging every request where a filter asked for some would be wrong.</summary>
 internal static class AccessLogCompiler
 {
     public const string Stdout = "envoy.access_loggers.stdout";
@@ -27,8 +28,23 @@ internal static class AccessLogCompiler
 
     private static AccessLogModel Compile(string where, AccessLog log)
     {
-        if (log.Filter is { } filter)
-            throw new ConfigException($"{where}: filter {FilterName(filter)} is not supported by this proxy");
+        var filter = log.Filter is { } given ? Filter(where, given) : null;
+        return Logger(where, log) with { Filter = filter };
+    }
+
+    /// <summary>Only the CEL extension filter, which Istio's Telemetry writes; any other filter is refused by name.</summary>
+    private static CelAccessLogFilter Filter(string where, AccessLogFilter filter)
+    {
+        if (filter.FilterSpecifierCase != AccessLogFilter.FilterSpecifierOneofCase.ExtensionFilter)
+            throw new ConfigException($"{where}: filter {FilterName(filter)} is not supported by this proxy (the CEL extension filter is)");
+        var extension = filter.ExtensionFilter;
+        if (extension.TypedConfig is not { } config || !config.TryUnpack<Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter>(out var cel))
+            throw new ConfigException($"{where}: extension filter \"{extension.Name}\" is not supported by this proxy ({CelAccessLogFilter.ExtensionName} with an ExpressionFilter is)");
+        return CelAccessLogFilter.Compile(where, cel.Expression);
+    }
+
+    private static AccessLogModel Logger(string where, AccessLog log)
+    {
         if (log.TypedConfig is not { } config) throw new ConfigException($"{where}: has no typed_config");
         var type = config.TypeUrl[(config.TypeUrl.LastIndexOf('/') + 1)..];
         if (type == StdoutAccessLog.Descriptor.FullName)

@@ -12,6 +12,7 @@ internal sealed class AccessLogObserver(AccessLogSinks sinks) : ICompletionObser
     public void OnCompleted(in CompletionRecord record)
     {
         var logs = record.Hcm.AccessLogs;
-        for (var i = 0; i < logs.Count; i++) sinks.Write(logs[i], logs[i].Formatter.Format(record));
+        for (var i = 0; i < logs.Count; i++)
+            if (logs[i].Filter is not { } filter || filter.Matches(record)) sinks.Write(logs[i], logs[i].Formatter.Format(record));
     }
 }

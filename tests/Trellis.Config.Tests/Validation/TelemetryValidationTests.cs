@@ -31,7 +31,7 @@ public class TelemetryValidationTests
     }
 
     [Fact]
-    public void Access_logging_and_tracing_are_enforced_and_metric_overrides_and_filters_are_reported_as_not_yet()
+    public void Access_logging_with_filters_and_tracing_are_enforced_and_metric_overrides_are_reported_as_not_yet()
     {
         var result = Load.Text(Telemetry("""
               accessLogging:
@@ -48,7 +48,7 @@ public class TelemetryValidationTests
 
         Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
         Assert.True(Assert.Single(result.Resources).IsEnforced);
-        Assert.Equal(["spec.accessLogging[0].filter", "spec.metrics[0].overrides[0]"],
+        Assert.Equal(["spec.metrics[0].overrides[0]"],
             result.Diagnostics.Where(d => d.Code == "TRL0006").Select(d => d.FieldPath).Order(StringComparer.Ordinal));
     }
 
@@ -58,6 +58,9 @@ public class TelemetryValidationTests
     [InlineData("metrics:\n  - overrides:\n    - tagOverrides:\n        x: {operation: REMOVE, value: request.host}", "spec.metrics[0].overrides[0].tagOverrides.x.value")]
     [InlineData("metrics:\n  - overrides:\n    - tagOverrides:\n        x: {operation: UPSERT}", "spec.metrics[0].overrides[0].tagOverrides.x.value")]
     [InlineData("accessLogging:\n  - filter: {expression: \"\"}", "spec.accessLogging[0].filter.expression")]
+    [InlineData("accessLogging:\n  - filter: {expression: \"response.code >=\"}", "spec.accessLogging[0].filter.expression")]
+    [InlineData("accessLogging:\n  - filter: {expression: \"reponse.code >= 400\"}", "spec.accessLogging[0].filter.expression")]
+    [InlineData("accessLogging:\n  - filter: {expression: \"((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))\"}", "spec.accessLogging[0].filter.expression")]
     public void Invalid_values_are_errors_at_their_field(string spec, string field)
     {
         var result = Load.Text(Telemetry("  " + spec));

@@ -4,9 +4,14 @@ using System.Text.Json;
 namespace Trellis.EndToEnd.Harness;
 
 /// <summary>The Bookinfo mesh (`trellis up -f samples/bookinfo`), shared by the scenarios of a collection.</summary>
-public class BookinfoMesh(string homePrefix) : RunningMesh(homePrefix)
+public class BookinfoMesh : RunningMesh
 {
     public BookinfoMesh() : this("trellis-e2e-")
+    {
+    }
+
+    /// <summary>xUnit builds a fixture through its one public constructor; a mesh of its own for a collection names its home.</summary>
+    protected BookinfoMesh(string homePrefix) : base(homePrefix)
     {
     }
 

@@ -37,7 +37,8 @@ public sealed class AccessLogTests(BookinfoMesh mesh)
                 return (await SidecarLogAsync("productpage-v1")).Contains(marker, StringComparison.Ordinal);
             }, TimeSpan.FromSeconds(30), "productpage's sidecar to log the request");
 
-            var line = (await SidecarLogAsync("productpage-v1")).Split('\n').Last(l => l.Contains(marker, StringComparison.Ordinal));
+            // productpage's calls to details and reviews carry the same request id; the inbound line is the one for /productpage.
+            var line = (await SidecarLogAsync("productpage-v1")).Split('\n').Last(l => l.Contains(marker, StringComparison.Ordinal) && l.Contains("\"GET /productpage ", StringComparison.Ordinal));
             Assert.Matches("""^\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\] "GET /productpage HTTP/1\.1" 200 - """, line);
             Assert.Contains("inbound|9080||", line);
         }
@@ -79,10 +80,11 @@ public sealed class AccessLogTests(BookinfoMesh mesh)
     }
 
     [Fact]
-    public async Task The_seeds_mesh_wide_telemetry_turns_access_logs_on_and_a_workload_telemetry_turns_them_off_for_one_app()
+    public async Task The_seeds_mesh_wide_telemetry_logs_failed_requests_and_a_workload_telemetry_turns_them_off_for_one_app()
     {
-        // The seed's Telemetry as written: its access logging is enforced, its tracing, metric override and filter are
-        // reported as not yet enforced (and the filter is not applied: every request is logged).
+        // The seed's Telemetry as written: its access logging and its filter are enforced (only responses of 400 and
+        // above are logged), its metric override is reported as not yet enforced, and its undeclared zipkin provider is
+        // a warning.
         var seed = await Write("""
             apiVersion: telemetry.istio.io/v1alpha1
             kind: Telemetry
@@ -128,21 +130,30 @@ public sealed class AccessLogTests(BookinfoMesh mesh)
             Assert.Contains("unknown provider \"zipkin\"", applied.All);
 
             var marker = $"telemetry-{Guid.NewGuid():N}";
+            var succeeded = $"telemetry-{Guid.NewGuid():N}";
             using var app = mesh.ClientInPod("productpage-v1");
             await mesh.WaitUntilAsync(async () =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "http://ratings:9080/ratings/0");
-                request.Headers.Add("x-request-id", marker);
-                using var response = await app.SendAsync(request);
+                using (var ok = new HttpRequestMessage(HttpMethod.Get, "http://ratings:9080/ratings/0"))
+                {
+                    ok.Headers.Add("x-request-id", succeeded);
+                    using var response = await app.SendAsync(ok);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                }
+                using var failing = new HttpRequestMessage(HttpMethod.Get, "http://ratings:9080/no-such-page");
+                failing.Headers.Add("x-request-id", marker);
+                using var failed = await app.SendAsync(failing);
+                Assert.Equal(HttpStatusCode.NotFound, failed.StatusCode);
                 return (await SidecarLogAsync("ratings-v1")).Contains(marker, StringComparison.Ordinal);
-            }, TimeSpan.FromSeconds(30), "ratings' sidecar to log under the mesh-wide Telemetry");
+            }, TimeSpan.FromSeconds(30), "ratings' sidecar to log the failed request under the mesh-wide Telemetry");
+            Assert.DoesNotContain(succeeded, await SidecarLogAsync("ratings-v1"));
 
             var quiet = $"telemetry-{Guid.NewGuid():N}";
-            using (var request = new HttpRequestMessage(HttpMethod.Get, "http://details:9080/details/0"))
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "http://details:9080/no-such-page"))
             {
                 request.Headers.Add("x-request-id", quiet);
                 using var response = await app.SendAsync(request);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             }
             // productpage's own sidecar logs the call on its client side; details' sidecar, whose Telemetry disables it, does not.
             await mesh.WaitUntilAsync(async () => (await SidecarLogAsync("productpage-v1")).Contains(quiet, StringComparison.Ordinal),

@@ -11,8 +11,8 @@ using Trellis.Proxy.Tests.Support;
 
 namespace Trellis.Proxy.Tests.AccessLogs;
 
-/// <summary>An HCM's access_log entries: the loggers Envoy names stdout, stderr and file; anything else, and any
-/// filter, is refused by name so a configuration never logs more (or less) than it asked for.</summary>
+/// <summary>An HCM's access_log entries: the loggers Envoy names stdout, stderr and file, with Envoy's CEL filter; anything
+/// else, and any other filter, is refused by name so a configuration never logs more (or less) than it asked for.</summary>
 public class AccessLogCompilerTests
 {
     private static IReadOnlyList<AccessLogModel> Compile(params AccessLog[] logs)
@@ -64,7 +64,7 @@ public class AccessLogCompilerTests
     }
 
     [Fact]
-    public void Any_filter_is_refused_naming_it_instead_of_logging_everything()
+    public void Any_filter_but_cel_is_refused_naming_it_instead_of_logging_everything()
     {
         var log = AccessLogConfigs.Stdout();
         log.Filter = new AccessLogFilter { StatusCodeFilter = new StatusCodeFilter() };
@@ -72,6 +72,30 @@ public class AccessLogCompilerTests
         var e = Assert.Throws<ConfigException>(() => Compile(log));
 
         Assert.Contains("access_log[0] \"envoy.access_loggers.stdout\": filter status_code_filter is not supported", e.Message);
+    }
+
+    private static AccessLog WithCel(string expression) => AccessLogConfigs.Filtered(AccessLogConfigs.Stdout(), expression);
+
+    [Fact]
+    public void A_cel_filter_is_compiled_with_its_logger()
+    {
+        Assert.Equal("response.code >= 400", Compile(WithCel("response.code >= 400")).Single().Filter!.Expression);
+    }
+
+    [Theory]
+    [InlineData("response.code >=", "does not parse")]
+    [InlineData("", "is empty")]
+    public void A_cel_filter_that_does_not_parse_is_refused(string expression, string reason)
+    {
+        var e = Assert.Throws<ConfigException>(() => Compile(WithCel(expression)));
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void Hostile_cel_filters_are_refused_before_the_parser_sees_them()
+    {
+        Assert.Contains("nests deeper", Assert.Throws<ConfigException>(() => Compile(WithCel(new string('(', 100) + "1" + new string(')', 100)))).Message);
+        Assert.Contains("longer than", Assert.Throws<ConfigException>(() => Compile(WithCel("request.path == '" + new string('a', 5000) + "'"))).Message);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class AccessLogThroughProxyTests : IAsyncLifetime
 
     private string DefaultLog => Path.Combine(_dir, "default.log");
     private string DetailsLog => Path.Combine(_dir, "details.log");
+    private string FailuresLog => Path.Combine(_dir, "failures.log");
 
     public async Task InitializeAsync()
     {
@@ -26,7 +27,8 @@ public sealed class AccessLogThroughProxyTests : IAsyncLifetime
         _proxy = await TestProxy.StartAsync();
         _outbound = Ports.Free();
         await _proxy.PushAsync([Eds(Reviews, serviceHost: "reviews.bookinfo.svc.cluster.local")], [Endpoints(Reviews, _app.Port)],
-            [Listener("virtualOutbound", _outbound, "outbound").WithAccessLogs(AccessLogConfigs.File(DefaultLog), AccessLogConfigs.File(DetailsLog, Details))],
+            [Listener("virtualOutbound", _outbound, "outbound").WithAccessLogs(AccessLogConfigs.File(DefaultLog), AccessLogConfigs.File(DetailsLog, Details),
+                AccessLogConfigs.Filtered(AccessLogConfigs.File(FailuresLog, "%RESPONSE_CODE% %REQ(:PATH)%\n"), "response.code >= 400 && request.headers['x-debug'] != 'skip'"))],
             [Routes("outbound", Host("reviews", ["reviews:9080"], ToCluster(Reviews, name: "reviews-route")))]);
     }
 
@@ -51,6 +53,25 @@ public sealed class AccessLogThroughProxyTests : IAsyncLifetime
         Assert.Matches(new Regex($"""^\[\d{"{4}"}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{"{3}"}Z\] "GET /reviews/1\?u=jason HTTP/1.1" 200 - 0 11 \d+ \d+ "-" "test-agent/1.0" "3f1c-request" "reviews:9080" "127.0.0.1:{_app.Port}"$"""), line);
         var details = Assert.Single(await AccessLogConfigs.LinesAsync(DetailsLog, 1));
         Assert.Matches(new Regex($@"^reviews-route {Regex.Escape(Reviews)} 0 \d+ 127.0.0.1 via_upstream$"), details);
+    }
+
+    /// <summary>Istio's Telemetry filter example: only failed requests are logged; an expression that cannot be evaluated
+    /// for a request (here a header it lacks) is false for it, as in Envoy.</summary>
+    [Fact]
+    public async Task A_cel_filter_logs_only_the_requests_it_is_true_for()
+    {
+        using var http = TestProxy.ClientVia(_outbound);
+        await http.GetAsync("http://reviews:9080/reviews/1");
+        await http.GetAsync("http://nowhere:9080/missing");
+        using var skipped = new HttpRequestMessage(HttpMethod.Get, "http://nowhere:9080/skipped");
+        skipped.Headers.Add("x-debug", "skip");
+        await http.SendAsync(skipped);
+        using var marked = new HttpRequestMessage(HttpMethod.Get, "http://nowhere:9080/marked");
+        marked.Headers.Add("x-debug", "keep");
+        await http.SendAsync(marked);
+
+        await AccessLogConfigs.LinesAsync(DefaultLog, 4);
+        Assert.Equal(["404 /marked"], await AccessLogConfigs.LinesAsync(FailuresLog, 1));
     }
 
     [Fact]

@@ -29,6 +29,20 @@ internal static class AccessLogConfigs
         return new AccessLog { Name = "envoy.access_loggers.file", TypedConfig = Any.Pack(config) };
     }
 
+    /// <summary>The log with Envoy's CEL filter, as Istio writes a Telemetry access-log filter.</summary>
+    public static AccessLog Filtered(AccessLog log, string expression)
+    {
+        log.Filter = new AccessLogFilter
+        {
+            ExtensionFilter = new ExtensionFilter
+            {
+                Name = "envoy.access_loggers.extension_filters.cel",
+                TypedConfig = Any.Pack(new global::Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter { Expression = expression }),
+            },
+        };
+        return log;
+    }
+
     public static AccessLog Stdout(string? format = null) => new()
     {
         Name = "envoy.access_loggers.stdout",

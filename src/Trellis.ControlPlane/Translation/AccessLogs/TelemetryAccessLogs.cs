@@ -1,4 +1,5 @@
 using Envoy.Config.Accesslog.V3;
+using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Telemetry;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
@@ -26,9 +27,11 @@ internal static class TelemetryAccessLogs
         return new AccessLogsByDirection(ForMode(mesh, rules, TelemetryModeSelector.Client), ForMode(mesh, rules, TelemetryModeSelector.Server));
     }
 
+    /// <summary>The loggers of one side: each enabling rule's providers with that rule's filter (Istio keeps a provider's
+    /// first enabling rule), less the providers a disabling rule names.</summary>
     private static IReadOnlyList<AccessLog> ForMode(MeshModel mesh, IReadOnlyList<TelemetryAccessLogging> rules, string side)
     {
-        var enabled = new List<string>();
+        var enabled = new List<(string Provider, string? Filter)>();
         var disabled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
@@ -36,10 +39,28 @@ internal static class TelemetryAccessLogs
             if (mode != TelemetryModeSelector.ClientAndServer && mode != side) continue;
             var providers = rule.Providers is { Count: > 0 } named ? named.Select(p => p.Name).OfType<string>().ToList() : mesh.Settings.DefaultAccessLogProviders;
             if (rule.Disabled == true) disabled.UnionWith(providers);
-            else enabled.AddRange(providers);
+            else enabled.AddRange(providers.Select(p => (p, rule.Filter?.Expression is { Length: > 0 } expression ? expression : null)));
         }
-        return Loggers(mesh, enabled.Where(p => !disabled.Contains(p)).Distinct(StringComparer.Ordinal).ToList());
+        return enabled.Where(e => !disabled.Contains(e.Provider)).DistinctBy(e => e.Provider)
+            .SelectMany(e => Loggers(mesh, [e.Provider]).Select(log => WithFilter(log, e.Filter))).ToList();
     }
+
+    /// <summary>Istio's translation of a Telemetry filter: Envoy's CEL extension filter on the logger.</summary>
+    private static AccessLog WithFilter(AccessLog log, string? expression)
+    {
+        if (expression is null) return log;
+        log.Filter = new Envoy.Config.Accesslog.V3.AccessLogFilter
+        {
+            ExtensionFilter = new ExtensionFilter
+            {
+                Name = CelFilterName,
+                TypedConfig = Any.Pack(new Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter { Expression = expression }),
+            },
+        };
+        return log;
+    }
+
+    public const string CelFilterName = "envoy.access_loggers.extension_filters.cel";
 
     /// <summary>Loggers for the providers Trellis can serve: Istio's built-in "envoy" and envoyFileAccessLog providers.
     /// Others (OpenTelemetry or gRPC access log services) are left out; the analyzer warns of unknown names.</summary>

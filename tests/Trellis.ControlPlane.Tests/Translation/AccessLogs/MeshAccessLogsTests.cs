@@ -88,6 +88,25 @@ public sealed class MeshAccessLogsTests
         return (logs.Client, logs.Server);
     }
 
+    /// <summary>Istio's example: log only failed requests, as Envoy's CEL extension filter on the logger.</summary>
+    [Fact]
+    public void A_filter_expression_becomes_envoys_cel_filter_on_that_rules_loggers()
+    {
+        var (client, _) = Logs("reviews", """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: failures, namespace: istio-system}
+            spec:
+              accessLogging:
+              - providers: [{name: envoy}]
+                filter: {expression: "response.code >= 400"}
+            """);
+
+        var filter = Assert.Single(client).Filter.ExtensionFilter;
+        Assert.Equal("envoy.access_loggers.extension_filters.cel", filter.Name);
+        Assert.Equal("response.code >= 400", filter.TypedConfig.Unpack<Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter>().Expression);
+    }
+
     [Fact]
     public void A_mesh_wide_telemetry_sends_both_sides_to_the_built_in_envoy_provider()
     {
