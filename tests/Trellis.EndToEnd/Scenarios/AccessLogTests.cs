@@ -34,7 +34,8 @@ public sealed class AccessLogTests(BookinfoMesh mesh)
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/productpage");
                 request.Headers.Add("x-request-id", marker);
                 using var response = await client.SendAsync(request);
-                return (await SidecarLogAsync("productpage-v1")).Contains(marker, StringComparison.Ordinal);
+                return (await SidecarLogAsync("productpage-v1")).Split('\n')
+                    .Any(l => l.Contains(marker, StringComparison.Ordinal) && l.Contains("\"GET /productpage ", StringComparison.Ordinal));
             }, TimeSpan.FromSeconds(30), "productpage's sidecar to log the request");
 
             // productpage's calls to details and reviews carry the same request id; the inbound line is the one for /productpage.
