@@ -47,6 +47,9 @@ public static class XdsAny
         Envoy.Extensions.Filters.Http.JwtAuthn.V3.ConfigReflection.Descriptor,
         Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthzReflection.Descriptor,
         Envoy.Extensions.Filters.Network.TcpProxy.V3.TcpProxyReflection.Descriptor,
+        Envoy.Extensions.AccessLoggers.Filters.Cel.V3.CelReflection.Descriptor,
+        Envoy.Config.Trace.V3.OpentelemetryReflection.Descriptor,
+        Envoy.Config.Trace.V3.ZipkinReflection.Descriptor,
         StructReflection.Descriptor);
 
     /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>

@@ -22,6 +22,9 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
     /// <summary>The secrets the config dump lists (private keys redacted); none when unset.</summary>
     public Secrets.SecretStore? Secrets { get; init; }
 
+    /// <summary>The proxy's logger levels, listed and changed at /logging; without them /logging answers 404.</summary>
+    public LogLevels? LogLevels { get; set; }
+
     /// <summary>The bound port (useful when started on port 0).</summary>
     public int Port { get; private set; }
 
@@ -43,6 +46,19 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
             node = new { id = nodeId },
             uptime_current_epoch = ((long)(DateTimeOffset.UtcNow - _started).TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
         }));
+        app.MapGet("/logging", () => LogLevels is { } levels ? Results.Text(levels.Describe(), "text/plain") : Results.NotFound());
+        // Envoy's form: ?level=LEVEL sets every logger, ?NAME=LEVEL sets one.
+        app.MapPost("/logging", (HttpRequest request) =>
+        {
+            if (LogLevels is not { } levels) return Results.NotFound();
+            foreach (var (key, value) in request.Query)
+            {
+                if (!levels.Set(key == "level" ? null : key, value.ToString()))
+                    return Results.Text($"error: unknown logger or level \"{key}={value}\" (loggers: {string.Join(", ", LogLevels.Loggers.Select(l => l.Name))}; " +
+                        $"levels: {string.Join(", ", LogLevels.LevelNames.Keys)})\n", statusCode: StatusCodes.Status400BadRequest);
+            }
+            return Results.Text(levels.Describe(), "text/plain");
+        }).AddEndpointFilter(token);
         app.MapPost("/quitquitquit", () =>
         {
             quit();

@@ -13,9 +13,10 @@ public static class ProxyHost
     /// receives, and on cancellation stops accepting and lets in-flight requests finish.</summary>
     public static async Task RunAsync(ProxyOptions options, CancellationToken ct)
     {
-        using var loggers = ProxyLogging.Create();
+        var levels = new LogLevels();
+        using var loggers = ProxyLogging.Create(levels);
         var log = loggers.CreateLogger("Trellis.Proxy");
-        await using var runtime = new ProxyRuntime(options, loggers);
+        await using var runtime = new ProxyRuntime(options, loggers) { LogLevels = levels };
         await runtime.StartAdminAsync(options.AdminPort, ct);
         log.LogInformation("proxy {Node} admin on 127.0.0.1:{Port}, control plane {Server}", options.NodeId, runtime.Admin.Port, options.XdsServer);
         // No static resources here, but DNS clusters a control plane sends are resolved as Envoy would.

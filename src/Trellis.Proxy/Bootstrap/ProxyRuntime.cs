@@ -45,6 +45,13 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>Obtains and renews this proxy's workload certificate; null when the proxy runs without a pod token.</summary>
     public WorkloadCertificateAgent? CertificateAgent { get; private set; }
 
+    /// <summary>The levels of the loggers this proxy's logger factory was created with, which the admin's /logging changes.</summary>
+    public LogLevels? LogLevels
+    {
+        get => Admin.LogLevels;
+        init => Admin.LogLevels = value;
+    }
+
     /// <summary>Cancelled when POST /quitquitquit asks the proxy to exit.</summary>
     public CancellationToken QuitRequested => _quit.Token;
 

@@ -20,10 +20,11 @@ public static class EnvoyProxyHost
     public static async Task<int> RunAsync(string path, string? adminToken, TextWriter errors, CancellationToken ct)
     {
         if (!TryPlan(path, errors, out var plan)) return 1;
-        using var loggers = ProxyLogging.Create();
+        var levels = new LogLevels();
+        using var loggers = ProxyLogging.Create(levels);
         var log = loggers.CreateLogger("Trellis.Proxy");
         var identity = plan.Identity();
-        await using var runtime = new ProxyRuntime(identity, adminToken, loggers);
+        await using var runtime = new ProxyRuntime(identity, adminToken, loggers) { LogLevels = levels };
         try
         {
             await runtime.StartAdminAsync(plan.AdminPort ?? 0, ct);

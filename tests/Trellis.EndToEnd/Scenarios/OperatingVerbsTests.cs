@@ -64,4 +64,29 @@ public sealed class OperatingVerbsTests(BookinfoMesh mesh)
         Assert.Contains(metrics, l => l.StartsWith("pilot_xds_pushes{type=\"lds\"} ", StringComparison.Ordinal) && long.Parse(l.Split(' ')[1]) >= 7);
         Assert.Contains("pilot_total_xds_rejects{type=\"cds\"} 0", metrics);
     }
+
+    /// <summary>As with istioctl: turn one logger of a sidecar up to debug while chasing a problem, and read its stats.</summary>
+    [Fact]
+    public async Task Proxy_config_log_changes_a_sidecars_log_levels_and_stats_prints_its_metrics()
+    {
+        var set = await mesh.Cli.RunAsync("proxy-config", "log", "deploy/ratings-v1", "-n", "bookinfo", "--level", "config:debug");
+        try
+        {
+            Assert.True(set.ExitCode == 0, set.All);
+            Assert.Contains("  config: debug\n", set.Stdout);
+            Assert.Contains("  config: debug\n", (await mesh.Cli.RunAsync("proxy-config", "log", "deploy/ratings-v1", "-n", "bookinfo")).Stdout);
+
+            var refused = await mesh.Cli.RunAsync("proxy-config", "log", "deploy/ratings-v1", "-n", "bookinfo", "--level", "config:loud");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("unknown logger or level", refused.Stderr);
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("proxy-config", "log", "deploy/ratings-v1", "-n", "bookinfo", "--level", "config:info");
+        }
+
+        var stats = await mesh.Cli.RunAsync("proxy-config", "stats", "deploy/ratings-v1", "-n", "bookinfo");
+        Assert.True(stats.ExitCode == 0, stats.All);
+        Assert.Contains("# TYPE istio_requests_total counter", stats.Stdout);
+    }
 }

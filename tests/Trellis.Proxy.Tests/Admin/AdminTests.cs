@@ -140,4 +140,36 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.False(proxy.Runtime.QuitRequested.IsCancellationRequested);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await proxy.Admin.GetAsync("/stats/prometheus")).StatusCode);
     }
+
+    /// <summary>Envoy's /logging: anyone on loopback may read the levels; only the pod's token changes them, and the change
+    /// takes effect on the loggers at once.</summary>
+    [Fact]
+    public async Task Logging_levels_are_listed_openly_and_changed_only_with_the_pods_token()
+    {
+        var listing = await _proxy.Admin.GetStringAsync("/logging");
+        Assert.Contains("  config: info\n", listing);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await _proxy.Admin.PostAsync("/logging?config=debug", null)).StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/logging?config=debug&upstream=error");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        using var response = await _proxy.Admin.SendAsync(request);
+
+        Assert.Contains("  config: debug\n", await response.Content.ReadAsStringAsync());
+        var levels = _proxy.Runtime.LogLevels!;
+        Assert.True(levels.IsEnabled("Trellis.Proxy.Xds", Microsoft.Extensions.Logging.LogLevel.Debug));
+        Assert.False(levels.IsEnabled("Trellis.Proxy.Ads", Microsoft.Extensions.Logging.LogLevel.Debug));
+        Assert.False(levels.IsEnabled("System.Net.Http.HttpClient", Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
+    [Theory]
+    [InlineData("/logging?nosuch=debug")]
+    [InlineData("/logging?config=loud")]
+    public async Task Unknown_loggers_and_levels_are_refused(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        using var response = await _proxy.Admin.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("  config: info\n", await _proxy.Admin.GetStringAsync("/logging"));
+    }
 }

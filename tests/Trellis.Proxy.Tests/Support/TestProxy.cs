@@ -21,7 +21,7 @@ internal sealed class TestProxy : IAsyncDisposable
     {
         var options = new ProxyOptions(nodeId, new Uri("http://127.0.0.1:1"), 0, "bookinfo", "productpage-v1-0", "productpage-v1", "bookinfo-productpage",
             new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, new Dictionary<string, string>(), adminToken);
-        var runtime = new ProxyRuntime(options, accessLogCapacity: accessLogCapacity);
+        var runtime = new ProxyRuntime(options, accessLogCapacity: accessLogCapacity) { LogLevels = new Trellis.Proxy.Bootstrap.LogLevels() };
         await runtime.StartAdminAsync(0, CancellationToken.None);
         return new TestProxy(runtime);
     }
