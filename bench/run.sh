@@ -38,31 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# wrk --latency prints "50%  1.23ms"; convert to milliseconds.
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
-# CPU time (user + system, in clock ticks) the given processes have used so far.
-cpu_ticks() { local total=0 p; for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$total"; }
-measure() { # name url host-header-or-empty [proxy pids whose CPU per request is reported]
-  local name=$1 url=$2 host=$3; shift 3
-  local out before after
-  before=$(cpu_ticks "$@")
-  if [ -n "$host" ]; then out=$(wrk -t$threads -c"$connections" -d"${duration}s" --latency -H "Host: $host" "$url")
-  else out=$(wrk -t$threads -c"$connections" -d"${duration}s" --latency "$url"); fi
-  after=$(cpu_ticks "$@")
-  local p50 p99 rps non2xx requests cpu_us=-
-  p50=$(echo "$out" | awk '$1=="50%"{print $2}' | to_ms)
-  p99=$(echo "$out" | awk '$1=="99%"{print $2}' | to_ms)
-  rps=$(echo "$out" | awk '/Requests\/sec/{printf "%.0f", $2}')
-  non2xx=$(echo "$out" | awk '/Non-2xx/{print $NF}')
-  requests=$(echo "$out" | awk '/requests in/{print $1}')
-  [ $# -gt 0 ] && [ "${requests:-0}" -gt 0 ] && cpu_us=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))
-  echo "$name|$p50|$p99|$rps|${non2xx:-0}|$cpu_us"
-}
-rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
-# nginx does its work in worker processes: count the master and its workers.
-tree_rss_mb() { local total=0 p; for p in "$1" $(pgrep -P "$1"); do total=$((total + $(rss_mb "$p"))); done; echo "$total"; }
+source bench/lib.sh
 
 # (a) direct: a standalone nginx app.
 app_port=$(free_port)
@@ -117,21 +93,7 @@ nginx_two_hops() { # name tls(plain|mtls); prints the measured row, then the two
 { read -r nginx_mtls_row; read -r nginx_mtls_rss; } < <(nginx_two_hops "nginx two hops, mTLS" mtls)
 
 # (b) Trellis: a real local mesh.
-trellis --home "$home" up -f bench/mesh --port "$(free_port)" > "$work/up.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 120); do
-  ready=$(python3 - "$home/pods.json" <<'PY' 2>/dev/null || echo 0
-import json,sys; pods=json.load(open(sys.argv[1])); print(1 if len(pods)==2 and all(p["ready"] for p in pods) else 0)
-PY
-)
-  [ "$ready" = 1 ] && break; sleep 1
-done
-[ "${ready:-0}" = 1 ] || { cat "$work/up.log"; echo "the benchmark mesh did not become ready" >&2; exit 1; }
-read -r outbound client_sidecar app_sidecar < <(python3 - "$home/pods.json" <<'PY'
-import json,sys
-pods={p["deployment"]:p for p in json.load(open(sys.argv[1]))}
-print(pods["client"]["outboundPort"], pods["client"]["sidecarPid"], pods["app"]["sidecarPid"])
-PY
-)
+start_bench_mesh
 # Auto mTLS would already encrypt between the sidecars: the plaintext run turns it off for the app explicitly.
 trellis --home "$home" apply -f bench/policies/plaintext.yaml >/dev/null
 measure "warm-up" "http://127.0.0.1:$outbound/1k" "app.bench:8080" >/dev/null
