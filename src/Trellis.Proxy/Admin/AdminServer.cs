@@ -22,6 +22,9 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
     /// <summary>The secrets the config dump lists (private keys redacted); none when unset.</summary>
     public Secrets.SecretStore? Secrets { get; init; }
 
+    /// <summary>The app whose metrics /stats/prometheus merges into the proxy's (Istio's metrics merging); none when unset.</summary>
+    public Telemetry.Merging.AppMetricsScraper? AppMetrics { get; set; }
+
     /// <summary>The bound port (useful when started on port 0).</summary>
     public int Port { get; private set; }
 
@@ -34,7 +37,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         app.MapGet("/ready", Ready);
         app.MapGet("/healthz/ready", Ready);
         app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources, Secrets), "application/json"));
-        app.MapGet("/stats/prometheus", () => Results.Text(metrics.Render(), PrometheusText.ContentType));
+        app.MapGet("/stats/prometheus", PrometheusAsync);
         app.MapGet("/clusters", () => Results.Text(Clusters(), "text/plain"));
         app.MapGet("/server_info", () => Results.Json(new
         {
@@ -51,6 +54,15 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         await app.StartAsync(ct);
         Port = new Uri(app.Urls.First()).Port;
         _app = app;
+    }
+
+    /// <summary>The proxy's metrics, then the app's when the pod asks for merging; the app's part is scraped first so
+    /// that a failed one is already counted in the proxy's part.</summary>
+    private async Task<IResult> PrometheusAsync(CancellationToken ct)
+    {
+        var app = AppMetrics is { } scraper ? await scraper.ScrapeAsync(ct) : null;
+        var own = metrics.Render();
+        return Results.Text(app is null ? own : own + app, PrometheusText.ContentType);
     }
 
     private IResult Ready() => isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503);
@@ -73,6 +85,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
 
     public async ValueTask DisposeAsync()
     {
+        AppMetrics?.Dispose();
         if (_app is null) return;
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
