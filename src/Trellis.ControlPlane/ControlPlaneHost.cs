@@ -63,6 +63,7 @@ public static class ControlPlaneHost
                 store.Objects.Count(o => o.Key.Kind == "Service"), store.Objects.Count(o => o.Key.Kind == "VirtualService"), store.Version));
 
         TraceApi.Map(app, app.Services.GetRequiredService<TraceStore>());
+        PrometheusDiscoveryApi.Map(app, options.Workloads, options.ApiPort);
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);
