@@ -34,12 +34,16 @@ internal static class ProxyCommand
             Description = "File (0600) holding the pod token: the proxy proves its identity to the xDS server with it and obtains its certificate",
         };
         var caUrl = new Option<string?>("--ca-url") { Description = "The CA (Istio's IstioCertificateService); the --xds server by default" };
+        var appMetrics = new Option<string?>("--app-metrics")
+        {
+            Description = "The app's Prometheus endpoint (http://127.0.0.1:PORT/PATH) to merge into /stats/prometheus, as Istio merges a pod's prometheus.io/* target",
+        };
         var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
         {
-            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl,
+            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl, appMetrics,
         };
         command.Hidden = true;
-        Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, podToken, caUrl];
+        Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, podToken, caUrl, appMetrics];
         Option[] xdsRequired = [pod, ns, xds, admin];
         command.Validators.Add(result =>
         {
@@ -53,6 +57,8 @@ internal static class ProxyCommand
             {
                 result.AddError($"{string.Join(", ", missing)}: required without --config-path FILE");
             }
+            if (result.GetValue(appMetrics) is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttp))
+                result.AddError($"--app-metrics {url}: expected an http:// URL such as http://127.0.0.1:9080/metrics");
             if (Given(result, mode) && result.GetValue(mode) == "validate" && !Given(result, config))
                 result.AddError("--mode validate: needs --config-path FILE");
         });
@@ -103,7 +109,8 @@ internal static class ProxyCommand
                 AdminToken: token,
                 TokenFile: result.GetValue(podToken),
                 CaServer: result.GetValue(caUrl) is { } ca ? new Uri(ca) : null,
-                CertificateTtl: certificateTtl);
+                CertificateTtl: certificateTtl,
+                AppMetrics: result.GetValue(appMetrics) is { } app ? new Uri(app) : null);
             await ProxyHost.RunAsync(options, ct);
             return 0;
         });

@@ -19,7 +19,8 @@ internal static class WorkloadMapper
             spec.ReplicaCount,
             spec.Template?.Metadata?.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
             pod?.ServiceAccountName ?? pod?.ServiceAccount ?? "default",
-            (pod?.Containers ?? []).Select(c => Container(c, folder)).ToList());
+            (pod?.Containers ?? []).Select(c => Container(c, folder)).ToList(),
+            spec.Template?.Metadata?.Annotations);
     }
 
     private static ContainerSpec Container(Container c, string folder)

@@ -28,7 +28,22 @@ internal static class ProxyLaunch
         };
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
+        if (AppMetrics(pod) is { } app) args.AddRange(["--app-metrics", app.ToString()]);
         return SelfLauncher.Create(args);
+    }
+
+    /// <summary>A bad annotation costs the merge, not the pod, as a bad one costs Istio's agent only its app scrape.</summary>
+    private static Uri? AppMetrics(PodState pod)
+    {
+        try
+        {
+            return PrometheusAnnotations.AppTarget(pod);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"warning: {e.Message}; the app's metrics are not merged into the sidecar's");
+            return null;
+        }
     }
 
     public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(

@@ -57,7 +57,9 @@ public sealed class LocalPodWorkloads : IWorkloadSource, IAsyncDisposable
         _lastWrite = lastWrite;
         var pods = PodStateStore.Read(_home);
         var next = pods.Select(p => new WorkloadModel(
-            p.Name, p.Namespace, p.Deployment, p.Labels, p.ServiceAccount, p.Ip, p.InboundPort, p.Ready)).ToList();
+            p.Name, p.Namespace, p.Deployment, p.Labels, p.ServiceAccount, p.Ip, p.InboundPort, p.Ready,
+            // The sidecar's admin port serves the merged endpoint, while its process runs.
+            MetricsPort: p.SidecarPid is not null ? p.AdminPort : 0)).ToList();
         var ports = PortsOf(pods);
         var portsChanged = !ports.OrderBy(p => p.Key).SequenceEqual(PrivatePorts.OrderBy(p => p.Key));
         if (portsChanged) Volatile.Write(ref _privatePorts, ports);

@@ -25,6 +25,9 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
     /// <summary>The proxy's logger levels, listed and changed at /logging; without them /logging answers 404.</summary>
     public LogLevels? LogLevels { get; set; }
 
+    /// <summary>The app whose metrics /stats/prometheus merges into the proxy's (Istio's metrics merging); none when unset.</summary>
+    public Telemetry.Merging.AppMetricsScraper? AppMetrics { get; set; }
+
     /// <summary>The bound port (useful when started on port 0).</summary>
     public int Port { get; private set; }
 
@@ -37,7 +40,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         app.MapGet("/ready", Ready);
         app.MapGet("/healthz/ready", Ready);
         app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources, Secrets), "application/json"));
-        app.MapGet("/stats/prometheus", () => Results.Text(metrics.Render(), PrometheusText.ContentType));
+        app.MapGet("/stats/prometheus", PrometheusAsync);
         app.MapGet("/clusters", () => Results.Text(Clusters(), "text/plain"));
         app.MapGet("/server_info", () => Results.Json(new
         {
@@ -69,6 +72,15 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         _app = app;
     }
 
+    /// <summary>The proxy's metrics, then the app's when the pod asks for merging; the app's part is scraped first so
+    /// that a failed one is already counted in the proxy's part.</summary>
+    private async Task<IResult> PrometheusAsync(CancellationToken ct)
+    {
+        var app = AppMetrics is { } scraper ? await scraper.ScrapeAsync(ct) : null;
+        var own = metrics.Render();
+        return Results.Text(app is null ? own : own + app, PrometheusText.ContentType);
+    }
+
     private IResult Ready() => isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503);
 
     private string Clusters()
@@ -89,6 +101,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
 
     public async ValueTask DisposeAsync()
     {
+        AppMetrics?.Dispose();
         if (_app is null) return;
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();

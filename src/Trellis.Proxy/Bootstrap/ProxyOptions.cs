@@ -16,6 +16,8 @@ namespace Trellis.Proxy;
 /// proves its identity to the xDS server and obtains its workload certificate; without it neither happens.</param>
 /// <param name="CaServer">Where the CA (Istio's IstioCertificateService) listens; the xDS server when null.</param>
 /// <param name="CertificateTtl">The workload certificate lifetime to ask for (Istio's SECRET_TTL).</param>
+/// <param name="AppMetrics">The app's own Prometheus endpoint, merged into /stats/prometheus (from the pod's
+/// prometheus.io/* annotations, as Istio's agent merges them); none when the pod does not ask for it.</param>
 public sealed record ProxyOptions(
     string NodeId,
     Uri XdsServer,
@@ -29,4 +31,5 @@ public sealed record ProxyOptions(
     string? AdminToken = null,
     string? TokenFile = null,
     Uri? CaServer = null,
-    TimeSpan? CertificateTtl = null);
+    TimeSpan? CertificateTtl = null,
+    Uri? AppMetrics = null);

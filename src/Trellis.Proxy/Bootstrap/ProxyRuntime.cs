@@ -59,6 +59,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public ProxyRuntime(ProxyOptions options, ILoggerFactory? loggers = null, int accessLogCapacity = AccessLogSinks.DefaultCapacity)
         : this(OwnIdentity.From(options), options.AdminToken, loggers, accessLogCapacity)
     {
+        if (options.AppMetrics is { } app) Admin.AppMetrics = new Telemetry.Merging.AppMetricsScraper(app, Metrics);
     }
 
     /// <summary>A runtime for a proxy whose identity does not come from command-line options (an Envoy bootstrap's node).</summary>

@@ -8,12 +8,9 @@ namespace Trellis.Proxy.Completion;
 /// builds each request's and tunnel's <see cref="CompletionRecord"/> once and hands it to every one of them.</summary>
 internal sealed class CompletionObservers(IReadOnlyList<ICompletionObserver> observers)
 {
-    /// <summary>Called as a request starts: when an observer wants details of this listener's requests, their body
-    /// bytes are counted from here on.</summary>
-    public void RequestStarting(RequestContext context)
-    {
-        if (WantsDetails(context)) context.Bytes = BodyByteCounter.Install(context.Http);
-    }
+    /// <summary>Called as a request starts: its body bytes are counted from here on, since Istio's request and
+    /// response size histograms observe every request.</summary>
+    public void RequestStarting(RequestContext context) => context.Bytes = BodyByteCounter.Install(context.Http);
 
     public void RequestCompleted(RequestContext context)
     {

@@ -65,7 +65,7 @@ internal sealed class RequestContext(HttpContext http, ProxySnapshot snapshot, L
     /// <summary>Whether some completion observer wants this request's details; decided once, when first asked.</summary>
     public bool? DetailsWanted { get; set; }
 
-    /// <summary>Counts the downstream body bytes when an observer needs them (see <see cref="Completion.BodyByteCounter"/>).</summary>
+    /// <summary>Counts the downstream body bytes (see <see cref="Completion.BodyByteCounter"/>).</summary>
     public Completion.BodyByteCounter? Bytes { get; set; }
 
     /// <summary>The byte pump of a CONNECT tunnel once its upstream connection is up.</summary>

@@ -5,8 +5,8 @@ using Trellis.Proxy.Listeners;
 
 namespace Trellis.Proxy.Telemetry;
 
-/// <summary>Istio's standard request metrics (istio_requests_total, istio_request_duration_milliseconds)
-/// and TCP metrics (istio_tcp_*) with Istio's label names, so existing dashboards and PromQL work unchanged.
+/// <summary>Istio's standard request metrics (istio_requests_total, istio_request_duration_milliseconds,
+/// istio_request_bytes, istio_response_bytes) and TCP metrics (istio_tcp_*) with Istio's label names, so existing dashboards and PromQL work unchanged.
 /// Label values come from what the control plane sent (the cluster's service metadata, the endpoint's workload)
 /// and the caller's peer metadata, never from the Host header a client chose: like Istio's stats filter with
 /// disable_host_header_fallback, so a client cannot mint series; the series cap bounds what peers can.</summary>
@@ -27,7 +27,9 @@ internal sealed class IstioMetrics : ICompletionObserver
 
     private static readonly int[] TcpLabelIndexes = TcpLabelNames.Select(n => Array.IndexOf(LabelNames, n)).ToArray();
 
-    public static readonly double[] DurationBuckets = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+    /// <summary>Envoy's default histogram buckets, which Istio's stats use for every histogram: durations in
+    /// milliseconds and body sizes in bytes alike (so a Prometheus query written for Istio's byte buckets finds them).</summary>
+    public static readonly double[] EnvoyDefaultBuckets = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
 
     private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -36,6 +38,8 @@ internal sealed class IstioMetrics : ICompletionObserver
 
     public Counter Requests { get; }
     public Histogram Duration { get; }
+    public Histogram RequestBytes { get; }
+    public Histogram ResponseBytes { get; }
     public Counter TcpOpened { get; }
     public Counter TcpClosed { get; }
     public Counter TcpReceivedBytes { get; }
@@ -45,7 +49,9 @@ internal sealed class IstioMetrics : ICompletionObserver
     {
         _own = own;
         Requests = registry.Add(new Counter("istio_requests_total", "Total requests handled by this proxy.", LabelNames, maxSeries));
-        Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, DurationBuckets, maxSeries));
+        Duration = registry.Add(new Histogram("istio_request_duration_milliseconds", "Request duration in milliseconds.", LabelNames, EnvoyDefaultBuckets, maxSeries));
+        RequestBytes = registry.Add(new Histogram("istio_request_bytes", "HTTP request body sizes in bytes.", LabelNames, EnvoyDefaultBuckets, maxSeries));
+        ResponseBytes = registry.Add(new Histogram("istio_response_bytes", "HTTP response body sizes in bytes.", LabelNames, EnvoyDefaultBuckets, maxSeries));
         TcpOpened = registry.Add(new Counter("istio_tcp_connections_opened_total", "TCP connections opened.", TcpLabelNames, maxSeries));
         TcpClosed = registry.Add(new Counter("istio_tcp_connections_closed_total", "TCP connections closed.", TcpLabelNames, maxSeries));
         TcpReceivedBytes = registry.Add(new Counter("istio_tcp_received_bytes_total", "Bytes received from the client over TCP connections.", TcpLabelNames, maxSeries));
@@ -82,10 +88,13 @@ internal sealed class IstioMetrics : ICompletionObserver
         var series = _series.Get(record.Snapshot, SeriesKey(record), static state =>
         {
             var labels = state.Metrics.Labels(state.Record);
-            return new RequestSeries(state.Metrics.Requests.For(labels), state.Metrics.Duration.For(labels));
+            var metrics = state.Metrics;
+            return new RequestSeries(metrics.Requests.For(labels), metrics.Duration.For(labels), metrics.RequestBytes.For(labels), metrics.ResponseBytes.For(labels));
         }, (Metrics: this, Record: record));
         series.Requests.Increment();
         series.Duration.Observe(record.Duration.TotalMilliseconds);
+        series.RequestBytes.Observe(record.BytesReceived ?? 0);
+        series.ResponseBytes.Observe(record.BytesSent ?? 0);
     }
 
     /// <summary>Everything <see cref="Labels"/> reads, cheap to compare.</summary>

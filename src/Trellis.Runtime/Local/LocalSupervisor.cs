@@ -156,7 +156,7 @@ public sealed class LocalSupervisor : IAsyncDisposable
             appPort, _ports.Allocate(), _ports.Allocate(), _ports.Allocate(),
             declared.Count > 0 ? declared[0] : null, declared.Select(p => new ContainerPortMapping(p, appPort)).ToList(),
             app?.Name ?? "app", PodPhase.Pending, Ready: false, SidecarReady: false, Restarts: 0, Reason: null,
-            AppPid: null, SidecarPid: null, DateTimeOffset.UtcNow, hash);
+            AppPid: null, SidecarPid: null, DateTimeOffset.UtcNow, hash, workload.PodAnnotations);
         var pod = new LocalPod(workload, state, _runtime);
         lock (_podsGate) _pods.Add(pod);
         Emit(new PodEvent(state.Namespace, name,

@@ -2,7 +2,8 @@ namespace Trellis.Runtime;
 
 /// <summary>The observable state of one local pod, as written to <c>{home}/pods.json</c>. <see cref="Ready"/> means
 /// app ready and sidecar ready: the control plane's endpoints are the ready pods. <see cref="ContainerPort"/> is the
-/// first declared container port, the one the sidecar's inbound listener presents for the app.</summary>
+/// first declared container port, the one the sidecar's inbound listener presents for the app. <see cref="Annotations"/>
+/// are the pod template's.</summary>
 public sealed record PodState(
     string Name,
     string Namespace,
@@ -25,7 +26,8 @@ public sealed record PodState(
     int? AppPid,
     int? SidecarPid,
     DateTimeOffset StartedAt,
-    string TemplateHash);
+    string TemplateHash,
+    IReadOnlyDictionary<string, string>? Annotations = null);
 
 /// <summary>A port the pod template declares and the loopback port the app really listens on ($PORT).</summary>
 public sealed record ContainerPortMapping(int ContainerPort, int AppPort);

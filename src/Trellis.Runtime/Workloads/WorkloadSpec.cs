@@ -4,14 +4,16 @@ using System.Text.Json;
 
 namespace Trellis.Runtime;
 
-/// <summary>What local mode runs for one Deployment: its pod template and how many copies.</summary>
+/// <summary>What local mode runs for one Deployment: its pod template and how many copies. <see cref="PodAnnotations"/>
+/// are the template's (prometheus.io/* among them).</summary>
 public sealed record WorkloadSpec(
     string Namespace,
     string DeploymentName,
     int Replicas,
     IReadOnlyDictionary<string, string> PodLabels,
     string ServiceAccount,
-    IReadOnlyList<ContainerSpec> Containers)
+    IReadOnlyList<ContainerSpec> Containers,
+    IReadOnlyDictionary<string, string>? PodAnnotations = null)
 {
     /// <summary>Stable 10-hex-character hash of everything but <see cref="Replicas"/>; names pods and detects template changes.</summary>
     public string TemplateHash => ComputeTemplateHash();
@@ -28,7 +30,11 @@ public sealed record WorkloadSpec(
             serviceAccount = ServiceAccount,
             containers = Containers,
         };
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(canonical)));
+        var json = JsonSerializer.Serialize(canonical);
+        // Appended only when present, so templates without annotations keep the hashes (and pod names) they always had.
+        if (PodAnnotations is { Count: > 0 } annotations)
+            json += JsonSerializer.Serialize(annotations.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new[] { a.Key, a.Value }).ToArray());
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(json));
         return Convert.ToHexStringLower(bytes)[..10];
     }
 }

@@ -29,4 +29,46 @@ public sealed class ProxyLaunchTests
 
         string After(string option) => args[args.IndexOf(option) + 1];
     }
+    [Fact]
+    public void A_pod_annotated_for_Prometheus_has_its_apps_metrics_merged_from_the_port_the_app_really_listens_on()
+    {
+        var pod = Pod(new Dictionary<string, string> { ["prometheus.io/scrape"] = "true", ["prometheus.io/port"] = "9080", ["prometheus.io/path"] = "/stats" });
+
+        var args = ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, pod).ArgumentList.ToList();
+
+        Assert.Equal("http://127.0.0.1:21000/stats", args[args.IndexOf("--app-metrics") + 1]);
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData(null)]
+    public void A_pod_not_annotated_for_scraping_has_nothing_merged(string? scrape)
+    {
+        var annotations = new Dictionary<string, string> { ["prometheus.io/port"] = "9080" };
+        if (scrape is not null) annotations["prometheus.io/scrape"] = scrape;
+
+        Assert.DoesNotContain("--app-metrics", ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, Pod(annotations)).ArgumentList);
+    }
+
+    [Fact]
+    public void Without_port_and_path_annotations_the_app_port_and_metrics_path_are_scraped()
+    {
+        var target = PrometheusAnnotations.AppTarget(Pod(new Dictionary<string, string> { ["prometheus.io/scrape"] = "true" }));
+        Assert.Equal(new Uri("http://127.0.0.1:21000/metrics"), target);
+    }
+
+    [Fact]
+    public void A_port_annotation_that_is_no_port_is_an_error_naming_the_pod_and_annotation()
+    {
+        var e = Assert.Throws<FormatException>(() => PrometheusAnnotations.AppTarget(Pod(new Dictionary<string, string> { ["prometheus.io/scrape"] = "true", ["prometheus.io/port"] = "http" })));
+        Assert.Contains("bookinfo/reviews-v1-a", e.Message);
+        Assert.Contains("prometheus.io/port", e.Message);
+    }
+
+    private static readonly MeshState Mesh = new(1, DateTimeOffset.UnixEpoch, "", 2, XdsPort: 15010, ApiPort: 15011, IngressPort: 8080, IngressAdminPort: 15000);
+
+    private static PodState Pod(IReadOnlyDictionary<string, string> annotations) => new("reviews-v1-a", "bookinfo", "reviews-v1",
+        new Dictionary<string, string> { ["app"] = "reviews" }, "bookinfo-reviews", "127.0.0.1", AppPort: 21000, InboundPort: 21001,
+        OutboundPort: 21004, AdminPort: 21002, ContainerPort: 9080, [new ContainerPortMapping(9080, 21000)], "reviews",
+        PodPhase.Pending, false, false, 0, null, null, null, DateTimeOffset.UnixEpoch, "hash", annotations);
 }

@@ -17,10 +17,11 @@ internal sealed class TestProxy : IAsyncDisposable
     }
 
     public static async Task<TestProxy> StartAsync(string nodeId = "sidecar~127.0.0.1~productpage-v1-0.bookinfo~bookinfo.svc.cluster.local",
-        string? adminToken = null, int accessLogCapacity = Trellis.Proxy.AccessLogs.AccessLogSinks.DefaultCapacity)
+        string? adminToken = null, int accessLogCapacity = Trellis.Proxy.AccessLogs.AccessLogSinks.DefaultCapacity, Uri? appMetrics = null)
     {
         var options = new ProxyOptions(nodeId, new Uri("http://127.0.0.1:1"), 0, "bookinfo", "productpage-v1-0", "productpage-v1", "bookinfo-productpage",
-            new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, new Dictionary<string, string>(), adminToken);
+            new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, new Dictionary<string, string>(), adminToken,
+            AppMetrics: appMetrics);
         var runtime = new ProxyRuntime(options, accessLogCapacity: accessLogCapacity) { LogLevels = new Trellis.Proxy.Bootstrap.LogLevels() };
         await runtime.StartAdminAsync(0, CancellationToken.None);
         return new TestProxy(runtime);
