@@ -50,6 +50,7 @@ public static class XdsAny
         Envoy.Extensions.AccessLoggers.Filters.Cel.V3.CelReflection.Descriptor,
         Envoy.Config.Trace.V3.OpentelemetryReflection.Descriptor,
         Envoy.Config.Trace.V3.ZipkinReflection.Descriptor,
+        Trellis.Stats.V1.StatsReflection.Descriptor,
         StructReflection.Descriptor);
 
     /// <summary>Wraps a message with its type.googleapis.com/ type URL, as Envoy expects.</summary>

@@ -4,8 +4,8 @@ using Trellis.Config.Model.Telemetry;
 namespace Trellis.Config.Validation;
 
 /// <summary>Schema rules of Telemetry, as Istio's validation states them, and which of its parts Trellis does not act on
-/// yet (TRL0006): access logging to the built-in and file providers (with CEL filters) and tracing are enforced; metric
-/// overrides are accepted and reported.</summary>
+/// yet (TRL0006): access logging to the built-in and file providers (with CEL filters), tracing and overrides of the
+/// standard metrics are enforced; custom metrics and reporting intervals are accepted and reported.</summary>
 internal static class TelemetryValidator
 {
     private const string Suffix = "is accepted, not yet enforced by Trellis";
@@ -53,8 +53,11 @@ internal static class TelemetryValidator
                         sink.Error($"{tagPath}.value", "a REMOVE operation takes no value");
                     if (tagOverride.Operation is null or "UPSERT" && string.IsNullOrEmpty(tagOverride.Value))
                         sink.Error($"{tagPath}.value", "an UPSERT operation needs a value (an expression over request attributes, such as request.host)");
+                    else if (tagOverride.Operation is null or "UPSERT" && Semantics.CelExpressions.Problem(tagOverride.Value!) is { } problem)
+                        sink.Error($"{tagPath}.value", problem);
                 }
-                sink.Info(path, $"Overriding the standard metrics {Suffix}: the proxies report Istio's standard labels", DiagnosticCodes.NotYetEnforced);
+                if (over.Match?.CustomMetric is not null)
+                    sink.Info($"{path}.match.customMetric", $"Overriding a custom metric {Suffix}: the proxies report only Istio's standard metrics", DiagnosticCodes.NotYetEnforced);
             }
             if (metrics.ReportingInterval is not null)
                 sink.Info($"{at}.reportingInterval", $"The reporting interval {Suffix}: Prometheus scrapes the proxies whenever it asks", DiagnosticCodes.NotYetEnforced);

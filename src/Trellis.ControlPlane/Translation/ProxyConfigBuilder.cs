@@ -6,6 +6,7 @@ using Trellis.ControlPlane.Translation.AccessLogs;
 using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.RequestAuthn;
 using Trellis.ControlPlane.Translation.Gateway;
+using Trellis.ControlPlane.Translation.Telemetry;
 using Trellis.ControlPlane.Translation.Tracing;
 
 namespace Trellis.ControlPlane.Translation;
@@ -72,6 +73,7 @@ internal static class ProxyConfigBuilder
                 break;
         }
         ProxyTracing.Apply(listeners, ProxyTracing.For(mesh, node));
+        MetricOverrides.Apply(listeners, MetricOverrides.For(mesh, node));
         return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node)] };
     }
 

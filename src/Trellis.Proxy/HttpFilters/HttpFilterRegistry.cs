@@ -23,6 +23,7 @@ internal sealed class HttpFilterRegistry
         new JwtAuthnFilterFactory(),
         new RbacFilterFactory(),
         new ExtAuthzFilterFactory(),
+        new Stats.StatsFilterFactory(),
     ]);
 
     private readonly FrozenDictionary<string, HttpFilterFactory> _byName;

@@ -22,6 +22,10 @@ internal sealed record HttpConnectionManagerModel(string StatPrefix, string? Rds
     /// <summary>normalize_path, merge_slashes and path_with_escaped_slashes_action, applied before routing.</summary>
     public Paths.PathNormalization Paths { get; init; } = Listeners.Paths.PathNormalization.None;
 
+    /// <summary>The Telemetry metric overrides of its istio.stats filter; null without one.</summary>
+    public Telemetry.Overrides.MetricOverridePolicy? MetricOverrides { get; } =
+        HttpFilters.Select(f => f.Config).OfType<Telemetry.Overrides.MetricOverridePolicy>().FirstOrDefault();
+
     /// <summary>The HCM's tracing; null when it does not trace.</summary>
     public Tracing.TracingPolicy? Tracing { get; init; }
 

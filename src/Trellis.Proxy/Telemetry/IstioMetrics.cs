@@ -2,6 +2,7 @@ using System.Globalization;
 using Trellis.Proxy.Bootstrap;
 using Trellis.Proxy.Completion;
 using Trellis.Proxy.Listeners;
+using Trellis.Proxy.Telemetry.Overrides;
 
 namespace Trellis.Proxy.Telemetry;
 
@@ -58,22 +59,54 @@ internal sealed class IstioMetrics : ICompletionObserver
         TcpSentBytes = registry.Add(new Counter("istio_tcp_sent_bytes_total", "Bytes sent to the client over TCP connections.", TcpLabelNames, maxSeries));
     }
 
-    public bool WantsDetails(HttpConnectionManagerModel hcm) => false;
+    /// <summary>Label expressions that read headers need the record's details.</summary>
+    public bool WantsDetails(HttpConnectionManagerModel hcm) => hcm.MetricOverrides?.ReadsHeaders == true;
 
     public void OnCompleted(in CompletionRecord record)
     {
-        if (record.Kind == CompletionKind.Request) Record(record);
+        if (record.Kind == CompletionKind.Request)
+        {
+            if (record.Hcm.MetricOverrides is { } overrides) RecordOverridden(record, overrides);
+            else Record(record);
+        }
         else if (record.UpstreamConnected)
         {
             var labels = TcpLabels(record);
-            TcpClosed.Increment(labels);
-            TcpReceivedBytes.Increment(labels, record.BytesReceived ?? 0);
-            TcpSentBytes.Increment(labels, record.BytesSent ?? 0);
+            var overrides = record.Hcm.MetricOverrides;
+            Tcp(TcpClosed, "TCP_CLOSED_CONNECTIONS", overrides, labels, record, 1);
+            Tcp(TcpReceivedBytes, "TCP_RECEIVED_BYTES", overrides, labels, record, record.BytesReceived ?? 0);
+            Tcp(TcpSentBytes, "TCP_SENT_BYTES", overrides, labels, record, record.BytesSent ?? 0);
         }
     }
 
     /// <summary>Only tunnels whose upstream connection came up count as TCP connections, as Istio's TCP stats count them.</summary>
-    public void OnConnectionEstablished(in CompletionRecord record) => TcpOpened.Increment(TcpLabels(record));
+    public void OnConnectionEstablished(in CompletionRecord record) =>
+        Tcp(TcpOpened, "TCP_OPENED_CONNECTIONS", record.Hcm.MetricOverrides, TcpLabels(record), record, 1);
+
+    private static void Tcp(Counter counter, string metric, MetricOverridePolicy? overrides, string[] labels, in CompletionRecord record, long by)
+    {
+        if (overrides?.For(metric) is not { } rule) counter.Increment(labels, by);
+        else if (!rule.Disabled) counter.Increment(MetricOverridePolicy.Apply(rule, TcpLabelNames, labels, record), by);
+    }
+
+    /// <summary>With Telemetry overrides the labels may depend on the request itself, so the series cache is bypassed:
+    /// each metric gets its own labels, or none when it is turned off.</summary>
+    private void RecordOverridden(in CompletionRecord record, MetricOverridePolicy overrides)
+    {
+        var labels = Labels(record);
+        if (Labelled(overrides, "REQUEST_COUNT", labels, record) is { } count) Requests.Increment(count);
+        if (Labelled(overrides, "REQUEST_DURATION", labels, record) is { } duration) Duration.For(duration).Observe(record.Duration.TotalMilliseconds);
+        if (Labelled(overrides, "REQUEST_SIZE", labels, record) is { } requestSize) RequestBytes.For(requestSize).Observe(record.BytesReceived ?? 0);
+        if (Labelled(overrides, "RESPONSE_SIZE", labels, record) is { } responseSize) ResponseBytes.For(responseSize).Observe(record.BytesSent ?? 0);
+    }
+
+    private static string[]? Labelled(MetricOverridePolicy overrides, string metric, string[] labels, in CompletionRecord record) =>
+        overrides.For(metric) switch
+        {
+            null => labels,
+            { Disabled: true } => null,
+            var rule => MetricOverridePolicy.Apply(rule, LabelNames, labels, record),
+        };
 
     /// <summary>The TCP series of a tunnel, described by its CONNECT request.</summary>
     internal string[] TcpLabels(in CompletionRecord record)

@@ -29,20 +29,27 @@ internal static class PrometheusText
 
     public static readonly string[] OverflowLabelValues = ["true"];
 
+    /// <summary>The value of a label a Telemetry removed: the label is left out of the series.</summary>
+    public const string Absent = "\0absent";
+
+    /// <summary>Writes {name="value",...}, leaving out <see cref="Absent"/> labels; values beyond <paramref name="names"/>
+    /// are name and value pairs (labels a Telemetry added).</summary>
     public static void AppendLabels(StringBuilder output, string[] names, string[] values, (string Name, string Value)? extra)
     {
         output.Append('{');
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (i > 0) output.Append(',');
-            Append(output, names[i], values[i]);
-        }
-        if (extra is { } e)
-        {
-            if (names.Length > 0) output.Append(',');
-            Append(output, e.Name, e.Value);
-        }
+        var first = true;
+        for (var i = 0; i < names.Length; i++) Label(output, names[i], values[i], ref first);
+        for (var i = names.Length; i + 1 < values.Length; i += 2) Label(output, values[i], values[i + 1], ref first);
+        if (extra is { } e) Label(output, e.Name, e.Value, ref first);
         output.Append('}');
+    }
+
+    private static void Label(StringBuilder output, string name, string value, ref bool first)
+    {
+        if (string.Equals(value, Absent, StringComparison.Ordinal)) return;
+        if (!first) output.Append(',');
+        first = false;
+        Append(output, name, value);
     }
 
     private static void Append(StringBuilder output, string name, string value)

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Trellis.Proxy.Completion;
 
-namespace Trellis.Proxy.AccessLogs.Filters;
+namespace Trellis.Proxy.Expressions;
 
 /// <summary>Envoy's attributes of a finished request, as the CEL evaluator reads them: maps named request, response,
 /// connection, source, destination and upstream, with integers as CEL's int (long) and durations as durations. Header
