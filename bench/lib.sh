@@ -1,5 +1,33 @@
-# Shared by the benchmarks: free ports, wrk runs with the proxies' CPU per request, RSS, and the two-pod bench mesh.
-# Expects duration, connections, threads, work, home, pids and a trellis function from the sourcing script.
+# Shared by the benchmarks: set-up and clean-up, free ports, wrk runs with the proxies' CPU per request, RSS, and the
+# two-pod bench mesh. Expects duration, connections and threads from the sourcing script.
+
+# Installs wrk and nginx when missing, builds the CLI (into TRELLIS_ARTIFACTS when set, so an experiment does not replace
+# the binaries other work in the same checkout is running), and sets up a scratch folder, a mesh home and cleanup.
+prepare_bench() {
+  local need=()
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || need+=(nginx)
+  if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
+  # Debian's nginx package starts a system nginx on port 80; the benchmarks run their own instances.
+  service nginx stop >/dev/null 2>&1 || true
+  artifacts=${TRELLIS_ARTIFACTS:-artifacts}
+  local private_build=() build_log
+  [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
+  build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
+  work=$(mktemp -d)
+  home="$work/home"
+  pids=()
+  trap cleanup_bench EXIT
+}
+
+trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
+
+cleanup_bench() {
+  trellis --home "$home" down >/dev/null 2>&1 || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

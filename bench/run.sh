@@ -13,32 +13,8 @@ duration=${1:-15}
 connections=${2:-32}
 threads=2
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
-# Debian's nginx package starts a system nginx on port 80; the benchmark runs its own instances.
-service nginx stop >/dev/null 2>&1 || true
-
-# TRELLIS_ARTIFACTS builds into a private folder, so an experiment does not replace the binaries that
-# other work in the same checkout (end-to-end tests) is running.
-artifacts=${TRELLIS_ARTIFACTS:-artifacts}
-private_build=(); [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
-build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
-trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
-
-work=$(mktemp -d)
-home="$work/home"
-pids=()
-cleanup() {
-  trellis --home "$home" down >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source bench/lib.sh
+prepare_bench
 
 # (a) direct: a standalone nginx app.
 app_port=$(free_port)

@@ -3,7 +3,8 @@
 # plaintext between the sidecars):
 #   (a) telemetry off: enableTracing false, no access logs, Istio's standard metrics turned off by a root Telemetry
 #   (b) Istio's standard metrics only (Trellis's default, without tracing)
-#   (c) metrics, tracing at Istio's default 1% to the control plane's receiver, and access logs to a file
+#   (c) metrics and tracing at Istio's default 1% to the control plane's receiver
+#   (d) metrics, tracing at 1% and access logs (Istio's default format) to a file
 # Prints a markdown table (p50/p99, requests/s, the sidecars' CPU per request) and (c)'s throughput against (a).
 # Usage: bench/telemetry.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -12,29 +13,8 @@ duration=${1:-15}
 connections=${2:-32}
 threads=2
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
-service nginx stop >/dev/null 2>&1 || true
-
-artifacts=${TRELLIS_ARTIFACTS:-artifacts}
-private_build=(); [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
-build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
-trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
-
-work=$(mktemp -d)
-home="$work/home"
-pids=()
-cleanup() {
-  trellis --home "$home" down >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source bench/lib.sh
-
+prepare_bench
 start_bench_mesh
 trellis --home "$home" apply -f bench/policies/plaintext.yaml >/dev/null
 
@@ -71,6 +51,8 @@ configure false "" true
 off=$(measure "telemetry off" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
 configure false "" false
 metrics=$(measure "metrics" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
+configure true "" false
+traced=$(measure "metrics + tracing 1%" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
 configure true "$work/access.log" false
 all=$(measure "metrics + tracing 1% + access logs" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
 
@@ -79,7 +61,7 @@ echo "wrk -t$threads -c$connections -d${duration}s, 1 KiB body, two Trellis side
 echo
 echo "| telemetry | p50 ms | p99 ms | req/s | non-2xx | sidecars' CPU µs/req |"
 echo "|---|---|---|---|---|---|"
-for row in "$off" "$metrics" "$all"; do IFS='|' read -r n a b c d e <<<"$row"; echo "| $n | $a | $b | $c | $d | $e |"; done
+for row in "$off" "$metrics" "$traced" "$all"; do IFS='|' read -r n a b c d e <<<"$row"; echo "| $n | $a | $b | $c | $d | $e |"; done
 IFS='|' read -r _ _ _ offr _ _ <<<"$off"; IFS='|' read -r _ _ _ allr _ _ <<<"$all"
 echo
 python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(f"all telemetry on: {a / b:.2f}x the throughput of all off ({(1 - a / b) * 100:.1f}% cost)")' "$allr" "$offr"
