@@ -7,8 +7,8 @@ namespace Trellis.Proxy.Tracing;
 
 /// <summary>Starts a request's span where its connection manager traces, as Envoy's does before the filters run: a
 /// sampling decision that came with the request is kept, otherwise the HCM's random sampling decides; the span (or, when
-/// not sampled, only fresh ids with the decision) is propagated upstream in W3C traceparent and B3 headers, which the
-/// apps forward. A request that is not sampled creates no Activity.</summary>
+/// not sampled, only fresh ids with the decision) is propagated upstream in the tracer's format, which the apps forward.
+/// A request that is not sampled creates no Activity.</summary>
 internal sealed class RequestTracer(TraceExporters exporters)
 {
     public void Begin(RequestContext context)
@@ -35,21 +35,27 @@ internal sealed class RequestTracer(TraceExporters exporters)
         context.Span = span;
         var traceId = span?.TraceId ?? incoming.TraceId ?? ActivityTraceId.CreateRandom();
         var spanId = span?.SpanId ?? ActivitySpanId.CreateRandom();
-        Propagate(headers, traceId, spanId, incoming.SpanId, span is not null, incoming.TraceState);
+        Propagate(headers, policy.Target.Protocol, traceId, spanId, incoming.SpanId, span is not null);
     }
 
-    private static void Propagate(IHeaderDictionary headers, ActivityTraceId traceId, ActivitySpanId spanId, ActivitySpanId? parent, bool sampled, string? traceState)
+    /// <summary>As Envoy's tracers do: the OpenTelemetry tracer writes W3C traceparent (keeping tracestate), the Zipkin
+    /// tracer B3's x-b3-* headers (and b3 when the request used the single header).</summary>
+    private static void Propagate(IHeaderDictionary headers, TraceExportProtocol protocol, ActivityTraceId traceId, ActivitySpanId spanId,
+        ActivitySpanId? parent, bool sampled)
     {
         var trace = traceId.ToHexString();
         var span = spanId.ToHexString();
-        headers[TraceHeaders.TraceParentHeader] = $"00-{trace}-{span}-{(sampled ? "01" : "00")}";
-        if (traceState is null) headers.Remove(TraceHeaders.TraceStateHeader);
+        if (protocol != TraceExportProtocol.Zipkin)
+        {
+            headers[TraceHeaders.TraceParentHeader] = string.Concat("00-", trace, "-", span, sampled ? "-01" : "-00");
+            return;
+        }
         headers[TraceHeaders.B3TraceIdHeader] = trace;
         headers[TraceHeaders.B3SpanIdHeader] = span;
         if (parent is { } p) headers[TraceHeaders.B3ParentSpanIdHeader] = p.ToHexString();
         else headers.Remove(TraceHeaders.B3ParentSpanIdHeader);
         headers[TraceHeaders.B3SampledHeader] = sampled ? "1" : "0";
-        if (headers.ContainsKey(TraceHeaders.B3Header)) headers[TraceHeaders.B3Header] = $"{trace}-{span}-{(sampled ? "1" : "0")}";
+        if (headers.ContainsKey(TraceHeaders.B3Header)) headers[TraceHeaders.B3Header] = string.Concat(trace, "-", span, sampled ? "-1" : "-0");
     }
 
     private static void StartTags(Activity span, RequestContext context, TracingPolicy policy, IHeaderDictionary headers)

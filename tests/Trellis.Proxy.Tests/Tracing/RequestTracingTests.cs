@@ -12,7 +12,7 @@ using Listener = Envoy.Config.Listener.V3.Listener;
 namespace Trellis.Proxy.Tests.Tracing;
 
 /// <summary>A sidecar whose connection manager traces, as Istio configures it: it starts or continues the trace, tells the
-/// upstream in W3C and B3 headers, and exports sampled spans over OTLP/HTTP from the SDK's queue.</summary>
+/// upstream in its tracer's format (W3C for OpenTelemetry, B3 for Zipkin), and exports sampled spans from the SDK's queue.</summary>
 public sealed class RequestTracingTests : IAsyncLifetime
 {
     private const string Ratings = "outbound|9080||ratings.bookinfo.svc.cluster.local";
@@ -47,30 +47,42 @@ public sealed class RequestTracingTests : IAsyncLifetime
         await _collector.DisposeAsync();
     }
 
-    private static Listener Traced(Listener listener, string collector)
+    private static Listener Traced(Listener listener, string collector, bool zipkin = false)
     {
         var filter = listener.FilterChains[0].Filters[0];
         var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();
         hcm.Tracing = new HttpConnectionManager.Types.Tracing
         {
             RandomSampling = new global::Envoy.Type.V3.Percent { Value = 100 },
-            Provider = new global::Envoy.Config.Trace.V3.Tracing.Types.Http
-            {
-                Name = "envoy.tracers.opentelemetry",
-                TypedConfig = Any.Pack(new OpenTelemetryConfig
+            Provider = zipkin
+                ? new global::Envoy.Config.Trace.V3.Tracing.Types.Http
                 {
-                    ServiceName = "productpage.bookinfo",
-                    HttpService = new HttpService { HttpUri = new HttpUri { Uri = collector, Cluster = "collector" } },
-                }),
-            },
+                    Name = "envoy.tracers.zipkin",
+                    TypedConfig = Any.Pack(new ZipkinConfig
+                    {
+                        CollectorCluster = "zipkin", CollectorEndpoint = "/api/v2/spans", CollectorHostname = "127.0.0.1",
+                        CollectorEndpointVersion = ZipkinConfig.Types.CollectorEndpointVersion.HttpJson,
+                    }),
+                }
+                : new global::Envoy.Config.Trace.V3.Tracing.Types.Http
+                {
+                    Name = "envoy.tracers.opentelemetry",
+                    TypedConfig = Any.Pack(new OpenTelemetryConfig
+                    {
+                        ServiceName = "productpage.bookinfo",
+                        HttpService = new HttpService { HttpUri = new HttpUri { Uri = collector, Cluster = "collector" } },
+                    }),
+                },
         };
         filter.TypedConfig = Any.Pack(hcm);
         return listener;
     }
 
-    private async Task<Dictionary<string, string>> SeenAsync(string? traceParent = null)
+    private Task<Dictionary<string, string>> SeenAsync(string? traceParent = null) => SeenAsync(_port, traceParent);
+
+    private static async Task<Dictionary<string, string>> SeenAsync(int port, string? traceParent = null)
     {
-        using var client = TestProxy.ClientVia(_port);
+        using var client = TestProxy.ClientVia(port);
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://ratings:9080/trace");
         if (traceParent is not null) request.Headers.Add("traceparent", traceParent);
         var body = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
@@ -78,13 +90,13 @@ public sealed class RequestTracingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_request_without_context_starts_a_sampled_trace_told_upstream_in_w3c_and_b3_and_exported()
+    public async Task A_request_without_context_starts_a_sampled_trace_told_upstream_in_w3c_and_exported()
     {
         var seen = await SeenAsync();
 
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", seen["traceparent"]);
+        Assert.Equal("", seen["x-b3-traceid"]);
         var traceId = seen["traceparent"][3..35];
-        Assert.Equal((traceId, seen["traceparent"][36..52], "1"), (seen["x-b3-traceid"], seen["x-b3-spanid"], seen["x-b3-sampled"]));
         var idBytes = Convert.FromHexString(traceId);
         for (var i = 0; i < 100 && !_exports.Any(e => e.AsSpan().IndexOf(idBytes) >= 0); i++) await Task.Delay(200);
         Assert.Contains(_exports, e => e.AsSpan().IndexOf(idBytes) >= 0);
@@ -97,8 +109,21 @@ public sealed class RequestTracingTests : IAsyncLifetime
 
         Assert.StartsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-", seen["traceparent"]);
         Assert.EndsWith("-00", seen["traceparent"]);
+        Assert.DoesNotContain("00f067aa0ba902b7", seen["traceparent"]);
+    }
+
+    [Fact]
+    public async Task The_zipkin_tracer_propagates_b3_and_continues_a_w3c_callers_trace()
+    {
+        var port = Ports.Free();
+        await _proxy.ApplyAsync(Trellis.Xds.TypeUrls.Listener, Listener("virtualOutbound", _port, "outbound"),
+            Traced(Listener("zipkinOutbound", port, "outbound"), "", zipkin: true));
+
+        var seen = await SeenAsync(port, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "1"), (seen["x-b3-traceid"], seen["x-b3-sampled"]));
+        Assert.Matches("^[0-9a-f]{16}$", seen["x-b3-spanid"]);
         Assert.NotEqual("00f067aa0ba902b7", seen["x-b3-spanid"]);
-        Assert.Equal("0", seen["x-b3-sampled"]);
     }
 
     [Fact]
