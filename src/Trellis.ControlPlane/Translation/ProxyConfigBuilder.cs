@@ -72,9 +72,10 @@ internal static class ProxyConfigBuilder
                 }
                 break;
         }
-        ProxyTracing.Apply(listeners, ProxyTracing.For(mesh, node));
+        var tracing = ProxyTracing.For(mesh, node);
+        ProxyTracing.Apply(listeners, tracing);
         MetricOverrides.Apply(listeners, MetricOverrides.For(mesh, node));
-        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node)] };
+        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

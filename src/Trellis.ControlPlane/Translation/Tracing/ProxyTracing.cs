@@ -35,6 +35,23 @@ internal static class ProxyTracing
         return (Build(mesh, node, Effective(scopes, TelemetryModeSelector.Client)), Build(mesh, node, Effective(scopes, TelemetryModeSelector.Server)));
     }
 
+    /// <summary>Tracing providers whose collector is not a service of the mesh: the proxy cannot reach them, so its spans
+    /// are dropped (Trellis sends there all the same, as Envoy would, and says so in proxy-status).</summary>
+    public static IReadOnlyList<string> Problems(MeshModel mesh, (Hcm.Types.Tracing? Client, Hcm.Types.Tracing? Server) tracing) =>
+        new[] { tracing.Client, tracing.Server }.OfType<Hcm.Types.Tracing>().Select(t => CollectorCluster(t.Provider)).OfType<string>().Distinct()
+            .Where(cluster => cluster.Split('|') is [_, var port, _, var host] && !(mesh.ServicesByFqdn.TryGetValue(host, out var service)
+                && service.Ports.Any(p => p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == port)))
+            .Select(cluster => $"tracing: the collector {cluster.Split('|')[3]}:{cluster.Split('|')[1]} is not a service of the mesh, so this proxy's spans are dropped")
+            .ToList();
+
+    private static string? CollectorCluster(Envoy.Config.Trace.V3.Tracing.Types.Http provider) => provider.TypedConfig switch
+    {
+        { } any when any.TryUnpack<ZipkinConfig>(out var zipkin) => zipkin.CollectorCluster,
+        { } any when any.TryUnpack<OpenTelemetryConfig>(out var otel) => otel.GrpcService?.EnvoyGrpc?.ClusterName
+            ?? (otel.HttpService?.HttpUri?.Cluster is { } cluster && cluster != ReceiverCluster ? cluster : null),
+        _ => null,
+    };
+
     /// <summary>Sets <paramref name="tracing"/> on every HCM of the listeners: the server side on inbound listeners.</summary>
     public static void Apply(IEnumerable<Listener> listeners, (Hcm.Types.Tracing? Client, Hcm.Types.Tracing? Server) tracing)
     {

@@ -114,4 +114,15 @@ public sealed class ProxyTracingTests
         var (outbound, _) = Reviews(Telemetry("istio-system", "  - providers: [{name: nowhere}]"));
         Assert.Null(outbound.Tracing);
     }
+
+    [Fact]
+    public void A_collector_that_is_not_a_mesh_service_is_a_problem_in_proxy_status()
+    {
+        var mesh = MeshFixture.BookinfoTracedTo(Receiver,
+            MeshConfig("extensionProviders:\n- name: zipkin\n  zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}"),
+            Telemetry("istio-system", "  - providers: [{name: zipkin}]"));
+        var problems = ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1")).Problems;
+        Assert.Contains("tracing: the collector zipkin.istio-system.svc.cluster.local:9411 is not a service of the mesh, so this proxy's spans are dropped", problems);
+        Assert.Empty(ProxyConfigBuilder.Build(MeshFixture.BookinfoTracedTo(Receiver), MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1")).Problems);
+    }
 }
