@@ -19,6 +19,7 @@ internal static class CommandCatalog
         AnalyzeCommand.Create(),
         ProxyStatusCommand.Create(),
         ProxyConfigCommand.Create(),
+        DashboardCommand.Create(),
         XCommand.Create(),
         ControlPlaneCommand.Create(),
         ProxyCommand.Create(),
