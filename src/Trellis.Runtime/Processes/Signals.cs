@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Trellis.Runtime;
 
 /// <summary>POSIX signals for graceful stops, which <see cref="System.Diagnostics.Process"/> cannot send.</summary>
-internal static partial class Signals
+public static partial class Signals
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;

@@ -127,6 +127,30 @@ public sealed class IstioStandardMetricsTests : IAsyncLifetime
         Assert.Contains("destination_workload=\"unknown\"", line);
     }
 
+    [Fact]
+    public async Task A_faults_abort_is_counted_against_the_routes_destination_service_with_flag_FI()
+    {
+        var route = ToCluster(Reviews);
+        route.TypedPerFilterConfig["envoy.filters.http.fault"] = Google.Protobuf.WellKnownTypes.Any.Pack(new global::Envoy.Extensions.Filters.Http.Fault.V3.HTTPFault
+        {
+            Abort = new global::Envoy.Extensions.Filters.Http.Fault.V3.FaultAbort
+            {
+                HttpStatus = 503,
+                Percentage = new global::Envoy.Type.V3.FractionalPercent { Numerator = 100, Denominator = global::Envoy.Type.V3.FractionalPercent.Types.DenominatorType.Hundred },
+            },
+        });
+        Assert.Null(await _client.ApplyAsync(Trellis.Xds.TypeUrls.RouteConfiguration, Routes("outbound", Host("reviews", ["reviews:9080"], route))));
+        using var http = TestProxy.ClientVia(_outbound);
+
+        Assert.Equal(503, (int)(await http.GetAsync("http://reviews:9080/reviews/1")).StatusCode);
+
+        var line = (await ScrapeAsync(_client)).Single(l => l.StartsWith("istio_requests_total{", StringComparison.Ordinal));
+        Assert.Contains("response_code=\"503\"", line);
+        Assert.Contains("response_flags=\"FI\"", line);
+        Assert.Contains("destination_service=\"reviews.bookinfo.svc.cluster.local\"", line);
+        Assert.Contains("destination_service_name=\"reviews\"", line);
+    }
+
     private static async Task<string[]> ScrapeAsync(TestProxy proxy) => (await proxy.Admin.GetStringAsync("/stats/prometheus")).Split('\n');
 
     private static double Value(string[] lines, string series, string reporter, string? with = null) => lines
