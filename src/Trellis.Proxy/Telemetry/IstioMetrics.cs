@@ -134,7 +134,7 @@ internal sealed class IstioMetrics : ICompletionObserver
     private static RequestSeriesKey SeriesKey(in CompletionRecord record) => record.IsInbound
         ? new RequestSeriesKey(true, record.Peer, null, record.Cluster?.Model.Service, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags,
             record.DownstreamMutualTls, record.DownstreamPeerUriSan)
-        : new RequestSeriesKey(false, null, record.UpstreamHost?.Workload, ClusterOf(record), record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags,
+        : new RequestSeriesKey(false, null, record.UpstreamHost?.Workload, record.Cluster, record.ResponseCode, record.IsGrpc, record.GrpcStatus, record.ResponseFlags,
             false, null);
 
     internal string[] Labels(in CompletionRecord record)
@@ -157,7 +157,7 @@ internal sealed class IstioMetrics : ICompletionObserver
             (dWorkload, dNamespace, dCluster) = (w?.Name ?? "unknown", w?.Namespace ?? "unknown", w?.Cluster ?? "unknown");
             (dApp, dVersion, dCanonical, dRevision) = (w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "unknown", w?.CanonicalService ?? "unknown", w?.CanonicalRevision ?? "latest");
             // Passthrough and other clusters without service metadata: the cluster's name, and service "unknown".
-            var cluster = ClusterOf(record);
+            var cluster = record.Cluster;
             var s = cluster?.Model.Service;
             service = s?.Host ?? "unknown";
             serviceName = s?.Name ?? cluster?.Model.Name ?? "unknown";
@@ -176,12 +176,6 @@ internal sealed class IstioMetrics : ICompletionObserver
             record.GrpcStatus, record.ResponseFlags, inbound ? record.DownstreamMutualTls ? "mutual_tls" : "none" : "unknown",
         ];
     }
-
-    /// <summary>The cluster a request went to or, when a filter answered it first (a fault's abort), the one its route
-    /// names: Envoy picks the cluster with the route, so its stats name the destination service of aborted requests too.</summary>
-    private static Clusters.ClusterState? ClusterOf(in CompletionRecord record) =>
-        record.Cluster ?? (record.Route?.Action is Routing.ForwardAction { Clusters: [{ } only] }
-            && record.Snapshot.Clusters.TryGetValue(only.Name, out var routed) ? routed : null);
 
     /// <summary>Principals come only from certificates, as Istio's stats take them from the connection: inbound, the
     /// client's URI SAN and our own when the connection is mutual TLS; outbound, ours and the URI SAN the upstream proved
