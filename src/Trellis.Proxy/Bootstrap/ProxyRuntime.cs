@@ -29,7 +29,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private readonly ClusterRegistry _clusters;
     private readonly ListenerManager _listeners;
     private readonly CancellationTokenSource _quit = new();
-    private readonly TraceExporters _traces = new();
+    private readonly TraceExporters _traces;
 
     public SnapshotHolder Snapshots { get; } = new();
     public MetricRegistry Metrics { get; } = new();
@@ -68,6 +68,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     {
         loggers ??= NullLoggerFactory.Instance;
         Identity = identity;
+        _traces = new TraceExporters($"{identity.Workload.CanonicalService}.{identity.Workload.Namespace}");
         Secrets = new Secrets.SecretStore(loggers.CreateLogger("Trellis.Proxy.Secrets"));
         IstioMetrics = new IstioMetrics(Metrics, Identity);
         var forwarder = new UpstreamForwarder(ForwarderFactory.Create(loggers), Identity);

@@ -12,7 +12,7 @@ namespace Trellis.Proxy.Tracing;
 /// with its own activity source and a batch processor: export happens on the SDK's thread from a bounded queue, so a slow
 /// or dead collector drops spans and never delays a request. The number of destinations is capped; spans for more are
 /// not recorded.</summary>
-internal sealed class TraceExporters : IDisposable
+internal sealed class TraceExporters(string ownServiceName) : IDisposable
 {
     private const int MaxDestinations = 8;
     private readonly ConcurrentDictionary<(TraceExportProtocol, string, Uri), Destination> _destinations = new();
@@ -25,13 +25,13 @@ internal sealed class TraceExporters : IDisposable
     public ActivitySource? SourceFor(TraceExportTarget target, ProxySnapshot snapshot)
     {
         var endpoint = Resolve(target, snapshot);
-        var key = (target.Protocol, target.ServiceName, endpoint);
+        var key = (target.Protocol, target.ServiceName ?? ownServiceName, endpoint);
         if (_destinations.TryGetValue(key, out var found)) return found.Source;
         lock (_adding)
         {
             if (_destinations.TryGetValue(key, out found)) return found.Source;
             if (_destinations.Count >= MaxDestinations) return null;
-            var destination = Create(target, endpoint, $"Trellis.Proxy.Spans.{Interlocked.Increment(ref _sources)}");
+            var destination = Create(target.Protocol, key.Item2, endpoint, $"Trellis.Proxy.Spans.{Interlocked.Increment(ref _sources)}");
             _destinations[key] = destination;
             return destination.Source;
         }
@@ -45,13 +45,13 @@ internal sealed class TraceExporters : IDisposable
         return endpoint is null ? target.Uri : new UriBuilder(target.Uri) { Host = endpoint.Host, Port = endpoint.Port }.Uri;
     }
 
-    private static Destination Create(TraceExportTarget target, Uri endpoint, string sourceName)
+    private static Destination Create(TraceExportProtocol protocol, string serviceName, Uri endpoint, string sourceName)
     {
         var builder = Sdk.CreateTracerProviderBuilder()
             .AddSource(sourceName)
             .SetSampler(new AlwaysOnSampler())
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(target.ServiceName));
-        builder = target.Protocol switch
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(serviceName));
+        builder = protocol switch
         {
             // OpenTelemetry has deprecated its Zipkin exporter in favour of OTLP, but Istio's zipkin provider (and Jaeger's
             // Zipkin port) take Zipkin's JSON v2; until Trellis writes that format itself, this package is the one that does.
@@ -61,7 +61,7 @@ internal sealed class TraceExporters : IDisposable
             _ => builder.AddOtlpExporter(o =>
             {
                 o.Endpoint = endpoint;
-                o.Protocol = target.Protocol == TraceExportProtocol.OtlpGrpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                o.Protocol = protocol == TraceExportProtocol.OtlpGrpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
                 o.TimeoutMilliseconds = 2000;
             }),
         };

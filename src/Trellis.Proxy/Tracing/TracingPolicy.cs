@@ -5,8 +5,9 @@ using Hcm = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnec
 namespace Trellis.Proxy.Tracing;
 
 /// <summary>Where a connection manager's spans go: OTLP over HTTP or gRPC, or Zipkin's JSON v2, to a cluster of the
-/// proxy's configuration (its first endpoint) or, without such a cluster, the URI's own host and port.</summary>
-internal sealed record TraceExportTarget(TraceExportProtocol Protocol, string ServiceName, string? Cluster, Uri Uri);
+/// proxy's configuration (its first endpoint) or, without such a cluster, the URI's own host and port. Without a
+/// service name (Zipkin's config has none) spans carry the proxy's own, as Envoy's carry its service cluster.</summary>
+internal sealed record TraceExportTarget(TraceExportProtocol Protocol, string? ServiceName, string? Cluster, Uri Uri);
 
 internal enum TraceExportProtocol
 {
@@ -49,7 +50,7 @@ internal sealed record TracingPolicy(double SamplingPercent, int MaxPathTagLengt
     {
         if (provider.TypedConfig is not { } any || !any.TryUnpack<OpenTelemetryConfig>(out var config))
             throw new ConfigException($"{where}: tracing provider {provider.Name} needs an OpenTelemetryConfig");
-        var service = string.IsNullOrEmpty(config.ServiceName) ? "unknown_service:trellis" : config.ServiceName;
+        var service = string.IsNullOrEmpty(config.ServiceName) ? null : config.ServiceName;
         if (config.HttpService?.HttpUri is { } http)
             return new TraceExportTarget(TraceExportProtocol.OtlpHttp, service, NullIfEmpty(http.Cluster), AbsoluteHttp(where, http.Uri));
         if (config.GrpcService?.EnvoyGrpc is { } grpc)
@@ -68,7 +69,7 @@ internal sealed record TracingPolicy(double SamplingPercent, int MaxPathTagLengt
             throw new ConfigException($"{where}: Zipkin collector_endpoint_version {config.CollectorEndpointVersion} is not supported (HTTP_JSON is)");
         var host = string.IsNullOrEmpty(config.CollectorHostname) ? "localhost" : config.CollectorHostname;
         var path = string.IsNullOrEmpty(config.CollectorEndpoint) ? "/api/v2/spans" : config.CollectorEndpoint;
-        return new TraceExportTarget(TraceExportProtocol.Zipkin, "istio-proxy", config.CollectorCluster, AbsoluteHttp(where, $"http://{host}{path}"));
+        return new TraceExportTarget(TraceExportProtocol.Zipkin, null, config.CollectorCluster, AbsoluteHttp(where, $"http://{host}{path}"));
     }
 
     private static Uri AbsoluteHttp(string where, string uri) =>
