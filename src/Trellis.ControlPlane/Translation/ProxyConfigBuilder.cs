@@ -73,8 +73,8 @@ internal static class ProxyConfigBuilder
                 break;
         }
         var tracing = ProxyTracing.For(mesh, node);
-        ProxyTracing.Apply(listeners, tracing);
-        MetricOverrides.Apply(listeners, MetricOverrides.For(mesh, node));
+        var stats = MetricOverrides.For(mesh, node);
+        HcmTelemetry.Apply(listeners, new(tracing.Client, stats.Client), new(tracing.Server, stats.Server));
         return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
     }
 

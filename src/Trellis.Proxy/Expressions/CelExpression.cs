@@ -44,11 +44,14 @@ internal sealed class CelExpression
     }
 
     /// <summary>The value for <paramref name="record"/>; null when evaluation fails (an absent header, a type mismatch).</summary>
-    public object? Evaluate(in CompletionRecord record)
+    public object? Evaluate(in CompletionRecord record) => Evaluate(RequestAttributes.Of(record, ReadsHeaders));
+
+    /// <summary>The value over attributes built once for several expressions (<see cref="RequestAttributes.Of"/>).</summary>
+    public object? Evaluate(Dictionary<string, object?> attributes)
     {
         try
         {
-            return _program(RequestAttributes.Of(record, ReadsHeaders));
+            return _program(attributes);
         }
         // Whatever the evaluator throws is an evaluation error, which callers treat as Envoy does (false, or no value).
         catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))

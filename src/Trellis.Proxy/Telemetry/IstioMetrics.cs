@@ -73,39 +73,45 @@ internal sealed class IstioMetrics : ICompletionObserver
         {
             var labels = TcpLabels(record);
             var overrides = record.Hcm.MetricOverrides;
-            Tcp(TcpClosed, "TCP_CLOSED_CONNECTIONS", overrides, labels, record, 1);
-            Tcp(TcpReceivedBytes, "TCP_RECEIVED_BYTES", overrides, labels, record, record.BytesReceived ?? 0);
-            Tcp(TcpSentBytes, "TCP_SENT_BYTES", overrides, labels, record, record.BytesSent ?? 0);
+            var attributes = AttributesFor(overrides, record);
+            Tcp(TcpClosed, "TCP_CLOSED_CONNECTIONS", overrides, labels, attributes, 1);
+            Tcp(TcpReceivedBytes, "TCP_RECEIVED_BYTES", overrides, labels, attributes, record.BytesReceived ?? 0);
+            Tcp(TcpSentBytes, "TCP_SENT_BYTES", overrides, labels, attributes, record.BytesSent ?? 0);
         }
     }
 
     /// <summary>Only tunnels whose upstream connection came up count as TCP connections, as Istio's TCP stats count them.</summary>
-    public void OnConnectionEstablished(in CompletionRecord record) =>
-        Tcp(TcpOpened, "TCP_OPENED_CONNECTIONS", record.Hcm.MetricOverrides, TcpLabels(record), record, 1);
+    public void OnConnectionEstablished(in CompletionRecord record) => Tcp(TcpOpened, "TCP_OPENED_CONNECTIONS", record.Hcm.MetricOverrides,
+        TcpLabels(record), AttributesFor(record.Hcm.MetricOverrides, record), 1);
 
-    private static void Tcp(Counter counter, string metric, MetricOverridePolicy? overrides, string[] labels, in CompletionRecord record, long by)
+    private static void Tcp(Counter counter, string metric, MetricOverridePolicy? overrides, string[] labels, Dictionary<string, object?>? attributes, long by)
     {
         if (overrides?.For(metric) is not { } rule) counter.Increment(labels, by);
-        else if (!rule.Disabled) counter.Increment(MetricOverridePolicy.Apply(rule, TcpLabelNames, labels, record), by);
+        else if (!rule.Disabled) counter.Increment(MetricOverridePolicy.Apply(rule, TcpLabelNames, labels, attributes), by);
     }
+
+    /// <summary>The request's attributes, once for all of its metrics, when some override label is an expression.</summary>
+    private static Dictionary<string, object?>? AttributesFor(MetricOverridePolicy? overrides, in CompletionRecord record) =>
+        overrides is { HasExpressions: true } ? Expressions.RequestAttributes.Of(record, overrides.ReadsHeaders) : null;
 
     /// <summary>With Telemetry overrides the labels may depend on the request itself, so the series cache is bypassed:
     /// each metric gets its own labels, or none when it is turned off.</summary>
     private void RecordOverridden(in CompletionRecord record, MetricOverridePolicy overrides)
     {
         var labels = Labels(record);
-        if (Labelled(overrides, "REQUEST_COUNT", labels, record) is { } count) Requests.Increment(count);
-        if (Labelled(overrides, "REQUEST_DURATION", labels, record) is { } duration) Duration.For(duration).Observe(record.Duration.TotalMilliseconds);
-        if (Labelled(overrides, "REQUEST_SIZE", labels, record) is { } requestSize) RequestBytes.For(requestSize).Observe(record.BytesReceived ?? 0);
-        if (Labelled(overrides, "RESPONSE_SIZE", labels, record) is { } responseSize) ResponseBytes.For(responseSize).Observe(record.BytesSent ?? 0);
+        var attributes = AttributesFor(overrides, record);
+        if (Labelled(overrides, "REQUEST_COUNT", labels, attributes) is { } count) Requests.Increment(count);
+        if (Labelled(overrides, "REQUEST_DURATION", labels, attributes) is { } duration) Duration.For(duration).Observe(record.Duration.TotalMilliseconds);
+        if (Labelled(overrides, "REQUEST_SIZE", labels, attributes) is { } requestSize) RequestBytes.For(requestSize).Observe(record.BytesReceived ?? 0);
+        if (Labelled(overrides, "RESPONSE_SIZE", labels, attributes) is { } responseSize) ResponseBytes.For(responseSize).Observe(record.BytesSent ?? 0);
     }
 
-    private static string[]? Labelled(MetricOverridePolicy overrides, string metric, string[] labels, in CompletionRecord record) =>
+    private static string[]? Labelled(MetricOverridePolicy overrides, string metric, string[] labels, Dictionary<string, object?>? attributes) =>
         overrides.For(metric) switch
         {
             null => labels,
             { Disabled: true } => null,
-            var rule => MetricOverridePolicy.Apply(rule, LabelNames, labels, record),
+            var rule => MetricOverridePolicy.Apply(rule, LabelNames, labels, attributes),
         };
 
     /// <summary>The TCP series of a tunnel, described by its CONNECT request.</summary>

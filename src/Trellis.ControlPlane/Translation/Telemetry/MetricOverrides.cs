@@ -1,6 +1,3 @@
-using Envoy.Config.Listener.V3;
-using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Telemetry;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
@@ -11,7 +8,7 @@ namespace Trellis.ControlPlane.Translation.Telemetry;
 /// <summary>Telemetry <c>metrics[].overrides</c> as istiod applies them to one proxy: every Telemetry from the mesh down
 /// to the workload contributes its overrides in order (a narrower one later, so it wins), each on its
 /// <c>match.mode</c> side, for the Prometheus provider (or no provider named). The result rides on each HCM as the
-/// <c>istio.stats</c> HTTP filter, before the router, as in Istio's chains; a side without overrides gets no filter.</summary>
+/// <c>istio.stats</c> HTTP filter (<see cref="HcmTelemetry"/>); a side without overrides gets no filter.</summary>
 internal static class MetricOverrides
 {
     public const string FilterName = "istio.stats";
@@ -21,23 +18,6 @@ internal static class MetricOverrides
         var rules = new TelemetryScopes(mesh.Resources, mesh.Settings.RootNamespace).For(node.Namespace, node.Labels).WidestFirst
             .SelectMany(s => s.Spec.Metrics ?? []).Where(ForPrometheus).ToList();
         return (Side(rules, TelemetryModeSelector.Client), Side(rules, TelemetryModeSelector.Server));
-    }
-
-    /// <summary>Puts <paramref name="stats"/> on every HCM of the listeners, the server side on inbound listeners.</summary>
-    public static void Apply(IEnumerable<Listener> listeners, (StatsConfig? Client, StatsConfig? Server) stats)
-    {
-        foreach (var listener in listeners)
-        {
-            var side = listener.TrafficDirection == Envoy.Config.Core.V3.TrafficDirection.Inbound ? stats.Server : stats.Client;
-            if (side is null) continue;
-            foreach (var filter in listener.FilterChains.SelectMany(c => c.Filters))
-            {
-                if (filter.Name != ListenerTranslator.HcmFilterName || !filter.TypedConfig.Is(HttpConnectionManager.Descriptor)) continue;
-                var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();
-                hcm.HttpFilters.Insert(Math.Max(0, hcm.HttpFilters.Count - 1), new HttpFilter { Name = FilterName, TypedConfig = Any.Pack(side) });
-                filter.TypedConfig = Any.Pack(hcm);
-            }
-        }
     }
 
     private static bool ForPrometheus(TelemetryMetrics rule) =>

@@ -1,5 +1,4 @@
 using Envoy.Config.Core.V3;
-using Envoy.Config.Listener.V3;
 using Envoy.Config.Trace.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Envoy.Type.Tracing.V3;
@@ -51,23 +50,6 @@ internal static class ProxyTracing
             ?? (otel.HttpService?.HttpUri?.Cluster is { } cluster && cluster != ReceiverCluster ? cluster : null),
         _ => null,
     };
-
-    /// <summary>Sets <paramref name="tracing"/> on every HCM of the listeners: the server side on inbound listeners.</summary>
-    public static void Apply(IEnumerable<Listener> listeners, (Hcm.Types.Tracing? Client, Hcm.Types.Tracing? Server) tracing)
-    {
-        foreach (var listener in listeners)
-        {
-            var side = listener.TrafficDirection == TrafficDirection.Inbound ? tracing.Server : tracing.Client;
-            if (side is null) continue;
-            foreach (var filter in listener.FilterChains.SelectMany(c => c.Filters))
-            {
-                if (filter.Name != ListenerTranslator.HcmFilterName || !filter.TypedConfig.Is(Hcm.Descriptor)) continue;
-                var hcm = filter.TypedConfig.Unpack<Hcm>();
-                hcm.Tracing = side;
-                filter.TypedConfig = Any.Pack(hcm);
-            }
-        }
-    }
 
     private static TracingRule Effective(IReadOnlyList<IReadOnlyList<TelemetryTracing>> scopes, string side)
     {

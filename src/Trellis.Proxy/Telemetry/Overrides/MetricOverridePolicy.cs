@@ -1,4 +1,3 @@
-using Trellis.Proxy.Completion;
 using Trellis.Proxy.Expressions;
 using Trellis.Stats.V1;
 
@@ -29,7 +28,10 @@ internal sealed class MetricOverridePolicy
     private MetricOverridePolicy(Dictionary<string, Rule> rules) => _rules = rules;
 
     /// <summary>Some label comes from an expression that reads request details (headers).</summary>
-    public bool ReadsHeaders => _rules.Values.Any(r => r.Changes.Any(c => c.Value?.ReadsHeaders == true));
+    public bool ReadsHeaders { get; private init; }
+
+    /// <summary>Some label comes from an expression, so a request's attributes are needed.</summary>
+    public bool HasExpressions { get; private init; }
 
     /// <summary>The rule of a standard metric (Istio's enum name); null when no override touches it.</summary>
     public Rule? For(string metric) => _rules.GetValueOrDefault(metric);
@@ -55,18 +57,20 @@ internal sealed class MetricOverridePolicy
         foreach (var over in config.Overrides)
             if (over.Metric != AllMetrics && !Metrics.Contains(over.Metric))
                 throw new Configuration.ConfigException($"{where}: metric \"{over.Metric}\" is not one of {AllMetrics}, {string.Join(", ", Metrics)}");
-        return new MetricOverridePolicy(rules);
+        var expressions = rules.Values.SelectMany(r => r.Changes).Select(c => c.Value).OfType<CelExpression>().ToList();
+        return new MetricOverridePolicy(rules) { HasExpressions = expressions.Count > 0, ReadsHeaders = expressions.Any(e => e.ReadsHeaders) };
     }
 
     /// <summary>The labels after <paramref name="rule"/>'s changes: a removed standard label becomes
     /// <see cref="PrometheusText.Absent"/>, a new one is appended after the standard ones as a name and a value.</summary>
-    public static string[] Apply(Rule rule, string[] names, string[] values, in CompletionRecord record)
+    /// <param name="attributes">The request's attributes, built once for all of its metrics; null when no label has an expression.</param>
+    public static string[] Apply(Rule rule, string[] names, string[] values, Dictionary<string, object?>? attributes)
     {
         List<string>? extra = null;
         var result = (string[])values.Clone();
         foreach (var change in rule.Changes)
         {
-            var value = change.Value is null ? PrometheusText.Absent : Text(change.Value.Evaluate(record));
+            var value = change.Value is null ? PrometheusText.Absent : Text(change.Value.Evaluate(attributes!));
             var index = Array.IndexOf(names, change.Label);
             if (index >= 0) result[index] = value;
             else if (change.Value is not null) (extra ??= []).AddRange([change.Label, value]);

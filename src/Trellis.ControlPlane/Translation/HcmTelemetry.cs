@@ -1,0 +1,36 @@
+using Envoy.Config.Listener.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Google.Protobuf.WellKnownTypes;
+using Trellis.ControlPlane.Translation.Telemetry;
+using Trellis.Stats.V1;
+
+namespace Trellis.ControlPlane.Translation;
+
+/// <summary>Puts a proxy's telemetry on every HCM of its listeners in one pass: the tracing and the istio.stats metric
+/// overrides of the client side on outbound and gateway listeners, of the server side on inbound ones.</summary>
+internal static class HcmTelemetry
+{
+    public sealed record Side(HttpConnectionManager.Types.Tracing? Tracing, StatsConfig? Stats)
+    {
+        public bool IsEmpty => Tracing is null && Stats is null;
+    }
+
+    public static void Apply(IEnumerable<Listener> listeners, Side client, Side server)
+    {
+        foreach (var listener in listeners)
+        {
+            var side = listener.TrafficDirection == Envoy.Config.Core.V3.TrafficDirection.Inbound ? server : client;
+            if (side.IsEmpty) continue;
+            foreach (var filter in listener.FilterChains.SelectMany(c => c.Filters))
+            {
+                if (filter.Name != ListenerTranslator.HcmFilterName || !filter.TypedConfig.Is(HttpConnectionManager.Descriptor)) continue;
+                var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();
+                if (side.Tracing is { } tracing) hcm.Tracing = tracing;
+                // Before the router, as in Istio's chains.
+                if (side.Stats is { } stats)
+                    hcm.HttpFilters.Insert(Math.Max(0, hcm.HttpFilters.Count - 1), new HttpFilter { Name = MetricOverrides.FilterName, TypedConfig = Any.Pack(stats) });
+                filter.TypedConfig = Any.Pack(hcm);
+            }
+        }
+    }
+}
