@@ -5,12 +5,13 @@
 #   (b) Istio's standard metrics only (Trellis's default, without tracing)
 #   (c) metrics and tracing at Istio's default 1% to the control plane's receiver
 #   (d) metrics, tracing at 1% and access logs (Istio's default format) to a file
-# Prints a markdown table (p50/p99, requests/s, the sidecars' CPU per request) and (c)'s throughput against (a).
-# Usage: bench/telemetry.sh [SECONDS] [CONNECTIONS]
+# Prints a markdown table (p50/p99, requests/s, the sidecars' CPU per request) and (d)'s throughput against (a).
+# Usage: bench/telemetry.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
 connections=${2:-32}
+rounds=${3:-3}
 threads=2
 
 source bench/lib.sh
@@ -44,24 +45,42 @@ YAML
   for _ in $(seq 1 30); do
     trellis --home "$home" proxy-status 2>/dev/null | grep -q STALE || break; sleep 1
   done
-  measure "warm-up" "http://127.0.0.1:$outbound/1k" "app.bench:8080" >/dev/null
+  (duration=$(( duration < 5 ? duration : 5 )); measure "warm-up" "http://127.0.0.1:$outbound/1k" "app.bench:8080" >/dev/null)
 }
 
-configure false "" true
-off=$(measure "telemetry off" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
-configure false "" false
-metrics=$(measure "metrics" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
-configure true "" false
-traced=$(measure "metrics + tracing 1%" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
-configure true "$work/access.log" false
-all=$(measure "metrics + tracing 1% + access logs" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
+# The rows run in rounds, each round in a rotated order, and each figure is the median over the rounds: on a shared
+# machine the first run after a change is slower whatever it measures, and load from elsewhere comes and goes.
+names=("telemetry off" "metrics" "metrics + tracing 1%" "metrics + tracing 1% + access logs")
+settings=("false||true" "false||false" "true||false" "true|$work/access.log|false")
+results="$work/rows.txt"; : > "$results"
+for round in $(seq 0 $((rounds - 1))); do
+  for k in 0 1 2 3; do
+    i=$(( (k + round) % 4 ))
+    IFS='|' read -r tracing log disabled <<<"${settings[$i]}"
+    configure "$tracing" "$log" "$disabled"
+    echo "$i|$(measure "${names[$i]}" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")" >> "$results"
+  done
+done
 
 echo
-echo "wrk -t$threads -c$connections -d${duration}s, 1 KiB body, two Trellis sidecars, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "wrk -t$threads -c$connections -d${duration}s, 1 KiB body, two Trellis sidecars, $(nproc) cores, medians of $rounds rounds, $(date -u +%Y-%m-%d)"
 echo
-echo "| telemetry | p50 ms | p99 ms | req/s | non-2xx | sidecars' CPU µs/req |"
-echo "|---|---|---|---|---|---|"
-for row in "$off" "$metrics" "$traced" "$all"; do IFS='|' read -r n a b c d e <<<"$row"; echo "| $n | $a | $b | $c | $d | $e |"; done
-IFS='|' read -r _ _ _ offr _ _ <<<"$off"; IFS='|' read -r _ _ _ allr _ _ <<<"$all"
-echo
-python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(f"all telemetry on: {a / b:.2f}x the throughput of all off ({(1 - a / b) * 100:.1f}% cost)")' "$allr" "$offr"
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    i, name, p50, p99, rps, non2xx, cpu = line.strip().split("|")
+    rows.setdefault(int(i), (name, []))[1].append((float(p50), float(p99), float(rps), int(non2xx), float(cpu)))
+print("| telemetry | p50 ms | p99 ms | req/s | non-2xx | sidecars' CPU µs/req | CPU µs/req of each round |")
+print("|---|---|---|---|---|---|---|")
+med = {}
+for i in sorted(rows):
+    name, runs = rows[i]
+    m = [statistics.median(r[j] for r in runs) for j in range(5)]
+    med[i] = m
+    print(f"| {name} | {m[0]:.2f} | {m[1]:.2f} | {m[2]:.0f} | {sum(r[3] for r in runs)} | {m[4]:.0f} | {', '.join(f'{r[4]:.0f}' for r in runs)} |")
+off, on = med[0], med[3]
+print()
+print(f"all telemetry on: {on[2] / off[2]:.2f}x the throughput of all off ({(1 - on[2] / off[2]) * 100:.1f}% cost), "
+      f"{on[4] / off[4]:.2f}x its CPU per request")
+PY

@@ -50,6 +50,7 @@ public static class XdsAny
         Envoy.Extensions.AccessLoggers.Filters.Cel.V3.CelReflection.Descriptor,
         Envoy.Config.Trace.V3.OpentelemetryReflection.Descriptor,
         Envoy.Config.Trace.V3.ZipkinReflection.Descriptor,
+        Envoy.Extensions.RequestId.Uuid.V3.UuidReflection.Descriptor,
         Trellis.Stats.V1.StatsReflection.Descriptor,
         StructReflection.Descriptor);
 

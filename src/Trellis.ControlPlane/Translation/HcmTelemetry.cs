@@ -10,7 +10,7 @@ namespace Trellis.ControlPlane.Translation;
 /// overrides of the client side on outbound and gateway listeners, of the server side on inbound ones.</summary>
 internal static class HcmTelemetry
 {
-    public sealed record Side(HttpConnectionManager.Types.Tracing? Tracing, StatsConfig? Stats)
+    public sealed record Side(Tracing.ProxyTracing.HcmTracing? Tracing, StatsConfig? Stats)
     {
         public bool IsEmpty => Tracing is null && Stats is null;
     }
@@ -25,7 +25,11 @@ internal static class HcmTelemetry
             {
                 if (filter.Name != ListenerTranslator.HcmFilterName || !filter.TypedConfig.Is(HttpConnectionManager.Descriptor)) continue;
                 var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();
-                if (side.Tracing is { } tracing) hcm.Tracing = tracing;
+                if (side.Tracing is { } tracing)
+                {
+                    hcm.Tracing = tracing.Tracing;
+                    if (tracing.RequestIds is { } requestIds) hcm.RequestIdExtension = requestIds;
+                }
                 // Before the router, as in Istio's chains.
                 if (side.Stats is { } stats)
                     hcm.HttpFilters.Insert(Math.Max(0, hcm.HttpFilters.Count - 1), new HttpFilter { Name = MetricOverrides.FilterName, TypedConfig = Any.Pack(stats) });

@@ -17,13 +17,15 @@ internal sealed class AccessLogSinks : IAsyncDisposable
     private readonly Counter _dropped;
     private readonly ILogger _log;
     private readonly int _capacity;
+    private readonly TimeSpan _flushInterval;
     private bool _disposed;
 
-    public AccessLogSinks(MetricRegistry metrics, ILogger log, int capacity = DefaultCapacity)
+    public AccessLogSinks(MetricRegistry metrics, ILogger log, int capacity = DefaultCapacity, TimeSpan? flushInterval = null)
     {
         _dropped = metrics.Add(new Counter(DroppedName, "Access log lines dropped because their sink's queue was full or its destination failed.", ["sink"]));
         _log = log;
         _capacity = capacity;
+        _flushInterval = flushInterval ?? AccessLogSink.DefaultFlushInterval;
     }
 
     public Counter Dropped => _dropped;
@@ -41,7 +43,7 @@ internal sealed class AccessLogSinks : IAsyncDisposable
             if (_disposed) return null;
             if (!_open.TryGetValue(model.Destination, out var sink))
             {
-                sink = new AccessLogSink(model.Destination, _capacity, _dropped.For([model.Destination.Label]), _log);
+                sink = new AccessLogSink(model.Destination, _capacity, _flushInterval, _dropped.For([model.Destination.Label]), _log);
                 _open.Add(model.Destination, sink);
             }
             _bound.AddOrUpdate(model, sink);

@@ -41,8 +41,19 @@ internal sealed class LogLevels
         foreach (var (name, _) in Loggers) _levels[name] = name is "http" or "upstream" ? LogLevel.Warning : LogLevel.Information;
     }
 
-    public bool IsEnabled(string? category, LogLevel level) =>
-        LoggerOf(category ?? "") is not { } logger || (level != LogLevel.None && level >= _levels[logger]);
+    /// <summary>ASP.NET Core's per-request log: it writes only "Request starting/finished" (Information and Debug).</summary>
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    public bool IsEnabled(string? category, LogLevel level)
+    {
+        if (LoggerOf(category ?? "") is not { } logger) return true;
+        var threshold = _levels[logger];
+        // ASP.NET Core creates an Activity for every request whenever this category is enabled at all (it asks for
+        // Critical), to give log scopes a trace id. Above Information the category has nothing to write, so it is off:
+        // otherwise each request pays for an Activity, its ids and the incoming trace headers, for nothing.
+        if (category == HostingDiagnostics && threshold > LogLevel.Information) return false;
+        return level != LogLevel.None && level >= threshold;
+    }
 
     /// <summary>Sets one logger's level, or every logger's when <paramref name="logger"/> is null; false for an unknown name.</summary>
     public bool Set(string? logger, string level)

@@ -20,7 +20,7 @@ internal static class HttpConnectionManagerCompiler
         var xfcc = ClientCertificates.ForwardClientCertPolicy.Compile(hcm);
         var allowsConnect = hcm.UpgradeConfigs.Any(u => u.UpgradeType.Equals("CONNECT", StringComparison.OrdinalIgnoreCase) && u.Enabled != false);
         var paths = PathNormalization.From(hcm, where);
-        var tracing = Tracing.TracingPolicy.Compile(where, hcm.Tracing);
+        var tracing = Tracing.TracingPolicy.Compile(where, hcm.Tracing, hcm.RequestIdExtension);
         return hcm.RouteSpecifierCase switch
         {
             HttpConnectionManager.RouteSpecifierOneofCase.Rds => new(hcm.StatPrefix, hcm.Rds.RouteConfigName, null, filters, hcm.GenerateRequestId ?? true, allowsConnect)

@@ -6,7 +6,7 @@ using Trellis.Proxy.Forwarding;
 namespace Trellis.Proxy.Tracing;
 
 /// <summary>Starts a request's span where its connection manager traces, as Envoy's does before the filters run: a
-/// sampling decision that came with the request is kept, otherwise the HCM's random sampling decides; the span (or, when
+/// sampling decision that came with the request is kept, otherwise the HCM's random sampling decides (by the request id); the span (or, when
 /// not sampled, only fresh ids with the decision) is propagated upstream in the tracer's format, which the apps forward.
 /// A request that is not sampled creates no Activity.</summary>
 internal sealed class RequestTracer(TraceExporters exporters)
@@ -16,7 +16,7 @@ internal sealed class RequestTracer(TraceExporters exporters)
         if (context.Hcm.Tracing is not { } policy) return;
         var headers = context.Http.Request.Headers;
         var incoming = IncomingTraceContext.From(headers);
-        var sampled = incoming.Sampled ?? (policy.SamplingPercent >= 100 || (policy.SamplingPercent > 0 && Random.Shared.NextDouble() * 100 < policy.SamplingPercent));
+        var sampled = incoming.Sampled ?? policy.Samples(headers[Listeners.ConnectionManager.RequestIdHeader].ToString());
         Activity? span = null;
         if (sampled && exporters.SourceFor(policy.Target, context.Snapshot) is { } source)
         {

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Envoy.Config.Trace.V3;
+using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Envoy.Extensions.RequestId.Uuid.V3;
 using Trellis.Proxy.Configuration;
 using Hcm = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
 
@@ -19,12 +22,30 @@ internal enum TraceExportProtocol
 /// <summary>A span tag from the configuration: a literal, the proxy's environment (read once, at compile), or a request header.</summary>
 internal sealed record CustomSpanTag(string Name, string? Value, string? Header, string? HeaderDefault);
 
-/// <summary>An HCM's compiled <c>tracing</c>: the random sampling percentage for requests that arrive without a decision,
-/// the URL tag's length limit, custom tags and where spans are exported.</summary>
-internal sealed record TracingPolicy(double SamplingPercent, int MaxPathTagLength, IReadOnlyList<CustomSpanTag> CustomTags, TraceExportTarget Target)
+/// <summary>An HCM's compiled <c>tracing</c>: the random sampling rate (in ten-thousandths, as Envoy rounds it) for requests
+/// that arrive without a decision, whether that decision comes from the request id, the URL tag's length limit, custom
+/// tags and where spans are exported.</summary>
+internal sealed record TracingPolicy(uint SamplingPerTenThousand, bool SampleByRequestId, int MaxPathTagLength, IReadOnlyList<CustomSpanTag> CustomTags,
+    TraceExportTarget Target)
 {
-    /// <summary>Null when the HCM does not trace; throws <see cref="ConfigException"/> for a provider this proxy cannot export to.</summary>
-    public static TracingPolicy? Compile(string where, Hcm.Types.Tracing? tracing)
+    private const uint TenThousand = 10_000;
+
+    /// <summary>Envoy's random sampling for a request without an upstream decision. With the UUID request-id extension's
+    /// default, the decision is the request id's first eight hex digits modulo 10000, so every proxy a request passes
+    /// makes the same one; a request id that is not hex-led is not sampled, as in Envoy.</summary>
+    public bool Samples(string? requestId)
+    {
+        if (SamplingPerTenThousand == 0) return false;
+        if (SamplingPerTenThousand >= TenThousand) return true;
+        if (!SampleByRequestId) return (uint)Random.Shared.Next((int)TenThousand) < SamplingPerTenThousand;
+        return requestId is { Length: >= 8 }
+            && uint.TryParse(requestId.AsSpan(0, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var leading)
+            && leading % TenThousand < SamplingPerTenThousand;
+    }
+
+    /// <summary>Null when the HCM does not trace; throws <see cref="ConfigException"/> for a provider this proxy cannot export
+    /// to or a request-id extension it does not know.</summary>
+    public static TracingPolicy? Compile(string where, Hcm.Types.Tracing? tracing, RequestIDExtension? requestIds)
     {
         if (tracing?.Provider is not { } provider) return null;
         var target = provider.Name switch
@@ -43,7 +64,16 @@ internal sealed record TracingPolicy(double SamplingPercent, int MaxPathTagLengt
         }).Where(t => t.Value is not null || t.Header is not null).ToList();
         // Envoy's default is 100% when random_sampling is unset; Istio always sets it.
         var sampling = tracing.RandomSampling is { } percent ? Math.Clamp(percent.Value, 0, 100) : 100;
-        return new TracingPolicy(sampling, (int)(tracing.MaxPathTagLength ?? 256), tags, target);
+        var perTenThousand = (uint)Math.Round(sampling * TenThousand / 100, MidpointRounding.AwayFromZero);
+        return new TracingPolicy(perTenThousand, SamplesByRequestId(where, requestIds), (int)(tracing.MaxPathTagLength ?? 256), tags, target);
+    }
+
+    private static bool SamplesByRequestId(string where, RequestIDExtension? requestIds)
+    {
+        if (requestIds?.TypedConfig is not { } any) return true;
+        if (!any.TryUnpack<UuidRequestIdConfig>(out var uuid))
+            throw new ConfigException($"{where}: request_id_extension {any.TypeUrl} is not supported (envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig is)");
+        return uuid.UseRequestIdForTraceSampling ?? true;
     }
 
     private static TraceExportTarget OpenTelemetry(string where, Envoy.Config.Trace.V3.Tracing.Types.Http provider)

@@ -18,6 +18,9 @@ namespace Trellis.ControlPlane.Translation.Tracing;
 /// from Istio's, whose proxies then trace to nothing.</summary>
 internal static class ProxyTracing
 {
+    /// <summary>One side's HCM tracing and the request-id settings that decide its sampling.</summary>
+    public sealed record HcmTracing(Hcm.Types.Tracing Tracing, RequestIDExtension? RequestIds);
+
     public const string OpenTelemetryTracer = "envoy.tracers.opentelemetry";
     public const string ZipkinTracer = "envoy.tracers.zipkin";
 
@@ -26,7 +29,7 @@ internal static class ProxyTracing
 
     private const double IstioDefaultSampling = 1.0;
 
-    public static (Hcm.Types.Tracing? Client, Hcm.Types.Tracing? Server) For(MeshModel mesh, ProxyNode node)
+    public static (HcmTracing? Client, HcmTracing? Server) For(MeshModel mesh, ProxyNode node)
     {
         var scopes = new TelemetryScopes(mesh.Resources, mesh.Settings.RootNamespace).For(node.Namespace, node.Labels).WidestFirst
             .Select(s => s.Spec.Tracing).OfType<IReadOnlyList<TelemetryTracing>>().Where(r => r.Count > 0).ToList();
@@ -36,8 +39,8 @@ internal static class ProxyTracing
 
     /// <summary>Tracing providers whose collector is not a service of the mesh: the proxy cannot reach them, so its spans
     /// are dropped (Trellis sends there all the same, as Envoy would, and says so in proxy-status).</summary>
-    public static IReadOnlyList<string> Problems(MeshModel mesh, (Hcm.Types.Tracing? Client, Hcm.Types.Tracing? Server) tracing) =>
-        new[] { tracing.Client, tracing.Server }.OfType<Hcm.Types.Tracing>().Select(t => CollectorCluster(t.Provider)).OfType<string>().Distinct()
+    public static IReadOnlyList<string> Problems(MeshModel mesh, (HcmTracing? Client, HcmTracing? Server) tracing) =>
+        new[] { tracing.Client, tracing.Server }.OfType<HcmTracing>().Select(t => CollectorCluster(t.Tracing.Provider)).OfType<string>().Distinct()
             .Where(cluster => cluster.Split('|') is [_, var port, _, var host] && !(mesh.ServicesByFqdn.TryGetValue(host, out var service)
                 && service.Ports.Any(p => p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == port)))
             .Select(cluster => $"tracing: the collector {cluster.Split('|')[3]}:{cluster.Split('|')[1]} is not a service of the mesh, so this proxy's spans are dropped")
@@ -61,7 +64,7 @@ internal static class ProxyTracing
         return rule;
     }
 
-    private static Hcm.Types.Tracing? Build(MeshModel mesh, ProxyNode node, TracingRule rule)
+    private static HcmTracing? Build(MeshModel mesh, ProxyNode node, TracingRule rule)
     {
         var settings = mesh.Settings;
         var defaults = settings.TracingDefaults;
@@ -78,8 +81,14 @@ internal static class ProxyTracing
         foreach (var (name, tag) in rule.CustomTags) tags[name] = tag;
         foreach (var (name, tag) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
             if (CustomTagOf(name, tag) is { } custom) tracing.CustomTags.Add(custom);
-        return tracing;
+        return new HcmTracing(tracing, RequestIdsOf(rule));
     }
+
+    /// <summary>Envoy samples by the x-request-id unless told otherwise, so only Telemetry's
+    /// <c>useRequestIdForTraceSampling: false</c> needs the UUID extension's config, as istiod writes it.</summary>
+    private static RequestIDExtension? RequestIdsOf(TracingRule rule) => rule.UseRequestIdForTraceSampling == false
+        ? new RequestIDExtension { TypedConfig = Any.Pack(new Envoy.Extensions.RequestId.Uuid.V3.UuidRequestIdConfig { UseRequestIdForTraceSampling = false }) }
+        : null;
 
     /// <summary>The first provider Trellis can export to; with none named, the Zipkin address of defaultConfig, else the
     /// control plane's receiver. A named provider that is not declared gives no tracing (the analyzer warns of it).</summary>

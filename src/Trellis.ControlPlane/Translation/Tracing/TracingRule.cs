@@ -6,7 +6,7 @@ namespace Trellis.ControlPlane.Translation.Tracing;
 /// from the mesh down to the workload overrides what it sets (providers, sampling, span reporting) and adds custom tags,
 /// a narrower tag replacing a wider one of the same name.</summary>
 internal sealed record TracingRule(IReadOnlyList<string>? Providers, double? SamplingPercentage, bool DisableSpanReporting,
-    IReadOnlyDictionary<string, TracingCustomTag> CustomTags)
+    IReadOnlyDictionary<string, TracingCustomTag> CustomTags, bool? UseRequestIdForTraceSampling = null)
 {
     public static readonly TracingRule None = new(null, null, false, new Dictionary<string, TracingCustomTag>());
 
@@ -14,5 +14,6 @@ internal sealed record TracingRule(IReadOnlyList<string>? Providers, double? Sam
         rule.Providers is { Count: > 0 } providers ? providers.Select(p => p.Name).OfType<string>().ToList() : Providers,
         rule.RandomSamplingPercentage ?? SamplingPercentage,
         rule.DisableSpanReporting ?? DisableSpanReporting,
-        rule.CustomTags is { Count: > 0 } tags ? CustomTags.Concat(tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value) : CustomTags);
+        rule.CustomTags is { Count: > 0 } tags ? CustomTags.Concat(tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value) : CustomTags,
+        rule.UseRequestIdForTraceSampling ?? UseRequestIdForTraceSampling);
 }

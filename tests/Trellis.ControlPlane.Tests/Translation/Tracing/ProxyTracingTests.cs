@@ -54,6 +54,22 @@ public sealed class ProxyTracingTests
     }
 
     [Fact]
+    public void Use_request_id_for_trace_sampling_false_configures_the_uuid_extension_and_a_narrower_scope_turns_it_back_on()
+    {
+        var (outbound, inbound) = Reviews();
+        Assert.Null(outbound.RequestIdExtension);
+        Assert.Null(inbound.RequestIdExtension);
+
+        (outbound, _) = Reviews(Telemetry("istio-system", "  - useRequestIdForTraceSampling: false"));
+        var uuid = outbound.RequestIdExtension.TypedConfig.Unpack<Envoy.Extensions.RequestId.Uuid.V3.UuidRequestIdConfig>();
+        Assert.False(uuid.UseRequestIdForTraceSampling);
+
+        (outbound, _) = Reviews(Telemetry("istio-system", "  - useRequestIdForTraceSampling: false"),
+            Telemetry("bookinfo", "  - useRequestIdForTraceSampling: true"));
+        Assert.Null(outbound.RequestIdExtension);
+    }
+
+    [Fact]
     public void Enable_tracing_false_turns_it_off_unless_a_telemetry_turns_it_on()
     {
         var (off, _) = Reviews(MeshConfig("enableTracing: false"));
