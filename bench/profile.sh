@@ -3,6 +3,7 @@
 # with perf maps enabled, drives wrk at the client sidecar and meanwhile samples each sidecar's CPU with
 # `perf record` (managed frames named through /tmp/perf-PID.map). Prints the hottest symbols, self and
 # inclusive. Usage: bench/profile.sh [SECONDS] [CONNECTIONS] [OUTDIR]
+# PROFILE_APPLY=FILE applies FILE (for example a mesh config turning access logs on) before the load starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
@@ -31,6 +32,10 @@ for _ in $(seq 1 120); do
   [ "$ready" = 1 ] && break; sleep 1
 done
 [ "${ready:-0}" = 1 ] || { cat "$out/up.log"; echo "the benchmark mesh did not become ready" >&2; exit 1; }
+if [ -n "${PROFILE_APPLY:-}" ]; then
+  trellis --home "$home" apply -f "$PROFILE_APPLY" >/dev/null
+  for _ in $(seq 1 30); do trellis --home "$home" proxy-status 2>/dev/null | grep -q STALE || break; sleep 1; done
+fi
 read -r outbound client_sidecar app_sidecar < <(python3 -c '
 import json,sys
 pods={p["deployment"]:p for p in json.load(open(sys.argv[1]))}
