@@ -1,26 +1,35 @@
-# Shared by the benchmarks: set-up and clean-up, free ports, wrk runs with the proxies' CPU per request, RSS, and the
-# two-pod bench mesh. Expects duration, connections and threads from the sourcing script.
+# Shared by the benchmarks: set-up and clean-up, free ports, wrk runs with the proxies' CPU per request, fixed-rate hey
+# runs, RSS, and the two-pod bench mesh. Expects duration, connections and threads from the sourcing script.
 
-# Installs wrk and nginx when missing, builds the CLI (into TRELLIS_ARTIFACTS when set, so an experiment does not replace
-# the binaries other work in the same checkout is running), and sets up a scratch folder, a mesh home and cleanup.
+# Installs wrk, hey, nginx and openssl when missing, builds the CLI (into TRELLIS_ARTIFACTS when set, so an experiment
+# does not replace the binaries other work in the same checkout is running; not at all when TRELLIS_DLL names a built
+# trellis.dll to run, as the benchmarks' smoke test does with its own build), and sets up a scratch folder, a mesh home
+# and cleanup.
 prepare_bench() {
   local need=()
   command -v wrk >/dev/null || need+=(wrk)
+  command -v hey >/dev/null || need+=(hey)
   command -v nginx >/dev/null || need+=(nginx)
+  command -v openssl >/dev/null || need+=(openssl)
   if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
   # Debian's nginx package starts a system nginx on port 80; the benchmarks run their own instances.
   service nginx stop >/dev/null 2>&1 || true
-  artifacts=${TRELLIS_ARTIFACTS:-artifacts}
-  local private_build=() build_log
-  [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
-  build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
+  if [ -n "${TRELLIS_DLL:-}" ]; then
+    trellis_dll=$TRELLIS_DLL
+  else
+    local artifacts=${TRELLIS_ARTIFACTS:-artifacts} private_build=() build_log
+    [ -n "${TRELLIS_ARTIFACTS:-}" ] && private_build=(--artifacts-path "$TRELLIS_ARTIFACTS")
+    build_log=$(dotnet build -c Release -nologo -clp:ErrorsOnly "${private_build[@]}" src/Trellis.Cli 2>&1) || { echo "$build_log" >&2; exit 1; }
+    trellis_dll="$artifacts/bin/Trellis.Cli/release/trellis.dll"
+  fi
+  [ -f "$trellis_dll" ] || { echo "no trellis.dll at $trellis_dll" >&2; exit 1; }
   work=$(mktemp -d)
   home="$work/home"
   pids=()
   trap cleanup_bench EXIT
 }
 
-trellis() { dotnet "$artifacts/bin/Trellis.Cli/release/trellis.dll" "$@"; }
+trellis() { dotnet "$trellis_dll" "$@"; }
 
 cleanup_bench() {
   trellis --home "$home" down >/dev/null 2>&1 || true
@@ -50,6 +59,27 @@ measure() { # name url host-header-or-empty [proxy pids whose CPU per request is
   requests=$(echo "$out" | awk '/requests in/{print $1}')
   [ $# -gt 0 ] && [ "${requests:-0}" -gt 0 ] && cpu_us=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))
   echo "$name|$p50|$p99|$rps|${non2xx:-0}|$cpu_us"
+}
+# The fixed-rate run: hey's workers each send rate/workers requests/s (`-q` paces one worker), so what the proxies add
+# shows in latency at a load every topology carries, not in throughput. A worker whose request outlasts its interval
+# (workers/rate, 10 ms) falls behind, which the achieved req/s shows. hey prints latencies to 0.1 ms.
+rate=1000
+rate_workers=10
+paced() { # name url host-header-or-empty
+  local name=$1 url=$2 host=$3 out args
+  args=(-z "${duration}s" -c "$rate_workers" -q $((rate / rate_workers)))
+  [ -n "$host" ] && args+=(-host "$host")
+  out=$(hey "${args[@]}" "$url")
+  local p50 p99 rps failed
+  p50=$(echo "$out" | awk '$1=="50%"{printf "%.2f", $3 * 1000}')
+  p99=$(echo "$out" | awk '$1=="99%"{printf "%.2f", $3 * 1000}')
+  rps=$(echo "$out" | awk '/Requests\/sec/{printf "%.0f", $2}')
+  # Responses other than 2xx ("[503]  12 responses") and requests that got none ("[12]  Get ...: EOF").
+  failed=$(echo "$out" | awk '/Status code distribution:/{s=1; e=0; next} /Error distribution:/{e=1; s=0; next}
+    s && match($0, /\[[0-9]+\]/) && substr($0, RSTART + 1, 1) != "2" {n += $2}
+    e && match($0, /\[[0-9]+\]/) {n += substr($0, RSTART + 1, RLENGTH - 2)}
+    END {print n + 0}')
+  echo "$name|$p50|$p99|$rps|$failed"
 }
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # nginx does its work in worker processes: count the master and its workers.

@@ -5,7 +5,8 @@
 #   (c) client -> nginx proxy -> nginx proxy -> app            (the same two hops with nginx)
 # and (b) and (c) again with mutual TLS between the two proxies: Trellis under a mesh-wide STRICT
 # PeerAuthentication, nginx with client certificates (ECDSA P-256, as Trellis issues) and session reuse.
-# Prints a markdown table (p50/p99 latency, requests/s, the proxies' CPU time per request and RSS).
+# Prints a markdown table (p50/p99 latency, requests/s, the proxies' CPU time per request and RSS), then the same
+# topologies at a fixed 1000 requests/s (hey) with the p99 each adds over the direct path.
 # Usage: bench/run.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ app_port=$(free_port)
 PORT=$app_port bench/mesh/nginx-app.sh >/dev/null 2>&1 & pids+=($!)
 sleep 1
 direct=$(measure "direct" "http://127.0.0.1:$app_port/1k" "")
+direct_paced=$(paced "direct" "http://127.0.0.1:$app_port/1k" "")
 
 # (c) nginx as the two proxies, first in plaintext, then with mutual TLS between them.
 pki="$work/pki"; mkdir -p "$pki"
@@ -53,7 +55,7 @@ http {
 CONF
   nginx -c "$work/nginx-proxy-$listen.conf" -g 'daemon off;' >/dev/null 2>&1 & pids+=($!)
 }
-nginx_two_hops() { # name tls(plain|mtls); prints the measured row, then the two proxies' RSS
+nginx_two_hops() { # name tls(plain|mtls); prints the measured row, the two proxies' RSS, then the fixed-rate row
   local p1 p2 p
   p1=$(free_port); p2=$(free_port)
   if [ "$2" = mtls ]; then nginx_proxy "$p2" "$app_port" server; nginx_proxy "$p1" "$p2" client
@@ -63,10 +65,11 @@ nginx_two_hops() { # name tls(plain|mtls); prints the measured row, then the two
   for p in $(cat "$work/nginx-$p1.pid") $(cat "$work/nginx-$p2.pid"); do hop_pids+=("$p" $(pgrep -P "$p")); done
   measure "$1" "http://127.0.0.1:$p1/1k" "" "${hop_pids[@]}"
   echo "$(tree_rss_mb "$(cat "$work/nginx-$p1.pid")") + $(tree_rss_mb "$(cat "$work/nginx-$p2.pid")")"
+  paced "$1" "http://127.0.0.1:$p1/1k" ""
   for p in $(cat "$work/nginx-$p1.pid") $(cat "$work/nginx-$p2.pid"); do kill "$p"; done
 }
-{ read -r nginx_row; read -r nginx_rss; } < <(nginx_two_hops "nginx two hops" plain)
-{ read -r nginx_mtls_row; read -r nginx_mtls_rss; } < <(nginx_two_hops "nginx two hops, mTLS" mtls)
+{ read -r nginx_row; read -r nginx_rss; read -r nginx_paced; } < <(nginx_two_hops "nginx two hops" plain)
+{ read -r nginx_mtls_row; read -r nginx_mtls_rss; read -r nginx_mtls_paced; } < <(nginx_two_hops "nginx two hops, mTLS" mtls)
 
 # (b) Trellis: a real local mesh.
 start_bench_mesh
@@ -75,6 +78,7 @@ trellis --home "$home" apply -f bench/policies/plaintext.yaml >/dev/null
 measure "warm-up" "http://127.0.0.1:$outbound/1k" "app.bench:8080" >/dev/null
 trellis_row=$(measure "Trellis two hops" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
 trellis_rss="$(rss_mb "$client_sidecar") + $(rss_mb "$app_sidecar")"
+trellis_paced=$(paced "Trellis two hops" "http://127.0.0.1:$outbound/1k" "app.bench:8080")
 
 trellis --home "$home" delete -f bench/policies/plaintext.yaml >/dev/null
 trellis --home "$home" apply -f bench/policies/strict-mtls.yaml >/dev/null
@@ -88,6 +92,7 @@ done
 measure "warm-up" "http://127.0.0.1:$outbound/1k" "app.bench:8080" >/dev/null
 trellis_mtls_row=$(measure "Trellis two hops, mTLS" "http://127.0.0.1:$outbound/1k" "app.bench:8080" "$client_sidecar" "$app_sidecar")
 trellis_mtls_rss="$(rss_mb "$client_sidecar") + $(rss_mb "$app_sidecar")"
+trellis_mtls_paced=$(paced "Trellis two hops, mTLS" "http://127.0.0.1:$outbound/1k" "app.bench:8080")
 
 echo
 echo "wrk -t$threads -c$connections -d${duration}s, 1 KiB body, $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -106,3 +111,20 @@ ratio() { python3 -c 'import sys; a, b = sys.argv[1:]; print(f"{float(a) / float
 echo "Trellis/nginx: throughput $(ratio "$tr" "$nr")×, CPU per request $(ratio "$tc" "$nc")×"
 echo "Trellis/nginx with mTLS: throughput $(ratio "$tmr" "$nmr")×, CPU per request $(ratio "$tmc" "$nmc")×"
 echo "mTLS/plaintext CPU per request: Trellis $(ratio "$tmc" "$tc")×, nginx $(ratio "$nmc" "$nc")×"
+
+echo
+echo "hey -c$rate_workers -q$((rate / rate_workers)) -z${duration}s: a fixed $rate requests/s, 1 KiB body, latency to 0.1 ms"
+echo
+echo "| topology | p50 ms | p99 ms | req/s | non-2xx | added p99 ms over direct |"
+echo "|---|---|---|---|---|---|"
+IFS='|' read -r _ _ direct_p99 _ _ <<<"$direct_paced"
+added() { python3 -c 'import sys; a, b = sys.argv[1:]; print(f"{float(a) - float(b):.2f}" if a and b else "-")' "$1" "$2"; }
+for row in "$direct_paced" "$trellis_paced" "$nginx_paced" "$trellis_mtls_paced" "$nginx_mtls_paced"; do
+  IFS='|' read -r n a b c d <<<"$row"
+  if [ "$n" = direct ]; then echo "| $n | $a | $b | $c | $d | - |"; else echo "| $n | $a | $b | $c | $d | $(added "$b" "$direct_p99") |"; fi
+done
+IFS='|' read -r _ _ tp _ _ <<<"$trellis_paced"; IFS='|' read -r _ _ np _ _ <<<"$nginx_paced"
+IFS='|' read -r _ _ tmp _ _ <<<"$trellis_mtls_paced"; IFS='|' read -r _ _ nmp _ _ <<<"$nginx_mtls_paced"
+echo
+echo "added p99 at $rate requests/s: Trellis $(added "$tp" "$direct_p99") ms, nginx $(added "$np" "$direct_p99") ms;" \
+  "with mTLS: Trellis $(added "$tmp" "$direct_p99") ms, nginx $(added "$nmp" "$direct_p99") ms"

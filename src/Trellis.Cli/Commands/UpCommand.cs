@@ -39,7 +39,7 @@ internal static class UpCommand
             var samples = SampleLocator.Bookinfo();
             if (samples is null)
             {
-                Console.Error.WriteLine("error: cannot find samples/bookinfo (run `trellis demo` from the Trellis repository)");
+                Console.Error.WriteLine("error: cannot find samples/bookinfo (run `trellis demo` from the Trellis repository or an installed trellis tool)");
                 return Task.FromResult(1);
             }
             return new LocalMeshRunner(CommonOptions.ResolveHome(result), [samples], recursive: false, result.GetValue(port), result.GetValue(address)!, new ProgressPrinter()).RunAsync(ct);

@@ -1,11 +1,13 @@
 namespace Trellis.LocalMode;
 
-/// <summary>Finds the Bookinfo sample: from the working directory up, then from the CLI's own build output up.</summary>
+/// <summary>Finds the Bookinfo sample that ships with this build: from the CLI's own folder up (the repository's
+/// samples/bookinfo above artifacts/, or the copy the installed `trellis` tool carries beside trellis.dll), then from
+/// the working directory up.</summary>
 public static class SampleLocator
 {
     public static string? Bookinfo()
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
