@@ -23,24 +23,25 @@ internal static class ExportToValidation
     private static void Check(IReadOnlyList<string>? exportTo, Action<string, string> report, string path, string ns, bool allowNone, bool selectorRule)
     {
         if (exportTo is not { Count: > 0 }) return;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Each entry by the namespace it names, so "." and the object's own namespace count as one.
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < exportTo.Count; i++)
         {
             var entry = exportTo[i];
             var at = FieldPath.Index(path, i);
             var key = entry == ExportTo.Private ? ns : entry;
-            if (!seen.Add(key))
-                report(at, key == entry ? $"duplicate entry \"{entry}\"" : $"duplicate entries: \".\" and the current namespace \"{ns}\" are the same");
+            if (!seen.TryAdd(key, entry))
+                report(at, seen[key] == entry ? $"duplicate entry \"{entry}\"" : $"duplicate entries: \".\" and the current namespace \"{ns}\" are the same");
             else if (entry == ExportTo.None && !allowNone)
                 report(at, "\"~\" (no namespace) is only allowed in a ServiceEntry's exportTo");
             else if (entry is not (ExportTo.Public or ExportTo.Private or ExportTo.None) && Names.Dns1123Label(entry) is { } problem)
                 report(at, $"must be \".\", \"*\" or a namespace: {problem}");
         }
-        if (seen.Contains(ExportTo.Public) && exportTo.Count > 1)
+        if (seen.ContainsKey(ExportTo.Public) && exportTo.Count > 1)
             report(path, "\"*\" already exports to every namespace: it cannot be listed with other entries");
-        if (seen.Contains(ExportTo.None) && exportTo.Count > 1)
+        if (seen.ContainsKey(ExportTo.None) && exportTo.Count > 1)
             report(path, "\"~\" exports to no namespace: it cannot be listed with other entries");
-        if (selectorRule && (exportTo.Count > 1 || !seen.Contains(ns)))
+        if (selectorRule && (exportTo.Count > 1 || !seen.ContainsKey(ns)))
             report(path, $"a DestinationRule with a workloadSelector can only be exported to its own namespace (\".\" or \"{ns}\")");
     }
 }
