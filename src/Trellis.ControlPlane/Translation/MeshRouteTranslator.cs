@@ -43,7 +43,7 @@ internal static class MeshRouteTranslator
                 // A service the proxy cannot see gets no virtual host: its requests meet the outbound traffic policy.
                 if (!scope.Routes(service, port.Port)) continue;
                 candidates ??= MeshVirtualServices(mesh, service, node.Namespace);
-                var vs = candidates.FirstOrDefault(v => scope.Imports(v, port.Port));
+                var vs = candidates.FirstOrDefault(v => scope.ImportsVirtualService(v, port.Port));
                 var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
                 host.Domains.AddRange(ServiceDomains.For(service, port.Port, node.Namespace));
                 if (withTunnels)

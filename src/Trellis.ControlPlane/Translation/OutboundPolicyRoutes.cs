@@ -55,7 +55,7 @@ internal static class OutboundPolicyRoutes
                 foreach (var port in (spec.Ports ?? []).Where(p => p.Number is not null))
                 {
                     var number = port.Number!.Value;
-                    if (!scope.Imports(entry, hostName, number)) continue;
+                    if (!scope.ImportsServiceEntryHost(entry, hostName, number)) continue;
                     var domains = number == 80 ? new[] { $"{hostName}:{number}", hostName } : [$"{hostName}:{number}"];
                     yield return ($"{hostName}:{number}", domains);
                 }

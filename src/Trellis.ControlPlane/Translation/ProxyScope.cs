@@ -47,26 +47,31 @@ internal sealed class ProxyScope
         var egress = spec is null ? SidecarEgress.Everything : SidecarEgress.Of(spec);
         // A Sidecar's policy replaces the mesh config's whole; its mode defaults to REGISTRY_ONLY, as Istio's enum does.
         var allowAny = spec?.OutboundTrafficPolicy is { } policy ? policy.Mode == OutboundTrafficPolicy.AllowAny : mesh.Settings.AllowAny;
-        var destinations = egress == SidecarEgress.Everything ? [] : Destinations(mesh, egress, node.Namespace);
+        var destinations = ReferenceEquals(egress, SidecarEgress.Everything) ? [] : Destinations(mesh, egress, node.Namespace);
         return new ProxyScope(node.Namespace, sidecar, egress, allowAny, destinations);
     }
 
     /// <summary>The proxy has a route to this service port.</summary>
     public bool Routes(ServiceModel service, int port) =>
-        service.ExportedTo(_namespace) && _egress.Imports(service.Namespace, service.Fqdn, port, _namespace);
+        service.ExportedTo(_namespace) && (ImportsEverything || _egress.Imports(service.Namespace, service.Fqdn, port, _namespace));
 
     /// <summary>The proxy has this service port's cluster and endpoints: it routes there, or an imported VirtualService does.</summary>
     public bool HasCluster(ServiceModel service, int port) => Routes(service, port) || _destinations.Contains((service.Fqdn, port));
 
     /// <summary>The mesh-bound VirtualService shapes this proxy's traffic on the port: it is exported to the proxy's
     /// namespace and the egress listener for the port imports it.</summary>
-    public bool Imports(Resource virtualService, int port) =>
-        Exported(virtualService) && _egress.ListenerFor(port)?.ImportsVirtualService(Ns(virtualService), FqdnsOf(virtualService), _namespace) == true;
+    public bool ImportsVirtualService(Resource virtualService, int port) =>
+        Exported(virtualService)
+        && (ImportsEverything || _egress.ListenerFor(port)?.ImportsVirtualService(Ns(virtualService), FqdnsOf(virtualService), _namespace) == true);
 
     /// <summary>A ServiceEntry host's port is a destination of this proxy.</summary>
-    public bool Imports(Resource serviceEntry, string host, int port) =>
+    public bool ImportsServiceEntryHost(Resource serviceEntry, string host, int port) =>
         ExportTo.Allows(((ServiceEntrySpec)serviceEntry.Spec!).ExportTo, Ns(serviceEntry), _namespace)
-        && _egress.Imports(Ns(serviceEntry), host, port, _namespace);
+        && (ImportsEverything || _egress.Imports(Ns(serviceEntry), host, port, _namespace));
+
+    /// <summary>No Sidecar (or one without egress): "*/*", which imports all that is exported, so no host need be matched.
+    /// Most proxies are in this case, and a push computes a scope for each.</summary>
+    private bool ImportsEverything => ReferenceEquals(_egress, SidecarEgress.Everything);
 
     /// <summary>As istiod's ConvertToSidecarScope: each egress listener adds the services that the VirtualServices it imports
     /// route to (only the listener's port when it has one), so their clusters exist even when the hosts are not imported.</summary>
