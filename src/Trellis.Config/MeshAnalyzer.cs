@@ -4,7 +4,7 @@ using Trellis.Config.Model;
 namespace Trellis.Config;
 
 /// <summary>Cross-object checks in the spirit of <c>istioctl analyze</c>: unknown hosts, subsets and gateways,
-/// conflicting VirtualServices, subsets and Services that select no pods.</summary>
+/// conflicting VirtualServices and Sidecars, subsets, Services and Sidecars that select no pods.</summary>
 public static class MeshAnalyzer
 {
     private static readonly IMeshCheck[] Checks =
@@ -22,6 +22,8 @@ public static class MeshAnalyzer
         new PeerAuthenticationSelectsNothingCheck(),
         new AuthorizationPolicyCheck(),
         new TelemetryProviderCheck(),
+        new SidecarConflictsCheck(),
+        new SidecarSelectsNothingCheck(),
     ];
 
     /// <summary>Runs every check over a complete set of resources, in creation order (oldest first), the order in

@@ -5,7 +5,8 @@ using Trellis.LocalMode;
 
 namespace Trellis.Cli.Commands;
 
-/// <summary>`trellis proxy-status`: like istioctl's — per proxy and xDS type, SYNCED, STALE, NACKED or NOT SENT.</summary>
+/// <summary>`trellis proxy-status`: like istioctl's — per proxy and xDS type, SYNCED, STALE, NACKED or NOT SENT — and
+/// the size of the configuration each proxy was sent.</summary>
 internal static class ProxyStatusCommand
 {
     private static readonly string[] Types = ["CDS", "LDS", "EDS", "RDS"];
@@ -25,8 +26,8 @@ internal static class ProxyStatusCommand
                 Printer.Structured(proxies, format);
                 return 0;
             }
-            Printer.Table(["name", "type", .. Types, "version"], proxies.OrderBy(p => p.Namespace).ThenBy(p => p.Pod).Select(p =>
-                (IReadOnlyList<string>)[$"{p.Pod}.{p.Namespace}", p.Type, .. Types.Select(t => Sync(p, t)), Version(p)]));
+            Printer.Table(["name", "type", .. Types, "version", "clusters", "size"], proxies.OrderBy(p => p.Namespace).ThenBy(p => p.Pod).Select(p =>
+                (IReadOnlyList<string>)[$"{p.Pod}.{p.Namespace}", p.Type, .. Types.Select(t => Sync(p, t)), Version(p), .. ConfigSize(p)]));
             foreach (var p in proxies)
                 foreach (var t in p.Types.Where(t => t.NackError is not null))
                     Console.WriteLine($"{p.Pod}.{p.Namespace} rejected {t.Type} version {t.NackedVersion}: {t.NackError}");
@@ -45,6 +46,17 @@ internal static class ProxyStatusCommand
         if (t.NackedVersion == t.SentVersion) return "NACKED";
         return t.AckedVersion == t.SentVersion ? "SYNCED" : "STALE";
     }
+
+    /// <summary>How much configuration the proxy holds, from what it was last sent: its clusters and the encoded size of
+    /// all of its resources; a Sidecar's egress hosts are what shrink them.</summary>
+    internal static IReadOnlyList<string> ConfigSize(ProxyStatusDto proxy) =>
+    [
+        Count(proxy, "CDS"),
+        proxy.Types.Any(t => t.SentVersion is not null) ? ByteSize.Format(proxy.Types.Sum(t => t.Bytes)) : "-",
+    ];
+
+    private static string Count(ProxyStatusDto proxy, string type) =>
+        proxy.Types.FirstOrDefault(t => t.Type == type) is { SentVersion: not null } sent ? sent.Resources.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
 
     private static string Version(ProxyStatusDto proxy) =>
         proxy.Types.FirstOrDefault(t => t.Type == "RDS")?.AckedVersion ?? proxy.Types.FirstOrDefault()?.AckedVersion ?? "-";

@@ -19,7 +19,9 @@ internal sealed class MeshIndex
         Gateways = Typed<GatewaySpec>("Gateway");
         ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
         RuleIndex = new DestinationRuleIndex(resources);
-        PeerAuthentications = new PeerAuthenticationIndex(resources, Loading.MeshConfigReader.Settings(resources).RootNamespace);
+        var rootNamespace = Loading.MeshConfigReader.Settings(resources).RootNamespace;
+        PeerAuthentications = new PeerAuthenticationIndex(resources, rootNamespace);
+        Sidecars = new SidecarIndex(resources, rootNamespace);
         ServicesByFqdn = Services
             .GroupBy(s => HostName.Fqdn(s.Resource.Metadata.Name, Ns(s.Resource)), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -39,6 +41,9 @@ internal sealed class MeshIndex
 
     /// <summary>Which PeerAuthentication decides a workload's mutual TLS, answered as the control plane answers it.</summary>
     public PeerAuthenticationIndex PeerAuthentications { get; }
+
+    /// <summary>Which Sidecar applies to a workload, answered as the control plane answers it.</summary>
+    public SidecarIndex Sidecars { get; }
 
     public static string Ns(Resource r) => r.Metadata.Namespace ?? "default";
 

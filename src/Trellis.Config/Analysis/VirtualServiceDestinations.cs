@@ -3,7 +3,7 @@ using Trellis.Config.Model.Networking;
 namespace Trellis.Config.Analysis;
 
 /// <summary>Every destination a VirtualService sends traffic to, with its field path.</summary>
-internal static class VirtualServiceDestinations
+public static class VirtualServiceDestinations
 {
     public static IEnumerable<(string Path, Destination Destination)> Of(VirtualServiceSpec spec)
     {

@@ -9,6 +9,10 @@ public static class DiagnosticCodes
     public const string SchemaValidationError = "IST0106";
     /// <summary>Two mesh-bound VirtualServices claim the same host.</summary>
     public const string ConflictingMeshGatewayVirtualServiceHosts = "IST0109";
+    /// <summary>Several Sidecars with a workloadSelector select the same workload.</summary>
+    public const string ConflictingSidecarWorkloadSelectors = "IST0110";
+    /// <summary>A namespace has more than one Sidecar without a workloadSelector.</summary>
+    public const string MultipleSidecarsWithoutWorkloadSelectors = "IST0111";
     /// <summary>A Deployment is not selected by any Service.</summary>
     public const string DeploymentRequiresServiceAssociated = "IST0117";
     /// <summary>A regular expression does not compile under RE2 rules.</summary>

@@ -40,7 +40,7 @@ internal static class KindRegistry
         new("networking.istio.io", IstioNetworking, "DestinationRule", typeof(DestinationRuleSpec)),
         new("networking.istio.io", IstioNetworking, "Gateway", typeof(GatewaySpec)),
         new("networking.istio.io", IstioNetworking, "ServiceEntry", typeof(ServiceEntrySpec)),
-        new("networking.istio.io", IstioNetworking, "Sidecar", null),
+        new("networking.istio.io", IstioNetworking, "Sidecar", typeof(SidecarSpec)),
         new("networking.istio.io", IstioNetworking, "WorkloadEntry", null),
         new("networking.istio.io", IstioNetworking, "WorkloadGroup", null),
         new("networking.istio.io", ["v1alpha3"], "EnvoyFilter", null),

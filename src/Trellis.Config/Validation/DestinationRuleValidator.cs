@@ -22,6 +22,7 @@ internal static class DestinationRuleValidator
             Policy(sink, $"{path}.trafficPolicy", subset.TrafficPolicy);
         }
         LabelValidation.Check(sink, "spec.workloadSelector.matchLabels", spec.WorkloadSelector?.MatchLabels);
+        ExportToValidation.Check(sink, "spec.exportTo", spec.ExportTo, selectorRule: spec.WorkloadSelector is not null);
     }
 
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)

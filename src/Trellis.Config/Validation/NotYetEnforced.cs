@@ -66,6 +66,22 @@ internal static class NotYetEnforced
         Note(sink, "spec.workloadSelector", entry.WorkloadSelector, "selecting a ServiceEntry's workloads");
     }
 
+    /// <summary>A Sidecar scopes what its workloads reach (egress hosts and ports, outboundTrafficPolicy); how the
+    /// sidecar listens and captures traffic is the runtime's, not the Sidecar's, in Trellis.</summary>
+    public static void Report(ValidationSink sink, SidecarSpec sidecar)
+    {
+        for (var i = 0; i < (sidecar.Ingress?.Count ?? 0); i++)
+            sink.Info($"spec.ingress[{i}]", $"The ingress listener {Suffix}: the sidecar accepts inbound traffic on the ports of the Services that select its pod",
+                DiagnosticCodes.NotYetEnforced);
+        Note(sink, "spec.inboundConnectionPool", sidecar.InboundConnectionPool, "the inbound connection pool");
+        for (var i = 0; i < (sidecar.Egress?.Count ?? 0); i++)
+        {
+            Note(sink, $"spec.egress[{i}].bind", sidecar.Egress![i].Bind, "binding an egress listener to an address (apps reach the sidecar through HTTP_PROXY)");
+            Note(sink, $"spec.egress[{i}].captureMode", sidecar.Egress[i].CaptureMode, "the egress capture mode");
+        }
+        Note(sink, "spec.outboundTrafficPolicy.egressProxy", sidecar.OutboundTrafficPolicy?.EgressProxy, "forwarding unknown traffic to an egress proxy");
+    }
+
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
     {
         if (policy is null) return;

@@ -20,7 +20,8 @@ internal static class SchemaValidators
             case DestinationRuleSpec dr: DestinationRuleValidator.Validate(sink, dr); NotYetEnforced.Report(sink, dr); break;
             case GatewaySpec gw: GatewayValidator.Validate(sink, gw); NotYetEnforced.Report(sink, gw); break;
             case ServiceEntrySpec se: ServiceEntryValidator.Validate(sink, se); NotYetEnforced.Report(sink, se); break;
-            case ServiceSpec svc: ServiceValidator.Validate(sink, svc); break;
+            case SidecarSpec sidecar: SidecarValidator.Validate(sink, sidecar); NotYetEnforced.Report(sink, sidecar); break;
+            case ServiceSpec svc: ServiceValidator.Validate(sink, svc); ExportToValidation.CheckServiceAnnotation(sink); break;
             case DeploymentSpec deploy: DeploymentValidator.Validate(sink, deploy); break;
             case SecretSpec secret: SecretValidator.Validate(sink, secret); break;
             case RequestAuthenticationSpec ra: RequestAuthenticationValidator.Validate(sink, ra); break;
@@ -29,7 +30,7 @@ internal static class SchemaValidators
             case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;
             case TelemetrySpec telemetry: TelemetryValidator.Validate(sink, telemetry); break;
         }
-        if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry")
+        if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry" or "Sidecar")
             sink.Error("spec", "missing required field");
         return sink.Diagnostics;
     }

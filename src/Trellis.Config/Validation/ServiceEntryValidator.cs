@@ -2,7 +2,7 @@ using Trellis.Config.Model.Networking;
 
 namespace Trellis.Config.Validation;
 
-/// <summary>Schema rules of ServiceEntry: hosts and port ranges.</summary>
+/// <summary>Schema rules of ServiceEntry: hosts, port ranges and exportTo.</summary>
 internal static class ServiceEntryValidator
 {
     public static void Validate(ValidationSink sink, ServiceEntrySpec spec)
@@ -14,5 +14,7 @@ internal static class ServiceEntryValidator
             sink.Port($"spec.ports[{i}].number", spec.Ports![i].Number, required: true);
             sink.Port($"spec.ports[{i}].targetPort", spec.Ports[i].TargetPort);
         }
+        // A ServiceEntry may be exported to no namespace: only the proxies of its own workloads see it.
+        ExportToValidation.Check(sink, "spec.exportTo", spec.ExportTo, allowNone: true);
     }
 }

@@ -11,6 +11,7 @@ internal static class VirtualServiceValidator
         if (spec.Hosts is not { Count: > 0 } hosts) sink.Error("spec.hosts", "a VirtualService needs at least one host");
         else for (var i = 0; i < hosts.Count; i++) HostValidation.Check(sink, $"spec.hosts[{i}]", hosts[i]);
         for (var i = 0; i < (spec.Gateways?.Count ?? 0); i++) GatewayReference(sink, $"spec.gateways[{i}]", spec.Gateways![i]);
+        ExportToValidation.Check(sink, "spec.exportTo", spec.ExportTo);
         for (var i = 0; i < (spec.Http?.Count ?? 0); i++)
         {
             HttpRouteValidator.Validate(sink, $"spec.http[{i}]", spec.Http![i]);

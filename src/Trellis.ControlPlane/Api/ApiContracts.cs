@@ -31,7 +31,14 @@ public sealed record ProxyStatusDto(
 
 /// <summary>Sent/acked/nacked versions of one xDS type for one proxy.</summary>
 public sealed record ProxyTypeStatusDto(
-    string Type, string? SentVersion, DateTimeOffset? SentAt, string? AckedVersion, string? NackedVersion, string? NackError);
+    string Type, string? SentVersion, DateTimeOffset? SentAt, string? AckedVersion, string? NackedVersion, string? NackError)
+{
+    /// <summary>How many resources of the type the proxy was last sent (a Sidecar's egress hosts shrink it).</summary>
+    public int Resources { get; init; }
+
+    /// <summary>Their encoded size in bytes.</summary>
+    public long Bytes { get; init; }
+}
 
 /// <summary>Control-plane health, the mesh's configuration version, and stored files it could not load.</summary>
 public sealed record ControlPlaneStatusDto(

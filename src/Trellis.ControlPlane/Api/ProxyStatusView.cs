@@ -13,7 +13,11 @@ internal static class ProxyStatusView
         {
             var node = ProxyNode.From(n.Node.Id, n.Node.Metadata, n.Node.Labels);
             return new ProxyStatusDto(n.Node.Id, node.PodName, node.Namespace, node.Kind.DisplayName(), n.ConnectedAt,
-                n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList())
+                n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)
+                {
+                    Resources = t.SentSize?.Resources ?? 0,
+                    Bytes = t.SentSize?.Bytes ?? 0,
+                }).ToList())
             {
                 Warnings = problems(n.Node.Id),
             };

@@ -22,6 +22,7 @@ internal sealed class MeshModel
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
         DestinationRules = new DestinationRuleIndex(resources);
         PeerAuthentications = new PeerAuthenticationIndex(resources, Settings.RootNamespace);
+        Sidecars = new SidecarIndex(resources, Settings.RootNamespace);
     }
 
     public long Version { get; }
@@ -33,6 +34,9 @@ internal sealed class MeshModel
 
     /// <summary>Which PeerAuthentication decides each workload's inbound mutual TLS.</summary>
     public PeerAuthenticationIndex PeerAuthentications { get; }
+
+    /// <summary>Which Sidecar scopes each workload's outbound configuration.</summary>
+    public SidecarIndex Sidecars { get; }
 
     /// <summary>The JWKS the control plane fetched for RequestAuthentication rules (none: their tokens are refused).</summary>
     public Jwks.IJwksLookup Jwks { get; init; } = ControlPlane.Jwks.NoJwksLookup.Instance;

@@ -1,5 +1,6 @@
 using Trellis.Config.Model;
 using Trellis.Config.Model.Core;
+using Trellis.Config.Semantics;
 
 namespace Trellis.ControlPlane.Mesh;
 
@@ -22,7 +23,8 @@ internal static class ServiceFactory
             resource.Metadata.Name,
             resource.Metadata.Namespace ?? "default",
             ports,
-            spec.Selector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>());
+            spec.Selector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
+            ExportTo.OfService(resource.Metadata));
     }
 
     private static bool DeclaresHttp1(ServicePort port) =>

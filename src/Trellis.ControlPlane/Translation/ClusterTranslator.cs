@@ -15,14 +15,17 @@ internal static class ClusterTranslator
 {
     private static readonly Duration ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(10));
 
-    /// <summary>The outbound clusters as <paramref name="client"/> sees them: its DestinationRules decide the subsets and policies.</summary>
-    public static IEnumerable<Cluster> Outbound(MeshModel mesh, DestinationRuleClient client)
+    /// <summary>The outbound clusters as <paramref name="client"/> sees them: its DestinationRules decide the subsets and policies,
+    /// its <paramref name="scope"/> (all services when null) which services it has clusters for.</summary>
+    public static IEnumerable<Cluster> Outbound(MeshModel mesh, DestinationRuleClient client, ProxyScope? scope = null)
     {
         foreach (var service in mesh.Services)
         {
+            var ports = service.Ports.Where(p => scope?.HasCluster(service, p.Port) != false).ToList();
+            if (ports.Count == 0) continue;
             var rule = DestinationRules.For(mesh, service, client);
             var identities = ServiceIdentities.For(mesh, service);
-            foreach (var port in service.Ports)
+            foreach (var port in ports)
             {
                 yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities, mesh.Settings.AutoMtls);
                 foreach (var subset in rule?.Subsets ?? [])

@@ -10,14 +10,17 @@ namespace Trellis.ControlPlane.Translation;
 /// addressed at their sidecar's inbound port.</summary>
 internal static class EndpointTranslator
 {
-    /// <summary>The outbound endpoints as <paramref name="client"/> sees them: its DestinationRules define the subsets.</summary>
-    public static IEnumerable<ClusterLoadAssignment> Outbound(MeshModel mesh, DestinationRuleClient client)
+    /// <summary>The outbound endpoints as <paramref name="client"/> sees them: its DestinationRules define the subsets,
+    /// its <paramref name="scope"/> (all services when null) which services it has clusters for.</summary>
+    public static IEnumerable<ClusterLoadAssignment> Outbound(MeshModel mesh, DestinationRuleClient client, ProxyScope? scope = null)
     {
         foreach (var service in mesh.Services)
         {
+            var ports = service.Ports.Where(p => scope?.HasCluster(service, p.Port) != false).ToList();
+            if (ports.Count == 0) continue;
             var endpoints = mesh.Endpoints(service).ToList();
             var rule = DestinationRules.For(mesh, service, client);
-            foreach (var port in service.Ports)
+            foreach (var port in ports)
             {
                 var mutualTls = endpoints.Where(w => EndpointTlsMode.AcceptsIstioMutualTls(mesh, w, port.TargetPort)).ToHashSet();
                 yield return Assignment(ClusterNames.Outbound(port.Port, null, service.Fqdn), endpoints, mutualTls);

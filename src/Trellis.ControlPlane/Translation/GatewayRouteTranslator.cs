@@ -2,6 +2,7 @@ using Trellis.Config;
 using Envoy.Config.Route.V3;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Networking;
+using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
@@ -37,7 +38,8 @@ internal static class GatewayRouteTranslator
             {
                 var vs = (VirtualServiceSpec)vsResource.Spec!;
                 var vsNamespace = vsResource.Metadata.Namespace ?? "default";
-                if (!GatewayRef.Bound(vs.Gateways, vsNamespace).Contains(gatewayKey)) continue;
+                // As istiod, a gateway sees the VirtualServices exported to its own namespace.
+                if (!GatewayRef.Bound(vs.Gateways, vsNamespace).Contains(gatewayKey) || !ExportTo.Allows(vs.ExportTo, vsNamespace, node.Namespace)) continue;
                 foreach (var vsHost in vs.Hosts ?? [])
                 {
                     var server = serverHosts.FindIndex(s => HostName.Overlaps(s.Host, vsHost));

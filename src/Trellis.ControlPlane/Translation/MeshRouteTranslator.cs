@@ -6,37 +6,44 @@ using Trellis.ControlPlane.Mesh;
 namespace Trellis.ControlPlane.Translation;
 
 /// <summary>Builds the route table a sidecar uses for outbound traffic: a virtual host per service
-/// port, routed by the mesh-bound VirtualService for that host, or straight to the service; CONNECT
-/// tunnels are routed by <see cref="ConnectRoutes"/>, and destinations outside the registry by
+/// port in its <see cref="ProxyScope"/>, routed by the mesh-bound VirtualService for that host, or straight to the
+/// service; CONNECT tunnels are routed by <see cref="ConnectRoutes"/>, and destinations outside the scope by
 /// <see cref="OutboundPolicyRoutes"/>.</summary>
 internal static class MeshRouteTranslator
 {
-    public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node)
+    public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node) => Outbound(mesh, node, ProxyScope.For(mesh, node));
+
+    public static RouteConfiguration Outbound(MeshModel mesh, ProxyNode node, ProxyScope scope)
     {
         var config = new RouteConfiguration { Name = ClusterNames.OutboundRoute, ValidateClusters = false };
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (_, _, host) in VirtualHosts(mesh, node, withTunnels: true))
+        foreach (var (_, _, host) in VirtualHosts(mesh, node, scope, withTunnels: true))
         {
             config.VirtualHosts.Add(host);
             taken.UnionWith(host.Domains);
         }
-        config.VirtualHosts.AddRange(OutboundPolicyRoutes.VirtualHosts(mesh, node, taken));
+        config.VirtualHosts.AddRange(OutboundPolicyRoutes.VirtualHosts(mesh, node, scope, taken));
         return config;
     }
 
-    /// <summary>The virtual host of every service port, without tunnel routes: proxyless gRPC clients' routes.</summary>
-    public static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> PerServicePort(MeshModel mesh, ProxyNode node) =>
-        VirtualHosts(mesh, node, withTunnels: false);
+    /// <summary>The virtual host of every service port in scope, without tunnel routes: proxyless gRPC clients' routes.</summary>
+    public static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> PerServicePort(MeshModel mesh, ProxyNode node, ProxyScope scope) =>
+        VirtualHosts(mesh, node, scope, withTunnels: false);
 
     /// <param name="withTunnels">Adds the connect_matcher routes apps' CONNECT tunnels take (sidecars only;
     /// proxyless gRPC clients have no use for them).</param>
-    private static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> VirtualHosts(MeshModel mesh, ProxyNode node, bool withTunnels)
+    private static IEnumerable<(ServiceModel Service, ServicePortModel Port, VirtualHost Host)> VirtualHosts(MeshModel mesh, ProxyNode node, ProxyScope scope,
+        bool withTunnels)
     {
         foreach (var service in mesh.Services.OrderBy(s => s.Fqdn, StringComparer.Ordinal))
         {
-            var vs = MeshVirtualService(mesh, service, node.Namespace);
+            List<Resource>? candidates = null;
             foreach (var port in service.Ports)
             {
+                // A service the proxy cannot see gets no virtual host: its requests meet the outbound traffic policy.
+                if (!scope.Routes(service, port.Port)) continue;
+                candidates ??= MeshVirtualServices(mesh, service, node.Namespace);
+                var vs = candidates.FirstOrDefault(v => scope.ImportsVirtualService(v, port.Port));
                 var host = new VirtualHost { Name = $"{service.Fqdn}:{port.Port}" };
                 host.Domains.AddRange(ServiceDomains.For(service, port.Port, node.Namespace));
                 if (withTunnels)
@@ -72,9 +79,10 @@ internal static class MeshRouteTranslator
         },
     };
 
-    /// <summary>The VirtualService bound to the mesh that claims this service; the client's own
-    /// namespace wins, then the service's, then the oldest name, as Istio merges per host.</summary>
-    private static Resource? MeshVirtualService(MeshModel mesh, ServiceModel service, string clientNamespace) =>
+    /// <summary>The VirtualServices bound to the mesh that claim this service, the one in force first: the client's own
+    /// namespace wins, then the service's, then the oldest name, as Istio merges per host. Which of them the client sees
+    /// (exportTo, its Sidecar) is its <see cref="ProxyScope"/>'s to say.</summary>
+    private static List<Resource> MeshVirtualServices(MeshModel mesh, ServiceModel service, string clientNamespace) =>
         mesh.OfKind("VirtualService")
             .Where(r => r.Spec is VirtualServiceSpec spec
                         && GatewayRef.Bound(spec.Gateways, r.Metadata.Namespace ?? "default").Contains(GatewayRef.Mesh)
@@ -82,5 +90,5 @@ internal static class MeshRouteTranslator
             .OrderByDescending(r => r.Metadata.Namespace == clientNamespace)
             .ThenByDescending(r => r.Metadata.Namespace == service.Namespace)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
+            .ToList();
 }

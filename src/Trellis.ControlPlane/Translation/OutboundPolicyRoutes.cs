@@ -5,10 +5,10 @@ using Trellis.ControlPlane.Mesh;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>What a sidecar does with outbound traffic that names no mesh service, from the mesh config's
-/// outboundTrafficPolicy: the mesh's own ports are refused whatever the mode, ServiceEntry hosts pass
-/// through, and every other destination passes through under ALLOW_ANY or is refused under REGISTRY_ONLY
-/// (Trellis's default), as Istio's block_all virtual host does. Refusals are direct 403 responses whose
+/// <summary>What a sidecar does with outbound traffic that names no service in its <see cref="ProxyScope"/>, from the
+/// outboundTrafficPolicy of its Sidecar or else the mesh config: the mesh's own ports are refused (403) whatever the
+/// mode, ServiceEntry hosts in scope pass through, and every other destination passes through under ALLOW_ANY or, under
+/// REGISTRY_ONLY (Trellis's default), gets a 502 from Istio's block_all virtual host. Refusals are direct responses whose
 /// x-trellis-reason says why, so any Envoy given this route table answers the same.</summary>
 internal static class OutboundPolicyRoutes
 {
@@ -19,26 +19,34 @@ internal static class OutboundPolicyRoutes
 
     /// <summary>The virtual hosts that follow the services' own; <paramref name="taken"/> holds the domains
     /// already claimed, which earlier virtual hosts keep (Envoy rejects a domain claimed twice).</summary>
-    public static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node, ISet<string> taken)
+    public static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node, ProxyScope scope, ISet<string> taken)
     {
         foreach (var (port, what) in mesh.Reserved.Ordered)
         {
             var reason = $"port {port} is {what}: not a mesh destination, so no outbound policy leads there";
-            if (Claim(Refusal($"reserved_{port}", reason), LocalHosts.Select(h => $"{h}:{port}"), taken) is { } host) yield return host;
+            if (Claim(Refusal($"reserved_{port}", 403, reason), LocalHosts.Select(h => $"{h}:{port}"), taken) is { } host) yield return host;
         }
-        foreach (var (name, domains) in ServiceEntryHosts(mesh, node))
+        foreach (var (name, domains) in ServiceEntryHosts(mesh, scope))
             if (Claim(Passthrough(name), domains, taken) is { } host) yield return host;
-        yield return mesh.Settings.AllowAny
-            ? Passthrough("allow_any", "*")
-            : Refusal("block_all", "not a mesh service or ServiceEntry host, and outboundTrafficPolicy is REGISTRY_ONLY " +
-                                   "(the default); add a ServiceEntry or set mode ALLOW_ANY in ConfigMap istio-system/istio", "*");
+        yield return scope.AllowAny ? Passthrough("allow_any", "*") : Refusal("block_all", 502, BlockAllReason(scope), "*");
     }
 
-    /// <summary>host:port of every ServiceEntry exported to the client's namespace.</summary>
-    private static IEnumerable<(string Name, IEnumerable<string> Domains)> ServiceEntryHosts(MeshModel mesh, ProxyNode node)
+    private static string BlockAllReason(ProxyScope scope)
+    {
+        if (scope.Sidecar is not { } sidecar)
+            return "not a mesh service or ServiceEntry host, and outboundTrafficPolicy is REGISTRY_ONLY " +
+                   "(the default); add a ServiceEntry or set mode ALLOW_ANY in ConfigMap istio-system/istio";
+        var name = $"Sidecar {sidecar.Metadata.Namespace}/{sidecar.Metadata.Name}";
+        var policy = scope.PolicyFromSidecar ? $"the {name}'s outboundTrafficPolicy is REGISTRY_ONLY" : "outboundTrafficPolicy is REGISTRY_ONLY";
+        return $"not a mesh service or ServiceEntry host that {name} imports (its egress hosts), and {policy}; " +
+               "add the host to the Sidecar's egress hosts or set mode ALLOW_ANY";
+    }
+
+    /// <summary>host:port of every ServiceEntry host in the proxy's scope.</summary>
+    private static IEnumerable<(string Name, IEnumerable<string> Domains)> ServiceEntryHosts(MeshModel mesh, ProxyScope scope)
     {
         var entries = mesh.OfKind("ServiceEntry")
-            .Where(r => r.Spec is ServiceEntrySpec spec && ExportedTo(spec, r.Metadata.Namespace ?? "default", node.Namespace))
+            .Where(r => r.Spec is ServiceEntrySpec)
             .OrderBy(r => r.Metadata.Namespace, StringComparer.Ordinal).ThenBy(r => r.Metadata.Name, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
@@ -47,16 +55,12 @@ internal static class OutboundPolicyRoutes
                 foreach (var port in (spec.Ports ?? []).Where(p => p.Number is not null))
                 {
                     var number = port.Number!.Value;
+                    if (!scope.ImportsServiceEntryHost(entry, hostName, number)) continue;
                     var domains = number == 80 ? new[] { $"{hostName}:{number}", hostName } : [$"{hostName}:{number}"];
                     yield return ($"{hostName}:{number}", domains);
                 }
         }
     }
-
-    /// <summary>Istio's exportTo: absent or "*" is every namespace, "." the entry's own, otherwise the names listed.</summary>
-    private static bool ExportedTo(ServiceEntrySpec spec, string entryNamespace, string client) =>
-        spec.ExportTo is not { Count: > 0 } exports
-        || exports.Any(e => e == "*" || (e == "." ? entryNamespace == client : e == client));
 
     private static VirtualHost? Claim(VirtualHost host, IEnumerable<string> domains, ISet<string> taken)
     {
@@ -76,18 +80,22 @@ internal static class OutboundPolicyRoutes
         },
     };
 
-    private static VirtualHost Refusal(string name, string reason, params string[] domains) => new()
+    private static VirtualHost Refusal(string name, uint status, string reason, params string[] domains) => new()
     {
         Name = name,
         Domains = { domains },
-        Routes = { Refuse(name, reason, new RouteMatch { ConnectMatcher = new RouteMatch.Types.ConnectMatcher() }), Refuse(name, reason, new RouteMatch { Prefix = "/" }) },
+        Routes =
+        {
+            Refuse(name, status, reason, new RouteMatch { ConnectMatcher = new RouteMatch.Types.ConnectMatcher() }),
+            Refuse(name, status, reason, new RouteMatch { Prefix = "/" }),
+        },
     };
 
-    private static Route Refuse(string name, string reason, RouteMatch match) => new()
+    private static Route Refuse(string name, uint status, string reason, RouteMatch match) => new()
     {
         Name = name,
         Match = match,
-        DirectResponse = new DirectResponseAction { Status = 403, Body = new DataSource { InlineString = reason + "\n" } },
+        DirectResponse = new DirectResponseAction { Status = status, Body = new DataSource { InlineString = reason + "\n" } },
         ResponseHeadersToAdd =
         {
             new HeaderValueOption

@@ -24,7 +24,8 @@ internal static class ProxyConfigBuilder
         if (node.Kind == ProxyKind.ProxylessGrpc) return ProxylessGrpcResources.Build(mesh, outbound, node);
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        var view = outbound.For(node);
+        var scope = ProxyScope.For(mesh, node);
+        var view = outbound.For(node, scope);
         var clusters = view.Clusters.ToList();
         var endpoints = view.Endpoints;
         IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];
@@ -39,7 +40,7 @@ internal static class ProxyConfigBuilder
                     listeners.Add(ListenerTranslator.Outbound(outboundPort, accessLogs.Client));
                     listeners.Add(ListenerTranslator.OutboundTunnel(accessLogs.Client));
                     clusters.Add(ClusterTranslator.OutboundTunnel());
-                    routes.Add(MeshRouteTranslator.Outbound(mesh, node));
+                    routes.Add(MeshRouteTranslator.Outbound(mesh, node, scope));
                 }
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
                 {

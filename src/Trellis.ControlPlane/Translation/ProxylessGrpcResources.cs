@@ -15,7 +15,8 @@ internal static class ProxylessGrpcResources
     {
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        foreach (var (service, port, host) in MeshRouteTranslator.PerServicePort(mesh, node))
+        var scope = ProxyScope.For(mesh, node);
+        foreach (var (service, port, host) in MeshRouteTranslator.PerServicePort(mesh, node, scope))
         {
             // One virtual host per table: a client reaches the table only through this service's listeners,
             // so Istio's other hosts on the port could never match its authority.
@@ -24,7 +25,7 @@ internal static class ProxylessGrpcResources
             foreach (var name in TargetNames(service, node.Namespace))
                 listeners.Add(ListenerTranslator.Api($"{name}:{port.Port}", routeName));
         }
-        var view = outbound.For(node);
+        var view = outbound.For(node, scope);
         var clusters = view.Clusters.Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).Select(ForGrpc).ToList();
         return new ProxyResources(listeners, routes, clusters, view.Endpoints);
     }

@@ -152,11 +152,17 @@ internal sealed class AdsStream(
             VersionInfo = version,
             Nonce = Interlocked.Increment(ref _nonces).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var resource in snapshot.Resources(type, sub.Names)) response.Resources.Add(Any.Pack(resource));
+        var bytes = 0L;
+        foreach (var resource in snapshot.Resources(type, sub.Names))
+        {
+            var packed = Any.Pack(resource);
+            bytes += packed.Value.Length;
+            response.Resources.Add(packed);
+        }
         await responses.WriteAsync(response, ct);
         sub.SentVersion = version;
         sub.Nonce = response.Nonce;
-        registry.Sent(_node.Id, type, version, response.Nonce);
+        registry.Sent(_node.Id, type, version, response.Nonce, new SentSize(response.Resources.Count, bytes));
 
         // Envoy re-requests endpoints and routes of updated clusters and listeners; answer those
         // right away instead of leaving them warming until a timeout.

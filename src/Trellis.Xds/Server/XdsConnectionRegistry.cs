@@ -44,10 +44,10 @@ public sealed class XdsConnectionRegistry
         }
     }
 
-    internal void Sent(string nodeId, string typeUrl, string version, string nonce)
+    internal void Sent(string nodeId, string typeUrl, string version, string nonce, SentSize size)
     {
         _pushes.AddOrUpdate(typeUrl, 1, (_, n) => n + 1);
-        Update(nodeId, typeUrl, s => s with { SentVersion = version, SentNonce = nonce, SentAt = DateTimeOffset.UtcNow });
+        Update(nodeId, typeUrl, s => s with { SentVersion = version, SentNonce = nonce, SentAt = DateTimeOffset.UtcNow, SentSize = size });
     }
 
     internal void Acked(string nodeId, string typeUrl, string version) =>
@@ -98,6 +98,9 @@ public sealed record TypeStatus(string TypeUrl)
     /// <summary>When it was pushed.</summary>
     public DateTimeOffset? SentAt { get; init; }
 
+    /// <summary>How many resources the last push held and their encoded size.</summary>
+    public SentSize? SentSize { get; init; }
+
     /// <summary>Last version the node accepted.</summary>
     public string? AckedVersion { get; init; }
 
@@ -113,3 +116,6 @@ public sealed record TypeStatus(string TypeUrl)
     /// <summary>When it rejected it.</summary>
     public DateTimeOffset? NackedAt { get; init; }
 }
+
+/// <summary>The resources of one push: how many, and their encoded bytes (the size of the config a proxy holds).</summary>
+public sealed record SentSize(int Resources, long Bytes);

@@ -98,7 +98,9 @@ public sealed class ConnectRoutesTests
     [Fact]
     public void Proxyless_grpc_clients_get_no_connect_routes()
     {
-        var perPort = MeshRouteTranslator.PerServicePort(MeshFixture.Bookinfo(TcpEcho), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+        var mesh = MeshFixture.Bookinfo(TcpEcho);
+        var node = MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1");
+        var perPort = MeshRouteTranslator.PerServicePort(mesh, node, ProxyScope.For(mesh, node));
         Assert.DoesNotContain(perPort.SelectMany(p => p.Host.Routes), IsConnect);
     }
 }

@@ -45,7 +45,7 @@ public sealed class OutboundPolicyTests
     private static bool IsConnect(Route r) => r.Match.PathSpecifierCase == RouteMatch.PathSpecifierOneofCase.ConnectMatcher;
 
     [Fact]
-    public void Without_a_mesh_config_unknown_destinations_get_a_403_that_says_why()
+    public void Without_a_mesh_config_unknown_destinations_get_istios_502_that_says_why()
     {
         var last = Outbound(MeshFixture.Bookinfo()).VirtualHosts.Last();
 
@@ -54,7 +54,7 @@ public sealed class OutboundPolicyTests
         Assert.Equal(2, last.Routes.Count);
         Assert.All(last.Routes, r =>
         {
-            Assert.Equal(403u, r.DirectResponse.Status);
+            Assert.Equal(502u, r.DirectResponse.Status);
             var reason = Assert.Single(r.ResponseHeadersToAdd).Header;
             Assert.Equal("x-trellis-reason", reason.Key);
             Assert.Contains("outboundTrafficPolicy is REGISTRY_ONLY", reason.Value);
@@ -142,9 +142,10 @@ public sealed class OutboundPolicyTests
     [Fact]
     public void The_passthrough_cluster_carries_the_ports_it_must_never_reach()
     {
-        var mesh = MeshFixture.Bookinfo(MeshConfig("ALLOW_ANY"));
-        var clusters = OutboundResources.For(new MeshModel(mesh.Resources, mesh.Workloads, 1, ControlPlanePorts))
-            .For(MeshFixture.Sidecar("productpage-v1-1", "productpage", "v1")).Clusters;
+        var fixture = MeshFixture.Bookinfo(MeshConfig("ALLOW_ANY"));
+        var mesh = new MeshModel(fixture.Resources, fixture.Workloads, 1, ControlPlanePorts);
+        var node = MeshFixture.Sidecar("productpage-v1-1", "productpage", "v1");
+        var clusters = OutboundResources.For(mesh).For(node, ProxyScope.For(mesh, node)).Clusters;
 
         var passthrough = clusters.Single(c => c.Name == ClusterNames.Passthrough);
         var reserved = passthrough.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue;

@@ -75,7 +75,7 @@ public sealed class OutboundPolicyTests(BookinfoMesh mesh)
         using var app = mesh.ClientInPod("productpage-v1");
         using (var refused = await app.GetAsync($"http://127.0.0.1:{Unmeshed.Port}/"))
         {
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
             Assert.Contains("outboundTrafficPolicy is REGISTRY_ONLY", refused.Headers.GetValues("x-trellis-reason").Single());
         }
         try
@@ -88,7 +88,7 @@ public sealed class OutboundPolicyTests(BookinfoMesh mesh)
         {
             await mesh.Cli.RunAsync("delete", "-f", await WriteAsync(AllowAny));
         }
-        await mesh.WaitUntilAsync(async () => (await app.GetAsync($"http://127.0.0.1:{Unmeshed.Port}/")).StatusCode == HttpStatusCode.Forbidden,
+        await mesh.WaitUntilAsync(async () => (await app.GetAsync($"http://127.0.0.1:{Unmeshed.Port}/")).StatusCode == HttpStatusCode.BadGateway,
             TimeSpan.FromSeconds(20), "the default policy to come back once the mesh config is deleted");
         Assert.Contains("Reviewer1", await app.GetStringAsync("http://reviews:9080/reviews/1"));
     }

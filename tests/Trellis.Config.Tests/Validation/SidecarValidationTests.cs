@@ -1,0 +1,126 @@
+namespace Trellis.Config.Tests.Validation;
+
+/// <summary>Sidecar is validated as Istio's ValidateSidecar validates it, each finding at its field.</summary>
+public class SidecarValidationTests
+{
+    private static string Sidecar(string spec) => $"""
+        apiVersion: networking.istio.io/v1beta1
+        kind: Sidecar
+        metadata:
+          name: default
+          namespace: bookinfo
+        spec:
+        {spec}
+        """;
+
+    [Theory]
+    [InlineData("networking.istio.io/v1")]
+    [InlineData("networking.istio.io/v1beta1")]
+    [InlineData("networking.istio.io/v1alpha3")]
+    public void Istios_example_is_valid_and_enforced_under_every_api_version(string apiVersion)
+    {
+        var result = Load.Text(Sidecar("""
+              workloadSelector:
+                labels: {app: productpage}
+              egress:
+              - port: {number: 9080, protocol: HTTP, name: egresshttp}
+                hosts: ["prod-us1/*"]
+              - hosts: ["./*", "istio-system/*", "*/*.example.com", "~prod-us2/*", "~/bar.example.com"]
+              outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+            """).Replace("networking.istio.io/v1beta1", apiVersion));
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity != Severity.Info);
+        Assert.True(Assert.Single(result.Resources).IsEnforced);
+    }
+
+    [Fact]
+    public void A_host_without_a_namespace_is_refused_with_the_form_it_needs()
+    {
+        var error = Load.SingleError(Sidecar("  egress:\n  - hosts: [details.bookinfo.svc.cluster.local]"));
+
+        Assert.Equal("spec.egress[0].hosts[0]", error.FieldPath);
+        Assert.Contains("namespace/dnsName", error.Message);
+        Assert.Equal(8, error.Line);
+    }
+
+    [Theory]
+    [InlineData("Bookinfo/*", "invalid namespace")]
+    [InlineData("/details.bookinfo.svc.cluster.local", "may be empty")]
+    [InlineData("./", "may be empty")]
+    [InlineData("./foo.*.com", "wildcard")]
+    public void A_malformed_host_is_refused(string host, string expected) =>
+        Assert.Contains(expected, Load.SingleError(Sidecar($"  egress:\n  - hosts: [\"{host}\"]")).Message);
+
+    [Fact]
+    public void A_short_dns_name_is_a_warning_because_it_imports_nothing()
+    {
+        var warning = Assert.Single(Load.Text(Sidecar("  egress:\n  - hosts: [./details]")).Diagnostics, d => d.Severity == Severity.Warning);
+
+        Assert.Contains("imports nothing", warning.Message);
+        Assert.Contains("did you mean \"./details.bookinfo.svc.cluster.local\"", warning.Message);
+    }
+
+    [Fact]
+    public void An_egress_listener_needs_hosts() =>
+        Assert.Equal("spec.egress[0].hosts", Load.SingleError(Sidecar("  egress:\n  - port: {number: 80, protocol: HTTP}")).FieldPath);
+
+    [Fact]
+    public void The_catch_all_egress_listener_must_be_last_and_alone()
+    {
+        var notLast = Load.SingleError(Sidecar("""
+              egress:
+              - hosts: ["./*"]
+              - port: {number: 80, protocol: HTTP}
+                hosts: ["./*"]
+            """));
+        Assert.Equal("spec.egress[0]", notLast.FieldPath);
+        Assert.Contains("must be the last", notLast.Message);
+
+        Assert.Contains(Load.Errors(Sidecar("  egress:\n  - hosts: [\"./*\"]\n  - hosts: [\"*/*\"]")), e => e.Message.Contains("only one egress listener"));
+    }
+
+    [Fact]
+    public void Egress_ports_are_unique() =>
+        Assert.Contains("used by another egress listener", Load.SingleError(Sidecar("""
+              egress:
+              - port: {number: 80, protocol: HTTP}
+                hosts: ["./*"]
+              - port: {number: 80, protocol: HTTP}
+                hosts: ["*/*"]
+            """)).Message);
+
+    [Fact]
+    public void An_empty_sidecar_is_refused() =>
+        Assert.Contains("empty configuration", Load.SingleError(Sidecar("  workloadSelector: {labels: {app: x}}")).Message);
+
+    [Fact]
+    public void A_misspelt_outbound_mode_is_refused_with_a_suggestion() =>
+        Assert.Contains("did you mean \"ALLOW_ANY\"", Load.SingleError(Sidecar("  outboundTrafficPolicy: {mode: ALLOW_ANNY}")).Message);
+
+    [Fact]
+    public void An_egress_proxy_needs_allow_any()
+    {
+        var error = Load.SingleError(Sidecar("  outboundTrafficPolicy: {egressProxy: {host: egress.example.com, port: {number: 443}}}"));
+
+        Assert.Equal("spec.outboundTrafficPolicy.egressProxy", error.FieldPath);
+        Assert.Contains("only allowed with mode ALLOW_ANY", error.Message);
+    }
+
+    [Fact]
+    public void Ingress_listeners_and_capture_settings_are_accepted_and_reported_as_not_enforced()
+    {
+        var result = Load.Text(Sidecar("""
+              ingress:
+              - port: {number: 9080, protocol: HTTP, name: http}
+                defaultEndpoint: 127.0.0.1:8080
+              egress:
+              - captureMode: NONE
+                hosts: ["./*"]
+            """));
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        var notEnforced = result.Diagnostics.Where(d => d.Code == DiagnosticCodes.NotYetEnforced).Select(d => d.FieldPath).ToList();
+        Assert.Equal(["spec.egress[0].captureMode", "spec.ingress[0]"], notEnforced.Order());
+    }
+}
