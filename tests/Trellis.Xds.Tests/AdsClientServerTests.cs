@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Trellis.Xds.Client;
 using Trellis.Xds.Tests.Support;
 
 namespace Trellis.Xds.Tests;
 
-/// <summary>Our ADS client against our ADS server, in-process over real h2c on 127.0.0.1.</summary>
-public sealed class AdsClientServerTests
+/// <summary>Our ADS client against our ADS server, in-process over real h2c on 127.0.0.1, in each variant of the protocol.</summary>
+public abstract class AdsClientServerTests
 {
+    protected abstract XdsProtocol Protocol { get; }
+
+    private AdsClient Start(Uri server, string nodeId, IXdsResourceHandler handler) => Clients.Start(server, nodeId, handler, Protocol);
+
     [Fact]
     public async Task Client_gets_listeners_and_clusters_then_the_routes_and_endpoints_they_name_and_acks_every_type()
     {
         await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
         var handler = new RecordingHandler();
-        await using var client = Clients.Start(server.Address, "sidecar~1", handler);
+        await using var client = Start(server.Address, "sidecar~1", handler);
 
         await Eventually.HoldsAsync(() => server.Registry.AllAcked("sidecar~1", "1"), "LDS, RDS, CDS and EDS acked at version 1");
 
@@ -38,7 +43,7 @@ public sealed class AdsClientServerTests
         await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
         var handler = new RecordingHandler((type, version) =>
             type == TypeUrls.Cluster && version == "1" ? "cluster c1: connect_timeout too short" : null);
-        await using var client = Clients.Start(server.Address, "sidecar~2", handler);
+        await using var client = Start(server.Address, "sidecar~2", handler);
 
         await Eventually.HoldsAsync(() => server.Registry.Status("sidecar~2", TypeUrls.Cluster)?.NackedVersion == "1", "CDS version 1 nacked");
         var cds = server.Registry.Status("sidecar~2", TypeUrls.Cluster)!;
@@ -59,7 +64,7 @@ public sealed class AdsClientServerTests
     {
         await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
         var handler = new RecordingHandler();
-        await using var client = Clients.Start(server.Address, "sidecar~3", handler);
+        await using var client = Start(server.Address, "sidecar~3", handler);
         await Eventually.HoldsAsync(() => server.Registry.AllAcked("sidecar~3", "1"), "initial sync");
 
         var changed = Resources.Snapshot("2",
@@ -85,7 +90,7 @@ public sealed class AdsClientServerTests
         var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
         var port = server.Port;
         var handler = new RecordingHandler();
-        await using var client = Clients.Start(server.Address, "sidecar~4", handler);
+        await using var client = Start(server.Address, "sidecar~4", handler);
         await Eventually.HoldsAsync(() => server.Registry.AllAcked("sidecar~4", "1"), "sync with the first server");
 
         await server.DisposeAsync();
@@ -102,7 +107,7 @@ public sealed class AdsClientServerTests
     {
         var events = new ConcurrentQueue<string>();
         await using var server = await XdsTestServer.StartAsync(node => Resources.Mesh(node.Id == "sidecar~5" ? "7" : "0"), events);
-        var client = Clients.Start(server.Address, "sidecar~5", new RecordingHandler());
+        var client = Start(server.Address, "sidecar~5", new RecordingHandler());
         await Eventually.HoldsAsync(() => server.Registry.AllAcked("sidecar~5", "7"), "sync with the snapshot the observer set");
         Assert.Equal(["connected sidecar~5"], events);
         var node = Assert.Single(server.Registry.Snapshot()).Node;
@@ -114,4 +119,14 @@ public sealed class AdsClientServerTests
         Assert.Equal(["connected sidecar~5", "disconnected sidecar~5"], events);
         Assert.Empty(server.Registry.Snapshot());
     }
+}
+
+public sealed class StateOfTheWorldClientServerTests : AdsClientServerTests
+{
+    protected override XdsProtocol Protocol => XdsProtocol.StateOfTheWorld;
+}
+
+public sealed class IncrementalClientServerTests : AdsClientServerTests
+{
+    protected override XdsProtocol Protocol => XdsProtocol.Incremental;
 }

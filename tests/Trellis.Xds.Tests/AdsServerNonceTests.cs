@@ -14,7 +14,7 @@ public sealed class AdsServerNonceTests
     {
         const string node = "raw~nonce";
         await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
-        await using var call = new RawAdsCall(server.Address);
+        await using var call = RawAdsCall.StateOfTheWorld(server.Address);
 
         await call.SendAsync(new DiscoveryRequest { Node = new Node { Id = node }, TypeUrl = TypeUrls.Listener });
         var v1 = await call.NextAsync();
@@ -50,7 +50,7 @@ public sealed class AdsServerNonceTests
     {
         await using var server = await XdsTestServer.StartAsync(_ => Resources.Snapshot("1",
             Resources.ApiListener("reviews:9080", "r"), Resources.ApiListener("ratings:9080", "r"), Resources.ApiListener("details:9080", "r")));
-        await using var call = new RawAdsCall(server.Address);
+        await using var call = RawAdsCall.StateOfTheWorld(server.Address);
 
         await call.SendAsync(new DiscoveryRequest { Node = new Node { Id = "grpc~1" }, TypeUrl = TypeUrls.Listener, ResourceNames = { "reviews:9080" } });
         var first = await call.NextAsync();

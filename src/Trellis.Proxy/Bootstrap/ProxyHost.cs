@@ -25,7 +25,8 @@ public static class ProxyHost
         await using var agent = token is null ? null : runtime.StartCertificateAgent(
             new WorkloadCertificateAgent(options.CaServer ?? options.XdsServer, token, runtime.Secrets,
                 options.CertificateTtl ?? PodToken.DefaultCertificateTtl, loggers.CreateLogger("Trellis.Proxy.Identity")));
-        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), resources, loggers.CreateLogger("Trellis.Proxy.Ads"), token))
+        await using (var ads = new AdsClient(options.XdsServer, NodeFactory.Create(options), resources, loggers.CreateLogger("Trellis.Proxy.Ads"), token,
+            AdsProtocol()))
         {
             ads.Start();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);
@@ -39,4 +40,11 @@ public static class ProxyHost
         }
         log.LogInformation("proxy {Node} shutting down: draining listeners", options.NodeId);
     }
+
+    /// <summary>Incremental xDS, as Istio's sidecars use by default; Istio's own switch, ISTIO_DELTA_XDS=false, turns
+    /// it back to state of the world.</summary>
+    private static XdsProtocol AdsProtocol() =>
+        string.Equals(Environment.GetEnvironmentVariable("ISTIO_DELTA_XDS"), "false", StringComparison.OrdinalIgnoreCase)
+            ? XdsProtocol.StateOfTheWorld
+            : XdsProtocol.Incremental;
 }

@@ -24,6 +24,9 @@ internal sealed record EnvoyBootstrapPlan(
     int? AdminPort,
     string? AdminAddress)
 {
+    /// <summary>ads_config.api_type: GRPC (state of the world) or DELTA_GRPC (incremental).</summary>
+    public Trellis.Xds.Client.XdsProtocol AdsProtocol { get; init; }
+
     /// <summary>static_resources.secrets, which listeners and clusters name in their SDS configs.</summary>
     public IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> Secrets { get; init; } = [];
 
@@ -46,7 +49,7 @@ internal sealed record EnvoyBootstrapPlan(
         var (adminPort, adminAddress) = AdminOf(b.Admin, file);
         var secrets = b.StaticResources?.Secrets.ToArray() ?? [];
         Unique(file, "static_resources.secrets", secrets.Select(s => s.Name).ToArray());
-        return new EnvoyBootstrapPlan(node, listeners, clusters, ads, adminPort, adminAddress) { Secrets = secrets };
+        return new EnvoyBootstrapPlan(node, listeners, clusters, ads?.Server, adminPort, adminAddress) { Secrets = secrets, AdsProtocol = ads?.Protocol ?? default };
     }
 
     /// <summary>Who this proxy is in telemetry: Istio's node metadata keys when the bootstrap has them, else the node's
@@ -78,7 +81,7 @@ internal sealed record EnvoyBootstrapPlan(
         }
     }
 
-    private static Uri? AdsServerOf(EnvoyBootstrap.Types.DynamicResources? d, Cluster[] clusters, string file)
+    private static (Uri Server, Trellis.Xds.Client.XdsProtocol Protocol)? AdsServerOf(EnvoyBootstrap.Types.DynamicResources? d, Cluster[] clusters, string file)
     {
         if (d is null) return null;
         const string where = "dynamic_resources";
@@ -91,8 +94,12 @@ internal sealed record EnvoyBootstrapPlan(
                 throw new BootstrapException($"{file}: {where}: lds_config/cds_config use ads, but ads_config is not set");
             return null;
         }
-        if (ads.ApiType != ApiConfigSource.Types.ApiType.Grpc)
-            throw new BootstrapException($"{file}: {where}.ads_config.api_type: {ProtoEnumName.Of(ads.ApiType)} is not supported (GRPC: state-of-the-world ADS)");
+        var protocol = ads.ApiType switch
+        {
+            ApiConfigSource.Types.ApiType.Grpc => Trellis.Xds.Client.XdsProtocol.StateOfTheWorld,
+            ApiConfigSource.Types.ApiType.DeltaGrpc => Trellis.Xds.Client.XdsProtocol.Incremental,
+            _ => throw new BootstrapException($"{file}: {where}.ads_config.api_type: {ProtoEnumName.Of(ads.ApiType)} is not supported (GRPC: state-of-the-world ADS; DELTA_GRPC: incremental)"),
+        };
         if (ads.TransportApiVersion is not (ApiVersion.V3 or ApiVersion.Auto))
             throw new BootstrapException($"{file}: {where}.ads_config.transport_api_version: only V3 is supported");
         if (ads.GrpcServices.Count != 1 || ads.GrpcServices[0].EnvoyGrpc is not { ClusterName.Length: > 0 } grpc)
@@ -102,7 +109,7 @@ internal sealed record EnvoyBootstrapPlan(
         var endpoint = cluster.LoadAssignment?.Endpoints.SelectMany(e => e.LbEndpoints).Select(e => e.Endpoint?.Address?.SocketAddress).FirstOrDefault(a => a is not null)
             ?? throw new BootstrapException($"{file}: cluster \"{cluster.Name}\" (the ADS server) has no socket address in load_assignment");
         var host = IPAddress.TryParse(endpoint.Address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address;
-        return new Uri($"http://{host}:{endpoint.PortValue}");
+        return (new Uri($"http://{host}:{endpoint.PortValue}"), protocol);
     }
 
     private static (int?, string?) AdminOf(EnvoyAdmin? admin, string file)

@@ -50,7 +50,7 @@ public static class EnvoyProxyHost
         }
         log.LogInformation("proxy {Node} from {Path}: {Listeners} static listener(s), {Clusters} static cluster(s), admin on 127.0.0.1:{Port}{Ads}",
             identity.NodeId, path, plan.Listeners.Count, plan.Clusters.Count, runtime.Admin.Port, plan.AdsServer is { } s ? $", ADS {s}" : "");
-        await using var ads = plan.AdsServer is { } server ? new AdsClient(server, plan.Node, resources, loggers.CreateLogger("Trellis.Proxy.Ads")) : null;
+        await using var ads = plan.AdsServer is { } server ? new AdsClient(server, plan.Node, resources, loggers.CreateLogger("Trellis.Proxy.Ads"), protocol: plan.AdsProtocol) : null;
         ads?.Start();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, runtime.QuitRequested);
         try

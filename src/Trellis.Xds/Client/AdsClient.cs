@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Trellis.Xds.Client;
 
-/// <summary>A state-of-the-world ADS client: subscribes to listeners and clusters, then to the routes
+/// <summary>An ADS client, state of the world or incremental: subscribes to listeners and clusters, then to the routes
 /// and endpoints they reference; ACKs what the handler accepts, NACKs what it rejects, and reconnects
 /// forever with back-off while the last good configuration keeps serving.</summary>
-public sealed class AdsClient : IAsyncDisposable
+public sealed partial class AdsClient : IAsyncDisposable
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -27,12 +27,17 @@ public sealed class AdsClient : IAsyncDisposable
     private Task? _loop;
     private volatile bool _connected;
 
+    private readonly XdsProtocol _protocol;
+
     /// <summary>Creates a client for an h2c (http://) or TLS (https://) ADS server.</summary>
     /// <param name="bearerToken">The credential proving the node's identity, read anew for every stream (it is
     /// refreshed on disk); sent as <c>authorization: Bearer</c> call metadata, as Istio's agent sends its token.</param>
-    public AdsClient(Uri server, Node node, IXdsResourceHandler handler, ILogger logger, Func<string?>? bearerToken = null)
+    /// <param name="protocol">State of the world (Envoy's GRPC api_type) or incremental (DELTA_GRPC).</param>
+    public AdsClient(Uri server, Node node, IXdsResourceHandler handler, ILogger logger, Func<string?>? bearerToken = null,
+        XdsProtocol protocol = XdsProtocol.StateOfTheWorld)
     {
         _bearerToken = bearerToken;
+        _protocol = protocol;
         _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
@@ -59,7 +64,8 @@ public sealed class AdsClient : IAsyncDisposable
         {
             try
             {
-                await RunStreamAsync(() => backoff = MinBackoff, _stop.Token);
+                if (_protocol == XdsProtocol.Incremental) await RunDeltaStreamAsync(() => backoff = MinBackoff, _stop.Token);
+                else await RunStreamAsync(() => backoff = MinBackoff, _stop.Token);
             }
             catch (Exception e)
             {
@@ -82,11 +88,21 @@ public sealed class AdsClient : IAsyncDisposable
         }
     }
 
+    private Grpc.Core.Metadata? CallHeaders() =>
+        _bearerToken?.Invoke() is { } token ? new Grpc.Core.Metadata { { "authorization", "Bearer " + token } } : null;
+
+    private void Connected(Action onConnected)
+    {
+        if (_connected) return;
+        _connected = true;
+        onConnected();
+        _logger.LogInformation("connected to the control plane");
+    }
+
     private async Task RunStreamAsync(Action onConnected, CancellationToken ct)
     {
         var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
-        var headers = _bearerToken?.Invoke() is { } token ? new Grpc.Core.Metadata { { "authorization", "Bearer " + token } } : null;
-        using var call = client.StreamAggregatedResources(headers, cancellationToken: ct);
+        using var call = client.StreamAggregatedResources(CallHeaders(), cancellationToken: ct);
         _lastNonces.Clear();
         var sentNode = false;
         async Task SendAsync(DiscoveryRequest request)
@@ -110,19 +126,14 @@ public sealed class AdsClient : IAsyncDisposable
 
         while (await call.ResponseStream.MoveNext(ct))
         {
-            if (!_connected)
-            {
-                _connected = true;
-                onConnected();
-                _logger.LogInformation("connected to the control plane");
-            }
+            Connected(onConnected);
             var response = call.ResponseStream.Current;
             var error = await ApplyAsync(response);
             if (error is null)
             {
                 Volatile.Write(ref _acceptedVersions, _acceptedVersions.SetItem(response.TypeUrl, response.VersionInfo));
                 await SendAsync(Request(response.TypeUrl, response.Nonce));
-                foreach (var (type, names) in NewDependencies(response))
+                foreach (var (type, names) in NewDependencies(response.TypeUrl))
                 {
                     _names[type] = names;
                     await SendAsync(Request(type, nonce: _lastNonces.GetValueOrDefault(type, "")));
@@ -148,16 +159,36 @@ public sealed class AdsClient : IAsyncDisposable
         var resources = new List<IMessage>(response.Resources.Count);
         foreach (var any in response.Resources)
         {
-            if (any.TypeUrl != response.TypeUrl)
-                return $"resource of type {any.TypeUrl} in a {response.TypeUrl} response";
-            if (!ResourceDecoder.TryDecode(parser, any.Value, out var resource, out var undecodable))
-                return $"undecodable {TypeUrls.ShortName(response.TypeUrl)} resource: {undecodable}";
+            if (!TryDecode(parser, response.TypeUrl, any, out var resource, out var error)) return error;
             resources.Add(resource!);
         }
+        return await HandOverAsync(response.TypeUrl, response.VersionInfo, resources);
+    }
+
+    private static bool TryDecode(MessageParser parser, string typeUrl, Google.Protobuf.WellKnownTypes.Any any, out IMessage? resource, out string? error)
+    {
+        resource = null;
+        if (any.TypeUrl != typeUrl)
+        {
+            error = $"resource of type {any.TypeUrl} in a {typeUrl} response";
+            return false;
+        }
+        if (ResourceDecoder.TryDecode(parser, any.Value, out resource, out var undecodable))
+        {
+            error = null;
+            return true;
+        }
+        error = $"undecodable {TypeUrls.ShortName(typeUrl)} resource: {undecodable}";
+        return false;
+    }
+
+    /// <summary>Gives the handler a type's complete set; null when it accepted it.</summary>
+    private async Task<string?> HandOverAsync(string typeUrl, string version, IReadOnlyList<IMessage> resources)
+    {
         try
         {
-            var error = await _handler.ApplyAsync(response.TypeUrl, response.VersionInfo, resources);
-            if (error is null) _lastResources[response.TypeUrl] = resources;
+            var error = await _handler.ApplyAsync(typeUrl, version, resources);
+            if (error is null) _lastResources[typeUrl] = resources;
             return error;
         }
         catch (Exception e)
@@ -168,9 +199,9 @@ public sealed class AdsClient : IAsyncDisposable
 
     private readonly Dictionary<string, IReadOnlyList<IMessage>> _lastResources = new(StringComparer.Ordinal);
 
-    private IEnumerable<(string Type, HashSet<string> Names)> NewDependencies(DiscoveryResponse response)
+    private IEnumerable<(string Type, HashSet<string> Names)> NewDependencies(string typeUrl)
     {
-        var (type, names) = response.TypeUrl switch
+        var (type, names) = typeUrl switch
         {
             TypeUrls.Listener => (TypeUrls.RouteConfiguration, DependentNames.Routes(_lastResources[TypeUrls.Listener])),
             TypeUrls.Cluster => (TypeUrls.ClusterLoadAssignment, DependentNames.Endpoints(_lastResources[TypeUrls.Cluster])),
@@ -179,7 +210,7 @@ public sealed class AdsClient : IAsyncDisposable
         if (type.Length > 0 && (!_names.TryGetValue(type, out var old) || !old.SetEquals(names)))
             yield return (type, names);
         // Secrets hang off listeners and clusters alike; a client that names none never opens the SDS subscription.
-        if (response.TypeUrl is TypeUrls.Listener or TypeUrls.Cluster)
+        if (typeUrl is TypeUrls.Listener or TypeUrls.Cluster)
         {
             var secrets = DependentNames.Secrets(_lastResources.GetValueOrDefault(TypeUrls.Listener) ?? [], _lastResources.GetValueOrDefault(TypeUrls.Cluster) ?? []);
             var subscribed = _names.TryGetValue(TypeUrls.Secret, out var current);

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Trellis.Xds.Server;
 
-/// <summary>Envoy's ADS (state of the world) over gRPC, serving each node its snapshot from the cache.</summary>
+/// <summary>Envoy's ADS over gRPC, state of the world or incremental as each client chooses, serving each node its
+/// snapshot from the cache.</summary>
 internal sealed class AggregatedDiscoveryServiceImpl(
     XdsSnapshotCache cache,
     XdsConnectionRegistry registry,
@@ -17,4 +18,10 @@ internal sealed class AggregatedDiscoveryServiceImpl(
         IServerStreamWriter<DiscoveryResponse> responseStream,
         ServerCallContext context) =>
         new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), context, logger).RunAsync(context.CancellationToken);
+
+    public override Task DeltaAggregatedResources(
+        IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
+        IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
+        ServerCallContext context) =>
+        new DeltaAdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), context, logger).RunAsync(context.CancellationToken);
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
 using Google.Protobuf;
 
 namespace Trellis.Xds.Server;
@@ -25,5 +27,28 @@ public sealed class XdsSnapshot
         return names.Order(StringComparer.Ordinal).Where(t.ByName.ContainsKey).Select(n => t.ByName[n]).ToList();
     }
 
-    private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName);
+    /// <summary>The names of a type's resources.</summary>
+    internal IEnumerable<string> NamesOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.ByName.Keys : [];
+
+    /// <summary>One resource as incremental xDS sends it: its bytes and a version that changes exactly when they do, so a
+    /// resource rebuilt unchanged by a later push is not sent again. Computed once per snapshot and resource.</summary>
+    internal VersionedResource? Versioned(string typeUrl, string name) =>
+        _types.TryGetValue(typeUrl, out var t) && t.ByName.TryGetValue(name, out var resource)
+            ? t.Versioned.GetOrAdd(name, static (_, r) => VersionedResource.Of(r), resource)
+            : null;
+
+    private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName)
+    {
+        public ConcurrentDictionary<string, VersionedResource> Versioned { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>A resource's serialized bytes and the version derived from them.</summary>
+internal sealed record VersionedResource(string Version, ByteString Bytes)
+{
+    public static VersionedResource Of(IMessage resource)
+    {
+        var bytes = resource.ToByteString();
+        return new VersionedResource(Convert.ToHexStringLower(SHA256.HashData(bytes.Span)[..8]), bytes);
+    }
 }

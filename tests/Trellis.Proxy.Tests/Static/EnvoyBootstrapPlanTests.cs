@@ -40,6 +40,8 @@ public sealed class EnvoyBootstrapPlanTests
         var plan = Plan(AdsBootstrap);
 
         Assert.Equal(new Uri("http://127.0.0.1:15010"), plan.AdsServer);
+        Assert.Equal(Trellis.Xds.Client.XdsProtocol.StateOfTheWorld, plan.AdsProtocol);
+        Assert.Equal(Trellis.Xds.Client.XdsProtocol.Incremental, Plan(AdsBootstrap.Replace("api_type: GRPC", "api_type: DELTA_GRPC")).AdsProtocol);
         Assert.Equal("gateway-1", plan.Node.Id);
         Assert.Equal("edge", plan.Node.Cluster);
         Assert.Equal("shop", plan.Node.Metadata.Fields["NAMESPACE"].StringValue);
@@ -64,7 +66,7 @@ public sealed class EnvoyBootstrapPlanTests
     }
 
     [Theory]
-    [InlineData("api_type: GRPC", "api_type: DELTA_GRPC", "ads_config.api_type: DELTA_GRPC is not supported")]
+    [InlineData("api_type: GRPC", "api_type: REST", "ads_config.api_type: REST is not supported")]
     [InlineData("lds_config: {ads: {}}", "lds_config: {path: /etc/lds.yaml}", "dynamic_resources.lds_config: only \"ads: {}\" is supported")]
     [InlineData("  id: gateway-1\n", "", "node: id and cluster are required")]
     [InlineData("address: 127.0.0.1, port_value: 15010", "address: xds.example.com, port_value: 15010", "a STATIC cluster's endpoint address must be an IP address")]

@@ -8,9 +8,10 @@ namespace Trellis.Xds.Tests.Support;
 internal static class Clients
 {
     /// <summary>A started ADS client for <paramref name="nodeId"/> against <paramref name="server"/>.</summary>
-    public static AdsClient Start(Uri server, string nodeId, IXdsResourceHandler handler)
+    public static AdsClient Start(Uri server, string nodeId, IXdsResourceHandler handler, XdsProtocol protocol = XdsProtocol.StateOfTheWorld)
     {
-        var client = new AdsClient(server, new Node { Id = nodeId, Cluster = "tests", UserAgentName = "trellis-tests" }, handler, NullLogger.Instance);
+        var client = new AdsClient(server, new Node { Id = nodeId, Cluster = "tests", UserAgentName = "trellis-tests" }, handler, NullLogger.Instance,
+            protocol: protocol);
         client.Start();
         return client;
     }

@@ -7,17 +7,18 @@ namespace Trellis.Xds.Tests.Support;
 
 /// <summary>A hand-driven ADS stream whose responses are read in the background, so a test can also
 /// assert that nothing arrives (cancelling MoveNext would cancel the whole call).</summary>
-internal sealed class RawAdsCall : IAsyncDisposable
+internal sealed class RawAdsCall<TRequest, TResponse> : IAsyncDisposable
+    where TResponse : class
 {
     private readonly GrpcChannel _channel;
-    private readonly AsyncDuplexStreamingCall<DiscoveryRequest, DiscoveryResponse> _call;
-    private readonly Channel<DiscoveryResponse> _responses = Channel.CreateUnbounded<DiscoveryResponse>();
+    private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call;
+    private readonly Channel<TResponse> _responses = Channel.CreateUnbounded<TResponse>();
     private readonly Task _pump;
 
-    public RawAdsCall(Uri server)
+    public RawAdsCall(Uri server, Func<AggregatedDiscoveryService.AggregatedDiscoveryServiceClient, AsyncDuplexStreamingCall<TRequest, TResponse>> open)
     {
         _channel = GrpcChannel.ForAddress(server);
-        _call = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel).StreamAggregatedResources();
+        _call = open(new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel));
         _pump = Task.Run(async () =>
         {
             try
@@ -35,9 +36,9 @@ internal sealed class RawAdsCall : IAsyncDisposable
         });
     }
 
-    public Task SendAsync(DiscoveryRequest request) => _call.RequestStream.WriteAsync(request);
+    public Task SendAsync(TRequest request) => _call.RequestStream.WriteAsync(request);
 
-    public async Task<DiscoveryResponse> NextAsync()
+    public async Task<TResponse> NextAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         Assert.True(await _responses.Reader.WaitToReadAsync(timeout.Token), "stream ended early");
@@ -47,7 +48,7 @@ internal sealed class RawAdsCall : IAsyncDisposable
     public async Task ExpectNothingAsync(TimeSpan window, string why)
     {
         await Task.Delay(window);
-        Assert.False(_responses.Reader.TryRead(out var unexpected), $"{why}, yet got {unexpected?.TypeUrl} version {unexpected?.VersionInfo}");
+        Assert.False(_responses.Reader.TryRead(out var unexpected), $"{why}, yet got {unexpected}");
     }
 
     public async ValueTask DisposeAsync()
@@ -56,4 +57,12 @@ internal sealed class RawAdsCall : IAsyncDisposable
         await _pump;
         _channel.Dispose();
     }
+}
+
+/// <summary>Raw state-of-the-world and incremental ADS calls.</summary>
+internal static class RawAdsCall
+{
+    public static RawAdsCall<DiscoveryRequest, DiscoveryResponse> StateOfTheWorld(Uri server) => new(server, c => c.StreamAggregatedResources());
+
+    public static RawAdsCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> Incremental(Uri server) => new(server, c => c.DeltaAggregatedResources());
 }

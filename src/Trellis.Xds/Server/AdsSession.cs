@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Trellis.Xds.Server;
+
+/// <summary>What every ADS stream does, whichever variant of the protocol it speaks: authenticates the node of the
+/// first request, registers it, and runs requests and snapshot changes on one loop, so the response stream is never
+/// written concurrently and the variant's per-type state needs no locks.</summary>
+internal abstract class AdsSession<TRequest>(
+    IAsyncStreamReader<TRequest> requests,
+    XdsSnapshotCache cache,
+    XdsConnectionRegistry registry,
+    IXdsNodeObserver? observer,
+    IXdsClientAuthenticator? authenticator,
+    ServerCallContext context,
+    ILogger logger)
+    where TRequest : class
+{
+    private readonly Channel<TRequest?> _events = Channel.CreateUnbounded<TRequest?>(new UnboundedChannelOptions { SingleReader = true });
+    private static long _nonces;
+
+    protected XdsSnapshotCache Cache => cache;
+    protected XdsConnectionRegistry Registry => registry;
+    protected ILogger Logger => logger;
+
+    /// <summary>The node this stream serves, known once the first request is read.</summary>
+    protected NodeInfo Node { get; private set; } = null!;
+
+    /// <summary>The node the first request names; null when it names none.</summary>
+    protected abstract Envoy.Config.Core.V3.Node? NodeOf(TRequest request);
+
+    /// <summary>Handles one request: a subscription change, an ACK or a NACK.</summary>
+    protected abstract Task HandleAsync(TRequest request, CancellationToken ct);
+
+    /// <summary>Sends what changed in the node's snapshot.</summary>
+    protected abstract Task PushChangedAsync(CancellationToken ct);
+
+    protected static string NextNonce() => Interlocked.Increment(ref _nonces).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (!await requests.MoveNext(ct)) return;
+        var first = requests.Current;
+        if (NodeOf(first) is not { Id.Length: > 0 } node)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first request must carry node.id"));
+        Node = NodeInfo.From(node);
+        var identity = Authenticate(Node);
+        Node = Node with { Identity = identity };
+        var streams = registry.Connect(Node);
+        using var watch = cache.Watch(Node.Id, () => _events.Writer.TryWrite(null));
+        logger.LogInformation("xDS stream opened by {Node} ({Agent})", Node.Id, Node.UserAgent);
+        using var expiry = new CancellationTokenSource();
+        if (identity.ExpiresAt is { } expiresAt) expiry.CancelAfter(Max(expiresAt - DateTimeOffset.UtcNow, TimeSpan.Zero));
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        try
+        {
+            if (streams == 1 || !cache.TryGet(Node.Id, out _)) observer?.OnConnected(Node);
+            _events.Writer.TryWrite(first);
+            var reader = PumpRequestsAsync(open.Token);
+            await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
+            {
+                if (request is null) await PushChangedAsync(open.Token);
+                else await HandleAsync(request, open.Token);
+            }
+            await reader;
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            logger.LogInformation("xDS stream of {Node} ended: its credential expired at {Expiry:u}", Node.Id, identity.ExpiresAt);
+            throw new RpcException(new Status(StatusCode.Unauthenticated,
+                $"the credential that opened this stream expired at {identity.ExpiresAt:u}; reconnect with a fresh one"));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            logger.LogInformation("xDS stream closed by {Node}", Node.Id);
+            if (registry.Disconnect(Node.Id)) observer?.OnDisconnected(Node);
+            if (identity.IsAuthenticated) authenticator?.Released(Node, identity);
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private XdsClientIdentity Authenticate(NodeInfo node)
+    {
+        if (authenticator is null) return XdsClientIdentity.Anonymous;
+        try
+        {
+            return authenticator.Authenticate(node, context);
+        }
+        catch (RpcException e)
+        {
+            // Refused before anything is registered or served: the caller learns why, the log who tried.
+            logger.LogWarning("xDS stream refused for node {Node} from {Peer}: {Reason}", node.Id, context.Peer, e.Status.Detail);
+            throw;
+        }
+    }
+
+    private async Task PumpRequestsAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await requests.MoveNext(ct)) _events.Writer.TryWrite(requests.Current);
+        }
+        catch (Exception e) when (e is IOException or RpcException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client went away; ending the event loop below closes the stream.
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+}
