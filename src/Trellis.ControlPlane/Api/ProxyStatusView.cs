@@ -16,6 +16,7 @@ internal static class ProxyStatusView
                 n.Types.Select(t => new ProxyTypeStatusDto(TypeUrls.ShortName(t.TypeUrl), t.SentVersion, t.SentAt, t.AckedVersion, t.NackedVersion, t.NackError)).ToList())
             {
                 Warnings = problems(n.Node.Id),
+                Workload = node.Metadata.GetValueOrDefault("WORKLOAD_NAME"),
             };
         }).ToList();
 }
