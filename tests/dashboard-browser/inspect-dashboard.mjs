@@ -75,6 +75,17 @@ try {
       };
     });
     await page.screenshot({ path: join(outDir, 'workload.png'), fullPage: true });
+
+    // The service in front of it, through the link in its inbound edges.
+    await page.click('[data-testid=inbound-edges] tbody tr a[href^="#/service/"]');
+    await page.waitForFunction(() => document.body.dataset.rendered === 'service', null, { timeout: 20000 });
+    await page.waitForSelector('[data-testid=chart-requests] polyline', { timeout: 20000 });
+    result.servicePage = await page.evaluate(() => ({
+      hash: location.hash,
+      summary: { ...document.querySelector('[data-testid=red-summary]').dataset },
+      outbound: [...document.querySelectorAll('[data-testid=outbound-edges] tbody tr')].map(r => r.dataset.target),
+    }));
+    await page.screenshot({ path: join(outDir, 'service.png'), fullPage: true });
   }
 
   await open('#/failures');

@@ -180,6 +180,13 @@ public sealed class DashboardTests(DashboardMesh mesh)
         Assert.StartsWith("productpage-v1-", proxy.GetProperty("pod").GetString());
         Assert.Equal("SYNCED", proxy.GetProperty("state").GetString());
         Assert.True(File.Exists(Repo.Path("artifacts", "screenshots", "workload-page", "workload.png")));
+
+        // Its inbound edge links to the service's page, whose chart adds up to the same figures and which leads back to it.
+        var service = seen.GetProperty("servicePage");
+        Assert.Equal("#/service/bookinfo/productpage", service.GetProperty("hash").GetString());
+        var serviceSummary = service.GetProperty("summary");
+        Assert.Equal(serviceSummary.GetProperty("requests").GetString(), serviceSummary.GetProperty("historyRequests").GetString());
+        Assert.Equal(["workload:bookinfo/productpage-v1"], service.GetProperty("outbound").EnumerateArray().Select(t => t.GetString()));
     }
 
     /// <summary>Kiali's grouping: a labelled box per namespace, each node of the namespace inside it.</summary>

@@ -240,7 +240,7 @@ function niceMax(value, floor) {
 // A line chart over the page's rounds; a round without a value (no requests, so no latency) breaks the line rather than
 // drawing zero. Each series is one or more polylines carrying its name, and the chart carries its point count.
 function timeChart(title, testId, points, series, unit, floor) {
-  const w = 480, h = 140, left = 44, bottom = 18, plotW = w - left - 8, plotH = h - bottom - 8;
+  const w = 480, h = 140, left = 58, bottom = 18, plotW = w - left - 8, plotH = h - bottom - 8;
   const times = points.map(p => Date.parse(p.at));
   const t0 = Math.min(...times), span = Math.max(Math.max(...times) - t0, 1);
   const values = series.flatMap(s => points.map(s.value)).filter(v => v !== null && v !== undefined);
