@@ -72,7 +72,7 @@ public static class ControlPlaneHost
         TraceApi.Map(app, app.Services.GetRequiredService<TraceStore>());
         OtlpTraceReceiver.Map(app, app.Services.GetRequiredService<TraceStore>());
         DashboardApi.Map(app, app.Services.GetRequiredService<TrafficHistory>(), connections, store, TimeProvider.System);
-        PrometheusDiscoveryApi.Map(app, options.Workloads, options.ApiPort);
+        PrometheusDiscoveryApi.Map(app, options.Workloads, connections, options.ApiPort);
 
         logger.LogInformation("trellisd serving xDS on 127.0.0.1:{Xds} and the API on 127.0.0.1:{Api} ({Objects} stored objects)",
             options.XdsPort, options.ApiPort, store.Objects.Count);

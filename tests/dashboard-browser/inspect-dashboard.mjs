@@ -1,12 +1,13 @@
 // Opens the Trellis dashboard in headless Chromium, reads what each view shows and saves a screenshot of it.
-// Usage: node inspect-dashboard.mjs DASHBOARD_URL SCREENSHOT_DIR. Prints one JSON object with what it read.
+// Usage: node inspect-dashboard.mjs DASHBOARD_URL SCREENSHOT_DIR [NAMESPACE/WORKLOAD]. With a workload, also clicks its
+// node in the graph and reads the workload page that opens. Prints one JSON object with what it read.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [url, outDir] = process.argv.slice(2);
+const [url, outDir, workload] = process.argv.slice(2);
 if (!url || !outDir) {
-  console.error('usage: node inspect-dashboard.mjs DASHBOARD_URL SCREENSHOT_DIR');
+  console.error('usage: node inspect-dashboard.mjs DASHBOARD_URL SCREENSHOT_DIR [NAMESPACE/WORKLOAD]');
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
@@ -29,17 +30,63 @@ try {
   }
 
   await open('#/graph', '[data-testid=graph] .edge');
-  result.graph = await page.evaluate(() => ({
-    nodes: [...document.querySelectorAll('[data-testid=graph] .node')].map(n => ({
-      id: n.dataset.nodeId, kind: n.dataset.kind, rps: Number(n.dataset.rps), text: n.textContent,
-    })),
-    edges: [...document.querySelectorAll('[data-testid=graph] .edge')].map(e => ({
-      source: e.dataset.source, target: e.dataset.target, requests: Number(e.dataset.requests), rps: Number(e.dataset.rps),
-      errorPercent: Number(e.dataset.errorPercent), mutualTls: e.dataset.mtls === 'true',
-      sharePercent: e.dataset.sharePercent === undefined ? null : Number(e.dataset.sharePercent), label: e.textContent,
-    })),
-  }));
+  result.graph = await page.evaluate(() => {
+    // Boxes and nodes in page pixels, so that a node can be checked to lie inside its namespace's box.
+    const bounds = element => {
+      const r = element.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    return {
+      namespaces: [...document.querySelectorAll('[data-testid=graph] .namespace')].map(g => ({
+        namespace: g.dataset.namespace, label: g.textContent, bounds: bounds(g.querySelector('rect')),
+      })),
+      nodes: [...document.querySelectorAll('[data-testid=graph] .node')].map(n => ({
+        id: n.dataset.nodeId, kind: n.dataset.kind, namespace: n.dataset.namespace, rps: Number(n.dataset.rps), text: n.textContent,
+        bounds: bounds(n.querySelector('rect')),
+      })),
+      edges: [...document.querySelectorAll('[data-testid=graph] .edge')].map(e => ({
+        source: e.dataset.source, target: e.dataset.target, requests: Number(e.dataset.requests), rps: Number(e.dataset.rps),
+        errorPercent: Number(e.dataset.errorPercent), mutualTls: e.dataset.mtls === 'true',
+        sharePercent: e.dataset.sharePercent === undefined ? null : Number(e.dataset.sharePercent), label: e.textContent,
+      })),
+    };
+  });
   await page.screenshot({ path: join(outDir, 'graph.png'), fullPage: true });
+
+  if (workload) {
+    await page.click(`[data-testid=graph] .node[data-node-id="workload:${workload}"]`);
+    await page.waitForFunction(() => document.body.dataset.rendered === 'workload', null, { timeout: 20000 });
+    await page.waitForSelector('[data-testid=chart-requests] polyline', { timeout: 20000 });
+    result.workloadPage = await page.evaluate(() => {
+      const rows = testId => [...document.querySelectorAll(`[data-testid=${testId}] tbody tr`)];
+      return {
+        hash: location.hash,
+        heading: document.querySelector('[data-testid=entity]').textContent,
+        summary: { ...document.querySelector('[data-testid=red-summary]').dataset },
+        charts: [...document.querySelectorAll('[data-testid^=chart-]')].map(c => ({
+          id: c.dataset.testid, points: Number(c.dataset.points),
+          lines: [...c.querySelectorAll('polyline')].map(l => ({ series: l.dataset.series, points: l.getAttribute('points').trim().split(/\s+/).length })),
+        })),
+        inbound: rows('inbound-edges').map(r => ({ source: r.dataset.source, target: r.dataset.target, requests: Number(r.dataset.requests) })),
+        outbound: rows('outbound-edges').map(r => ({ source: r.dataset.source, target: r.dataset.target, requests: Number(r.dataset.requests) })),
+        proxies: rows('proxy-status').map(r => ({ pod: r.dataset.pod, state: r.dataset.state })),
+        failures: rows('failures-sent').length + rows('failures-received').length,
+        traces: rows('traces').length,
+      };
+    });
+    await page.screenshot({ path: join(outDir, 'workload.png'), fullPage: true });
+
+    // The service in front of it, through the link in its inbound edges.
+    await page.click('[data-testid=inbound-edges] tbody tr a[href^="#/service/"]');
+    await page.waitForFunction(() => document.body.dataset.rendered === 'service', null, { timeout: 20000 });
+    await page.waitForSelector('[data-testid=chart-requests] polyline', { timeout: 20000 });
+    result.servicePage = await page.evaluate(() => ({
+      hash: location.hash,
+      summary: { ...document.querySelector('[data-testid=red-summary]').dataset },
+      outbound: [...document.querySelectorAll('[data-testid=outbound-edges] tbody tr')].map(r => r.dataset.target),
+    }));
+    await page.screenshot({ path: join(outDir, 'service.png'), fullPage: true });
+  }
 
   await open('#/failures');
   result.failures = await page.evaluate(() => [...document.querySelectorAll('tbody tr')].map(r => ({

@@ -27,6 +27,9 @@ public sealed record ProxyStatusDto(
 {
     /// <summary>What the control plane left out of this proxy's configuration, or refuses there, and why.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The workload (Deployment) the proxy's pod belongs to, as its node announced it; null when it did not.</summary>
+    public string? Workload { get; init; }
 }
 
 /// <summary>Sent/acked/nacked versions of one xDS type for one proxy.</summary>

@@ -20,6 +20,7 @@ internal static class ProxyStatusView
                 }).ToList())
             {
                 Warnings = problems(n.Node.Id),
+                Workload = node.Metadata.GetValueOrDefault("WORKLOAD_NAME"),
             };
         }).ToList();
 }

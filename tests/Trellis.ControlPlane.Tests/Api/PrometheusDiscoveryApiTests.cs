@@ -1,7 +1,9 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
+using Trellis.ControlPlane.Translation;
 
 namespace Trellis.ControlPlane.Tests.Api;
 
@@ -93,6 +95,27 @@ public sealed class PrometheusDiscoveryApiTests : IAsyncLifetime
         _workloads.Publish([]);
 
         Assert.Single(await TargetsAsync());
+    }
+
+    [Fact]
+    public void A_connected_gateway_is_a_target_labelled_as_the_pods_are()
+    {
+        var gateway = ProxyNode.From("router~127.0.0.1~istio-ingressgateway.istio-system~istio-system.svc.cluster.local",
+            new Dictionary<string, string> { [ProxyNode.AdminPortKey] = "21900", ["WORKLOAD_NAME"] = "istio-ingressgateway" },
+            new Dictionary<string, string> { ["app"] = "istio-ingressgateway", ["istio"] = "ingressgateway" });
+        var sidecar = ProxyNode.From("sidecar~127.0.0.1~reviews-v2-abc.bookinfo~bookinfo.svc.cluster.local",
+            new Dictionary<string, string> { [ProxyNode.AdminPortKey] = "21002" }, new Dictionary<string, string>());
+        WorkloadModel[] pods = [Pod("reviews-v2-abc", "reviews-v2", new() { ["app"] = "reviews" }, metricsPort: 21002)];
+
+        var groups = PrometheusDiscoveryApi.Targets([.. pods, .. PrometheusDiscoveryApi.Gateways([gateway, sidecar], pods)], 15014);
+
+        var found = groups.Single(g => g.Labels["pod"] == "istio-ingressgateway");
+        Assert.Equal(["127.0.0.1:21900"], found.Targets);
+        Assert.Equal("istio-system", found.Labels["namespace"]);
+        Assert.Equal("istio-ingressgateway", found.Labels["app"]);
+        Assert.Equal("/stats/prometheus", found.Labels["__metrics_path__"]);
+        // A sidecar is listed once, from the workload source that knows its address.
+        Assert.Single(groups, g => g.Labels["pod"] == "reviews-v2-abc");
     }
 
     private sealed record Group(List<string> Targets, Dictionary<string, string> Labels);

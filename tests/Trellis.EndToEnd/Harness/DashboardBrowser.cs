@@ -14,11 +14,12 @@ internal static class DashboardBrowser
     public static bool Installed =>
         File.Exists(Chromium) && Directory.Exists(Repo.Path("tests", "dashboard-browser", "node_modules", "playwright-core"));
 
-    /// <summary>What the browser read, as the script prints it.</summary>
-    public static async Task<JsonElement> InspectAsync(string dashboardUrl, string scenario)
+    /// <summary>What the browser read, as the script prints it; with <paramref name="workload"/> (NAMESPACE/NAME) also
+    /// what the page that clicking its graph node opens shows.</summary>
+    public static async Task<JsonElement> InspectAsync(string dashboardUrl, string scenario, string? workload = null)
     {
         var screenshots = Repo.Path("artifacts", "screenshots", scenario);
-        var start = new ProcessStartInfo("node", [Script, dashboardUrl, screenshots])
+        var start = new ProcessStartInfo("node", [Script, dashboardUrl, screenshots, .. workload is null ? Array.Empty<string>() : [workload]])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Trellis.EndToEnd.Harness;
@@ -14,6 +15,7 @@ public sealed class DashboardTests(DashboardMesh mesh)
     private const string ProductPage = "service:bookinfo/productpage";
     private const string Details = "service:bookinfo/details";
     private const string Reviews = "service:bookinfo/reviews";
+    private const string ProductPageWorkload = "bookinfo/productpage-v1";
 
     [BrowserFact]
     public async Task The_service_graph_shows_bookinfo_with_the_numbers_its_proxies_count()
@@ -44,6 +46,7 @@ public sealed class DashboardTests(DashboardMesh mesh)
         foreach (var workload in new[] { "productpage-v1", "details-v1", "reviews-v1", "reviews-v2", "reviews-v3", "ratings-v1" })
             Assert.Contains($"workload:bookinfo/{workload}", nodes);
         Assert.Contains(Gateway, nodes);
+        AssertEachNamespaceIsABoxAroundItsNodes(seen.GetProperty("graph"));
 
         var edges = seen.GetProperty("graph").GetProperty("edges").EnumerateArray().ToList();
         var entry = edges.Single(e => e.GetProperty("source").GetString() == Gateway && e.GetProperty("target").GetString() == ProductPage);
@@ -128,6 +131,92 @@ public sealed class DashboardTests(DashboardMesh mesh)
             await mesh.Cli.RunAsync("delete", "-f", manifest);
         }
     }
+
+    [BrowserFact]
+    public async Task A_workload_page_charts_its_traffic_with_the_numbers_of_the_stats()
+    {
+        var url = await DashboardUrlAsync();
+        await WarmUpAsync();
+        using (var client = mesh.IngressClient())
+            for (var i = 0; i < 20; i++)
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/productpage")).StatusCode);
+        await StableGraphAsync();
+
+        var before = await WorkloadStatsAsync(ProductPageWorkload);
+        var seen = await DashboardBrowser.InspectAsync(url + "?window=900", "workload-page", ProductPageWorkload);
+        var after = await WorkloadStatsAsync(ProductPageWorkload);
+        Assert.Empty(seen.GetProperty("consoleErrors").EnumerateArray());
+        AssertEachNamespaceIsABoxAroundItsNodes(seen.GetProperty("graph"));
+
+        // Clicking the node in the graph opened the workload's own page.
+        var page = seen.GetProperty("workloadPage");
+        Assert.Equal("#/workload/" + ProductPageWorkload, page.GetProperty("hash").GetString());
+        Assert.Contains("productpage-v1.bookinfo", page.GetProperty("heading").GetString());
+
+        // Its figures are the stats API's over the same window (nothing was sent while the browser looked, but rounds
+        // older than the window may have aged out in between), and its chart's points add up to them.
+        var summary = page.GetProperty("summary");
+        var shown = long.Parse(summary.GetProperty("requests").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(shown, Math.Min(Requests(before), Requests(after)), Math.Max(Requests(before), Requests(after)));
+        Assert.Equal(shown, long.Parse(summary.GetProperty("historyRequests").GetString()!, CultureInfo.InvariantCulture));
+        if (Requests(before) == Requests(after))
+        {
+            foreach (var (attribute, field) in new[] { ("p50", "p50Milliseconds"), ("p95", "p95Milliseconds"), ("p99", "p99Milliseconds"), ("successPercent", "successPercent") })
+                Assert.Equal(after.GetProperty(field).GetDouble(), double.Parse(summary.GetProperty(attribute).GetString()!, CultureInfo.InvariantCulture), 6);
+        }
+
+        var charts = page.GetProperty("charts").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        Assert.Equal(["chart-errors", "chart-latency", "chart-requests"], charts.Keys.Order());
+        var requestsChart = charts["chart-requests"];
+        Assert.True(requestsChart.GetProperty("points").GetInt32() >= 2, "the requests chart has a point per scrape round");
+        Assert.Equal(requestsChart.GetProperty("points").GetInt32(), requestsChart.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("points").GetInt32()));
+        Assert.Equal(["p50", "p95", "p99"], charts["chart-latency"].GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("series").GetString()).Distinct());
+
+        Assert.Contains(page.GetProperty("inbound").EnumerateArray(), e => e.GetProperty("source").GetString() == ProductPage);
+        var calls = page.GetProperty("outbound").EnumerateArray().Select(e => e.GetProperty("target").GetString()).ToList();
+        Assert.Contains(Details, calls);
+        Assert.Contains(Reviews, calls);
+        var proxy = Assert.Single(page.GetProperty("proxies").EnumerateArray());
+        Assert.StartsWith("productpage-v1-", proxy.GetProperty("pod").GetString());
+        Assert.Equal("SYNCED", proxy.GetProperty("state").GetString());
+        Assert.True(File.Exists(Repo.Path("artifacts", "screenshots", "workload-page", "workload.png")));
+
+        // Its inbound edge links to the service's page, whose chart adds up to the same figures and which leads back to it.
+        var service = seen.GetProperty("servicePage");
+        Assert.Equal("#/service/bookinfo/productpage", service.GetProperty("hash").GetString());
+        var serviceSummary = service.GetProperty("summary");
+        Assert.Equal(serviceSummary.GetProperty("requests").GetString(), serviceSummary.GetProperty("historyRequests").GetString());
+        Assert.Equal(["workload:bookinfo/productpage-v1"], service.GetProperty("outbound").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    /// <summary>Kiali's grouping: a labelled box per namespace, each node of the namespace inside it.</summary>
+    private static void AssertEachNamespaceIsABoxAroundItsNodes(JsonElement graph)
+    {
+        var boxes = graph.GetProperty("namespaces").EnumerateArray().ToDictionary(b => b.GetProperty("namespace").GetString()!);
+        var nodes = graph.GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("kind").GetString() != "unknown").ToList();
+        Assert.Equal(nodes.Select(n => n.GetProperty("namespace").GetString()!).Distinct().Order(), boxes.Keys.Order());
+        Assert.Contains("bookinfo", boxes.Keys);
+        Assert.Contains("istio-system", boxes.Keys);
+        foreach (var (name, box) in boxes) Assert.Contains(name, box.GetProperty("label").GetString());
+        foreach (var node in nodes)
+        {
+            var outer = boxes[node.GetProperty("namespace").GetString()!].GetProperty("bounds");
+            var inner = node.GetProperty("bounds");
+            Assert.True(Inside(inner, outer), $"{node.GetProperty("id").GetString()} lies inside its namespace's box");
+        }
+    }
+
+    private static bool Inside(JsonElement inner, JsonElement outer) =>
+        inner.GetProperty("left").GetDouble() >= outer.GetProperty("left").GetDouble()
+        && inner.GetProperty("right").GetDouble() <= outer.GetProperty("right").GetDouble()
+        && inner.GetProperty("top").GetDouble() >= outer.GetProperty("top").GetDouble()
+        && inner.GetProperty("bottom").GetDouble() <= outer.GetProperty("bottom").GetDouble();
+
+    private static long Requests(JsonElement workloadStats) => workloadStats.GetProperty("requests").GetInt64();
+
+    private async Task<JsonElement> WorkloadStatsAsync(string workload) => (await GetJsonAsync("/api/v1/stats?window=900"))
+        .GetProperty("workloads").EnumerateArray()
+        .Single(w => $"{w.GetProperty("namespace").GetString()}/{w.GetProperty("name").GetString()}" == workload);
 
     private async Task<string> DashboardUrlAsync()
     {

@@ -38,20 +38,27 @@ internal static class DashboardApi
             var now = time.GetUtcNow();
             return RedStats.Of(history.Window(Window(window, history), now), now);
         });
-        views.MapGet("/api/v1/stats/history", (string service) =>
+        views.MapGet("/api/v1/stats/history", (string? service, string? workload, int? window) =>
         {
-            var slash = service.IndexOf('/');
-            if (slash <= 0 || slash == service.Length - 1)
-                return Results.BadRequest(new { error = "service is NAMESPACE/NAME, for example bookinfo/reviews" });
-            var rounds = history.Since(history.Retention, time.GetUtcNow());
-            return Results.Ok(RedStats.History(rounds, service[..slash], service[(slash + 1)..]));
+            var rounds = history.Since(window is null ? history.Retention : Window(window, history), time.GetUtcNow());
+            if (service is not null && workload is null && ObjectName.TryParse(service, out var s))
+                return Results.Ok(RedStats.History(rounds, e => e.Service.Namespace == s.Namespace && e.Service.Name == s.Name));
+            if (workload is not null && service is null && ObjectName.TryParse(workload, out var w))
+                return Results.Ok(RedStats.History(rounds, e => e.Destination.Namespace == w.Namespace && e.Destination.Workload == w.Name));
+            return Results.BadRequest(new { error = "give one of service or workload, as NAMESPACE/NAME: service=bookinfo/reviews or workload=bookinfo/reviews-v1" });
         });
-        views.MapGet("/api/v1/failures", (int? window) => RedStats.Failures(history.Window(Window(window, history), time.GetUtcNow())));
+        views.MapGet("/api/v1/failures", (int? window, string? source, string? service) =>
+        {
+            if (!ObjectName.TryParseOptional(source, out var from) || !ObjectName.TryParseOptional(service, out var to))
+                return Results.BadRequest(new { error = "source (a workload) and service are NAMESPACE/NAME, for example bookinfo/reviews-v1" });
+            return Results.Ok(RedStats.Failures(history.Window(Window(window, history), time.GetUtcNow()), from, to));
+        });
         views.MapGet("/api/v1/analysis", () => MeshAnalyzer.Analyze(store.Resources)
             .Select(d => new AnalysisFindingDto(d.Severity.ToString(), d.Code, d.Message, d.ObjectRef, d.FieldPath, d.File, d.Line))
             .ToList());
     }
 
+    /// <summary>A window asked for in seconds, within what the history keeps.</summary>
     private static TimeSpan Window(int? seconds, TrafficHistory history) =>
         TimeSpan.FromSeconds(Math.Clamp(seconds ?? DefaultWindowSeconds, 1, (int)history.Retention.TotalSeconds));
 

@@ -9,17 +9,23 @@ internal static class RedStats
         Rows(window, "service", e => (e.Service.Namespace, e.Service.Name)),
         Rows(window, "workload", e => (e.Destination.Namespace, e.Destination.Workload)));
 
-    /// <summary>One point per round for the service <paramref name="ns"/>/<paramref name="name"/>.</summary>
-    public static IReadOnlyList<RedPointDto> History(IEnumerable<TrafficRound> rounds, string ns, string name) => rounds.Select(round =>
+    /// <summary>One point per round for what the edges <paramref name="received"/> accepts carried: a service's traffic,
+    /// or what one workload answered.</summary>
+    public static IReadOnlyList<RedPointDto> History(IEnumerable<TrafficRound> rounds, Func<EdgeKey, bool> received) => rounds.Select(round =>
     {
         var sum = new EdgeCounts();
         foreach (var (key, counts) in round.Edges)
-            if (key.Service.Namespace == ns && key.Service.Name == name) sum.Add(counts);
+            if (received(key)) sum.Add(counts);
         var seconds = round.Interval.TotalSeconds;
-        return new RedPointDto(round.At, seconds > 0 ? sum.Requests / seconds : 0, Success(sum), sum.Durations.Quantile(0.95));
+        return new RedPointDto(round.At, sum.Requests, seconds > 0 ? sum.Requests / seconds : 0, Success(sum),
+            sum.Durations.Quantile(0.5), sum.Durations.Quantile(0.95), sum.Durations.Quantile(0.99));
     }).ToList();
 
-    public static IReadOnlyList<FailureDto> Failures(TrafficWindow window) => window.Failures
+    /// <summary>The window's failures, only those sent by <paramref name="source"/> and to <paramref name="service"/>
+    /// when given.</summary>
+    public static IReadOnlyList<FailureDto> Failures(TrafficWindow window, ObjectName? source = null, ObjectName? service = null) => window.Failures
+        .Where(f => source is not { } s || (f.Key.Source.Namespace == s.Namespace && f.Key.Source.Workload == s.Name))
+        .Where(f => service is not { } v || (f.Key.Service.Namespace == v.Namespace && f.Key.Service.Name == v.Name))
         .Select(f => new FailureDto(f.Key.Reporter, f.Key.Source.Namespace, f.Key.Source.Workload, f.Key.Service.Namespace, f.Key.Service.Name,
             f.Key.Route, f.Key.Cluster, f.Key.ResponseCode, f.Key.ResponseFlags, f.Key.Reason, f.Value))
         .OrderByDescending(f => f.Count).ThenBy(f => f.Service, StringComparer.Ordinal).ToList();

@@ -85,25 +85,65 @@ function padlock(x, y) {
     el('svg:rect', { x: 0.5, y: 6, width: 10, height: 7, rx: 1, fill: '#2e7d32' }));
 }
 
+// Kiali-style grouping: each namespace is a band of its own, its nodes laid out by depth inside a labelled box, so the
+// boxes never overlap; bands are stacked in the order traffic first reaches them. Callers outside the mesh have no box.
+function layout(graph, size) {
+  const depth = layers(graph);
+  const byNamespace = new Map();
+  for (const n of graph.nodes) {
+    const ns = n.kind === 'unknown' ? '' : n.namespace;
+    if (!byNamespace.has(ns)) byNamespace.set(ns, []);
+    byNamespace.get(ns).push(n);
+  }
+  const bands = [...byNamespace].map(([namespace, nodes]) => ({ namespace, nodes, first: Math.min(...nodes.map(n => depth.get(n.id))) }))
+    .sort((a, b) => a.first - b.first || a.namespace.localeCompare(b.namespace));
+  const { nodeW, nodeH, colGap, rowGap, pad, labelH, bandGap } = size;
+  const pos = new Map();
+  const boxes = [];
+  let top = 20, maxDepth = 0;
+  for (const band of bands) {
+    const columns = new Map();
+    for (const n of band.nodes) {
+      const d = depth.get(n.id);
+      maxDepth = Math.max(maxDepth, d);
+      if (!columns.has(d)) columns.set(d, []);
+      columns.get(d).push(n);
+    }
+    const inner = top + (band.namespace ? labelH + pad : 0);
+    let rows = 0;
+    for (const [d, nodes] of columns) {
+      nodes.sort((a, b) => a.id.localeCompare(b.id));
+      nodes.forEach((n, i) => pos.set(n.id, { x: 20 + pad + d * (nodeW + colGap), y: inner + i * (nodeH + rowGap) }));
+      rows = Math.max(rows, nodes.length);
+    }
+    const bottom = inner + rows * (nodeH + rowGap) - rowGap + (band.namespace ? pad : 0);
+    if (band.namespace) {
+      const xs = band.nodes.map(n => pos.get(n.id).x);
+      const x = Math.min(...xs) - pad;
+      boxes.push({ namespace: band.namespace, x, y: top, width: Math.max(...xs) + nodeW + pad - x, height: bottom - top });
+    }
+    top = bottom + bandGap;
+  }
+  return { pos, boxes, width: 40 + 2 * pad + (maxDepth + 1) * (nodeW + colGap) - colGap, height: top - bandGap + 20 };
+}
+
+function hrefOf(id) {
+  const [kind, rest] = id.split(':');
+  return kind === 'service' || kind === 'workload' ? `#/${kind}/${rest.split('/').map(encodeURIComponent).join('/')}` : null;
+}
+
 function drawGraph(graph) {
   if (graph.nodes.length === 0) return el('div', { class: 'empty' }, 'No proxies are connected yet.');
-  const depth = layers(graph);
-  const columns = new Map();
-  for (const n of graph.nodes) {
-    const d = depth.get(n.id);
-    if (!columns.has(d)) columns.set(d, []);
-    columns.get(d).push(n);
+  const size = { nodeW: 170, nodeH: 44, colGap: 230, rowGap: 40, pad: 16, labelH: 18, bandGap: 30 };
+  const { nodeW, nodeH } = size;
+  const { pos, boxes, width, height } = layout(graph, size);
+  // The drawing scales to the page's width and keeps its proportions; a small mesh is not blown up past a readable size.
+  const svg = el('svg:svg', { class: 'graph', viewBox: `0 0 ${Math.max(width, 1200)} ${height}`, 'data-testid': 'graph' });
+  for (const box of boxes) {
+    svg.append(el('svg:g', { class: 'namespace', 'data-namespace': box.namespace },
+      el('svg:rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 8 }),
+      el('svg:text', { x: box.x + 10, y: box.y + 16 }, `namespace ${box.namespace}`)));
   }
-  const nodeW = 170, nodeH = 44, colGap = 230, rowGap = 40;
-  const pos = new Map();
-  let height = 0;
-  for (const [d, nodes] of columns) {
-    nodes.sort((a, b) => a.id.localeCompare(b.id));
-    nodes.forEach((n, i) => pos.set(n.id, { x: 20 + d * (nodeW + colGap), y: 20 + i * (nodeH + rowGap) }));
-    height = Math.max(height, 20 + nodes.length * (nodeH + rowGap));
-  }
-  const width = 40 + columns.size * (nodeW + colGap);
-  const svg = el('svg:svg', { class: 'graph', viewBox: `0 0 ${width} ${height}`, height: Math.max(height, 200), 'data-testid': 'graph' });
   for (const e of graph.edges) {
     const a = pos.get(e.source), b = pos.get(e.target);
     if (!a || !b) continue;
@@ -127,15 +167,17 @@ function drawGraph(graph) {
   for (const n of graph.nodes) {
     const p = pos.get(n.id);
     const erroring = n.errorPercent > 0;
-    const title = n.kind === 'service' ? n.name : n.kind === 'unknown' ? 'unknown (outside the mesh)' : n.name;
-    const sub = n.kind === 'service' ? `service · ${n.namespace}` : n.kind === 'unknown' ? ''
-      : [n.namespace, n.app, n.version].filter(Boolean).join(' · ');
-    const node = el('svg:g', { class: `node ${n.kind}${erroring ? ' erroring' : ''}`, 'data-node-id': n.id, 'data-kind': n.kind,
-      'data-rps': n.requestsPerSecond, 'data-error-percent': n.errorPercent ?? '', transform: `translate(${p.x},${p.y})` },
+    const title = n.kind === 'unknown' ? 'unknown (outside the mesh)' : n.name;
+    const sub = n.kind === 'service' ? 'service' : n.kind === 'unknown' ? '' : [n.app, n.version].filter(Boolean).join(' · ');
+    const href = hrefOf(n.id);
+    const node = el('svg:g', { class: `node ${n.kind}${erroring ? ' erroring' : ''}${href ? ' clickable' : ''}`, 'data-node-id': n.id,
+      'data-kind': n.kind, 'data-namespace': n.namespace, 'data-rps': n.requestsPerSecond, 'data-error-percent': n.errorPercent ?? '',
+      transform: `translate(${p.x},${p.y})` },
+      el('svg:title', {}, href ? `open ${n.kind} ${n.namespace}/${n.name}` : title),
       el('svg:rect', { width: nodeW, height: nodeH, rx: n.kind === 'service' ? 18 : 4 }),
       el('svg:text', { x: 8, y: 18 }, title),
       el('svg:text', { x: 8, y: 34, class: 'sub' }, sub));
-    if (n.kind === 'service') node.addEventListener('click', () => { location.hash = `#/service/${n.namespace}/${n.name}`; });
+    if (href) node.addEventListener('click', () => { location.hash = href; });
     svg.append(node);
   }
   svg.prepend(el('svg:defs', {}, el('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' },
@@ -167,11 +209,11 @@ async function failuresView() {
     table(['edge', 'reported by', 'code', 'flags', 'reason', 'route', 'cluster', 'count'], rows, 'No failed requests in this window.')];
 }
 
-// ---- Services ----------------------------------------------------------------------------------------------------
+// ---- Services and workloads ------------------------------------------------------------------------------------
 
-function redRows(items, link) {
+function redRows(items, kind) {
   return items.map(s => el('tr', { 'data-name': `${s.namespace}/${s.name}` },
-    el('td', {}, link ? el('a', { href: `#/service/${s.namespace}/${s.name}` }, s.name) : s.name),
+    el('td', {}, el('a', { href: hrefOf(`${kind}:${s.namespace}/${s.name}`) }, s.name)),
     el('td', {}, s.namespace),
     el('td', { class: 'num' }, fmt.rate(s.requestsPerSecond)),
     el('td', { class: `num ${s.successPercent !== null && s.successPercent < 100 ? 'bad' : 'ok'}` }, fmt.pct(s.successPercent)),
@@ -184,29 +226,167 @@ function redRows(items, link) {
 async function servicesView() {
   const stats = await getJson(`/api/v1/stats?window=${windowSeconds()}`);
   const headers = ['name', 'namespace', 'requests/s', 'success', 'p50', 'p95', 'p99', 'mTLS'];
-  return [el('h2', {}, 'Services'), table(headers, redRows(stats.services, true), 'No traffic in this window.'),
-    el('h2', {}, 'Workloads'), table(headers, redRows(stats.workloads, false), 'No traffic in this window.')];
+  return [el('h2', {}, 'Services'), table(headers, redRows(stats.services, 'service'), 'No traffic in this window.'),
+    el('h2', {}, 'Workloads'), table(headers, redRows(stats.workloads, 'workload'), 'No traffic in this window.')];
 }
 
-function chart(title, points, value, unit) {
-  const w = 320, h = 100;
-  const values = points.map(value).map(v => v ?? 0);
-  const max = Math.max(...values, unit === '%' ? 100 : 1);
-  const coords = values.map((v, i) => `${(i / Math.max(values.length - 1, 1)) * w},${h - (v / max) * h}`).join(' ');
-  return el('div', { class: 'chart' }, el('h3', {}, `${title} (max ${max.toFixed(1)}${unit})`),
-    el('svg:svg', { viewBox: `0 0 ${w} ${h}`, width: '100%', height: h }, el('svg:polyline', { points: coords })));
+// The smallest 1, 2 or 5 times a power of ten at or above the value: a readable top for a chart's scale.
+function niceMax(value, floor) {
+  const top = Math.max(value, floor);
+  const power = 10 ** Math.floor(Math.log10(top));
+  return [1, 2, 5, 10].map(m => m * power).find(m => m >= top);
 }
 
-async function serviceView(ns, name) {
-  const [history, traces] = await Promise.all([
-    getJson(`/api/v1/stats/history?service=${encodeURIComponent(`${ns}/${name}`)}`),
-    getJson(`/api/v1/traces?service=${encodeURIComponent(name)}&limit=10`).catch(() => [])]);
-  return [el('h2', {}, `${name}.${ns}`),
-    el('div', { class: 'charts' },
-      chart('requests/s', history, p => p.requestsPerSecond, ''),
-      chart('success', history, p => p.successPercent, '%'),
-      chart('p95', history, p => p.p95Milliseconds, ' ms')),
-    el('h2', {}, 'Recent traces'), traceTable(traces)];
+// A line chart over the page's rounds; a round without a value (no requests, so no latency) breaks the line rather than
+// drawing zero. Each series is one or more polylines carrying its name, and the chart carries its point count.
+function timeChart(title, testId, points, series, unit, floor) {
+  const w = 480, h = 140, left = 58, bottom = 18, plotW = w - left - 8, plotH = h - bottom - 8;
+  const times = points.map(p => Date.parse(p.at));
+  const t0 = Math.min(...times), span = Math.max(Math.max(...times) - t0, 1);
+  const values = series.flatMap(s => points.map(s.value)).filter(v => v !== null && v !== undefined);
+  const max = niceMax(Math.max(0, ...values), floor);
+  const x = t => left + ((t - t0) / span) * plotW, y = v => 8 + plotH - (v / max) * plotH;
+  const svg = el('svg:svg', { viewBox: `0 0 ${w} ${h}`, width: '100%', height: h, class: 'timechart' },
+    el('svg:line', { x1: left, y1: 8 + plotH, x2: left + plotW, y2: 8 + plotH, class: 'axis' }),
+    el('svg:line', { x1: left, y1: 8, x2: left + plotW, y2: 8, class: 'grid' }),
+    el('svg:text', { x: left - 4, y: 12, 'text-anchor': 'end', class: 'tick' }, `${max}${unit}`),
+    el('svg:text', { x: left - 4, y: 8 + plotH, 'text-anchor': 'end', class: 'tick' }, `0${unit}`),
+    points.length ? el('svg:text', { x: left, y: h - 3, class: 'tick' }, fmt.time(points[0].at)) : null,
+    points.length ? el('svg:text', { x: left + plotW, y: h - 3, 'text-anchor': 'end', class: 'tick' }, fmt.time(points[points.length - 1].at)) : null);
+  series.forEach((s, index) => {
+    let run = [];
+    // A value between two gaps has no line to be part of: it is drawn as a dot.
+    const flush = () => {
+      if (run.length === 1) {
+        const [cx, cy] = run[0].split(',');
+        svg.append(el('svg:circle', { class: `series s${index}`, 'data-series': s.name, cx, cy, r: 2.5 }));
+      } else if (run.length) svg.append(el('svg:polyline', { class: `series s${index}`, 'data-series': s.name, points: run.join(' ') }));
+      run = [];
+    };
+    points.forEach((p, i) => {
+      const v = s.value(p);
+      if (v === null || v === undefined) flush();
+      else run.push(`${x(times[i]).toFixed(1)},${y(v).toFixed(1)}`);
+    });
+    flush();
+  });
+  const legend = series.length > 1
+    ? el('div', { class: 'legend' }, series.map((s, i) => el('span', { class: `key s${i}` }, s.name))) : null;
+  return el('div', { class: 'chart', 'data-testid': testId, 'data-points': points.length }, el('h3', {}, title), svg, legend);
+}
+
+function redCharts(history) {
+  return el('div', { class: 'charts' },
+    timeChart('requests/s', 'chart-requests', history, [{ name: 'requests/s', value: p => p.requestsPerSecond }], '', 1),
+    timeChart('errors (5xx and unanswered)', 'chart-errors', history,
+      [{ name: 'error %', value: p => p.successPercent === null ? null : 100 - p.successPercent }], '%', 5),
+    timeChart('latency', 'chart-latency', history, [
+      { name: 'p50', value: p => p.p50Milliseconds }, { name: 'p95', value: p => p.p95Milliseconds }, { name: 'p99', value: p => p.p99Milliseconds }],
+    ' ms', 1));
+}
+
+// What the stats API says over the window, with the raw figures kept on the element so they can be checked against it.
+function redSummary(row, history) {
+  const inHistory = history.reduce((sum, p) => sum + p.requests, 0);
+  if (!row) return el('div', { class: 'empty', 'data-testid': 'red-summary', 'data-requests': 0, 'data-history-requests': inHistory },
+    'No requests in this window.');
+  const figure = (label, value, cls) => el('div', { class: 'figure' }, el('div', { class: `value ${cls || ''}` }, value), el('div', { class: 'muted' }, label));
+  return el('div', { class: 'figures', 'data-testid': 'red-summary', 'data-requests': row.requests, 'data-history-requests': inHistory,
+    'data-rps': row.requestsPerSecond, 'data-success-percent': row.successPercent, 'data-p50': row.p50Milliseconds,
+    'data-p95': row.p95Milliseconds, 'data-p99': row.p99Milliseconds },
+    figure('requests', row.requests),
+    figure('requests/s', fmt.rate(row.requestsPerSecond)),
+    figure('success', fmt.pct(row.successPercent), row.successPercent !== null && row.successPercent < 100 ? 'bad' : 'ok'),
+    figure('p50', fmt.ms(row.p50Milliseconds)), figure('p95', fmt.ms(row.p95Milliseconds)), figure('p99', fmt.ms(row.p99Milliseconds)),
+    figure('mTLS', fmt.pct(row.mutualTlsPercent)));
+}
+
+function endpoint(id) {
+  const href = hrefOf(id);
+  const label = id === 'unknown' ? 'unknown (outside the mesh)' : id.replace(':', ' ');
+  return href ? el('a', { href }, label) : label;
+}
+
+function edgeTable(testId, edges, far, empty) {
+  const rows = edges.map(e => el('tr', { 'data-source': e.source, 'data-target': e.target, 'data-requests': e.requests },
+    el('td', {}, endpoint(far(e))),
+    el('td', { class: 'num' }, e.requests),
+    el('td', { class: 'num' }, fmt.rate(e.requestsPerSecond)),
+    el('td', { class: `num ${e.errorPercent > 0 ? 'bad' : 'ok'}` }, fmt.pct(e.errorPercent)),
+    el('td', { class: 'num' }, fmt.ms(e.p95Milliseconds)),
+    el('td', {}, e.mutualTls ? 'mTLS' : '-'),
+    el('td', { class: 'num' }, fmt.pct(e.sharePercent))));
+  return el('div', { 'data-testid': testId },
+    table(['peer', 'requests', 'requests/s', 'errors', 'p95', 'security', 'split'], rows, empty));
+}
+
+function failureTable(testId, failures, empty) {
+  const rows = failures.map(f => el('tr', { 'data-flags': f.responseFlags, 'data-code': f.responseCode },
+    el('td', {}, `${f.sourceWorkload}.${f.sourceNamespace} \u2192 ${f.service}.${f.serviceNamespace}`),
+    el('td', { class: 'bad' }, f.responseCode), el('td', {}, f.responseFlags), el('td', {}, f.reason),
+    el('td', {}, f.route), el('td', {}, f.cluster), el('td', { class: 'num' }, f.count)));
+  return el('div', { 'data-testid': testId },
+    table(['edge', 'code', 'flags', 'reason', 'route', 'cluster', 'count'], rows, empty));
+}
+
+function syncState(proxy) {
+  if (proxy.types.some(t => t.nackedVersion)) return 'REJECTED';
+  return proxy.types.some(t => t.sentVersion !== t.ackedVersion) ? 'STALE' : 'SYNCED';
+}
+
+function proxyTable(proxies, empty) {
+  const rows = proxies.map(p => {
+    const state = syncState(p);
+    return el('tr', { 'data-pod': `${p.pod}.${p.namespace}`, 'data-state': state },
+      el('td', {}, `${p.pod}.${p.namespace}`), el('td', {}, p.type),
+      el('td', { class: state === 'SYNCED' ? 'ok' : 'bad' }, state),
+      el('td', {}, p.types.map(t => `${t.type} ${t.ackedVersion ?? '-'}`).join(', ')),
+      el('td', { class: p.warnings.length ? 'warn' : '' }, p.warnings.join('; ')));
+  });
+  return el('div', { 'data-testid': 'proxy-status' },
+    table(['proxy', 'type', 'status', 'acked versions', 'warnings'], rows, empty));
+}
+
+const nameOf = id => id.slice(id.indexOf(':') + 1);
+
+// One page per service or workload: RED over time, the figures for the window, its edges in and out, its failures, the
+// sync status of the proxies behind it and its recent traces. A workload's services are those whose traffic it
+// answered; a service's workloads are those that answered its traffic.
+async function entityView(kind, ns, name) {
+  if (!ns || !name) throw new Error(`a ${kind} page is #/${kind}/NAMESPACE/NAME`);
+  const id = `${kind}:${ns}/${name}`, qualified = encodeURIComponent(`${ns}/${name}`), w = windowSeconds();
+  const [stats, history, graph, proxies] = await Promise.all([
+    getJson(`/api/v1/stats?window=${w}`),
+    getJson(`/api/v1/stats/history?${kind}=${qualified}&window=${w}`),
+    getJson(`/api/v1/graph?window=${w}`),
+    getJson('/api/v1/proxies')]);
+  const node = graph.nodes.find(n => n.id === id);
+  const inbound = graph.edges.filter(e => e.target === id), outbound = graph.edges.filter(e => e.source === id);
+  const row = (kind === 'service' ? stats.services : stats.workloads).find(r => r.namespace === ns && r.name === name);
+  const workloads = kind === 'workload' ? [name] : outbound.filter(e => e.target.startsWith('workload:')).map(e => nameOf(e.target).split('/')[1]);
+  const traceService = `${kind === 'workload' && node && node.app ? node.app : name}.${ns}`;
+  const failureQueries = kind === 'workload'
+    ? [`source=${qualified}`, ...inbound.filter(e => e.source.startsWith('service:')).map(e => `service=${encodeURIComponent(nameOf(e.source))}`)]
+    : [`service=${qualified}`];
+  const [failureLists, traces] = await Promise.all([
+    Promise.all(failureQueries.map(q => getJson(`/api/v1/failures?window=${w}&${q}`))),
+    getJson(`/api/v1/traces?service=${encodeURIComponent(traceService)}&limit=10`).catch(() => [])]);
+  const sub = kind === 'workload' ? [node && node.app, node && node.version].filter(Boolean).join(' · ') : 'service';
+  const failures = kind === 'workload'
+    ? [el('h3', {}, 'Requests it sent'), failureTable('failures-sent', failureLists[0], 'None of its requests failed in this window.'),
+      el('h3', {}, 'Requests to its services (whichever workload answered)'),
+      failureTable('failures-received', failureLists.slice(1).flat(), 'No request to its services failed in this window.')]
+    : [failureTable('failures-received', failureLists[0], 'No request to this service failed in this window.')];
+  return [
+    el('h2', { 'data-testid': 'entity', 'data-kind': kind, 'data-id': id }, `${kind} ${name}.${ns}`, sub ? el('span', { class: 'muted' }, ` ${sub}`) : null),
+    redSummary(row, history),
+    redCharts(history),
+    el('h2', {}, 'Inbound'), edgeTable('inbound-edges', inbound, e => e.source, 'Nothing reached it in this window.'),
+    el('h2', {}, 'Outbound'), edgeTable('outbound-edges', outbound, e => e.target, 'It sent nothing in this window.'),
+    el('h2', {}, 'Why it failed'), ...failures,
+    el('h2', {}, 'Proxy sync status'), proxyTable(proxies.filter(p => p.namespace === ns && workloads.includes(p.workload)),
+      'No proxy of it is connected.'),
+    el('h2', {}, 'Recent traces'), el('div', { 'data-testid': 'traces' }, traceTable(traces))];
 }
 
 // ---- Traces ------------------------------------------------------------------------------------------------------
@@ -271,18 +451,7 @@ async function analysisView() {
 }
 
 async function proxiesView() {
-  const proxies = await getJson('/api/v1/proxies');
-  const rows = proxies.map(p => {
-    const stale = p.types.filter(t => t.sentVersion !== t.ackedVersion);
-    const rejected = p.types.filter(t => t.nackedVersion);
-    const state = rejected.length ? 'REJECTED' : stale.length ? 'STALE' : 'SYNCED';
-    return el('tr', { 'data-pod': `${p.pod}.${p.namespace}` },
-      el('td', {}, `${p.pod}.${p.namespace}`), el('td', {}, p.type),
-      el('td', { class: state === 'SYNCED' ? 'ok' : 'bad' }, state),
-      el('td', {}, p.types.map(t => `${t.type} ${t.ackedVersion ?? '-'}`).join(', ')),
-      el('td', { class: p.warnings.length ? 'warn' : '' }, p.warnings.join('; ')));
-  });
-  return [el('h2', {}, 'Proxy sync status'), table(['proxy', 'type', 'status', 'acked versions', 'warnings'], rows, 'No proxies are connected.')];
+  return [el('h2', {}, 'Proxy sync status'), proxyTable(await getJson('/api/v1/proxies'), 'No proxies are connected.')];
 }
 
 // ---- Routing -----------------------------------------------------------------------------------------------------
@@ -291,9 +460,11 @@ async function render() {
   const [, name, ...rest] = (location.hash || '#/graph').split('/');
   const views = {
     graph: graphView, failures: failuresView, services: servicesView, traces: tracesView, analysis: analysisView, proxies: proxiesView,
-    service: () => serviceView(rest[0], rest[1]), trace: () => traceView(rest[0]),
+    service: () => entityView('service', ...rest.map(decodeURIComponent)),
+    workload: () => entityView('workload', ...rest.map(decodeURIComponent)),
+    trace: () => traceView(rest[0]),
   };
-  const active = name === 'service' ? 'services' : name === 'trace' ? 'traces' : name;
+  const active = name === 'service' || name === 'workload' ? 'services' : name === 'trace' ? 'traces' : name;
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === active);
   try {
     const content = await (views[name] || graphView)();
