@@ -11,6 +11,8 @@ public sealed class ShutdownTests
             var record = mesh.Home.File("app.jsonl");
             await mesh.Apply(Fake.Workload("tree", 2, Fake.App(mesh.Home.Root, record, "--spawn-child") with { ReadinessProbe = Fake.HttpProbe("/") }));
             await Eventually.True(() => mesh.PodsOf("tree").Count(p => p.Ready) == 2, "two ready pods");
+            // A pod can be ready before its app has recorded the child it spawned.
+            await Eventually.True(() => Fake.Records(record, "start").Count == 2, "both apps recorded their child");
             var pods = mesh.PodsOf("tree");
             var children = Fake.Records(record, "start").Select(r => r.GetProperty("extra").GetProperty("childPid").GetInt32()).ToList();
             var pids = pods.SelectMany(p => new[] { p.AppPid!.Value, p.SidecarPid!.Value }).Concat(children).ToList();

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Google.Protobuf;
 
@@ -31,24 +31,23 @@ public sealed class XdsSnapshot
     internal IEnumerable<string> NamesOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.ByName.Keys : [];
 
     /// <summary>One resource as incremental xDS sends it: its bytes and a version that changes exactly when they do, so a
-    /// resource rebuilt unchanged by a later push is not sent again. Computed once per snapshot and resource.</summary>
+    /// resource rebuilt unchanged by a later push is not sent again. Computed once per resource instance, so an instance
+    /// that many nodes' snapshots share (the control plane keeps one of each distinct resource) is serialized once.</summary>
     internal VersionedResource? Versioned(string typeUrl, string name) =>
-        _types.TryGetValue(typeUrl, out var t) && t.ByName.TryGetValue(name, out var resource)
-            ? t.Versioned.GetOrAdd(name, static (_, r) => VersionedResource.Of(r), resource)
-            : null;
+        _types.TryGetValue(typeUrl, out var t) && t.ByName.TryGetValue(name, out var resource) ? VersionedResource.Of(resource) : null;
 
-    private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName)
-    {
-        public ConcurrentDictionary<string, VersionedResource> Versioned { get; } = new(StringComparer.Ordinal);
-    }
+    private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName);
 }
 
 /// <summary>A resource's serialized bytes and the version derived from them.</summary>
 internal sealed record VersionedResource(string Version, ByteString Bytes)
 {
-    public static VersionedResource Of(IMessage resource)
+    // Resources handed to a snapshot are not changed afterwards, so an instance's bytes stay valid for its lifetime.
+    private static readonly ConditionalWeakTable<IMessage, VersionedResource> Cache = new();
+
+    public static VersionedResource Of(IMessage resource) => Cache.GetValue(resource, static r =>
     {
-        var bytes = resource.ToByteString();
+        var bytes = r.ToByteString();
         return new VersionedResource(Convert.ToHexStringLower(SHA256.HashData(bytes.Span)[..8]), bytes);
-    }
+    });
 }
