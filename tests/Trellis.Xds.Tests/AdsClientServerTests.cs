@@ -74,7 +74,9 @@ public abstract class AdsClientServerTests
             Resources.Endpoints("c9", 10009));
         var clock = Stopwatch.StartNew();
         server.Cache.SetSnapshot("sidecar~3", changed);
-        await Eventually.HoldsAsync(() => handler.Last(TypeUrls.ClusterLoadAssignment)?.Version == "2"
+        // Under incremental xDS the endpoints of the removed cluster may be dropped (an empty version 2) before the
+        // client subscribes to the new cluster's, so the change is applied once c9's endpoints arrive.
+        await Eventually.HoldsAsync(() => handler.Last(TypeUrls.ClusterLoadAssignment) is { Version: "2", Names: ["c9"] }
             && handler.Last(TypeUrls.RouteConfiguration)?.Version == "2", "version 2 applied", TimeSpan.FromSeconds(1));
         clock.Stop();
 
