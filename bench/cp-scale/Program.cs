@@ -2,11 +2,12 @@ using System.Globalization;
 using Trellis.Bench.CpScale;
 using Trellis.Runtime;
 
-// cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS]: prints the run's markdown table on stdout, progress
-// on stderr; exits 1 unless every proxy ACKed a full config and the change reached at least one of them.
+// cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB]: prints the run's markdown table on
+// stdout, progress on stderr; exits 1 unless every proxy ACKed a full config and the change reached at least one of them.
 var positional = new List<int>();
 string? homeOption = null;
 var timeout = TimeSpan.FromMinutes(10);
+var rssLimitMb = 8192;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -18,10 +19,14 @@ for (var i = 0; i < args.Length; i++)
             timeout = TimeSpan.FromSeconds(seconds);
             i++;
             break;
+        case "--max-rss-mb" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var mb):
+            rssLimitMb = mb;
+            i++;
+            break;
         default:
             if (!int.TryParse(args[i], CultureInfo.InvariantCulture, out var n) || n <= 0)
             {
-                Console.Error.WriteLine($"usage: cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] (not \"{args[i]}\")");
+                Console.Error.WriteLine($"usage: cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB] (not \"{args[i]}\")");
                 return 2;
             }
             positional.Add(n);
@@ -41,9 +46,9 @@ Console.CancelKeyPress += (_, e) =>
 };
 try
 {
-    var figures = await new ScaleBenchmark(services, proxies, trellisDll, home, timeout, Console.Error).RunAsync(cancel.Token);
+    var figures = await new ScaleBenchmark(services, proxies, trellisDll, home, timeout, rssLimitMb * 1024L * 1024, Console.Error).RunAsync(cancel.Token);
     Console.Write(ScaleReport.Render(figures));
-    return figures.Synced == proxies && figures.Change.Affected > 0 && figures.Failures.Count == 0 ? 0 : 1;
+    return figures.Completed ? 0 : 1;
 }
 finally
 {

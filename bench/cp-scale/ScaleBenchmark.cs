@@ -11,7 +11,9 @@ namespace Trellis.Bench.CpScale;
 /// pods in pods.json (the control plane's workload source), issues their pod tokens with the home's signing key as
 /// `trellis up` does, and starts `trellis controlplane`. It then applies the services through the apply API
 /// (`trellis apply`'s client), opens every proxy's stream at once, and changes one VirtualService.</summary>
-internal sealed class ScaleBenchmark(int services, int proxies, string trellisDll, MeshHome home, TimeSpan timeout, TextWriter log)
+/// <param name="rssLimit">The control plane's resident memory at which the run stops rather than take the machine's
+/// memory from everything else running on it; the figures then say how far it got.</param>
+internal sealed class ScaleBenchmark(int services, int proxies, string trellisDll, MeshHome home, TimeSpan timeout, long rssLimit, TextWriter log)
 {
     private const int ServicesPerApply = 100;
 
@@ -59,24 +61,15 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         log.WriteLine($"connecting {proxies} proxies ...");
         var (cpuBefore, pushedBefore, stormStart) = (controlPlane.Cpu(), pushed.Read(), Stopwatch.GetTimestamp());
         var streams = simulated.Zip(channels, (p, c) => Task.Run(() => p.RunAsync(c, stop.Token), CancellationToken.None)).ToList();
-        await WaitAsync(() => simulated.All(p => p.SyncedAt != 0 || p.Failure is not null), ct);
+        var abort = await WaitAsync(controlPlane, () => simulated.All(p => p.SyncedAt != 0 || p.Failure is not null), ct);
         var synced = simulated.Where(p => p.SyncedAt != 0).ToList();
         var stormEnd = synced.Count == proxies ? synced.Max(p => p.SyncedAt) : Stopwatch.GetTimestamp();
         var storm = Phase(Stopwatch.GetElapsedTime(stormStart, stormEnd), controlPlane.Cpu() - cpuBefore, pushed.Read(), pushedBefore);
         log.WriteLine($"{synced.Count}/{proxies} proxies synced in {storm.Elapsed.TotalSeconds:0.00} s");
-        await QuietAsync(pushed, ct);
+        if (abort is null) abort = await QuietAsync(controlPlane, pushed, ct);
         var rssAfterStorm = controlPlane.Rss().Now;
-
-        log.WriteLine("changing one VirtualService ...");
-        foreach (var p in simulated) p.MarkBaseline();
-        (cpuBefore, pushedBefore) = (controlPlane.Cpu(), pushed.Read());
-        var changeStart = Stopwatch.GetTimestamp();
-        Accepted(await api.SendAsync("apply", MeshManifests.CanaryChange(), ct));
-        var applied = Stopwatch.GetElapsedTime(changeStart);
-        await WaitForChangeAsync(simulated, ct);
-        var delays = simulated.Where(p => p.LastChangeAckedAt != 0).Select(p => Stopwatch.GetElapsedTime(changeStart, p.LastChangeAckedAt)).Order().ToList();
-        var changePhase = Phase(delays.Count > 0 ? delays[^1] : Stopwatch.GetElapsedTime(changeStart), controlPlane.Cpu() - cpuBefore, pushed.Read(), pushedBefore);
-        var change = new ChangeFigures(applied, delays.Count, Percentiles.Of(delays, 50), Percentiles.Of(delays, 99), delays.Count > 0 ? delays[^1] : TimeSpan.Zero, changePhase);
+        ChangeFigures? change = null;
+        if (abort is null) (change, abort) = await ChangeAsync(controlPlane, api, simulated, pushed, ct);
         var (rssAfterChange, peakRss) = controlPlane.Rss();
 
         await stop.CancelAsync();
@@ -84,11 +77,27 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         foreach (var c in channels) c.Dispose();
         File.Delete(home.StatePath);
         return new ScaleFigures(services, proxies, objects, load.Elapsed, storm, synced.Count, change, idleRss, rssAfterStorm, rssAfterChange, peakRss,
-            Process.GetCurrentProcess().TotalProcessorTime, simulated.Where(p => p.Failure is not null).Select(p => $"{p.Pod.Name}: {p.Failure}").ToList());
+            Process.GetCurrentProcess().TotalProcessorTime, simulated.Where(p => p.Failure is not null).Select(p => $"{p.Pod.Name}: {p.Failure}").ToList()) { Aborted = abort };
     }
 
-    private static PhaseFigures Phase(TimeSpan elapsed, TimeSpan cpu, (long Bytes, long Responses) after, (long Bytes, long Responses) before) =>
-        new(elapsed, cpu, after.Bytes - before.Bytes, after.Responses - before.Responses);
+    /// <summary>Changes one VirtualService and waits until the proxies have ACKed what that changed.</summary>
+    private async Task<(ChangeFigures?, string?)> ChangeAsync(ControlPlaneProcess controlPlane, ControlPlaneClient api, IReadOnlyList<SimulatedProxy> simulated,
+        PushedBytes pushed, CancellationToken ct)
+    {
+
+        log.WriteLine("changing one VirtualService ...");
+        foreach (var p in simulated) p.MarkBaseline();
+        var (cpuBefore, pushedBefore) = (controlPlane.Cpu(), pushed.Read());
+        var changeStart = Stopwatch.GetTimestamp();
+        Accepted(await api.SendAsync("apply", MeshManifests.CanaryChange(), ct));
+        var applied = Stopwatch.GetElapsedTime(changeStart);
+        var abort = await WaitForChangeAsync(controlPlane, simulated, ct);
+        var delays = simulated.Where(p => p.LastChangeAckedAt != 0).Select(p => Stopwatch.GetElapsedTime(changeStart, p.LastChangeAckedAt)).Order().ToList();
+        var changePhase = Phase(delays.Count > 0 ? delays[^1] : Stopwatch.GetElapsedTime(changeStart), controlPlane.Cpu() - cpuBefore, pushed.Read(), pushedBefore);
+        return (new ChangeFigures(applied, delays.Count, Percentiles.Of(delays, 50), Percentiles.Of(delays, 99), delays.Count > 0 ? delays[^1] : TimeSpan.Zero, changePhase), abort);
+    }
+
+    private static PhaseFigures Phase(TimeSpan elapsed, TimeSpan cpu, PushedSoFar after, PushedSoFar before) => new(elapsed, cpu, after.Since(before));
 
     private static ApplyResponse Accepted(ApplyResponse response) => response.Accepted
         ? response
@@ -105,19 +114,32 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         }
     }
 
-    /// <summary>Polls until <paramref name="done"/> or the run's time-out.</summary>
-    private async Task WaitAsync(Func<bool> done, CancellationToken ct)
+    /// <summary>Polls until <paramref name="done"/>; returns why it stopped waiting without (time-out, memory limit).</summary>
+    private async Task<string?> WaitAsync(ControlPlaneProcess controlPlane, Func<bool> done, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        while (!done() && clock.Elapsed < timeout) await Task.Delay(50, ct);
+        var polls = 0;
+        while (!done())
+        {
+            if (clock.Elapsed > timeout) return $"stopped after the time-out of {timeout.TotalSeconds:0} s";
+            // Reading /proc costs little, but not nothing: every half second is enough to stop well before the limit.
+            if (++polls % 10 == 0 && controlPlane.Rss().Now is var rss && rss > rssLimit)
+                return $"stopped when the control plane's RSS reached {rss / 1024 / 1024} MB (limit {rssLimit / 1024 / 1024} MB)";
+            // The simulated proxies buffer whole responses too; the same limit keeps the harness from taking the machine.
+            if (polls % 10 == 0 && Environment.WorkingSet > rssLimit)
+                return $"stopped when the harness's own RSS reached {Environment.WorkingSet / 1024 / 1024} MB (limit {rssLimit / 1024 / 1024} MB)";
+            if (controlPlane.HasExited) return "the control plane exited";
+            await Task.Delay(50, ct);
+        }
+        return null;
     }
 
     /// <summary>Waits until nothing has been pushed for two seconds, so the change starts from a mesh at rest.</summary>
-    private async Task QuietAsync(PushedBytes pushed, CancellationToken ct)
+    private Task<string?> QuietAsync(ControlPlaneProcess controlPlane, PushedBytes pushed, CancellationToken ct)
     {
         var last = pushed.Read().Responses;
         var quietSince = Stopwatch.GetTimestamp();
-        await WaitAsync(() =>
+        return WaitAsync(controlPlane, () =>
         {
             var now = pushed.Read().Responses;
             if (now != last) (last, quietSince) = (now, Stopwatch.GetTimestamp());
@@ -127,11 +149,11 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
 
     /// <summary>Every proxy has ACKed a new version and none has ACKed another for a second; or, if the change did not
     /// reach every proxy, none has for <see cref="QuietWindow"/> since the last one did.</summary>
-    private async Task WaitForChangeAsync(IReadOnlyList<SimulatedProxy> simulated, CancellationToken ct)
+    private Task<string?> WaitForChangeAsync(ControlPlaneProcess controlPlane, IReadOnlyList<SimulatedProxy> simulated, CancellationToken ct)
     {
         long latest = 0;
         var movedAt = Stopwatch.GetTimestamp();
-        await WaitAsync(() =>
+        return WaitAsync(controlPlane, () =>
         {
             var changed = 0;
             var newest = 0L;

@@ -76,8 +76,8 @@ internal sealed class SimulatedProxy(SimulatedPod pod, string token, Subscriptio
         while (await call.ResponseStream.MoveNext(ct))
         {
             var response = call.ResponseStream.Current;
-            pushed.Add(response.CalculateSize());
             var type = response.TypeUrl;
+            pushed.Add(type, response.CalculateSize());
             await call.RequestStream.WriteAsync(Request(type, response.VersionInfo, response.Nonce, subscribed.GetValueOrDefault(type, [])), ct);
             nonces[type] = response.Nonce;
             Acked(type, response.VersionInfo);
