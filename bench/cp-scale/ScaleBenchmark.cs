@@ -77,7 +77,7 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         foreach (var c in channels) c.Dispose();
         File.Delete(home.StatePath);
         return new ScaleFigures(services, proxies, objects, load.Elapsed, storm, synced.Count, change, idleRss, rssAfterStorm, rssAfterChange, peakRss,
-            Process.GetCurrentProcess().TotalProcessorTime, simulated.Where(p => p.Failure is not null).Select(p => $"{p.Pod.Name}: {p.Failure}").ToList()) { Aborted = abort };
+            Process.GetCurrentProcess().TotalProcessorTime, simulated.Sum(p => p.Reconnects), simulated.Where(p => p.Failure is not null).Select(p => $"{p.Pod.Name}: {p.Failure}").ToList()) { Aborted = abort };
     }
 
     /// <summary>Changes one VirtualService and waits until the proxies have ACKed what that changed.</summary>

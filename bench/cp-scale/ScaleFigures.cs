@@ -14,6 +14,7 @@ internal sealed record ScaleFigures(
     long RssAfterChangeBytes,
     long PeakRssBytes,
     TimeSpan HarnessCpu,
+    int Reconnects,
     IReadOnlyList<string> Failures)
 {
     /// <summary>Why the run stopped before it finished (time-out, memory limit); null when it finished.</summary>

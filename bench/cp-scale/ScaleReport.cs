@@ -20,6 +20,7 @@ internal static class ScaleReport
         Row(s, $"connect storm: proxies that ACKed a full config (LDS, CDS, RDS, EDS)", $"{f.Synced}/{f.Proxies}");
         Row(s, "connect storm: time until all had", f.Synced == f.Proxies ? Seconds(f.Storm.Elapsed) : $"not all: {f.Synced} within {Seconds(f.Storm.Elapsed)}");
         Row(s, "connect storm: control plane CPU", Seconds(f.Storm.ControlPlaneCpu));
+        Row(s, "streams re-opened after the control plane could not be reached", f.Reconnects.ToString(CultureInfo.InvariantCulture));
         Row(s, "connect storm: pushed", Pushed(f.Storm, Math.Max(1, f.Synced)));
         if (f.Change is { } c)
         {

@@ -43,22 +43,49 @@ internal sealed class SimulatedProxy(SimulatedPod pod, string token, Subscriptio
         }
     }
 
+    /// <summary>How often the stream was re-opened after the control plane could not be reached.</summary>
+    public int Reconnects { get; private set; }
+
     public async Task RunAsync(GrpcChannel channel, CancellationToken ct)
     {
-        try
+        var backoff = MinBackoff;
+        while (!ct.IsCancellationRequested)
         {
-            await StreamAsync(channel, ct);
-            if (!ct.IsCancellationRequested) Failure = "the control plane closed the stream";
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            Failure = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}";
-        }
-        catch (Exception) when (ct.IsCancellationRequested)
-        {
-            // Stopping cancels the call; that is the normal end of a run.
+            try
+            {
+                await StreamAsync(channel, ct);
+                if (!ct.IsCancellationRequested) Failure = "the control plane closed the stream";
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !ct.IsCancellationRequested)
+            {
+                // As Envoy does when its control plane cannot be reached (a full accept queue in a connect storm):
+                // retry with jittered exponential back-off; what the proxy had ACKed stays in force.
+                Reconnects++;
+                try
+                {
+                    await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)backoff.TotalMilliseconds)), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                Failure = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}";
+                return;
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // Stopping cancels the call; that is the normal end of a run.
+            }
         }
     }
+
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private async Task StreamAsync(GrpcChannel channel, CancellationToken ct)
     {
