@@ -77,9 +77,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
             {
                 var current = Compute();
                 Volatile.Write(ref _current, current);
-                // Each proxy's translation is independent and the translators share only concurrent caches: use
-                // every core, so the last proxy of a large mesh does not wait for all the others in turn.
-                Parallel.ForEach(_nodes.Values, node => Push(node, current));
+                foreach (var node in _nodes.Values) Push(node, current);
             }
             catch (Exception e)
             {
