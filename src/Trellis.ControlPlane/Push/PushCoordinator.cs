@@ -91,7 +91,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         _jwks?.Want(RequestAuthnFilters.Sources(_config.Resources));
         var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance, TraceReceiver = _options.ApiPort > 0 ? $"http://127.0.0.1:{_options.ApiPort}/v1/traces" : null };
-        return new Computed(model, OutboundResources.For(model));
+        return new Computed(model, OutboundResources.For(model), new ResourceInterner());
     }
 
     private ReservedPorts Reserved()
@@ -110,7 +110,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private void Push(ProxyNode node, Computed current)
     {
         var resources = ProxyConfigBuilder.Build(current.Model, current.Outbound, node);
-        _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources));
+        _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources, current.Resources));
         Report(node, resources.Problems);
     }
 
@@ -133,6 +133,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         await _loop;
     }
 
-    /// <summary>One mesh model and the resources every proxy shares, swapped together.</summary>
-    private sealed record Computed(MeshModel Model, OutboundResources Outbound);
+    /// <summary>One mesh model, the resources every proxy shares, and the distinct resources of this computation,
+    /// swapped together.</summary>
+    private sealed record Computed(MeshModel Model, OutboundResources Outbound, ResourceInterner Resources);
 }

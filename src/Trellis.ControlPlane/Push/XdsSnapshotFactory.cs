@@ -5,15 +5,18 @@ using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Push;
 
-/// <summary>Packages one proxy's resources as an xDS snapshot with content-derived versions.</summary>
+/// <summary>Packages one proxy's resources as an xDS snapshot with content-derived versions, holding the interned
+/// instance of each resource.</summary>
 internal static class XdsSnapshotFactory
 {
-    public static XdsSnapshot From(ProxyResources resources) => new(new Dictionary<string, (string, IReadOnlyList<IMessage>)>
+    public static XdsSnapshot From(ProxyResources resources, ResourceInterner interner) => new(new Dictionary<string, (string, IReadOnlyList<IMessage>)>
     {
-        [TypeUrls.Listener] = (ResourceVersion.Of(resources.Listeners), resources.Listeners),
-        [TypeUrls.RouteConfiguration] = (ResourceVersion.Of(resources.Routes), resources.Routes),
-        [TypeUrls.Cluster] = (ResourceVersion.Of(resources.Clusters), resources.Clusters),
-        [TypeUrls.ClusterLoadAssignment] = (ResourceVersion.Of(resources.Endpoints), resources.Endpoints),
-        [TypeUrls.Secret] = (ResourceVersion.Of(resources.Secrets), resources.Secrets),
+        [TypeUrls.Listener] = Versioned(interner.Intern(resources.Listeners)),
+        [TypeUrls.RouteConfiguration] = Versioned(interner.Intern(resources.Routes)),
+        [TypeUrls.Cluster] = Versioned(interner.Intern(resources.Clusters)),
+        [TypeUrls.ClusterLoadAssignment] = Versioned(interner.Intern(resources.Endpoints)),
+        [TypeUrls.Secret] = Versioned(interner.Intern(resources.Secrets)),
     });
+
+    private static (string, IReadOnlyList<IMessage>) Versioned(IReadOnlyList<IMessage> resources) => (ResourceVersion.Of(resources), resources);
 }
