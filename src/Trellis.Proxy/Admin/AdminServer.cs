@@ -74,11 +74,15 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
 
     /// <summary>The proxy's metrics, then the app's when the pod asks for merging; the app's part is scraped first so
     /// that a failed one is already counted in the proxy's part.</summary>
-    private async Task<IResult> PrometheusAsync(CancellationToken ct)
+    private async Task PrometheusAsync(HttpContext context)
     {
+        var ct = context.RequestAborted;
         var app = AppMetrics is { } scraper ? await scraper.ScrapeAsync(ct) : null;
-        var own = metrics.Render();
-        return Results.Text(app is null ? own : own + app, PrometheusText.ContentType);
+        context.Response.ContentType = PrometheusText.ContentType;
+        var output = new PrometheusWriter(context.Response.BodyWriter);
+        await metrics.WriteToAsync(output, ct);
+        if (app is not null) output.Text(app);
+        await context.Response.BodyWriter.FlushAsync(ct);
     }
 
     private IResult Ready() => isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503);

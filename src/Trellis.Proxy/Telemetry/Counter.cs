@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Trellis.Proxy.Telemetry;
 
 /// <summary>A Prometheus counter with labels; each series is a lock-free cell created on first use, up to the
@@ -7,16 +5,20 @@ namespace Trellis.Proxy.Telemetry;
 internal sealed class Counter(string name, string help, string[] labelNames, int maxSeries = MetricRegistry.DefaultMaxSeries) : ILabelledMetric
 {
     /// <summary>One labelled series; callers may keep it and increment it without looking it up again.</summary>
-    public sealed class Series
+    public sealed class Series(byte[] labels)
     {
         private long _value;
+
+        /// <summary>The series' labels, rendered for the text format.</summary>
+        public byte[] Labels => labels;
 
         public long Value => Interlocked.Read(ref _value);
 
         public void Increment(long by = 1) => Interlocked.Add(ref _value, by);
     }
 
-    private readonly SeriesSet<Series> _series = new(maxSeries, static () => new Series());
+    private readonly SeriesSet<Series> _series = new(maxSeries, labelNames, static (names, values) => new Series(PrometheusText.LabelList(names, values)));
+    private readonly byte[] _name = System.Text.Encoding.UTF8.GetBytes(name);
 
     public string Name => name;
 
@@ -34,18 +36,14 @@ internal sealed class Counter(string name, string help, string[] labelNames, int
     /// <summary>What the label sets beyond the cap added up to.</summary>
     public long OverflowValue => _series.Overflow?.Value ?? 0;
 
-    public void WriteTo(StringBuilder output)
+    public async ValueTask WriteToAsync(PrometheusWriter output, CancellationToken ct)
     {
-        output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        output.Append("# TYPE ").Append(name).Append(" counter\n");
-        foreach (var (labels, series) in _series.Labelled) Line(output, labelNames, labels.Values, series);
-        if (_series.Overflow is { } overflow) Line(output, PrometheusText.OverflowLabelNames, PrometheusText.OverflowLabelValues, overflow);
-    }
-
-    private void Line(StringBuilder output, string[] names, string[] values, Series series)
-    {
-        output.Append(name);
-        PrometheusText.AppendLabels(output, names, values, null);
-        output.Append(' ').Append(series.Value).Append('\n');
+        output.Header(_name, help, "counter");
+        foreach (var (_, series) in _series.Labelled)
+        {
+            output.Sample(_name, default, series.Labels, default, series.Value);
+            await output.FlushIfFullAsync(ct);
+        }
+        if (_series.Overflow is { } overflow) output.Sample(_name, default, overflow.Labels, default, overflow.Value);
     }
 }

@@ -8,8 +8,11 @@ namespace Trellis.Proxy.Telemetry;
 internal sealed class Histogram(string name, string help, string[] labelNames, double[] buckets, int maxSeries = MetricRegistry.DefaultMaxSeries) : ILabelledMetric
 {
     /// <summary>One labelled series; callers may keep it and observe into it without looking it up again.</summary>
-    public sealed class Series(double[] buckets)
+    public sealed class Series(double[] buckets, byte[] labels)
     {
+        /// <summary>The series' labels, rendered for the text format.</summary>
+        public byte[] Labels => labels;
+
         private readonly long[] _counts = new long[buckets.Length];
         private long _count;
         private long _sumBits;
@@ -41,7 +44,9 @@ internal sealed class Histogram(string name, string help, string[] labelNames, d
         }
     }
 
-    private readonly SeriesSet<Series> _series = new(maxSeries, () => new Series(buckets));
+    private readonly SeriesSet<Series> _series = new(maxSeries, labelNames, (names, values) => new Series(buckets, PrometheusText.LabelList(names, values)));
+    private readonly byte[] _name = Encoding.UTF8.GetBytes(name);
+    private readonly byte[][] _bounds = [.. buckets.Select(b => Encoding.UTF8.GetBytes($"le=\"{b.ToString(CultureInfo.InvariantCulture)}\""))];
 
     public string Name => name;
 
@@ -56,33 +61,28 @@ internal sealed class Histogram(string name, string help, string[] labelNames, d
 
     public long Count(string[] labelValues) => _series.TryGet(labelValues, out var series) ? series!.Count : 0;
 
-    public void WriteTo(StringBuilder output)
+    public async ValueTask WriteToAsync(PrometheusWriter output, CancellationToken ct)
     {
-        output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        output.Append("# TYPE ").Append(name).Append(" histogram\n");
-        foreach (var (labels, series) in _series.Labelled) Lines(output, labelNames, labels.Values, series);
-        if (_series.Overflow is { } overflow) Lines(output, PrometheusText.OverflowLabelNames, PrometheusText.OverflowLabelValues, overflow);
+        output.Header(_name, help, "histogram");
+        foreach (var (_, series) in _series.Labelled)
+        {
+            Lines(output, series);
+            await output.FlushIfFullAsync(ct);
+        }
+        if (_series.Overflow is { } overflow) Lines(output, overflow);
     }
 
-    private void Lines(StringBuilder output, string[] names, string[] values, Series series)
+    private void Lines(PrometheusWriter output, Series series)
     {
         long cumulative = 0;
         for (var i = 0; i < buckets.Length; i++)
         {
             cumulative += series.BucketCount(i);
-            output.Append(name).Append("_bucket");
-            PrometheusText.AppendLabels(output, names, values, ("le", buckets[i].ToString(CultureInfo.InvariantCulture)));
-            output.Append(' ').Append(cumulative).Append('\n');
+            output.Sample(_name, "_bucket"u8, series.Labels, _bounds[i], cumulative);
         }
         var count = series.Count;
-        output.Append(name).Append("_bucket");
-        PrometheusText.AppendLabels(output, names, values, ("le", "+Inf"));
-        output.Append(' ').Append(count).Append('\n');
-        output.Append(name).Append("_sum");
-        PrometheusText.AppendLabels(output, names, values, null);
-        output.Append(' ').Append(series.Sum.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        output.Append(name).Append("_count");
-        PrometheusText.AppendLabels(output, names, values, null);
-        output.Append(' ').Append(count).Append('\n');
+        output.Sample(_name, "_bucket"u8, series.Labels, "le=\"+Inf\""u8, count);
+        output.Sample(_name, "_sum"u8, series.Labels, default, series.Sum);
+        output.Sample(_name, "_count"u8, series.Labels, default, count);
     }
 }

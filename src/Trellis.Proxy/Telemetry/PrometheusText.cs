@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Trellis.Proxy.Telemetry;
@@ -5,7 +6,7 @@ namespace Trellis.Proxy.Telemetry;
 /// <summary>A metric that can render itself in the Prometheus text exposition format.</summary>
 internal interface IMetric
 {
-    void WriteTo(StringBuilder output);
+    ValueTask WriteToAsync(PrometheusWriter output, CancellationToken ct);
 }
 
 /// <summary>A metric whose series are keyed by label values and capped in number.</summary>
@@ -32,16 +33,16 @@ internal static class PrometheusText
     /// <summary>The value of a label a Telemetry removed: the label is left out of the series.</summary>
     public const string Absent = "\0absent";
 
-    /// <summary>Writes {name="value",...}, leaving out <see cref="Absent"/> labels; values beyond <paramref name="names"/>
-    /// are name and value pairs (labels a Telemetry added).</summary>
-    public static void AppendLabels(StringBuilder output, string[] names, string[] values, (string Name, string Value)? extra)
+    /// <summary>A series' labels as the text format lists them between the braces (name="value",...), leaving out
+    /// <see cref="Absent"/> labels; values beyond <paramref name="names"/> are name and value pairs (labels a Telemetry
+    /// added). Rendered once per series: its labels never change, and a scrape then only copies them.</summary>
+    public static byte[] LabelList(string[] names, string[] values)
     {
-        output.Append('{');
+        var output = new StringBuilder();
         var first = true;
         for (var i = 0; i < names.Length; i++) Label(output, names[i], values[i], ref first);
         for (var i = names.Length; i + 1 < values.Length; i += 2) Label(output, values[i], values[i + 1], ref first);
-        if (extra is { } e) Label(output, e.Name, e.Value, ref first);
-        output.Append('}');
+        return Encoding.UTF8.GetBytes(output.ToString());
     }
 
     private static void Label(StringBuilder output, string name, string value, ref bool first)
@@ -49,11 +50,6 @@ internal static class PrometheusText
         if (string.Equals(value, Absent, StringComparison.Ordinal)) return;
         if (!first) output.Append(',');
         first = false;
-        Append(output, name, value);
-    }
-
-    private static void Append(StringBuilder output, string name, string value)
-    {
         output.Append(name).Append("=\"");
         foreach (var c in value)
         {
@@ -79,6 +75,11 @@ internal sealed class MetricRegistry
 
     public const string DroppedLabelSetsName = "trellis_metric_label_sets_dropped_total";
 
+    private const string DroppedLabelSetsHelp =
+        "Observations whose label set got no series of its own because the metric had reached its series cap; they count in its overflow series.";
+
+    private static readonly byte[] DroppedLabelSetsNameBytes = Encoding.UTF8.GetBytes(DroppedLabelSetsName);
+
     private readonly List<IMetric> _metrics = [];
 
     public T Add<T>(T metric) where T : IMetric
@@ -87,27 +88,24 @@ internal sealed class MetricRegistry
         return metric;
     }
 
-    public string Render()
+    /// <summary>Writes every metric, then how many label sets each turned away.</summary>
+    public async ValueTask WriteToAsync(PrometheusWriter output, CancellationToken ct)
     {
-        var output = new StringBuilder(4096);
-        lock (_metrics)
-        {
-            foreach (var m in _metrics) m.WriteTo(output);
-            WriteDroppedLabelSets(output);
-        }
-        return output.ToString();
+        IMetric[] metrics;
+        lock (_metrics) metrics = [.. _metrics];
+        foreach (var m in metrics) await m.WriteToAsync(output, ct);
+        output.Header(DroppedLabelSetsNameBytes, DroppedLabelSetsHelp, "counter");
+        foreach (var metric in metrics.OfType<ILabelledMetric>())
+            output.Sample(DroppedLabelSetsNameBytes, default, PrometheusText.LabelList(["metric"], [metric.Name]), default, metric.DroppedLabelSets);
     }
 
-    private void WriteDroppedLabelSets(StringBuilder output)
+    /// <summary>The whole exposition as one string, for tests and benchmarks; the admin server streams it instead.</summary>
+    public string Render()
     {
-        output.Append("# HELP ").Append(DroppedLabelSetsName)
-            .Append(" Observations whose label set got no series of its own because the metric had reached its series cap; they count in its overflow series.\n");
-        output.Append("# TYPE ").Append(DroppedLabelSetsName).Append(" counter\n");
-        foreach (var metric in _metrics.OfType<ILabelledMetric>())
-        {
-            output.Append(DroppedLabelSetsName);
-            PrometheusText.AppendLabels(output, ["metric"], [metric.Name], null);
-            output.Append(' ').Append(metric.DroppedLabelSets).Append('\n');
-        }
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var pending = WriteToAsync(new PrometheusWriter(buffer), CancellationToken.None);
+        // Over a buffer that never waits for a reader, every step completes synchronously.
+        if (!pending.IsCompletedSuccessfully) throw new InvalidOperationException("rendering into a buffer did not complete synchronously");
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

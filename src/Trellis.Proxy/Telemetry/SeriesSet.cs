@@ -6,10 +6,11 @@ namespace Trellis.Proxy.Telemetry;
 /// come from peers (their metadata, their status codes), so past the cap a new label set gets no series
 /// of its own: it counts in the overflow series and in <see cref="DroppedLabelSets"/>, and memory and
 /// scrape size stay bounded whatever the traffic.</summary>
-internal sealed class SeriesSet<T>(int maxSeries, Func<T> create) where T : class
+/// <param name="create">Makes the series of a label set, given its label names and values.</param>
+internal sealed class SeriesSet<T>(int maxSeries, string[] labelNames, Func<string[], string[], T> create) where T : class
 {
     private readonly ConcurrentDictionary<LabelValues, T> _series = new();
-    private readonly Lazy<T> _overflow = new(create);
+    private readonly Lazy<T> _overflow = new(() => create(PrometheusText.OverflowLabelNames, PrometheusText.OverflowLabelValues));
     private int _count;
     private long _dropped;
 
@@ -21,6 +22,7 @@ internal sealed class SeriesSet<T>(int maxSeries, Func<T> create) where T : clas
     /// <summary>The series label sets beyond the cap count in; null while none has.</summary>
     public T? Overflow => _overflow.IsValueCreated ? _overflow.Value : null;
 
+    /// <summary>The labelled series; enumerating takes no lock and copies nothing, so a scrape never holds up requests.</summary>
     public IEnumerable<KeyValuePair<LabelValues, T>> Labelled => _series;
 
     public int Count => Volatile.Read(ref _count);
@@ -36,7 +38,7 @@ internal sealed class SeriesSet<T>(int maxSeries, Func<T> create) where T : clas
             Interlocked.Increment(ref _dropped);
             return _overflow.Value;
         }
-        var created = create();
+        var created = create(labelNames, labelValues);
         if (_series.TryAdd(key, created)) return created;
         // Another thread created it first; the slot taken for it goes back.
         Interlocked.Decrement(ref _count);

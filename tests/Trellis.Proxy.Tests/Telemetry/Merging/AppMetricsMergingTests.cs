@@ -40,7 +40,7 @@ public sealed class AppMetricsMergingTests : IAsyncLifetime
         Assert.Contains("# TYPE istio_requests_total counter", text);
         Assert.Contains("\nbookinfo_ratings_served_total 7\n", text);
         Assert.DoesNotContain("# EOF", text); // OpenMetrics' end marker would end the merged text early
-        Assert.Contains("istio_agent_scrapes_total{} 1", text);
+        Assert.Contains("istio_agent_scrapes_total 1", text);
         Assert.Contains("istio_agent_scrape_failures_total{type=\"application\"} 0", text);
     }
 
