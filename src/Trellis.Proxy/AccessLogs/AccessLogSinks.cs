@@ -30,7 +30,7 @@ internal sealed class AccessLogSinks : IAsyncDisposable
 
     public Counter Dropped => _dropped;
 
-    public void Write(AccessLogModel model, string line)
+    public void Write(AccessLogModel model, ReadOnlySpan<byte> line)
     {
         if (!_bound.TryGetValue(model, out var sink)) sink = Bind(model);
         sink?.Write(line);

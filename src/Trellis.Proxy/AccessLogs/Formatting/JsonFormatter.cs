@@ -24,20 +24,18 @@ internal sealed class JsonFormatter(JsonFormatter.Property[] properties, bool om
 
     private sealed class State
     {
-        public readonly ArrayBufferWriter<byte> Bytes = new(512);
         public readonly StringBuilder Value = new(128);
         public Utf8JsonWriter? Writer;
     }
 
-    public override string Format(in CompletionRecord record)
+    public override void Write(in CompletionRecord record, IBufferWriter<byte> output)
     {
         var state = _state ??= new State();
-        state.Bytes.ResetWrittenCount();
-        var writer = state.Writer ??= new Utf8JsonWriter(state.Bytes, Options);
-        writer.Reset(state.Bytes);
+        var writer = state.Writer ??= new Utf8JsonWriter(output, Options);
+        writer.Reset(output);
         WriteObject(writer, state.Value, properties, record);
         writer.Flush();
-        return Encoding.UTF8.GetString(state.Bytes.WrittenSpan) + "\n";
+        output.Write("\n"u8);
     }
 
     private void WriteObject(Utf8JsonWriter writer, StringBuilder value, Property[] members, in CompletionRecord record)

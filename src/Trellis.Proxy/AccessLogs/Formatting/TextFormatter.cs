@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Trellis.Proxy.Completion;
 
@@ -16,12 +17,12 @@ internal sealed class TextFormatter(FormatSegment[] segments, bool omitEmptyValu
     [ThreadStatic]
     private static StringBuilder? _buffer;
 
-    public override string Format(in CompletionRecord record)
+    public override void Write(in CompletionRecord record, IBufferWriter<byte> output)
     {
-        var output = _buffer ??= new StringBuilder(512);
-        output.Clear();
-        AppendTo(output, segments, omitEmptyValues, record);
-        return output.ToString();
+        var text = _buffer ??= new StringBuilder(512);
+        text.Clear();
+        AppendTo(text, segments, omitEmptyValues, record);
+        foreach (var chunk in text.GetChunks()) Encoding.UTF8.GetBytes(chunk.Span, output);
     }
 
     internal static void AppendTo(StringBuilder output, FormatSegment[] segments, bool omitEmptyValues, in CompletionRecord record)
