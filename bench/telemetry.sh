@@ -85,4 +85,9 @@ off, on = med[0], med[3]
 print()
 print(f"all telemetry on: {on[2] / off[2]:.2f}x the throughput of all off ({(1 - on[2] / off[2]) * 100:.1f}% cost), "
       f"{on[4] / off[4]:.2f}x its CPU per request")
+# Load from elsewhere drifts over minutes; within a round the rows ran back to back, so each round's own on/off ratio
+# cancels most of the drift, and their median is the steadier figure.
+paired = [r_on[2] / r_off[2] for r_on, r_off in zip(rows[3][1], rows[0][1])]
+print(f"paired by round: all on / all off throughput {', '.join(f'{p:.2f}' for p in paired)}; "
+      f"median {statistics.median(paired):.2f}x ({(1 - statistics.median(paired)) * 100:.1f}% cost)")
 PY
