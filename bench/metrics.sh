@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Istio's request metrics: the proxy's hand-written metrics against System.Diagnostics.Metrics aggregated by the
 # OpenTelemetry .NET SDK, per request (bench/metrics/IstioRequestMetrics.cs) and per scrape (IstioScrape.cs), and one
-# access-log line (AccessLogLine.cs), in one
-# BenchmarkDotNet run. Reports land in artifacts/bench/metrics/results (ignored by git).
+# access-log line (AccessLogLine.cs), in one BenchmarkDotNet run. Reports land in artifacts/bench/metrics/results
+# (ignored by git).
 # Usage: bench/metrics.sh [BenchmarkDotNet arguments, default: --job short]
 set -euo pipefail
 cd "$(dirname "$0")/.."

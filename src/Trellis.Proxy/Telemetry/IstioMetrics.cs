@@ -66,10 +66,11 @@ internal sealed class IstioMetrics : ICompletionObserver
     {
         if (record.Kind == CompletionKind.Request)
         {
-            if (record.Hcm.MetricOverrides is { } overrides) RecordOverridden(record, overrides);
-            else Record(record);
+            // Overrides that turn everything off, or change nothing, must cost no more than having none.
+            if (record.Hcm.MetricOverrides is not { RequestMetricsUnchanged: false } overrides) Record(record);
+            else if (!overrides.RequestMetricsOff) RecordOverridden(record, overrides);
         }
-        else if (record.UpstreamConnected)
+        else if (record.UpstreamConnected && record.Hcm.MetricOverrides is not { TcpMetricsOff: true })
         {
             var labels = TcpLabels(record);
             var overrides = record.Hcm.MetricOverrides;
@@ -81,8 +82,12 @@ internal sealed class IstioMetrics : ICompletionObserver
     }
 
     /// <summary>Only tunnels whose upstream connection came up count as TCP connections, as Istio's TCP stats count them.</summary>
-    public void OnConnectionEstablished(in CompletionRecord record) => Tcp(TcpOpened, "TCP_OPENED_CONNECTIONS", record.Hcm.MetricOverrides,
-        TcpLabels(record), AttributesFor(record.Hcm.MetricOverrides, record), 1);
+    public void OnConnectionEstablished(in CompletionRecord record)
+    {
+        var overrides = record.Hcm.MetricOverrides;
+        if (overrides is { TcpMetricsOff: true }) return;
+        Tcp(TcpOpened, "TCP_OPENED_CONNECTIONS", overrides, TcpLabels(record), AttributesFor(overrides, record), 1);
+    }
 
     private static void Tcp(Counter counter, string metric, MetricOverridePolicy? overrides, string[] labels, Dictionary<string, object?>? attributes, long by)
     {

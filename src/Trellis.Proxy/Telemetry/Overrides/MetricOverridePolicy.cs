@@ -33,6 +33,15 @@ internal sealed class MetricOverridePolicy
     /// <summary>Some label comes from an expression, so a request's attributes are needed.</summary>
     public bool HasExpressions { get; private init; }
 
+    /// <summary>Every request metric is turned off, so a request has nothing to record.</summary>
+    public bool RequestMetricsOff { get; private init; }
+
+    /// <summary>Every TCP metric is turned off.</summary>
+    public bool TcpMetricsOff { get; private init; }
+
+    /// <summary>No request metric is turned off or relabelled, so requests take the standard (cached) path.</summary>
+    public bool RequestMetricsUnchanged { get; private init; }
+
     /// <summary>The rule of a standard metric (Istio's enum name); null when no override touches it.</summary>
     public Rule? For(string metric) => _rules.GetValueOrDefault(metric);
 
@@ -58,7 +67,15 @@ internal sealed class MetricOverridePolicy
             if (over.Metric != AllMetrics && !Metrics.Contains(over.Metric))
                 throw new Configuration.ConfigException($"{where}: metric \"{over.Metric}\" is not one of {AllMetrics}, {string.Join(", ", Metrics)}");
         var expressions = rules.Values.SelectMany(r => r.Changes).Select(c => c.Value).OfType<CelExpression>().ToList();
-        return new MetricOverridePolicy(rules) { HasExpressions = expressions.Count > 0, ReadsHeaders = expressions.Any(e => e.ReadsHeaders) };
+        bool All(Func<Rule?, bool> holds, int from, int count) => Metrics.Skip(from).Take(count).All(m => holds(rules.GetValueOrDefault(m)));
+        return new MetricOverridePolicy(rules)
+        {
+            HasExpressions = expressions.Count > 0,
+            ReadsHeaders = expressions.Any(e => e.ReadsHeaders),
+            RequestMetricsOff = All(r => r is { Disabled: true }, 0, 4),
+            TcpMetricsOff = All(r => r is { Disabled: true }, 4, 4),
+            RequestMetricsUnchanged = All(r => r is null or { Disabled: false, Changes.Count: 0 }, 0, 4),
+        };
     }
 
     /// <summary>The labels after <paramref name="rule"/>'s changes: a removed standard label becomes
