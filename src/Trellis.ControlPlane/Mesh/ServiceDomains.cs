@@ -26,8 +26,4 @@ internal static class ServiceDomains
         }
         return domains;
     }
-
-    /// <summary>True when an Istio host written in namespace <paramref name="ns"/> covers the service.</summary>
-    public static bool Covers(string host, string ns, string fqdn) =>
-        HostName.Candidates(host, ns).Any(c => HostName.Matches(c, fqdn));
 }

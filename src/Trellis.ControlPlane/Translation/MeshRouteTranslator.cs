@@ -83,10 +83,7 @@ internal static class MeshRouteTranslator
     /// namespace wins, then the service's, then the oldest name, as Istio merges per host. Which of them the client sees
     /// (exportTo, its Sidecar) is its <see cref="ProxyScope"/>'s to say.</summary>
     private static List<Resource> MeshVirtualServices(MeshModel mesh, ServiceModel service, string clientNamespace) =>
-        mesh.OfKind("VirtualService")
-            .Where(r => r.Spec is VirtualServiceSpec spec
-                        && GatewayRef.Bound(spec.Gateways, r.Metadata.Namespace ?? "default").Contains(GatewayRef.Mesh)
-                        && (spec.Hosts ?? []).Any(h => ServiceDomains.Covers(h, r.Metadata.Namespace ?? "default", service.Fqdn)))
+        MeshVirtualServiceIndex.Of(mesh).Claiming(service.Fqdn)
             .OrderByDescending(r => r.Metadata.Namespace == clientNamespace)
             .ThenByDescending(r => r.Metadata.Namespace == service.Namespace)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
