@@ -70,7 +70,8 @@ internal sealed class AdsStream(
         var bytes = 0L;
         foreach (var resource in snapshot.Resources(type, sub.Names))
         {
-            var packed = Any.Pack(resource);
+            // The bytes of a resource instance are serialized once and shared by every node whose snapshot holds it.
+            var packed = new Any { TypeUrl = type, Value = VersionedResource.Of(resource).Bytes };
             bytes += packed.Value.Length;
             response.Resources.Add(packed);
         }
