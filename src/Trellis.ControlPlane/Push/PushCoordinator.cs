@@ -23,6 +23,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ProxyNode> _nodes = new();
     private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Task _loop;
+    private readonly SemaphoreSlim _firstPushes = new(Environment.ProcessorCount);
     private Computed _current;
 
     private readonly ControlPlaneOptions _options;
@@ -51,14 +52,30 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     public IReadOnlyList<string> ProblemsOf(string nodeId) =>
         _problems.TryGetValue(nodeId, out var text) && text.Length > 0 ? text.Split('\n') : [];
 
-    public void OnConnected(NodeInfo node)
+    public async ValueTask OnConnectedAsync(NodeInfo node, CancellationToken ct)
     {
         var proxy = ProxyNode.From(node.Id, node.Metadata, node.Labels);
         _nodes[proxy.Id] = proxy;
-        var current = Volatile.Read(ref _current);
         // A proxy that brings an admin port the mesh did not know of (the gateway's) changes every sidecar's passthrough guard.
-        if (proxy.Port(ProxyNode.AdminPortKey) is { } admin && !current.Model.Reserved.Ports.ContainsKey(admin)) Trigger();
-        Push(proxy, current);
+        if (proxy.Port(ProxyNode.AdminPortKey) is { } admin && !Volatile.Read(ref _current).Model.Reserved.Ports.ContainsKey(admin)) Trigger();
+        // When a restarted control plane is reconnected by every proxy at once, computing all their configurations at
+        // once holds all of them half-built in memory and finishes none; a few at a time, each finishes and is sent.
+        await _firstPushes.WaitAsync(ct);
+        try
+        {
+            Computed current;
+            do
+            {
+                current = Volatile.Read(ref _current);
+                Push(proxy, current);
+            }
+            // A recomputation that landed meanwhile may have pushed this node before this older snapshot replaced it.
+            while (!ReferenceEquals(current, Volatile.Read(ref _current)));
+        }
+        finally
+        {
+            _firstPushes.Release();
+        }
     }
 
     public void OnDisconnected(NodeInfo node)

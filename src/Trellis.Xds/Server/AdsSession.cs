@@ -55,7 +55,7 @@ internal abstract class AdsSession<TRequest>(
         using var open = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
         try
         {
-            if (streams == 1 || !cache.TryGet(Node.Id, out _)) observer?.OnConnected(Node);
+            if (observer is not null && (streams == 1 || !cache.TryGet(Node.Id, out _))) await observer.OnConnectedAsync(Node, open.Token);
             _events.Writer.TryWrite(first);
             var reader = PumpRequestsAsync(open.Token);
             await foreach (var request in _events.Reader.ReadAllAsync(open.Token))

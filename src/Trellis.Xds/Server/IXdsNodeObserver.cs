@@ -4,8 +4,9 @@ namespace Trellis.Xds.Server;
 /// node's snapshot before the first push) and when its last stream closes.</summary>
 public interface IXdsNodeObserver
 {
-    /// <summary>A node opened its first stream; set its snapshot in the cache before returning.</summary>
-    void OnConnected(NodeInfo node);
+    /// <summary>A node opened its first stream; set its snapshot in the cache before completing. Many nodes connect
+    /// at once when the server (re)starts, so this may wait its turn instead of computing every snapshot at once.</summary>
+    ValueTask OnConnectedAsync(NodeInfo node, CancellationToken ct);
 
     /// <summary>The node's last stream closed.</summary>
     void OnDisconnected(NodeInfo node);

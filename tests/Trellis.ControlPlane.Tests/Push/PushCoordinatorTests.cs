@@ -23,7 +23,7 @@ public sealed class PushCoordinatorTests : IAsyncLifetime
     private readonly XdsSnapshotCache _cache = new();
     private PushCoordinator _push = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         var store = new ConfigStore(_dir);
         store.Apply(new ApplyRequest([new ManifestFile("/manifests/reviews.yaml", """
@@ -36,8 +36,7 @@ public sealed class PushCoordinatorTests : IAsyncLifetime
             """)]));
         _push = new PushCoordinator(store, _workloads, _cache, new ControlPlaneOptions(_dir, _workloads, 15010, 15011, "credential"),
             NullLogger<PushCoordinator>.Instance);
-        _push.OnConnected(new NodeInfo(ProductPage, "", "", new Dictionary<string, string>(), new Dictionary<string, string> { ["app"] = "productpage" }));
-        return Task.CompletedTask;
+        await _push.OnConnectedAsync(new NodeInfo(ProductPage, "", "", new Dictionary<string, string>(), new Dictionary<string, string> { ["app"] = "productpage" }), CancellationToken.None);
     }
 
     [Fact]
