@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
+using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Push;
 
@@ -12,5 +13,5 @@ internal sealed class ResourceInterner
     private readonly ConcurrentDictionary<(string Type, string Digest), IMessage> _resources = new();
 
     public IReadOnlyList<IMessage> Intern(IEnumerable<IMessage> resources) =>
-        resources.Select(r => _resources.GetOrAdd((r.Descriptor.FullName, Convert.ToBase64String(ResourceVersion.DigestOf(r))), r)).ToList();
+        resources.Select(r => _resources.GetOrAdd((r.Descriptor.FullName, Convert.ToBase64String(XdsSnapshot.DigestOf(r))), r)).ToList();
 }

@@ -36,11 +36,15 @@ public sealed class XdsSnapshot
     internal VersionedResource? Versioned(string typeUrl, string name) =>
         _types.TryGetValue(typeUrl, out var t) && t.ByName.TryGetValue(name, out var resource) ? VersionedResource.Of(resource) : null;
 
+    /// <summary>The SHA-256 of a resource's serialized form. Computed with the bytes pushed to nodes, once per
+    /// instance, so a control plane that derives its versions from it does not serialize the resource a second time.</summary>
+    public static ReadOnlySpan<byte> DigestOf(IMessage resource) => VersionedResource.Of(resource).Digest;
+
     private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName);
 }
 
-/// <summary>A resource's serialized bytes and the version derived from them.</summary>
-internal sealed record VersionedResource(string Version, ByteString Bytes)
+/// <summary>A resource's serialized bytes, their SHA-256, and the version derived from it.</summary>
+internal sealed record VersionedResource(string Version, ByteString Bytes, byte[] Digest)
 {
     // Resources handed to a snapshot are not changed afterwards, so an instance's bytes stay valid for its lifetime.
     private static readonly ConditionalWeakTable<IMessage, VersionedResource> Cache = new();
@@ -48,6 +52,7 @@ internal sealed record VersionedResource(string Version, ByteString Bytes)
     public static VersionedResource Of(IMessage resource) => Cache.GetValue(resource, static r =>
     {
         var bytes = r.ToByteString();
-        return new VersionedResource(Convert.ToHexStringLower(SHA256.HashData(bytes.Span)[..8]), bytes);
+        var digest = SHA256.HashData(bytes.Span);
+        return new VersionedResource(Convert.ToHexStringLower(digest.AsSpan(0, 8)), bytes, digest);
     });
 }
