@@ -80,23 +80,25 @@ internal sealed class MetricRegistry
 
     private static readonly byte[] DroppedLabelSetsNameBytes = Encoding.UTF8.GetBytes(DroppedLabelSetsName);
 
-    private readonly List<IMetric> _metrics = [];
+    /// <summary>Each metric, with the labels of its line in the dropped-label-sets counter when it has a series cap.</summary>
+    private readonly List<(IMetric Metric, byte[]? DroppedLabels)> _metrics = [];
 
     public T Add<T>(T metric) where T : IMetric
     {
-        lock (_metrics) _metrics.Add(metric);
+        var dropped = metric is ILabelledMetric labelled ? PrometheusText.LabelList(["metric"], [labelled.Name]) : null;
+        lock (_metrics) _metrics.Add((metric, dropped));
         return metric;
     }
 
     /// <summary>Writes every metric, then how many label sets each turned away.</summary>
     public async ValueTask WriteToAsync(PrometheusWriter output, CancellationToken ct)
     {
-        IMetric[] metrics;
+        (IMetric Metric, byte[]? DroppedLabels)[] metrics;
         lock (_metrics) metrics = [.. _metrics];
-        foreach (var m in metrics) await m.WriteToAsync(output, ct);
+        foreach (var (metric, _) in metrics) await metric.WriteToAsync(output, ct);
         output.Header(DroppedLabelSetsNameBytes, DroppedLabelSetsHelp, "counter");
-        foreach (var metric in metrics.OfType<ILabelledMetric>())
-            output.Sample(DroppedLabelSetsNameBytes, default, PrometheusText.LabelList(["metric"], [metric.Name]), default, metric.DroppedLabelSets);
+        foreach (var (metric, labels) in metrics)
+            if (metric is ILabelledMetric labelled) output.Sample(DroppedLabelSetsNameBytes, default, labels!, default, labelled.DroppedLabelSets);
     }
 
     /// <summary>The whole exposition as one string, for tests and benchmarks; the admin server streams it instead.</summary>
