@@ -24,7 +24,7 @@ internal static class CommandCatalog
         TracesCommand.Create(),
         XCommand.Create(),
         ControlPlaneCommand.Create(),
-        ProxyCommand.Create(),
+        Trellis.Proxy.ProxyCommand.Create(),
         DoctorCommand.Create(),
         VersionCommand.Create(),
     ];

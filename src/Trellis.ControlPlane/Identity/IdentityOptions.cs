@@ -1,3 +1,4 @@
+using Trellis.Xds;
 namespace Trellis.ControlPlane.Identity;
 
 /// <summary>How the control plane's CA and token verification are set up.</summary>

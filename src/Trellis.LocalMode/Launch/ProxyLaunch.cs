@@ -16,7 +16,7 @@ internal static class ProxyLaunch
     {
         var args = new List<string>
         {
-            "proxy", "--type", "sidecar", "--pod", pod.Name, "--namespace", pod.Namespace,
+            "--type", "sidecar", "--pod", pod.Name, "--namespace", pod.Namespace,
             "--workload", pod.Deployment, "--service-account", pod.ServiceAccount,
             "--xds", mesh.XdsUrl, "--admin-port", pod.AdminPort.ToString(),
             "--meta", $"{NodeMetadataKeys.AdminPort}={pod.AdminPort}",
@@ -29,7 +29,18 @@ internal static class ProxyLaunch
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
         if (AppMetrics(pod) is { } app) args.AddRange(["--app-metrics", app.ToString()]);
-        return SelfLauncher.Create(args);
+        return Proxy(args);
+    }
+
+    /// <summary>The native proxy where this build carries one (Trellis.Cli publishes it to native/trellis-proxy beside
+    /// trellis.dll) and TRELLIS_NATIVE_PROXY is not 0; else `trellis proxy`, the same command run by this build.</summary>
+    private static ProcessStartInfo Proxy(IEnumerable<string> args)
+    {
+        var native = Path.Combine(AppContext.BaseDirectory, "native", "trellis-proxy");
+        if (Environment.GetEnvironmentVariable("TRELLIS_NATIVE_PROXY") == "0" || !File.Exists(native)) return SelfLauncher.Create(["proxy", .. args]);
+        var start = new ProcessStartInfo(native) { UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
     }
 
     /// <summary>A bad annotation costs the merge, not the pod, as a bad one costs Istio's agent only its app scrape.</summary>
@@ -46,12 +57,12 @@ internal static class ProxyLaunch
         }
     }
 
-    public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => SelfLauncher.Create(
+    public static ProcessStartInfo Gateway(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) => Proxy(
         [.. GatewayArguments(home, mesh, httpPort, adminPort, httpAddress), .. mesh.IngressHttpsPort > 0 ? ["--meta", $"{NodeMetadataKeys.HttpsPort}={mesh.IngressHttpsPort}"] : Array.Empty<string>()]);
 
     private static string[] GatewayArguments(MeshHome home, MeshState mesh, int httpPort, int adminPort, string httpAddress) =>
     [
-        "proxy", "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
+        "--type", "router", "--pod", GatewayName, "--namespace", GatewayNamespace,
         "--workload", GatewayName, "--service-account", GatewayServiceAccount,
         "--admin-token-file", home.PodAdminTokenPath(GatewayNamespace, GatewayName),
         "--token-file", home.PodTokenPath(GatewayNamespace, GatewayName),

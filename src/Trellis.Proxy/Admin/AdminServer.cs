@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -37,36 +39,31 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
+        // Each handler is a RequestDelegate: no handler is bound by reflection, so the native proxy needs no generated code.
         app.MapGet("/ready", Ready);
         app.MapGet("/healthz/ready", Ready);
-        app.MapGet("/config_dump", () => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources, Secrets), "application/json"));
+        app.MapGet("/config_dump", Answer(_ => Results.Bytes(ConfigDump.Render(snapshots.Current.Resources, Secrets), "application/json")));
         app.MapGet("/stats/prometheus", PrometheusAsync);
-        app.MapGet("/clusters", () => Results.Text(Clusters(), "text/plain"));
-        app.MapGet("/server_info", () => Results.Json(new
-        {
-            version = typeof(AdminServer).Assembly.GetName().Version?.ToString(),
-            state = isReady() ? "LIVE" : "PRE_INITIALIZING",
-            node = new { id = nodeId },
-            uptime_current_epoch = ((long)(DateTimeOffset.UtcNow - _started).TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
-        }));
-        app.MapGet("/logging", () => LogLevels is { } levels ? Results.Text(levels.Describe(), "text/plain") : Results.NotFound());
+        app.MapGet("/clusters", Answer(_ => Results.Text(Clusters(), "text/plain")));
+        app.MapGet("/server_info", Answer(_ => Results.Bytes(ServerInfo(), "application/json")));
+        app.MapGet("/logging", Answer(_ => LogLevels is { } levels ? Results.Text(levels.Describe(), "text/plain") : Results.NotFound()));
         // Envoy's form: ?level=LEVEL sets every logger, ?NAME=LEVEL sets one.
-        app.MapPost("/logging", (HttpRequest request) =>
+        app.MapPost("/logging", token.Guard(Answer(context =>
         {
             if (LogLevels is not { } levels) return Results.NotFound();
-            foreach (var (key, value) in request.Query)
+            foreach (var (key, value) in context.Request.Query)
             {
                 if (!levels.Set(key == "level" ? null : key, value.ToString()))
                     return Results.Text($"error: unknown logger or level \"{key}={value}\" (loggers: {string.Join(", ", LogLevels.Loggers.Select(l => l.Name))}; " +
                         $"levels: {string.Join(", ", LogLevels.LevelNames.Keys)})\n", statusCode: StatusCodes.Status400BadRequest);
             }
             return Results.Text(levels.Describe(), "text/plain");
-        }).AddEndpointFilter(token);
-        app.MapPost("/quitquitquit", () =>
+        })));
+        app.MapPost("/quitquitquit", token.Guard(Answer(_ =>
         {
             quit();
             return Results.Text("OK\n");
-        }).AddEndpointFilter(token);
+        })));
         await app.StartAsync(ct);
         Port = new Uri(app.Urls.First()).Port;
         _app = app;
@@ -85,7 +82,27 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         await context.Response.BodyWriter.FlushAsync(ct);
     }
 
-    private IResult Ready() => isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503);
+    private Task Ready(HttpContext context) =>
+        (isReady() ? Results.Text("LIVE\n") : Results.Text("PRE_INITIALIZING\n", statusCode: 503)).ExecuteAsync(context);
+
+    private static RequestDelegate Answer(Func<HttpContext, IResult> handler) => context => handler(context).ExecuteAsync(context);
+
+    private byte[] ServerInfo()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("version", typeof(AdminServer).Assembly.GetName().Version?.ToString());
+            json.WriteString("state", isReady() ? "LIVE" : "PRE_INITIALIZING");
+            json.WriteStartObject("node");
+            json.WriteString("id", nodeId);
+            json.WriteEndObject();
+            json.WriteString("uptime_current_epoch", ((long)(DateTimeOffset.UtcNow - _started).TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s");
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 
     private string Clusters()
     {

@@ -88,7 +88,7 @@ internal static class ConfigDump
     private static void Message(Utf8JsonWriter w, IMessage m, string? typeUrl = null)
     {
         var json = Formatter.Format(m);
-        var type = JsonSerializer.Serialize(typeUrl ?? Any(m));
-        w.WriteRawValue(json == "{}" ? $"{{\"@type\":{type}}}" : $"{{\"@type\":{type},{json.TrimStart()[1..]}");
+        var type = JsonEncodedText.Encode(typeUrl ?? Any(m)).ToString();
+        w.WriteRawValue(json == "{}" ? $"{{\"@type\":\"{type}\"}}" : $"{{\"@type\":\"{type}\",{json.TrimStart()[1..]}");
     }
 }

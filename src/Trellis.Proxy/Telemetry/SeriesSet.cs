@@ -10,7 +10,7 @@ namespace Trellis.Proxy.Telemetry;
 internal sealed class SeriesSet<T>(int maxSeries, string[] labelNames, Func<string[], string[], T> create) where T : class
 {
     private readonly ConcurrentDictionary<LabelValues, T> _series = new();
-    private readonly Lazy<T> _overflow = new(() => create(PrometheusText.OverflowLabelNames, PrometheusText.OverflowLabelValues));
+    private T? _overflow;
     private int _count;
     private long _dropped;
 
@@ -20,7 +20,7 @@ internal sealed class SeriesSet<T>(int maxSeries, string[] labelNames, Func<stri
     public long DroppedLabelSets => Interlocked.Read(ref _dropped);
 
     /// <summary>The series label sets beyond the cap count in; null while none has.</summary>
-    public T? Overflow => _overflow.IsValueCreated ? _overflow.Value : null;
+    public T? Overflow => Volatile.Read(ref _overflow);
 
     /// <summary>The labelled series; enumerating takes no lock and copies nothing, so a scrape never holds up requests.</summary>
     public IEnumerable<KeyValuePair<LabelValues, T>> Labelled => _series;
@@ -36,7 +36,7 @@ internal sealed class SeriesSet<T>(int maxSeries, string[] labelNames, Func<stri
         {
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _dropped);
-            return _overflow.Value;
+            return LazyInitializer.EnsureInitialized(ref _overflow, () => create(PrometheusText.OverflowLabelNames, PrometheusText.OverflowLabelValues));
         }
         var created = create(labelNames, labelValues);
         if (_series.TryAdd(key, created)) return created;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Trellis.ControlPlane.Identity;
+namespace Trellis.Xds;
 
 /// <summary>Durations as Istio's environment knobs spell them (Go's time.ParseDuration: "24h", "90m", "1h30m", "45s").</summary>
 public static class GoDuration

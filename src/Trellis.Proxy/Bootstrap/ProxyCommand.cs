@@ -1,16 +1,24 @@
 using System.CommandLine;
-using Trellis.ControlPlane.Identity;
-using Trellis.Proxy;
 using Trellis.Runtime;
+using Trellis.Xds;
 
-namespace Trellis.Cli.Commands;
+namespace Trellis.Proxy;
 
 /// <summary>`trellis proxy`: runs one Trellis proxy (sidecar or gateway), configured over xDS.
-/// Started by `trellis up` for every pod and for the ingress gateway. With `-c FILE` it runs from an Envoy v3
+/// Started by `trellis up` for every pod and for the ingress gateway, as the native `trellis-proxy` executable where
+/// one was built, else as `trellis proxy`: the same command either way. With `-c FILE` it runs from an Envoy v3
 /// bootstrap instead, as `envoy -c FILE` does (`--mode validate` only checks the file).</summary>
-internal static class ProxyCommand
+public static class ProxyCommand
 {
-    public static Command Create()
+    private const string Summary = "Run a Trellis proxy (normally started by `trellis up`)";
+
+    /// <summary>`trellis proxy`, hidden among the CLI's verbs.</summary>
+    public static Command Create() => Configure(new Command("proxy", Summary) { Hidden = true });
+
+    /// <summary>The same command as a program of its own: the native `trellis-proxy`.</summary>
+    public static RootCommand CreateRoot() => Configure(new RootCommand(Summary));
+
+    private static T Configure<T>(T command) where T : Command
     {
         var type = new Option<string>("--type") { DefaultValueFactory = _ => "sidecar", Description = "sidecar | router" };
         type.AcceptOnlyFromAmong("sidecar", "router");
@@ -38,11 +46,8 @@ internal static class ProxyCommand
         {
             Description = "The app's Prometheus endpoint (http://127.0.0.1:PORT/PATH) to merge into /stats/prometheus, as Istio merges a pod's prometheus.io/* target",
         };
-        var command = new Command("proxy", "Run a Trellis proxy (normally started by `trellis up`)")
-        {
-            config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl, appMetrics,
-        };
-        command.Hidden = true;
+        foreach (var option in new Option[] { config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl, appMetrics })
+            command.Options.Add(option);
         Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, podToken, caUrl, appMetrics];
         Option[] xdsRequired = [pod, ns, xds, admin];
         command.Validators.Add(result =>

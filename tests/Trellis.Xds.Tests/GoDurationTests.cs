@@ -1,6 +1,6 @@
-using Trellis.ControlPlane.Identity;
+using Trellis.Xds;
 
-namespace Trellis.ControlPlane.Tests.Identity;
+namespace Trellis.Xds.Tests;
 
 public sealed class GoDurationTests
 {
@@ -23,12 +23,4 @@ public sealed class GoDurationTests
     [InlineData("-5m")]
     [InlineData("0s")]
     public void Refuses_what_go_would_not_take_or_what_is_no_lifetime(string text) => Assert.False(GoDuration.TryParse(text, out _));
-
-    [Fact]
-    public void A_bad_ttl_in_the_environment_is_an_error_naming_the_variable()
-    {
-        var e = Assert.Throws<IdentityConfigurationException>(() =>
-            IdentityOptions.FromEnvironment("d", null, "k", name => name == "DEFAULT_WORKLOAD_CERT_TTL" ? "a day" : null));
-        Assert.Contains("DEFAULT_WORKLOAD_CERT_TTL", e.Message);
-    }
 }

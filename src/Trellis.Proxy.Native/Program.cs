@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Trellis.Proxy;
+
+return await ProxyCommand.CreateRoot().Parse(args).InvokeAsync();
