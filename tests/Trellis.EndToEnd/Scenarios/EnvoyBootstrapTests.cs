@@ -9,7 +9,8 @@ using Trellis.EndToEnd.Harness;
 
 namespace Trellis.EndToEnd.Scenarios;
 
-/// <summary>A user with a standalone Envoy config runs it with `trellis proxy -c envoy.yaml`, as with `envoy -c`.</summary>
+/// <summary>A user with a standalone Envoy config runs it with `trellis proxy -c envoy.yaml` (or the native `trellis-proxy
+/// -c envoy.yaml`), as with `envoy -c`.</summary>
 public sealed class EnvoyBootstrapTests : IAsyncLifetime
 {
     private static string Seed(string name) => Repo.Path("tests", "Trellis.Proxy.Tests", "Static", "Bootstraps", name);
@@ -40,8 +41,22 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
-    [Fact]
-    public async Task A_standalone_envoy_yaml_routes_each_api_version_to_its_upstream_once_its_names_resolve()
+    /// <summary>`trellis proxy ARGS`, or the native proxy the build puts beside trellis.dll.</summary>
+    private ProcessStartInfo Proxy(bool native, params string[] args)
+    {
+        var start = _cli.StartInfo(["proxy", .. args]);
+        if (!native) return start;
+        start.FileName = Path.Combine(AppContext.BaseDirectory, "native", "trellis-proxy");
+        Assert.True(File.Exists(start.FileName), $"no native proxy at {start.FileName}: it is built where clang is installed");
+        start.ArgumentList.Clear();
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_standalone_envoy_yaml_routes_each_api_version_to_its_upstream_once_its_names_resolve(bool native)
     {
         var (v1, v2, listener) = (await StartAppAsync("api-v1"), await StartAppAsync("api-v2"), FreePort());
         var config = Path.Combine(_cli.Home, "envoy.yaml");
@@ -50,7 +65,7 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
             .Replace("address: api-service.production.svc.cluster.local\n                port_value: 8080", $"address: localhost\n                port_value: {v1}")
             .Replace("address: api-v2-service.production.svc.cluster.local\n                port_value: 8080", $"address: localhost\n                port_value: {v2}"));
 
-        using var proxy = Process.Start(_cli.StartInfo(["proxy", "-c", config]))!;
+        using var proxy = Process.Start(Proxy(native, "-c", config))!;
         var output = proxy.StandardOutput.ReadToEndAsync();
         try
         {
@@ -94,10 +109,17 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Validate_mode_refuses_the_rate_limit_example_naming_the_unsupported_filter_by_its_path()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Validate_mode_refuses_the_rate_limit_example_naming_the_unsupported_filter_by_its_path(bool native)
     {
-        var result = await _cli.RunAsync("proxy", "--mode", "validate", "-c", Seed("seed003-03-envoy-bootstrap.yaml"));
+        using var process = Process.Start(Proxy(native, "--mode", "validate", "-c", Seed("seed003-03-envoy-bootstrap.yaml")))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var result = new TrellisCli.Result(process.ExitCode, await stdout, stderr);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config: "
