@@ -37,10 +37,29 @@ internal static class ProxyLaunch
     private static ProcessStartInfo Proxy(IEnumerable<string> args)
     {
         var native = Path.Combine(AppContext.BaseDirectory, "native", "trellis-proxy");
-        if (Environment.GetEnvironmentVariable("TRELLIS_NATIVE_PROXY") == "0" || !File.Exists(native)) return SelfLauncher.Create(["proxy", .. args]);
+        if (Environment.GetEnvironmentVariable("TRELLIS_NATIVE_PROXY") == "0" || !IsExecutable(native)) return SelfLauncher.Create(["proxy", .. args]);
         var start = new ProcessStartInfo(native) { UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
         return start;
+    }
+
+    /// <summary>A NuGet package does not keep file modes, so the installed tool's native proxy arrives without its
+    /// execute bit: the owner may give it back, anyone else runs `trellis proxy`.</summary>
+    private static bool IsExecutable(string path)
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(path)) return false;
+        const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.UserExecute) != 0) return true;
+        try
+        {
+            File.SetUnixFileMode(path, mode | execute);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A bad annotation costs the merge, not the pod, as a bad one costs Istio's agent only its app scrape.</summary>

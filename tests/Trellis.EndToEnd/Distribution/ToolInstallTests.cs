@@ -71,6 +71,8 @@ public sealed class ToolInstallTests : IDisposable
             foreach (var pod in pods)
             {
                 Assert.StartsWith(ToolPath + "/", CommandLine(pod.SidecarPid!.Value));
+                // The package carries the native sidecar, and the mesh runs it though the package lost its execute bit.
+                Assert.EndsWith("/native/trellis-proxy", new FileInfo($"/proc/{pod.SidecarPid}/exe").LinkTarget);
                 Assert.Contains(ToolPath + "/", CommandLine(pod.AppPid!.Value));
             }
 
