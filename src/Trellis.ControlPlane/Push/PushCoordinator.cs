@@ -108,7 +108,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         _jwks?.Want(RequestAuthnFilters.Sources(_config.Resources));
         var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance, TraceReceiver = _options.ApiPort > 0 ? $"http://127.0.0.1:{_options.ApiPort}/v1/traces" : null };
-        return new Computed(model, OutboundResources.For(model), new ResourceInterner());
+        return new Computed(model, OutboundResources.For(model));
     }
 
     private ReservedPorts Reserved()
@@ -127,7 +127,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     private void Push(ProxyNode node, Computed current)
     {
         var resources = ProxyConfigBuilder.Build(current.Model, current.Outbound, node);
-        _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources, current.Resources));
+        _cache.SetSnapshot(node.Id, XdsSnapshotFactory.From(resources, current.Outbound.Interner));
         Report(node, resources.Problems);
     }
 
@@ -150,7 +150,6 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         await _loop;
     }
 
-    /// <summary>One mesh model, the resources every proxy shares, and the distinct resources of this computation,
-    /// swapped together.</summary>
-    private sealed record Computed(MeshModel Model, OutboundResources Outbound, ResourceInterner Resources);
+    /// <summary>One mesh model and the resources its proxies share, swapped together.</summary>
+    private sealed record Computed(MeshModel Model, OutboundResources Outbound);
 }

@@ -1,22 +1,21 @@
-using Google.Protobuf;
 using Trellis.ControlPlane.Translation;
 using Trellis.Xds;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Push;
 
-/// <summary>Packages one proxy's resources as an xDS snapshot with content-derived versions, holding the interned
-/// instance of each resource.</summary>
+/// <summary>Packages one proxy's resources as an xDS snapshot with content-derived versions: the sets its scope shares
+/// as they are, and its own resources as the interned instance of each.</summary>
 internal static class XdsSnapshotFactory
 {
-    public static XdsSnapshot From(ProxyResources resources, ResourceInterner interner) => new(new Dictionary<string, (string, IReadOnlyList<IMessage>)>
+    public static XdsSnapshot From(ProxyResources resources, ResourceInterner interner) => new(new Dictionary<string, IReadOnlyList<XdsResourceSet>>
     {
-        [TypeUrls.Listener] = Versioned(interner.Intern(resources.Listeners)),
-        [TypeUrls.RouteConfiguration] = Versioned(interner.Intern(resources.Routes)),
-        [TypeUrls.Cluster] = Versioned(interner.Intern(resources.Clusters)),
-        [TypeUrls.ClusterLoadAssignment] = Versioned(interner.Intern(resources.Endpoints)),
-        [TypeUrls.Secret] = Versioned(interner.Intern(resources.Secrets)),
+        [TypeUrls.Listener] = [Own(resources.Listeners, interner)],
+        [TypeUrls.RouteConfiguration] = [Own(resources.Routes, interner)],
+        [TypeUrls.Cluster] = resources.Shared is { } shared ? [shared.ClusterSet, Own(resources.OwnClusters, interner)] : [Own(resources.OwnClusters, interner)],
+        [TypeUrls.ClusterLoadAssignment] = resources.Shared is { } scope ? [scope.EndpointSet, Own(resources.OwnEndpoints, interner)] : [Own(resources.OwnEndpoints, interner)],
+        [TypeUrls.Secret] = [Own(resources.Secrets, interner)],
     });
 
-    private static (string, IReadOnlyList<IMessage>) Versioned(IReadOnlyList<IMessage> resources) => (ResourceVersion.Of(resources), resources);
+    private static XdsResourceSet Own(IReadOnlyList<Google.Protobuf.IMessage> resources, ResourceInterner interner) => new(interner.Intern(resources));
 }

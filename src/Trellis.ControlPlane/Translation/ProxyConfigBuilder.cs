@@ -1,4 +1,4 @@
-using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Cluster.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Mesh;
@@ -26,8 +26,7 @@ internal static class ProxyConfigBuilder
         var routes = new List<RouteConfiguration>();
         var scope = ProxyScope.For(mesh, node);
         var view = outbound.For(node, scope);
-        var clusters = view.Clusters.ToList();
-        var endpoints = view.Endpoints;
+        var clusters = new List<Cluster>();
         IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];
         IReadOnlyList<string> problems = [];
         var accessLogs = TelemetryAccessLogs.For(mesh, node);
@@ -40,7 +39,7 @@ internal static class ProxyConfigBuilder
                     listeners.Add(ListenerTranslator.Outbound(outboundPort, accessLogs.Client));
                     listeners.Add(ListenerTranslator.OutboundTunnel(accessLogs.Client));
                     clusters.Add(ClusterTranslator.OutboundTunnel());
-                    routes.Add(MeshRouteTranslator.Outbound(mesh, node, scope));
+                    routes.Add(outbound.Routes(node, scope));
                 }
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
                 {
@@ -76,7 +75,7 @@ internal static class ProxyConfigBuilder
         var tracing = ProxyTracing.For(mesh, node);
         var stats = MetricOverrides.For(mesh, node);
         HcmTelemetry.Apply(listeners, new(tracing.Client, stats.Client), new(tracing.Server, stats.Server));
-        return new ProxyResources(listeners, routes, clusters, endpoints) { Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
+        return new ProxyResources(listeners, routes, clusters, []) { Shared = view, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

@@ -13,6 +13,7 @@ internal sealed class AdsStream(
     XdsConnectionRegistry registry,
     IXdsNodeObserver? observer,
     IXdsClientAuthenticator? authenticator,
+    XdsSendGate gate,
     ServerCallContext context,
     ILogger logger) : AdsSession<DiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
 {
@@ -75,7 +76,7 @@ internal sealed class AdsStream(
             bytes += packed.Value.Length;
             response.Resources.Add(packed);
         }
-        await responses.WriteAsync(response, ct);
+        await gate.SendAsync(responses, response, ct);
         sub.SentVersion = version;
         sub.Nonce = response.Nonce;
         Registry.Sent(Node.Id, type, version, response.Nonce, new SentSize(response.Resources.Count, bytes));

@@ -11,17 +11,18 @@ internal sealed class AggregatedDiscoveryServiceImpl(
     XdsConnectionRegistry registry,
     IEnumerable<IXdsNodeObserver> observers,
     IEnumerable<IXdsClientAuthenticator> authenticators,
+    XdsSendGate gate,
     ILogger<AggregatedDiscoveryServiceImpl> logger) : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
 {
     public override Task StreamAggregatedResources(
         IAsyncStreamReader<DiscoveryRequest> requestStream,
         IServerStreamWriter<DiscoveryResponse> responseStream,
         ServerCallContext context) =>
-        new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), context, logger).RunAsync(context.CancellationToken);
+        new AdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), gate, context, logger).RunAsync(context.CancellationToken);
 
     public override Task DeltaAggregatedResources(
         IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
         IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
         ServerCallContext context) =>
-        new DeltaAdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), context, logger).RunAsync(context.CancellationToken);
+        new DeltaAdsStream(requestStream, responseStream, cache, registry, observers.FirstOrDefault(), authenticators.FirstOrDefault(), gate, context, logger).RunAsync(context.CancellationToken);
 }

@@ -16,6 +16,7 @@ internal sealed class DeltaAdsStream(
     XdsConnectionRegistry registry,
     IXdsNodeObserver? observer,
     IXdsClientAuthenticator? authenticator,
+    XdsSendGate gate,
     ServerCallContext context,
     ILogger logger) : AdsSession<DeltaDiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
 {
@@ -107,7 +108,7 @@ internal sealed class DeltaAdsStream(
         if (sub.Responded && response.Resources.Count == 0 && response.RemovedResources.Count == 0 && response.SystemVersionInfo == sub.SentVersion) return;
 
         response.Nonce = NextNonce();
-        await responses.WriteAsync(response, ct);
+        await gate.SendAsync(responses, response, ct);
         foreach (var resource in response.Resources) sub.Known[resource.Name] = resource.Version;
         sub.LastSent = response.Resources.Select(r => r.Name).ToList();
         foreach (var name in response.RemovedResources) sub.Known.Remove(name);

@@ -10,7 +10,7 @@ public static class XdsServerExtensions
     /// <summary>Bound on one xDS message; large meshes stay far below it, hostile peers hit it.</summary>
     public const int MaxMessageBytes = 16 * 1024 * 1024;
 
-    /// <summary>Adds gRPC, the snapshot cache and the connection registry.</summary>
+    /// <summary>Adds gRPC, the snapshot cache, the connection registry and the bound on concurrent sends.</summary>
     public static IServiceCollection AddTrellisXdsServer(this IServiceCollection services)
     {
         services.AddGrpc(o =>
@@ -20,6 +20,7 @@ public static class XdsServerExtensions
         });
         services.AddSingleton<XdsSnapshotCache>();
         services.AddSingleton<XdsConnectionRegistry>();
+        services.AddSingleton<XdsSendGate>();
         return services;
     }
 

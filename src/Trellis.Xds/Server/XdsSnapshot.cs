@@ -12,9 +12,12 @@ public sealed class XdsSnapshot
 
     /// <summary>Builds a snapshot from per-type (version, resources) pairs.</summary>
     public XdsSnapshot(IReadOnlyDictionary<string, (string Version, IReadOnlyList<IMessage> Resources)> types) =>
-        _types = types.ToImmutableDictionary(kv => kv.Key, kv => new TypeResources(
-            kv.Value.Version,
-            kv.Value.Resources.ToImmutableDictionary(TypeUrls.NameOf, r => r)));
+        _types = types.ToImmutableDictionary(kv => kv.Key, kv => new TypeResources(kv.Value.Version, [new XdsResourceSet(kv.Value.Resources)]));
+
+    /// <summary>Builds a snapshot whose types are made of resource sets that other snapshots may share; each type's
+    /// version is derived from its resources' content. A name must not be in two sets of one type.</summary>
+    public XdsSnapshot(IReadOnlyDictionary<string, IReadOnlyList<XdsResourceSet>> types) =>
+        _types = types.ToImmutableDictionary(kv => kv.Key, kv => new TypeResources(XdsResourceSet.VersionOf(kv.Value), kv.Value));
 
     /// <summary>The version of one type, or null when the snapshot has none of it.</summary>
     public string? VersionOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Version : null;
@@ -23,24 +26,32 @@ public sealed class XdsSnapshot
     public IReadOnlyList<IMessage> Resources(string typeUrl, IReadOnlySet<string>? names)
     {
         if (!_types.TryGetValue(typeUrl, out var t)) return [];
-        if (names is null) return t.ByName.Values.OrderBy(TypeUrls.NameOf, StringComparer.Ordinal).ToList();
-        return names.Order(StringComparer.Ordinal).Where(t.ByName.ContainsKey).Select(n => t.ByName[n]).ToList();
+        if (names is null) return t.Parts.Count == 1 ? t.Parts[0].Ordered : t.Parts.SelectMany(p => p.Ordered).ToList();
+        return names.Order(StringComparer.Ordinal).Select(t.Find).OfType<IMessage>().ToList();
     }
 
     /// <summary>The names of a type's resources.</summary>
-    internal IEnumerable<string> NamesOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.ByName.Keys : [];
+    internal IEnumerable<string> NamesOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Parts.SelectMany(p => p.Ordered).Select(TypeUrls.NameOf) : [];
 
     /// <summary>One resource as incremental xDS sends it: its bytes and a version that changes exactly when they do, so a
     /// resource rebuilt unchanged by a later push is not sent again. Computed once per resource instance, so an instance
     /// that many nodes' snapshots share (the control plane keeps one of each distinct resource) is serialized once.</summary>
     internal VersionedResource? Versioned(string typeUrl, string name) =>
-        _types.TryGetValue(typeUrl, out var t) && t.ByName.TryGetValue(name, out var resource) ? VersionedResource.Of(resource) : null;
+        _types.TryGetValue(typeUrl, out var t) && t.Find(name) is { } resource ? VersionedResource.Of(resource) : null;
 
     /// <summary>The SHA-256 of a resource's serialized form. Computed with the bytes pushed to nodes, once per
     /// instance, so a control plane that derives its versions from it does not serialize the resource a second time.</summary>
     public static ReadOnlySpan<byte> DigestOf(IMessage resource) => VersionedResource.Of(resource).Digest;
 
-    private sealed record TypeResources(string Version, ImmutableDictionary<string, IMessage> ByName);
+    private sealed record TypeResources(string Version, IReadOnlyList<XdsResourceSet> Parts)
+    {
+        public IMessage? Find(string name)
+        {
+            foreach (var part in Parts)
+                if (part.Find(name) is { } resource) return resource;
+            return null;
+        }
+    }
 }
 
 /// <summary>A resource's serialized bytes, their SHA-256, and the version derived from it.</summary>
