@@ -6,8 +6,10 @@ namespace Trellis.Bench.CpScale;
 
 /// <summary>The mesh under test: services of two ports each (HTTP and gRPC), spread over namespaces of
 /// <see cref="ServicesPerNamespace"/>, each with a DestinationRule of three subsets and a VirtualService that sends a
-/// canary header to v3 and splits the rest 90/10 between v1 and v2, as a team running canaries would write them.</summary>
-internal sealed record MeshManifests(int Services)
+/// canary header to v3 and splits the rest 90/10 between v1 and v2, as a team running canaries would write them.
+/// With <paramref name="NamespaceSidecars"/>, every namespace also has the Sidecar Istio recommends for large meshes,
+/// which lets its proxies see only their own namespace's services.</summary>
+internal sealed record MeshManifests(int Services, bool NamespaceSidecars = false)
 {
     public const int ServicesPerNamespace = 100;
     public const int HttpPort = 8080;
@@ -28,7 +30,11 @@ internal sealed record MeshManifests(int Services)
             var last = Math.Min(Services, first + servicesPerRequest);
             for (var i = first; i < last; i++)
             {
-                if (i % ServicesPerNamespace == 0) Namespace(text, NamespaceOf(i));
+                if (i % ServicesPerNamespace == 0)
+                {
+                    Namespace(text, NamespaceOf(i));
+                    if (NamespaceSidecars) NamespaceSidecar(text, NamespaceOf(i));
+                }
                 Service(text, i);
                 DestinationRule(text, i);
                 VirtualService(text, i, canaryWeight: 10);
@@ -50,6 +56,21 @@ internal sealed record MeshManifests(int Services)
         kind: Namespace
         metadata:
           name: {ns}
+        ---
+
+        """);
+
+    private static void NamespaceSidecar(StringBuilder s, string ns) => s.Append(CultureInfo.InvariantCulture, $"""
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata:
+          name: default
+          namespace: {ns}
+        spec:
+          egress:
+          - hosts:
+            - "./*"
+            - "istio-system/*"
         ---
 
         """);

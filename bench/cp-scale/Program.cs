@@ -2,12 +2,13 @@ using System.Globalization;
 using Trellis.Bench.CpScale;
 using Trellis.Runtime;
 
-// cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB]: prints the run's markdown table on
+// cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB] [--namespace-sidecars]: prints the run's markdown table on
 // stdout, progress on stderr; exits 1 unless every proxy ACKed a full config and the change reached at least one of them.
 var positional = new List<int>();
 string? homeOption = null;
 var timeout = TimeSpan.FromMinutes(10);
 var rssLimitMb = 8192;
+var namespaceSidecars = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,10 +24,13 @@ for (var i = 0; i < args.Length; i++)
             rssLimitMb = mb;
             i++;
             break;
+        case "--namespace-sidecars":
+            namespaceSidecars = true;
+            break;
         default:
             if (!int.TryParse(args[i], CultureInfo.InvariantCulture, out var n) || n <= 0)
             {
-                Console.Error.WriteLine($"usage: cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB] (not \"{args[i]}\")");
+                Console.Error.WriteLine($"usage: cp-scale [SERVICES] [PROXIES] [--home DIR] [--timeout SECONDS] [--max-rss-mb MB] [--namespace-sidecars] (not \"{args[i]}\")");
                 return 2;
             }
             positional.Add(n);
@@ -46,7 +50,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 try
 {
-    var figures = await new ScaleBenchmark(services, proxies, trellisDll, home, timeout, rssLimitMb * 1024L * 1024, Console.Error).RunAsync(cancel.Token);
+    var figures = await new ScaleBenchmark(new MeshManifests(services, namespaceSidecars), proxies, trellisDll, home, timeout, rssLimitMb * 1024L * 1024, Console.Error).RunAsync(cancel.Token);
     Console.Write(ScaleReport.Render(figures));
     return figures.Completed ? 0 : 1;
 }

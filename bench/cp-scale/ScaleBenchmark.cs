@@ -13,7 +13,7 @@ namespace Trellis.Bench.CpScale;
 /// (`trellis apply`'s client), opens every proxy's stream at once, and changes one VirtualService.</summary>
 /// <param name="rssLimit">The control plane's resident memory at which the run stops rather than take the machine's
 /// memory from everything else running on it; the figures then say how far it got.</param>
-internal sealed class ScaleBenchmark(int services, int proxies, string trellisDll, MeshHome home, TimeSpan timeout, long rssLimit, TextWriter log)
+internal sealed class ScaleBenchmark(MeshManifests mesh, int proxies, string trellisDll, MeshHome home, TimeSpan timeout, long rssLimit, TextWriter log)
 {
     private const int ServicesPerApply = 100;
 
@@ -27,7 +27,7 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         // Held while the run lasts, so `trellis --home HOME proxy-status` (or `get`) can look at the mesh meanwhile.
         using var supervisor = SupervisorLock.TryAcquire(home) ?? throw new InvalidOperationException($"a mesh is already running in {home.Root}");
         using var tokens = PodTokenAuthority.LoadOrCreate(home.TokenSigningKeyPath);
-        var pods = SimulatedPod.For(services, proxies);
+        var pods = SimulatedPod.For(mesh.Services, proxies);
         var startedAt = DateTimeOffset.UtcNow;
         PodStateStore.Write(home, pods.Select(p => p.State(startedAt)).ToList());
 
@@ -37,10 +37,10 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         await WaitHealthyAsync(api, controlPlane, ct);
         state.Write(home);
 
-        log.WriteLine($"applying {services} services ...");
+        log.WriteLine($"applying {mesh.Services} services ...");
         var load = Stopwatch.StartNew();
         var objects = 0;
-        foreach (var batch in new MeshManifests(services).Batches(ServicesPerApply))
+        foreach (var batch in mesh.Batches(ServicesPerApply))
             objects += Accepted(await api.SendAsync("apply", batch, ct)).Results.Count;
         load.Stop();
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
@@ -76,7 +76,7 @@ internal sealed class ScaleBenchmark(int services, int proxies, string trellisDl
         await Task.WhenAll(streams);
         foreach (var c in channels) c.Dispose();
         File.Delete(home.StatePath);
-        return new ScaleFigures(services, proxies, objects, load.Elapsed, storm, synced.Count, change, idleRss, rssAfterStorm, rssAfterChange, peakRss,
+        return new ScaleFigures(mesh, proxies, objects, load.Elapsed, storm, synced.Count, change, idleRss, rssAfterStorm, rssAfterChange, peakRss,
             Process.GetCurrentProcess().TotalProcessorTime, simulated.Sum(p => p.Reconnects), simulated.Where(p => p.Failure is not null).Select(p => $"{p.Pod.Name}: {p.Failure}").ToList()) { Aborted = abort };
     }
 

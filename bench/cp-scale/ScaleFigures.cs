@@ -2,7 +2,7 @@ namespace Trellis.Bench.CpScale;
 
 /// <summary>Everything one run measured. Times are wall-clock; CPU is the control plane's user + system time.</summary>
 internal sealed record ScaleFigures(
-    int Services,
+    MeshManifests Mesh,
     int Proxies,
     int ObjectsApplied,
     TimeSpan LoadTime,

@@ -12,7 +12,7 @@ internal static class ScaleReport
     public static string Render(ScaleFigures f)
     {
         var s = new StringBuilder();
-        Line(s, $"### cp-scale: {f.Services} services, {f.Proxies} simulated proxies");
+        Line(s, $"### cp-scale: {f.Mesh.Services} services, {f.Proxies} simulated proxies{(f.Mesh.NamespaceSidecars ? ", a namespace-local Sidecar in every namespace" : "")}");
         Line(s, "");
         Line(s, "| figure | value | target |");
         Line(s, "|---|---|---|");
