@@ -118,10 +118,10 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
             [_options.ApiPort] = "the control plane's API port",
             [_options.XdsPort] = "the control plane's xDS port",
         };
-        foreach (var (port, what) in _workloads.PrivatePorts) ports.TryAdd(port, what);
+        var podPorts = new Dictionary<int, string>(_workloads.PrivatePorts);
         foreach (var node in _nodes.Values)
-            if (node.Port(ProxyNode.AdminPortKey) is { } admin) ports.TryAdd(admin, $"the admin port of proxy {node.PodName}");
-        return new ReservedPorts(ports);
+            if (node.Port(ProxyNode.AdminPortKey) is { } admin) podPorts.TryAdd(admin, $"the admin port of proxy {node.PodName}");
+        return new ReservedPorts(ports, podPorts);
     }
 
     private void Push(ProxyNode node, Computed current)

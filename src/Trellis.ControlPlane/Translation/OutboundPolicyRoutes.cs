@@ -21,15 +21,22 @@ internal static class OutboundPolicyRoutes
     /// already claimed, which earlier virtual hosts keep (Envoy rejects a domain claimed twice).</summary>
     public static IEnumerable<VirtualHost> VirtualHosts(MeshModel mesh, ProxyNode node, ProxyScope scope, ISet<string> taken)
     {
-        foreach (var (port, what) in mesh.Reserved.Ordered)
+        foreach (var (port, what) in mesh.Reserved.ControlPlaneOrdered)
         {
             var reason = $"port {port} is {what}: not a mesh destination, so no outbound policy leads there";
             if (Claim(Refusal($"reserved_{port}", 403, reason), LocalHosts.Select(h => $"{h}:{port}"), taken) is { } host) yield return host;
         }
+        // One host for all of them: a virtual host per port, reason and all, made the route table of a mesh of
+        // thousands of pods mostly refusals (bench/cp-scale). The passthrough cluster's guard still names each port.
+        var podPorts = mesh.Reserved.PodPortsOrdered.SelectMany(port => LocalHosts.Select(h => $"{h}:{port}"));
+        if (Claim(Refusal("reserved_pod_ports", 403, PodPortReason), podPorts, taken) is { } pods) yield return pods;
         foreach (var (name, domains) in ServiceEntryHosts(mesh, scope))
             if (Claim(Passthrough(name), domains, taken) is { } host) yield return host;
         yield return scope.AllowAny ? Passthrough("allow_any", "*") : Refusal("block_all", 502, BlockAllReason(scope), "*");
     }
+
+    private const string PodPortReason = "the port is a pod's own (its app's, or its sidecar's admin or outbound port): " +
+                                         "not a mesh destination, so no outbound policy leads there; call the pod's service instead";
 
     private static string BlockAllReason(ProxyScope scope)
     {

@@ -89,6 +89,25 @@ public sealed class OutboundPolicyTests
     }
 
     [Fact]
+    public void Pods_ports_are_refused_by_one_virtual_host_for_every_spelling_of_this_machine()
+    {
+        var pods = new ReservedPorts(new Dictionary<int, string> { [15014] = "the control plane's API port" },
+            new Dictionary<int, string> { [31000] = "the app port of pod bookinfo/reviews-v1-abc", [31001] = "the admin port of pod bookinfo/reviews-v1-abc's sidecar" });
+        var mesh = MeshFixture.Bookinfo();
+        var routes = MeshRouteTranslator.Outbound(new MeshModel(mesh.Resources, mesh.Workloads, 1, pods), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        var refused = routes.VirtualHosts.Single(v => v.Name == "reserved_pod_ports");
+        Assert.Equal(10, refused.Domains.Count);
+        Assert.Contains("127.0.0.1:31000", refused.Domains);
+        Assert.Contains("[::]:31001", refused.Domains);
+        Assert.All(refused.Routes, r => Assert.Equal(403u, r.DirectResponse.Status));
+        Assert.Contains("a pod's own", refused.Routes[0].ResponseHeadersToAdd[0].Header.Value);
+        // The control plane's ports keep a host each, whose reason names the port.
+        Assert.Contains(routes.VirtualHosts, v => v.Name == "reserved_15014");
+        Assert.DoesNotContain(routes.VirtualHosts, v => v.Name == "reserved_31000");
+    }
+
+    [Fact]
     public void A_service_entry_makes_its_hosts_ports_mesh_destinations_under_registry_only()
     {
         var routes = Outbound(MeshFixture.Bookinfo(ExternalApi));
