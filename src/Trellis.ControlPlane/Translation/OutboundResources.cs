@@ -17,6 +17,7 @@ internal sealed class OutboundResources
     private readonly MeshModel _mesh;
     private readonly ConcurrentDictionary<string, Lazy<OutboundView>> _views = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<RouteConfiguration>> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ProxyScope>> _scopes = new(StringComparer.Ordinal);
     private readonly Lazy<SourceLabelSelectors> _sourceLabels;
 
     private OutboundResources(MeshModel mesh)
@@ -29,6 +30,15 @@ internal sealed class OutboundResources
 
     /// <summary>The distinct resources of this computation, which the shared ones are interned in.</summary>
     public ResourceInterner Interner { get; } = new();
+
+    /// <summary>The proxy's scope, computed once per namespace and Sidecar: matching a Sidecar's egress against every
+    /// VirtualService of the mesh for each proxy made most of a push's time (bench/cp-scale).</summary>
+    public ProxyScope ScopeOf(ProxyNode node)
+    {
+        var sidecar = ProxyScope.SidecarOf(_mesh, node);
+        return _scopes.GetOrAdd($"{node.Namespace}|{sidecar?.Metadata.Namespace}/{sidecar?.Metadata.Name}",
+            _ => new Lazy<ProxyScope>(() => ProxyScope.For(_mesh, node.Namespace, sidecar))).Value;
+    }
 
     /// <summary>The clusters and endpoints as this proxy, whose scope is <paramref name="scope"/>, sees them.</summary>
     public OutboundView For(ProxyNode node, ProxyScope scope)

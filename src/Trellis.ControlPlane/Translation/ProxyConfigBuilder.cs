@@ -24,7 +24,7 @@ internal static class ProxyConfigBuilder
         if (node.Kind == ProxyKind.ProxylessGrpc) return ProxylessGrpcResources.Build(mesh, outbound, node);
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        var scope = ProxyScope.For(mesh, node);
+        var scope = outbound.ScopeOf(node);
         var view = outbound.For(node, scope);
         var clusters = new List<Cluster>();
         IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];

@@ -39,16 +39,22 @@ internal sealed class ProxyScope
 
     public string Key { get; }
 
-    public static ProxyScope For(MeshModel mesh, ProxyNode node)
-    {
+    public static ProxyScope For(MeshModel mesh, ProxyNode node) => For(mesh, node.Namespace, SidecarOf(mesh, node));
+
+    /// <summary>The Sidecar in force for the proxy, or null.</summary>
+    public static Resource? SidecarOf(MeshModel mesh, ProxyNode node) =>
         // As Istio, a Sidecar never applies to a gateway; proxyless gRPC clients are sidecar proxies to istiod.
-        var sidecar = node.Kind == ProxyKind.Router ? null : mesh.Sidecars.For(node.Namespace, node.Labels);
+        node.Kind == ProxyKind.Router ? null : mesh.Sidecars.For(node.Namespace, node.Labels);
+
+    /// <summary>The scope of every proxy of namespace <paramref name="ns"/> that <paramref name="sidecar"/> (or none) applies to.</summary>
+    public static ProxyScope For(MeshModel mesh, string ns, Resource? sidecar)
+    {
         var spec = sidecar?.Spec as SidecarSpec;
         var egress = spec is null ? SidecarEgress.Everything : SidecarEgress.Of(spec);
         // A Sidecar's policy replaces the mesh config's whole; its mode defaults to REGISTRY_ONLY, as Istio's enum does.
         var allowAny = spec?.OutboundTrafficPolicy is { } policy ? policy.Mode == OutboundTrafficPolicy.AllowAny : mesh.Settings.AllowAny;
-        var destinations = ReferenceEquals(egress, SidecarEgress.Everything) ? [] : Destinations(mesh, egress, node.Namespace);
-        return new ProxyScope(node.Namespace, sidecar, egress, allowAny, destinations);
+        var destinations = ReferenceEquals(egress, SidecarEgress.Everything) ? [] : Destinations(mesh, egress, ns);
+        return new ProxyScope(ns, sidecar, egress, allowAny, destinations);
     }
 
     /// <summary>The proxy has a route to this service port.</summary>

@@ -15,7 +15,7 @@ internal static class ProxylessGrpcResources
     {
         var listeners = new List<Listener>();
         var routes = new List<RouteConfiguration>();
-        var scope = ProxyScope.For(mesh, node);
+        var scope = outbound.ScopeOf(node);
         foreach (var (service, port, host) in MeshRouteTranslator.PerServicePort(mesh, node, scope))
         {
             // One virtual host per table: a client reaches the table only through this service's listeners,

@@ -42,6 +42,8 @@ public sealed class OutboundResourcesTests
         public RouteConfiguration Routes(ProxyNode node) => Shared.Routes(node, ProxyScope.For(_mesh, node));
 
         public OutboundView View(ProxyNode node) => Shared.For(node, ProxyScope.For(_mesh, node));
+
+        public ProxyScope Scope(ProxyNode node) => Shared.ScopeOf(node);
     }
 
     private static List<Route> RatingsRoutes(RouteConfiguration table) =>
@@ -106,5 +108,25 @@ public sealed class OutboundResourcesTests
         var otherClusters = outbound.View(other).Clusters;
         const string reviews = "outbound|9080||reviews.bookinfo.svc.cluster.local";
         Assert.Same(bookinfoClusters.Single(c => c.Name == reviews), otherClusters.Single(c => c.Name == reviews));
+    }
+
+    [Fact]
+    public void Proxies_under_one_sidecar_share_one_scope_and_a_proxy_under_another_gets_its_own()
+    {
+        var outbound = new Outbound("""
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              workloadSelector:
+                labels: {app: reviews}
+              egress:
+              - hosts: ["./ratings.bookinfo.svc.cluster.local"]
+            """);
+
+        Assert.Same(outbound.Scope(ReviewsV2), outbound.Scope(ReviewsV3));
+        Assert.NotSame(outbound.Scope(ReviewsV2), outbound.Scope(Productpage));
+        Assert.Equal("bookinfo|bookinfo/reviews", outbound.Scope(ReviewsV2).Key);
+        Assert.Equal("bookinfo", outbound.Scope(Productpage).Key);
     }
 }
