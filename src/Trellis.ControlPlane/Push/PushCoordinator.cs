@@ -108,7 +108,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
     {
         _jwks?.Want(RequestAuthnFilters.Sources(_config.Resources));
         var model = new MeshModel(_config.Resources, _workloads.Workloads, _config.Version, Reserved()) { Jwks = _jwks ?? (IJwksLookup)NoJwksLookup.Instance, TraceReceiver = _options.ApiPort > 0 ? $"http://127.0.0.1:{_options.ApiPort}/v1/traces" : null };
-        return new Computed(model, OutboundResources.For(model));
+        return new Computed(model, OutboundResources.For(model, _current?.Outbound));
     }
 
     private ReservedPorts Reserved()

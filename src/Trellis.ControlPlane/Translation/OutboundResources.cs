@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Route.V3;
+using Trellis.Config.Model;
 using Trellis.ControlPlane.Mesh;
 using Trellis.Xds.Server;
 
@@ -19,14 +20,20 @@ internal sealed class OutboundResources
     private readonly ConcurrentDictionary<string, Lazy<RouteConfiguration>> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<ProxyScope>> _scopes = new(StringComparer.Ordinal);
     private readonly Lazy<SourceLabelSelectors> _sourceLabels;
+    private readonly IReadOnlyDictionary<string, OutboundView> _previousViews;
 
-    private OutboundResources(MeshModel mesh)
+    private OutboundResources(MeshModel mesh, OutboundResources? previous)
     {
         _mesh = mesh;
         _sourceLabels = new(() => new SourceLabelSelectors(mesh));
+        _previousViews = previous is not null && ClustersCannotDiffer(previous._mesh, mesh)
+            ? previous._views.Where(kv => kv.Value.IsValueCreated).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)
+            : new Dictionary<string, OutboundView>();
     }
 
-    public static OutboundResources For(MeshModel mesh) => new(mesh);
+    /// <param name="previous">The last computation's, whose clusters and endpoints are kept where they cannot have changed,
+    /// so a change to a VirtualService translates route tables only.</param>
+    public static OutboundResources For(MeshModel mesh, OutboundResources? previous = null) => new(mesh, previous);
 
     /// <summary>The distinct resources of this computation, which the shared ones are interned in.</summary>
     public ResourceInterner Interner { get; } = new();
@@ -43,11 +50,29 @@ internal sealed class OutboundResources
     /// <summary>The clusters and endpoints as this proxy, whose scope is <paramref name="scope"/>, sees them.</summary>
     public OutboundView For(ProxyNode node, ProxyScope scope)
     {
+        var key = ViewKey(node, scope);
+        return _views.GetOrAdd(key, _ => new Lazy<OutboundView>(() =>
+            _previousViews.TryGetValue(key, out var kept) && kept.Scope.SameDestinations(scope) ? kept : Translate(node, scope))).Value;
+    }
+
+    private OutboundView Translate(ProxyNode node, ProxyScope scope)
+    {
         var client = DestinationRules.ClientOf(node);
-        return _views.GetOrAdd(ViewKey(node, scope), _ => new Lazy<OutboundView>(() => new OutboundView(
+        return new OutboundView(
             Interner.Intern(ClusterTranslator.Outbound(_mesh, client, scope)
                 .Select(c => c.Name == ClusterNames.Passthrough ? PassthroughGuard.Apply(c, _mesh.Reserved) : c)),
-            Interner.Intern(EndpointTranslator.Outbound(_mesh, client, scope))))).Value;
+            Interner.Intern(EndpointTranslator.Outbound(_mesh, client, scope)), scope);
+    }
+
+    /// <summary>Clusters and endpoints are translated from the workloads, the reserved ports and every kind but
+    /// VirtualService, which reaches them only through the destinations of a Sidecar's scope (compared per scope).</summary>
+    private static bool ClustersCannotDiffer(MeshModel before, MeshModel after)
+    {
+        static bool NotVirtualService(Resource r) => r.Kind != "VirtualService";
+        return ReferenceEquals(before.Workloads, after.Workloads)
+               && before.Reserved.Ports.Count == after.Reserved.Ports.Count
+               && before.Reserved.Ports.All(p => after.Reserved.Ports.TryGetValue(p.Key, out var what) && what == p.Value)
+               && before.Resources.Where(NotVirtualService).SequenceEqual(after.Resources.Where(NotVirtualService), ReferenceEqualityComparer.Instance);
     }
 
     /// <summary>The sidecar's outbound route table. Translation reads nothing else of the proxy than its namespace, the
@@ -59,9 +84,9 @@ internal sealed class OutboundResources
     private string ViewKey(ProxyNode node, ProxyScope scope) => $"{_mesh.DestinationRules.ScopeOf(DestinationRules.ClientOf(node))}#{scope.Key}";
 }
 
-/// <summary>Outbound clusters and their endpoints, for one DestinationRule scope, with the resource sets that every
-/// snapshot of the scope shares.</summary>
-internal sealed record OutboundView(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints)
+/// <summary>Outbound clusters and their endpoints, for one DestinationRule scope and the <see cref="ProxyScope"/> they were
+/// translated for, with the resource sets that every snapshot of the scope shares.</summary>
+internal sealed record OutboundView(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints, ProxyScope Scope)
 {
     public XdsResourceSet ClusterSet { get; } = new(Clusters);
     public XdsResourceSet EndpointSet { get; } = new(Endpoints);

@@ -64,6 +64,10 @@ internal sealed class ProxyScope
     /// <summary>The proxy has this service port's cluster and endpoints: it routes there, or an imported VirtualService does.</summary>
     public bool HasCluster(ServiceModel service, int port) => Routes(service, port) || _destinations.Contains((service.Fqdn, port));
 
+    /// <summary>Both scopes give a proxy the same clusters: the same namespace, Sidecar, policy and VirtualService destinations.</summary>
+    public bool SameDestinations(ProxyScope other) =>
+        Key == other.Key && AllowAny == other.AllowAny && ReferenceEquals(Sidecar, other.Sidecar) && _destinations.SetEquals(other._destinations);
+
     /// <summary>The mesh-bound VirtualService shapes this proxy's traffic on the port: it is exported to the proxy's
     /// namespace and the egress listener for the port imports it.</summary>
     public bool ImportsVirtualService(Resource virtualService, int port) =>

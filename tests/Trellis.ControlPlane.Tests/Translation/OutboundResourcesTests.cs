@@ -129,4 +129,68 @@ public sealed class OutboundResourcesTests
         Assert.Equal("bookinfo|bookinfo/reviews", outbound.Scope(ReviewsV2).Key);
         Assert.Equal("bookinfo", outbound.Scope(Productpage).Key);
     }
+
+    /// <summary>The mesh with <paramref name="yaml"/>'s objects in place of their namesakes (or added); every other object
+    /// is the same instance, as the config store keeps what an apply did not change.</summary>
+    private static Mesh.MeshModel Changed(Mesh.MeshModel mesh, string yaml)
+    {
+        var changed = Trellis.Config.ConfigLoader.LoadText(yaml, "change.yaml").Resources;
+        static bool Same(Trellis.Config.Model.Resource a, Trellis.Config.Model.Resource b) =>
+            a.Kind == b.Kind && a.Metadata.Name == b.Metadata.Name && a.Metadata.Namespace == b.Metadata.Namespace;
+        var resources = mesh.Resources.Select(r => changed.FirstOrDefault(c => Same(c, r)) ?? r)
+            .Concat(changed.Where(c => !mesh.Resources.Any(r => Same(c, r)))).ToList();
+        return new Mesh.MeshModel(resources, mesh.Workloads, mesh.Version + 1);
+    }
+
+    [Fact]
+    public void A_virtual_service_change_keeps_the_last_clusters_and_a_destination_rule_change_translates_them_again()
+    {
+        var before = MeshFixture.Bookinfo(RatingsFromReviewsV2);
+        var first = OutboundResources.For(before);
+        var view = first.For(Productpage, first.ScopeOf(Productpage));
+
+        var afterVirtualService = Changed(before, RatingsFromReviewsV2.Replace("subset: v1", "subset: v2"));
+        var second = OutboundResources.For(afterVirtualService, first);
+        Assert.Same(view, second.For(Productpage, second.ScopeOf(Productpage)));
+
+        var afterRule = Changed(afterVirtualService, MeshFixture.ReviewsRule("    loadBalancer: {simple: RANDOM}"));
+        var third = OutboundResources.For(afterRule, second);
+        Assert.NotSame(view, third.For(Productpage, third.ScopeOf(Productpage)));
+    }
+
+    [Fact]
+    public void Under_a_sidecar_a_virtual_service_that_sends_traffic_elsewhere_translates_the_clusters_again()
+    {
+        const string sidecar = """
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata: {name: productpage, namespace: bookinfo}
+            spec:
+              workloadSelector:
+                labels: {app: productpage}
+              egress:
+              - hosts: ["./reviews.bookinfo.svc.cluster.local"]
+            """;
+        const string reviewsTo = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: HOST}
+            """;
+        var before = MeshFixture.Bookinfo(sidecar, reviewsTo.Replace("HOST", "reviews"));
+        var first = OutboundResources.For(before);
+        var view = first.For(Productpage, first.ScopeOf(Productpage));
+        Assert.DoesNotContain(view.Clusters, c => c.Name.Contains("ratings.bookinfo", StringComparison.Ordinal));
+
+        var after = Changed(before, reviewsTo.Replace("HOST", "ratings"));
+        var second = OutboundResources.For(after, first);
+        var kept = second.For(Productpage, second.ScopeOf(Productpage));
+
+        Assert.NotSame(view, kept);
+        Assert.Contains(kept.Clusters, c => c.Name == "outbound|9080||ratings.bookinfo.svc.cluster.local");
+    }
 }
