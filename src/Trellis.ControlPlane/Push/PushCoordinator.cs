@@ -92,9 +92,13 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         {
             try
             {
+                var previous = Volatile.Read(ref _current);
                 var current = Compute();
                 Volatile.Write(ref _current, current);
-                foreach (var node in _nodes.Values) Push(node, current);
+                // Every proxy is recomputed, as its own resources may have changed too; those whose shared clusters or
+                // route table changed go first, so a change reaches the proxies it touches without waiting for the rest.
+                var order = _nodes.Values.ToLookup(n => current.Outbound.SharedDigest(n) is { } digest && digest == previous.Outbound.SharedDigest(n));
+                foreach (var node in order[false].Concat(order[true])) Push(node, current);
             }
             catch (Exception e)
             {

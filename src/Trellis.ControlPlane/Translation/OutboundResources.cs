@@ -81,6 +81,18 @@ internal sealed class OutboundResources
         _routes.GetOrAdd($"{ViewKey(node, scope)}#{_sourceLabels.Value.Signature(node.Labels)}",
             _ => new Lazy<RouteConfiguration>(() => Interner.Intern(MeshRouteTranslator.Outbound(_mesh, node, scope)))).Value;
 
+    /// <summary>What the proxy shares with others of its scope, as a digest: equal digests from two computations mean
+    /// its shared clusters, endpoints and route table did not change. Gateways and proxyless clients, whose route
+    /// tables are their own, get none (null).</summary>
+    public string? SharedDigest(ProxyNode node)
+    {
+        if (node.Kind != ProxyKind.Sidecar) return null;
+        var scope = ScopeOf(node);
+        var view = For(node, scope);
+        var routes = node.Port(ProxyNode.OutboundPortKey) is null ? "" : Convert.ToHexString(XdsSnapshot.DigestOf(Routes(node, scope)));
+        return $"{view.ClusterSet.ContentVersion}/{view.EndpointSet.ContentVersion}/{routes}";
+    }
+
     private string ViewKey(ProxyNode node, ProxyScope scope) => $"{_mesh.DestinationRules.ScopeOf(DestinationRules.ClientOf(node))}#{scope.Key}";
 }
 

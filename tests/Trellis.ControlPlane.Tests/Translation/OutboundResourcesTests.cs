@@ -193,4 +193,27 @@ public sealed class OutboundResourcesTests
         Assert.NotSame(view, kept);
         Assert.Contains(kept.Clusters, c => c.Name == "outbound|9080||ratings.bookinfo.svc.cluster.local");
     }
+
+    [Fact]
+    public void A_virtual_service_change_changes_the_shared_digest_of_the_proxies_that_import_it_only()
+    {
+        var before = MeshFixture.Bookinfo(RatingsFromReviewsV2, """
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata: {name: default, namespace: other}
+            spec:
+              egress:
+              - hosts: ["./*"]
+            """);
+        var after = Changed(before, RatingsFromReviewsV2.Replace("subset: v1", "subset: v2"));
+        var first = OutboundResources.For(before);
+        var second = OutboundResources.For(after, first);
+        var other = InNamespace("other");
+
+        Assert.NotEqual(first.SharedDigest(ReviewsV2), second.SharedDigest(ReviewsV2));
+        // reviews-v3 does not carry the sourceLabels of the route that changed.
+        Assert.Equal(first.SharedDigest(ReviewsV3), second.SharedDigest(ReviewsV3));
+        Assert.Equal(first.SharedDigest(other), second.SharedDigest(other));
+        Assert.Null(second.SharedDigest(MeshFixture.IngressGateway()));
+    }
 }
