@@ -12,10 +12,12 @@ internal static class XdsSnapshotFactory
     {
         [TypeUrls.Listener] = [Own(resources.Listeners, interner)],
         [TypeUrls.RouteConfiguration] = [Own(resources.Routes, interner)],
-        [TypeUrls.Cluster] = resources.Shared is { } shared ? [shared.ClusterSet, Own(resources.OwnClusters, interner)] : [Own(resources.OwnClusters, interner)],
-        [TypeUrls.ClusterLoadAssignment] = resources.Shared is { } scope ? [scope.EndpointSet, Own(resources.OwnEndpoints, interner)] : [Own(resources.OwnEndpoints, interner)],
+        [TypeUrls.Cluster] = WithShared(resources.Shared?.ClusterSet, Own(resources.OwnClusters, interner)),
+        [TypeUrls.ClusterLoadAssignment] = WithShared(resources.Shared?.EndpointSet, Own(resources.OwnEndpoints, interner)),
         [TypeUrls.Secret] = [Own(resources.Secrets, interner)],
     });
+
+    private static IReadOnlyList<XdsResourceSet> WithShared(XdsResourceSet? shared, XdsResourceSet own) => shared is null ? [own] : [shared, own];
 
     private static XdsResourceSet Own(IReadOnlyList<Google.Protobuf.IMessage> resources, ResourceInterner interner) => new(interner.Intern(resources));
 }

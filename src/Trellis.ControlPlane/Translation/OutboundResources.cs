@@ -43,7 +43,7 @@ internal sealed class OutboundResources
     public ProxyScope ScopeOf(ProxyNode node)
     {
         var sidecar = ProxyScope.SidecarOf(_mesh, node);
-        return _scopes.GetOrAdd($"{node.Namespace}|{sidecar?.Metadata.Namespace}/{sidecar?.Metadata.Name}",
+        return _scopes.GetOrAdd(ProxyScope.KeyOf(node.Namespace, sidecar),
             _ => new Lazy<ProxyScope>(() => ProxyScope.For(_mesh, node.Namespace, sidecar))).Value;
     }
 

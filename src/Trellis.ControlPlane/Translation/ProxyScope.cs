@@ -25,7 +25,7 @@ internal sealed class ProxyScope
         _egress = egress;
         AllowAny = allowAny;
         _destinations = destinations;
-        Key = sidecar is null ? ns : $"{ns}|{sidecar.Metadata.Namespace}/{sidecar.Metadata.Name}";
+        Key = KeyOf(ns, sidecar);
     }
 
     /// <summary>The Sidecar in force, or null when the proxy has none.</summary>
@@ -38,6 +38,9 @@ internal sealed class ProxyScope
     public bool PolicyFromSidecar => Sidecar?.Spec is SidecarSpec { OutboundTrafficPolicy: not null };
 
     public string Key { get; }
+
+    /// <summary>The <see cref="Key"/> of the scope of namespace <paramref name="ns"/> under <paramref name="sidecar"/> (or none).</summary>
+    public static string KeyOf(string ns, Resource? sidecar) => sidecar is null ? ns : $"{ns}|{sidecar.Metadata.Namespace}/{sidecar.Metadata.Name}";
 
     public static ProxyScope For(MeshModel mesh, ProxyNode node) => For(mesh, node.Namespace, SidecarOf(mesh, node));
 

@@ -17,7 +17,7 @@ internal sealed class XdsSendGate(int slots, TimeSpan patience)
     public async Task SendAsync<T>(IServerStreamWriter<T> writer, T message, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
-        var held = 1;
+        var held = true;
         try
         {
             var write = writer.WriteAsync(message, ct);
@@ -27,14 +27,14 @@ internal sealed class XdsSendGate(int slots, TimeSpan patience)
             }
             catch (TimeoutException)
             {
-                Interlocked.Exchange(ref held, 0);
+                held = false;
                 _slots.Release();
                 await write;
             }
         }
         finally
         {
-            if (Interlocked.Exchange(ref held, 0) == 1) _slots.Release();
+            if (held) _slots.Release();
         }
     }
 }
