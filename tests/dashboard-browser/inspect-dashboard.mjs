@@ -65,7 +65,9 @@ try {
         summary: { ...document.querySelector('[data-testid=red-summary]').dataset },
         charts: [...document.querySelectorAll('[data-testid^=chart-]')].map(c => ({
           id: c.dataset.testid, points: Number(c.dataset.points),
-          lines: [...c.querySelectorAll('polyline')].map(l => ({ series: l.dataset.series, points: l.getAttribute('points').trim().split(/\s+/).length })),
+          // A round whose neighbours have no value is drawn as a dot: a run of one point.
+          lines: [...c.querySelectorAll('polyline, circle.series')].map(l => ({
+            series: l.dataset.series, points: l.tagName === 'circle' ? 1 : l.getAttribute('points').trim().split(/\s+/).length })),
         })),
         inbound: rows('inbound-edges').map(r => ({ source: r.dataset.source, target: r.dataset.target, requests: Number(r.dataset.requests) })),
         outbound: rows('outbound-edges').map(r => ({ source: r.dataset.source, target: r.dataset.target, requests: Number(r.dataset.requests) })),
