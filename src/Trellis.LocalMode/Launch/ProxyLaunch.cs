@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Trellis.ControlPlane.Inputs;
 using Trellis.Runtime;
 
@@ -29,6 +30,7 @@ internal static class ProxyLaunch
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
         if (AppMetrics(pod) is { } app) args.AddRange(["--app-metrics", app.ToString()]);
+        if (Concurrency(pod) is { } threads) args.AddRange(["--concurrency", threads.ToString(CultureInfo.InvariantCulture)]);
         return Proxy(args);
     }
 
@@ -72,6 +74,20 @@ internal static class ProxyLaunch
         catch (FormatException e)
         {
             Console.Error.WriteLine($"warning: {e.Message}; the app's metrics are not merged into the sidecar's");
+            return null;
+        }
+    }
+
+    /// <summary>A bad annotation costs the setting: the sidecar runs with the default, and says why.</summary>
+    private static int? Concurrency(PodState pod)
+    {
+        try
+        {
+            return ProxyConfigAnnotation.Concurrency(pod);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"warning: {e.Message}; the sidecar runs with the default concurrency");
             return null;
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trellis.Proxy.Bootstrap;
 using Trellis.Runtime;
 using Trellis.Xds;
 
@@ -46,7 +47,13 @@ public static class ProxyCommand
         {
             Description = "The app's Prometheus endpoint (http://127.0.0.1:PORT/PATH) to merge into /stats/prometheus, as Istio merges a pod's prometheus.io/* target",
         };
-        foreach (var option in new Option[] { config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl, appMetrics })
+        var concurrency = new Option<int>("--concurrency")
+        {
+            DefaultValueFactory = _ => EventLoops.DefaultConcurrency,
+            Description = "Event-loop threads serving the connections, as Istio's ProxyConfig concurrency (0: one per core)",
+        };
+        concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--concurrency: expected 0 (one per core) or more"); });
+        foreach (var option in new Option[] { config, mode, type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, adminToken, podToken, caUrl, appMetrics, concurrency })
             command.Options.Add(option);
         Option[] xdsMode = [type, pod, ns, workload, serviceAccount, labels, xds, admin, meta, podToken, caUrl, appMetrics];
         Option[] xdsRequired = [pod, ns, xds, admin];
@@ -69,6 +76,7 @@ public static class ProxyCommand
         });
         command.SetAction(async (result, ct) =>
         {
+            EventLoops.Use(result.GetValue(concurrency));
             string? token = null;
             if (result.GetValue(adminToken) is { } tokenFile)
             {

@@ -56,7 +56,7 @@ internal sealed class ConnectionManager(SnapshotHolder snapshots, HttpFilterChai
         }
         if (RequestPath.Normalize(context) is { } refused) return refused;
         if (hcm.GenerateRequestId && string.IsNullOrEmpty(request.Headers[RequestIdHeader]))
-            request.Headers[RequestIdHeader] = Guid.NewGuid().ToString();
+            request.Headers[RequestIdHeader] = RequestIds.Next();
         if (context.IsInbound) context.Peer = PeerMetadata.TakeFrom(request.Headers);
         hcm.ForwardClientCert.Apply(context);
 

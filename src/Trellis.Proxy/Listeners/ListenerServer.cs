@@ -35,6 +35,8 @@ internal sealed class ListenerServer : IAsyncDisposable
         var builder = ProxyWebHost.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        // Where the sockets complete on the event loops, requests run there too, up to their first real wait.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = EventLoops.Inline);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -31,4 +31,16 @@ public sealed class NativeSidecarTests(BookinfoMesh mesh)
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, quit.StatusCode);
         }
     }
+
+    /// <summary>Istio's default <c>concurrency</c> of 2: two threads run the sidecar's sockets, each serving its
+    /// connections from readiness to the next await (a pod's <c>proxy.istio.io/config</c> changes the count).</summary>
+    [Fact]
+    public void Every_sidecar_serves_its_connections_from_two_event_loops()
+    {
+        foreach (var pod in PodsFile.Read(mesh.Cli.Home).Where(p => p.Namespace == "bookinfo"))
+        {
+            var threads = Directory.GetDirectories($"/proc/{pod.SidecarPid}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim());
+            Assert.Equal(2, threads.Count(name => name == ".NET Sockets"));
+        }
+    }
 }

@@ -65,6 +65,42 @@ public sealed class ProxyLaunchTests
         Assert.Contains("prometheus.io/port", e.Message);
     }
 
+    [Theory]
+    [InlineData("concurrency: 1", "1")]
+    [InlineData("{\"concurrency\": 0}", "0")]
+    [InlineData("holdApplicationUntilProxyStarts: true\nconcurrency: 4\n", "4")]
+    public void A_pods_proxy_config_annotation_sets_its_sidecars_concurrency(string annotation, string threads)
+    {
+        var args = ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, Pod(new Dictionary<string, string> { ["proxy.istio.io/config"] = annotation })).ArgumentList.ToList();
+
+        Assert.Equal(threads, args[args.IndexOf("--concurrency") + 1]);
+    }
+
+    [Theory]
+    [InlineData("holdApplicationUntilProxyStarts: true")]
+    [InlineData("")]
+    public void Without_a_concurrency_the_sidecar_keeps_its_default(string annotation)
+    {
+        var pod = Pod(new Dictionary<string, string> { ["proxy.istio.io/config"] = annotation });
+        Assert.DoesNotContain("--concurrency", ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, pod).ArgumentList);
+    }
+
+    [Theory]
+    [InlineData("concurrency: two", "concurrency")]
+    [InlineData("concurrency: -1", "concurrency")]
+    [InlineData("- concurrency: 1", "ProxyConfig map")]
+    [InlineData("concurrency: [1", "not YAML")]
+    public void A_proxy_config_annotation_that_says_no_thread_count_is_an_error_naming_the_pod_and_annotation(string annotation, string said)
+    {
+        var pod = Pod(new Dictionary<string, string> { ["proxy.istio.io/config"] = annotation });
+
+        var e = Assert.Throws<FormatException>(() => ProxyConfigAnnotation.Concurrency(pod));
+        Assert.Contains("bookinfo/reviews-v1-a", e.Message);
+        Assert.Contains("proxy.istio.io/config", e.Message);
+        Assert.Contains(said, e.Message);
+        Assert.DoesNotContain("--concurrency", ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, pod).ArgumentList);
+    }
+
     private static readonly MeshState Mesh = new(1, DateTimeOffset.UnixEpoch, "", 2, XdsPort: 15010, ApiPort: 15011, IngressPort: 8080, IngressAdminPort: 15000);
 
     private static PodState Pod(IReadOnlyDictionary<string, string> annotations) => new("reviews-v1-a", "bookinfo", "reviews-v1",
