@@ -14,7 +14,7 @@ using Trellis.Proxy.Telemetry;
 namespace Trellis.Proxy.Admin;
 
 /// <summary>The admin endpoint on loopback, shaped like Envoy's: readiness, config dump, Prometheus
-/// stats, cluster membership, server info and a quit switch, which only the pod's admin token opens.</summary>
+/// stats, cluster membership, server info, memory and a quit switch, which only the pod's admin token opens.</summary>
 internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, MetricRegistry metrics, string nodeId, Action quit, AdminToken token)
     : IAsyncDisposable
 {
@@ -46,6 +46,7 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
         app.MapGet("/stats/prometheus", PrometheusAsync);
         app.MapGet("/clusters", Answer(_ => Results.Text(Clusters(), "text/plain")));
         app.MapGet("/server_info", Answer(_ => Results.Bytes(ServerInfo(), "application/json")));
+        app.MapGet("/memory", Answer(_ => Results.Bytes(Memory(), "application/json")));
         app.MapGet("/logging", Answer(_ => LogLevels is { } levels ? Results.Text(levels.Describe(), "text/plain") : Results.NotFound()));
         // Envoy's form: ?level=LEVEL sets every logger, ?NAME=LEVEL sets one.
         app.MapPost("/logging", token.Guard(Answer(context =>
@@ -99,6 +100,25 @@ internal sealed class AdminServer(SnapshotHolder snapshots, Func<bool> isReady, 
             json.WriteString("id", nodeId);
             json.WriteEndObject();
             json.WriteString("uptime_current_epoch", ((long)(DateTimeOffset.UtcNow - _started).TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s");
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Envoy's /memory, its numbers as decimal strings as Envoy's are, from the garbage collector's view: live
+    /// objects (allocated), what the heap has committed (heap_size), the free space inside it (pageheap_free), and the
+    /// process's resident memory (total_physical_bytes).</summary>
+    private static byte[] Memory()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("allocated", GC.GetTotalMemory(forceFullCollection: false).ToString(CultureInfo.InvariantCulture));
+            json.WriteString("heap_size", gc.TotalCommittedBytes.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("pageheap_free", gc.FragmentedBytes.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("total_physical_bytes", Environment.WorkingSet.ToString(CultureInfo.InvariantCulture));
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -99,6 +99,16 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Equal("LIVE", info.RootElement.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task Memory_reports_the_heap_and_the_resident_size_as_envoys_does()
+    {
+        using var memory = JsonDocument.Parse(await _proxy.Admin.GetStringAsync("/memory"));
+        long Field(string name) => long.Parse(memory.RootElement.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(Field("allocated"), 1, Field("total_physical_bytes"));
+        Assert.InRange(Field("heap_size"), 1, long.MaxValue);
+        Assert.InRange(Field("pageheap_free"), 0, Field("heap_size"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer wrong")]
