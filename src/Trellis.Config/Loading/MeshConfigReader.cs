@@ -44,6 +44,7 @@ public static class MeshConfigReader
             EnableTracing = spec?.EnableTracing ?? true,
             TracingDefaults = spec?.DefaultConfig?.Tracing ?? new ProxyTracingDefaults(),
             DefaultTracingProviders = spec?.DefaultProviders?.Tracing ?? [],
+            Concurrency = spec?.DefaultConfig?.Concurrency,
         };
     }
 
@@ -63,6 +64,9 @@ public static class MeshConfigReader
         if (spec?.DefaultConfig?.ProxyMetadata?.GetValueOrDefault(GatewayReasonsKey) is { } reasons && !bool.TryParse(reasons, out _))
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, $"invalid value \"{reasons}\", expected \"true\" or \"false\"", null,
                 fieldPath: $"defaultConfig.proxyMetadata.{GatewayReasonsKey}"));
+        if (spec?.DefaultConfig?.Concurrency is < 0)
+            found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, "must be 0 (one thread per core) or a thread count", null,
+                fieldPath: "defaultConfig.concurrency"));
         if (spec is not null) ExtensionProviderValidation.Check(spec.ExtensionProviders, found);
         if (spec is { AccessLogEncoding: "JSON", AccessLogFormat: { Length: > 0 } jsonFormat } && Semantics.AccessLogJsonFormat.Fields(jsonFormat) is null)
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError,

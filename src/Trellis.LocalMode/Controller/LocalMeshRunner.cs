@@ -164,14 +164,15 @@ public sealed class LocalMeshRunner(MeshHome home, IReadOnlyList<string> manifes
         gateway.Started += pid => Record(s => s with { GatewayPid = pid });
         gateway.Start();
 
+        var sidecarDefaults = new SidecarDefaults();
         await using var pods = new LocalSupervisor(home, pod =>
         {
             tokens.Write(pod.Namespace, pod.ServiceAccount, pod.Name);
-            return ProxyLaunch.Sidecar(home, state, pod);
+            return ProxyLaunch.Sidecar(home, state, pod, sidecarDefaults);
         }, new LocalSupervisorOptions { Ports = ports });
         var refreshTokens = tokens.RefreshAsync(() => pods.Pods, ct);
         pods.PodEvent += e => progress.Step(e.ToString());
-        var deployments = new DeploymentWatcher(client, pods);
+        var deployments = new DeploymentWatcher(client, pods, sidecarDefaults);
         await deployments.SyncAsync(ct);
 
         if (!await WaitAsync(async () => await LoopbackHttp.IsOkAsync(ingressAdmin, "/ready", TimeSpan.FromSeconds(2), ct), ct))

@@ -13,7 +13,8 @@ internal static class ProxyLaunch
     public const string GatewayName = "istio-ingressgateway";
     public const string GatewayServiceAccount = "istio-ingressgateway-service-account";
 
-    public static ProcessStartInfo Sidecar(MeshHome home, MeshState mesh, PodState pod)
+    /// <summary>A pod's sidecar; its <c>proxy.istio.io/config</c> annotation wins over the mesh config's <paramref name="defaults"/>.</summary>
+    public static ProcessStartInfo Sidecar(MeshHome home, MeshState mesh, PodState pod, SidecarDefaults? defaults = null)
     {
         var args = new List<string>
         {
@@ -30,7 +31,7 @@ internal static class ProxyLaunch
         if (pod.ContainerPort is { } containerPort) args.AddRange(["--meta", $"{NodeMetadataKeys.ContainerPort}={containerPort}"]);
         foreach (var (k, v) in pod.Labels) args.AddRange(["--label", $"{k}={v}"]);
         if (AppMetrics(pod) is { } app) args.AddRange(["--app-metrics", app.ToString()]);
-        if (Concurrency(pod) is { } threads) args.AddRange(["--concurrency", threads.ToString(CultureInfo.InvariantCulture)]);
+        if ((Concurrency(pod) ?? defaults?.Concurrency) is { } threads) args.AddRange(["--concurrency", threads.ToString(CultureInfo.InvariantCulture)]);
         return Proxy(args);
     }
 

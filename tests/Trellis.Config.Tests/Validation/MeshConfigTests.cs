@@ -108,6 +108,19 @@ public class MeshConfigTests
     }
 
     [Fact]
+    public void The_proxies_default_concurrency_is_read_and_a_negative_one_is_an_error_at_its_field()
+    {
+        var good = Load.Text(MeshConfigMap("defaultConfig:\n  concurrency: 1"));
+        var bad = Load.SingleError(MeshConfigMap("defaultConfig:\n  concurrency: -2"));
+
+        Assert.Empty(good.Diagnostics);
+        Assert.Equal(1, MeshConfigReader.Settings(good.Resources).Concurrency);
+        Assert.Null(MeshConfigReader.Settings([]).Concurrency);
+        Assert.Equal("data.mesh.defaultConfig.concurrency", bad.FieldPath);
+        Assert.Contains("0 (one thread per core) or a thread count", bad.Message);
+    }
+
+    [Fact]
     public void A_mesh_that_is_not_a_map_is_an_error()
     {
         var error = Load.SingleError(MeshConfigMap("- ALLOW_ANY"));

@@ -38,9 +38,70 @@ public sealed class NativeSidecarTests(BookinfoMesh mesh)
     public void Every_sidecar_serves_its_connections_from_two_event_loops()
     {
         foreach (var pod in PodsFile.Read(mesh.Cli.Home).Where(p => p.Namespace == "bookinfo"))
+            Assert.Equal(2, EventLoops(pod));
+    }
+
+    /// <summary>As Istio's injector does, the mesh config's <c>defaultConfig.concurrency</c> reaches the sidecars of pods
+    /// started after it, and a pod's own <c>proxy.istio.io/config</c> wins over it; running pods keep theirs.</summary>
+    [Fact]
+    public async Task The_mesh_configs_default_concurrency_reaches_new_sidecars_and_a_pods_annotation_wins()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(mesh.Cli.Home, $"loops-{Guid.NewGuid():N}")).FullName;
+        var manifest = Path.Combine(folder, "loops.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |
+                defaultConfig:
+                  concurrency: 1
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: loops-default, namespace: bookinfo}
+            spec:
+              selector: {matchLabels: {app: loops-default}}
+              template:
+                metadata: {labels: {app: loops-default}}
+                spec:
+                  containers:
+                  - {name: app, command: [python3, -m, http.server, $(PORT), --bind, 127.0.0.1], ports: [{containerPort: 8080}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: loops-annotated, namespace: bookinfo}
+            spec:
+              selector: {matchLabels: {app: loops-annotated}}
+              template:
+                metadata:
+                  labels: {app: loops-annotated}
+                  annotations: {proxy.istio.io/config: '{"concurrency": 3}'}
+                spec:
+                  containers:
+                  - {name: app, command: [python3, -m, http.server, $(PORT), --bind, 127.0.0.1], ports: [{containerPort: 8080}]}
+            """);
+        var applied = await mesh.Cli.RunAsync("apply", "-f", manifest);
+        Assert.True(applied.ExitCode == 0, applied.All);
+        try
         {
-            var threads = Directory.GetDirectories($"/proc/{pod.SidecarPid}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim());
-            Assert.Equal(2, threads.Count(name => name == ".NET Sockets"));
+            await mesh.WaitUntilAsync(() => Task.FromResult(Pod("loops-default") is { Ready: true } && Pod("loops-annotated") is { Ready: true }),
+                TimeSpan.FromSeconds(90), "the two new pods to be ready");
+            Assert.Equal(1, EventLoops(Pod("loops-default")!));
+            Assert.Equal(3, EventLoops(Pod("loops-annotated")!));
+            Assert.Equal(2, EventLoops(Pod("productpage-v1")!));
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", manifest);
+            // The collection's other tests count Bookinfo's own pods.
+            await mesh.WaitUntilAsync(() => Task.FromResult(Pod("loops-default") is null && Pod("loops-annotated") is null),
+                TimeSpan.FromSeconds(60), "the two pods to be gone");
         }
     }
+
+    private PodsFile.Pod? Pod(string deployment) => PodsFile.Read(mesh.Cli.Home).FirstOrDefault(p => p.Deployment == deployment);
+
+    private static int EventLoops(PodsFile.Pod pod) =>
+        Directory.GetDirectories($"/proc/{pod.SidecarPid}/task").Count(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == ".NET Sockets");
 }

@@ -101,6 +101,20 @@ public sealed class ProxyLaunchTests
         Assert.DoesNotContain("--concurrency", ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, pod).ArgumentList);
     }
 
+    [Fact]
+    public void The_mesh_configs_default_concurrency_applies_where_the_pod_does_not_set_its_own()
+    {
+        var defaults = new SidecarDefaults { Concurrency = 3 };
+        var plain = ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, Pod(new Dictionary<string, string>()), defaults).ArgumentList.ToList();
+        var annotated = ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh,
+            Pod(new Dictionary<string, string> { ["proxy.istio.io/config"] = "concurrency: 1" }), defaults).ArgumentList.ToList();
+
+        Assert.Equal("3", plain[plain.IndexOf("--concurrency") + 1]);
+        Assert.Equal("1", annotated[annotated.IndexOf("--concurrency") + 1]);
+        defaults.Concurrency = null;
+        Assert.DoesNotContain("--concurrency", ProxyLaunch.Sidecar(new MeshHome("/tmp/mesh"), Mesh, Pod(new Dictionary<string, string>()), defaults).ArgumentList);
+    }
+
     private static readonly MeshState Mesh = new(1, DateTimeOffset.UnixEpoch, "", 2, XdsPort: 15010, ApiPort: 15011, IngressPort: 8080, IngressAdminPort: 15000);
 
     private static PodState Pod(IReadOnlyDictionary<string, string> annotations) => new("reviews-v1-a", "bookinfo", "reviews-v1",

@@ -57,9 +57,12 @@ public sealed record OutboundTrafficPolicy
     [OneOf(AllowAny, RegistryOnly)] public string? Mode { get; init; }
 }
 
-/// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); proxyMetadata and tracing are read.</summary>
+/// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); proxyMetadata, tracing and concurrency are read.</summary>
 public sealed record ProxyConfigDefaults
 {
+    /// <summary>A sidecar's worker (event-loop) threads; 0 is one per core.</summary>
+    public int? Concurrency { get; init; }
+
     public ImmutableDictionary<string, string>? ProxyMetadata { get; init; }
     public ProxyTracingDefaults? Tracing { get; init; }
 }

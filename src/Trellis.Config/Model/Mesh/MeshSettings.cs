@@ -43,6 +43,10 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>MeshConfig defaultProviders.tracing: the providers a Telemetry tracing rule without providers uses.</summary>
     public IReadOnlyList<string> DefaultTracingProviders { get; init; } = [];
 
+    /// <summary>defaultConfig.concurrency: a sidecar's event-loop threads when its pod does not say (0: one per core);
+    /// null leaves the proxy's own default, Istio's 2. Applied when a sidecar starts, as Istio applies it at injection.</summary>
+    public int? Concurrency { get; init; }
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }
