@@ -49,6 +49,21 @@ public sealed class XdsResourceSetTests
     }
 
     [Fact]
+    public void A_subscribed_name_is_held_as_the_shared_resources_own_instance_and_an_unknown_one_as_given()
+    {
+        var shared = new XdsResourceSet([Cluster("outbound-a")]);
+        var requested = new string("outbound-a".AsSpan());
+
+        var held = Snapshot(shared).Canonical(TypeUrls.Cluster, requested);
+
+        Assert.Same(((Cluster)shared.Ordered[0]).Name, held);
+        Assert.NotSame(requested, held);
+        var unknown = new string("missing".AsSpan());
+        Assert.Same(unknown, Snapshot(shared).Canonical(TypeUrls.Cluster, unknown));
+        Assert.Same(requested, Snapshot(shared).Canonical(TypeUrls.ClusterLoadAssignment, requested));
+    }
+
+    [Fact]
     public void A_snapshots_version_follows_each_of_its_parts()
     {
         var shared = new XdsResourceSet([Cluster("outbound")]);

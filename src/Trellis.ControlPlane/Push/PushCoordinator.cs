@@ -124,7 +124,7 @@ internal sealed class PushCoordinator : IXdsNodeObserver, IAsyncDisposable
         };
         var podPorts = new Dictionary<int, string>(_workloads.PrivatePorts);
         foreach (var node in _nodes.Values)
-            if (node.Port(ProxyNode.AdminPortKey) is { } admin) podPorts.TryAdd(admin, $"the admin port of proxy {node.PodName}");
+            if (node.Port(ProxyNode.AdminPortKey) is { } admin) podPorts.TryAdd(admin, "a proxy's admin port");
         return new ReservedPorts(ports, podPorts);
     }
 

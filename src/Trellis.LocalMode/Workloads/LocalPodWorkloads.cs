@@ -68,15 +68,18 @@ public sealed class LocalPodWorkloads : IWorkloadSource, IAsyncDisposable
         return true;
     }
 
+    private const string AppPort = "a pod's app port, behind its sidecar";
+
     private static Dictionary<int, string> PortsOf(IEnumerable<PodState> pods)
     {
         var ports = new Dictionary<int, string>();
+        // What each port is, not whose: proxies are told the ports grouped by what they are (PassthroughGuard).
         foreach (var p in pods)
         {
-            ports.TryAdd(p.AppPort, $"the app port of pod {p.Namespace}/{p.Name}");
-            foreach (var mapping in p.ContainerPorts) ports.TryAdd(mapping.AppPort, $"the app port of pod {p.Namespace}/{p.Name}");
-            ports.TryAdd(p.AdminPort, $"the admin port of pod {p.Namespace}/{p.Name}'s sidecar");
-            ports.TryAdd(p.OutboundPort, $"the outbound port of pod {p.Namespace}/{p.Name}'s sidecar");
+            ports.TryAdd(p.AppPort, AppPort);
+            foreach (var mapping in p.ContainerPorts) ports.TryAdd(mapping.AppPort, AppPort);
+            ports.TryAdd(p.AdminPort, "a proxy's admin port");
+            ports.TryAdd(p.OutboundPort, "a sidecar's outbound port");
         }
         ports.Remove(0);
         return ports;

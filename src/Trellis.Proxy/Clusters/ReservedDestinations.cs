@@ -1,21 +1,22 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Envoy.Config.Core.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Configuration;
+using Trellis.Xds;
 
 namespace Trellis.Proxy.Clusters;
 
 /// <summary>Ports of this machine a passthrough (ORIGINAL_DST) cluster must never connect to, as the control plane
-/// lists them in the cluster's <c>filter_metadata["trellis.passthrough"].reserved_ports</c> (port → what it is).
+/// lists them in the cluster's <c>filter_metadata["trellis.passthrough"].reserved_port_ranges</c> (what they are →
+/// <see cref="PortRanges"/>).
 /// Checked on the connected socket, so every spelling of the destination (127.1, a decimal address, a name
 /// resolving to this machine) is caught; nothing is sent before the check.</summary>
 internal sealed class ReservedDestinations
 {
     public const string MetadataKey = "trellis.passthrough";
-    private const string PortsField = "reserved_ports";
+    private const string PortsField = "reserved_port_ranges";
 
     public static readonly ReservedDestinations None = new(FrozenDictionary<int, string>.Empty);
 
@@ -24,7 +25,7 @@ internal sealed class ReservedDestinations
     private ReservedDestinations(FrozenDictionary<int, string> ports)
     {
         _ports = ports;
-        Key = string.Join(',', ports.Keys.Order());
+        Key = PortRanges.Format(ports.Keys);
     }
 
     /// <summary>Equal for equal port sets, so an unchanged list keeps the cluster's connection pool.</summary>
@@ -35,13 +36,15 @@ internal sealed class ReservedDestinations
         if (metadata is null || !metadata.FilterMetadata.TryGetValue(MetadataKey, out var passthrough)) return None;
         if (!passthrough.Fields.TryGetValue(PortsField, out var listed)) return None;
         if (listed.KindCase != Value.KindOneofCase.StructValue)
-            throw new ConfigException($"{where}: metadata {MetadataKey}.{PortsField} must map ports to descriptions");
+            throw new ConfigException($"{where}: metadata {MetadataKey}.{PortsField} must map what ports are to the ports");
         var ports = new Dictionary<int, string>();
-        foreach (var (key, value) in listed.StructValue.Fields)
+        foreach (var (what, value) in listed.StructValue.Fields)
         {
-            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-                throw new ConfigException($"{where}: metadata {MetadataKey}.{PortsField} key \"{key}\" is not a port (1-65535)");
-            ports[port] = value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : "reserved";
+            string? error = "not a string";
+            var listedPorts = value.KindCase == Value.KindOneofCase.StringValue ? PortRanges.Parse(value.StringValue, out error) : null;
+            if (listedPorts is null)
+                throw new ConfigException($"{where}: metadata {MetadataKey}.{PortsField}[\"{what}\"] must list ports as ranges such as 15000-15003,15010: {error}");
+            foreach (var port in listedPorts) ports.TryAdd(port, what);
         }
         return ports.Count == 0 ? None : new ReservedDestinations(ports.ToFrozenDictionary());
     }

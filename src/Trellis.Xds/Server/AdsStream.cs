@@ -45,12 +45,23 @@ internal sealed class AdsStream(
         }
 
         var wildcard = request.ResourceNames.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster;
-        var names = wildcard ? null : request.ResourceNames.ToHashSet(StringComparer.Ordinal);
+        var names = wildcard ? null : SubscribedNames(type, request);
         var changed = !sub.Active || !Subscription.SameNames(sub.Names, names);
         sub.Names = names;
         sub.Active = true;
         // After a NACK the same version is not sent again; a new version or a new subscription is.
         await PushAsync(type, force: changed || !hasNonce, ct);
+    }
+
+    /// <summary>The names a request subscribes to, as the snapshot's own instances where it has them. The request's
+    /// copies are let go: the stream's reader keeps its last request for as long as the stream is open.</summary>
+    private HashSet<string> SubscribedNames(string type, DiscoveryRequest request)
+    {
+        var snapshot = Cache.TryGet(Node.Id, out var current) ? current : null;
+        var names = new HashSet<string>(request.ResourceNames.Count, StringComparer.Ordinal);
+        foreach (var name in request.ResourceNames) names.Add(snapshot?.Canonical(type, name) ?? name);
+        request.ResourceNames.Clear();
+        return names;
     }
 
     protected override async Task PushChangedAsync(CancellationToken ct)

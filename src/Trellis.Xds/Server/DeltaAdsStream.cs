@@ -44,8 +44,11 @@ internal sealed class DeltaAdsStream(
             foreach (var (name, version) in request.InitialResourceVersions) sub.Known[name] = version;
         }
         var changed = first;
-        foreach (var name in request.ResourceNamesSubscribe)
+        var snapshot = Cache.TryGet(Node.Id, out var current) ? current : null;
+        foreach (var subscribed in request.ResourceNamesSubscribe)
         {
+            // Held as the snapshot's own instance, as the state-of-the-world stream holds its names.
+            var name = snapshot?.Canonical(type, subscribed) ?? subscribed;
             if (name == Wildcard)
             {
                 changed |= !sub!.Wildcard;

@@ -58,7 +58,7 @@ public sealed class PushCoordinatorTests : IAsyncLifetime
     {
         Assert.DoesNotContain("23456", ReservedPorts());
 
-        _workloads.Publish([], new Dictionary<int, string> { [23456] = "the app port of pod bookinfo/reviews-v1-a" });
+        _workloads.Publish([], new Dictionary<int, string> { [23456] = "a pod's app port, behind its sidecar" });
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!ReservedPorts().Contains("23456") && DateTime.UtcNow < deadline) await Task.Delay(20);
@@ -74,7 +74,8 @@ public sealed class PushCoordinatorTests : IAsyncLifetime
 
     private IEnumerable<string> ReservedPorts() =>
         Snapshot().Resources(TypeUrls.Cluster, new HashSet<string> { ClusterNames.Passthrough }).Cast<Cluster>()
-            .SelectMany(c => c.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue.Fields.Keys);
+            .SelectMany(c => c.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue.Fields.Values)
+            .SelectMany(ranges => ranges.StringValue.Split(','));
 
     private List<uint> Endpoints() =>
         Snapshot().Resources(TypeUrls.ClusterLoadAssignment, new HashSet<string> { ReviewsCluster })

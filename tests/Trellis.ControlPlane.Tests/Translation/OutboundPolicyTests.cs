@@ -168,7 +168,7 @@ public sealed class OutboundPolicyTests
 
         var passthrough = clusters.Single(c => c.Name == ClusterNames.Passthrough);
         var reserved = passthrough.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue;
-        Assert.Equal(["15010", "15014"], reserved.Fields.Keys.Order());
-        Assert.Equal("the control plane's API port", reserved.Fields["15014"].StringValue);
+        Assert.Equal("15014", reserved.Fields["the control plane's API port"].StringValue);
+        Assert.Equal("15010", reserved.Fields["the control plane's xDS port"].StringValue);
     }
 }

@@ -34,10 +34,10 @@ public sealed class LocalPodWorkloadsTests : IAsyncDisposable
 
         Assert.Equal(new Dictionary<int, string>
         {
-            [21000] = "the app port of pod bookinfo/reviews-v1-a",
-            [21003] = "the app port of pod bookinfo/reviews-v1-a",
-            [21002] = "the admin port of pod bookinfo/reviews-v1-a's sidecar",
-            [21004] = "the outbound port of pod bookinfo/reviews-v1-a's sidecar",
+            [21000] = "a pod's app port, behind its sidecar",
+            [21003] = "a pod's app port, behind its sidecar",
+            [21002] = "a proxy's admin port",
+            [21004] = "a sidecar's outbound port",
         }, source.PrivatePorts.OrderBy(p => p.Key).ToDictionary());
     }
 

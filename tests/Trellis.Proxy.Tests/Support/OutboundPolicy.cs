@@ -2,6 +2,7 @@ using Envoy.Config.Cluster.V3;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Route.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Xds;
 
 namespace Trellis.Proxy.Tests.Support;
 
@@ -24,14 +25,14 @@ internal static class OutboundPolicy
     public static Cluster Passthrough(params (int Port, string What)[] reserved)
     {
         var ports = new Struct();
-        foreach (var (port, what) in reserved) ports.Fields[port.ToString()] = Value.ForString(what);
+        foreach (var group in reserved.GroupBy(p => p.What, p => p.Port)) ports.Fields[group.Key] = Value.ForString(PortRanges.Format(group));
         return new Cluster
         {
             Name = "PassthroughCluster",
             Type = Cluster.Types.DiscoveryType.OriginalDst,
             LbPolicy = Cluster.Types.LbPolicy.ClusterProvided,
             ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)),
-            Metadata = new Metadata { FilterMetadata = { ["trellis.passthrough"] = new Struct { Fields = { ["reserved_ports"] = Value.ForStruct(ports) } } } },
+            Metadata = new Metadata { FilterMetadata = { ["trellis.passthrough"] = new Struct { Fields = { ["reserved_port_ranges"] = Value.ForStruct(ports) } } } },
         };
     }
 
