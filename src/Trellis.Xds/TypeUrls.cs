@@ -5,7 +5,7 @@ namespace Trellis.Xds;
 /// <summary>Envoy v3 resource type URLs and how to decode each.</summary>
 public static class TypeUrls
 {
-    private const string Prefix = "type.googleapis.com/";
+    internal const string Prefix = "type.googleapis.com/";
 
     /// <summary>LDS.</summary>
     public const string Listener = Prefix + "envoy.config.listener.v3.Listener";

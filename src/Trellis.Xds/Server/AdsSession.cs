@@ -33,6 +33,11 @@ internal abstract class AdsSession<TRequest>(
     /// <summary>Handles one request: a subscription change, an ACK or a NACK.</summary>
     protected abstract Task HandleAsync(TRequest request, CancellationToken ct);
 
+    /// <summary>Sees a request as soon as it is read, before it waits in the stream's queue.</summary>
+    protected virtual void Received(TRequest request)
+    {
+    }
+
     /// <summary>Sends what changed in the node's snapshot.</summary>
     protected abstract Task PushChangedAsync(CancellationToken ct);
 
@@ -56,6 +61,7 @@ internal abstract class AdsSession<TRequest>(
         try
         {
             if (observer is not null && (streams == 1 || !cache.TryGet(Node.Id, out _))) await observer.OnConnectedAsync(Node, open.Token);
+            Received(first);
             _events.Writer.TryWrite(first);
             var reader = PumpRequestsAsync(open.Token);
             await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
@@ -103,7 +109,11 @@ internal abstract class AdsSession<TRequest>(
     {
         try
         {
-            while (await requests.MoveNext(ct)) _events.Writer.TryWrite(requests.Current);
+            while (await requests.MoveNext(ct))
+            {
+                Received(requests.Current);
+                _events.Writer.TryWrite(requests.Current);
+            }
         }
         catch (Exception e) when (e is IOException or RpcException or OperationCanceledException or InvalidOperationException)
         {

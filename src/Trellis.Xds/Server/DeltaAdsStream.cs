@@ -1,5 +1,4 @@
 using Envoy.Service.Discovery.V3;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -44,11 +43,8 @@ internal sealed class DeltaAdsStream(
             foreach (var (name, version) in request.InitialResourceVersions) sub.Known[name] = version;
         }
         var changed = first;
-        var snapshot = Cache.TryGet(Node.Id, out var current) ? current : null;
-        foreach (var subscribed in request.ResourceNamesSubscribe)
+        foreach (var name in request.ResourceNamesSubscribe)
         {
-            // Held as the snapshot's own instance, as the state-of-the-world stream holds its names.
-            var name = snapshot?.Canonical(type, subscribed) ?? subscribed;
             if (name == Wildcard)
             {
                 changed |= !sub!.Wildcard;
@@ -85,6 +81,14 @@ internal sealed class DeltaAdsStream(
         if (changed) await PushAsync(type, ct);
     }
 
+    /// <summary>Subscribed names are held as the snapshot's own instances, as the state-of-the-world stream holds them.</summary>
+    protected override void Received(DeltaDiscoveryRequest request)
+    {
+        if (request.ResourceNamesSubscribe.Count == 0 || !Cache.TryGet(Node.Id, out var snapshot)) return;
+        var names = request.ResourceNamesSubscribe;
+        for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(request.TypeUrl, names[i]);
+    }
+
     protected override async Task PushChangedAsync(CancellationToken ct)
     {
         foreach (var type in TypeUrls.PushOrder)
@@ -101,7 +105,7 @@ internal sealed class DeltaAdsStream(
         {
             if (snapshot.Versioned(type, name) is not { } resource) continue;
             if (sub.Known.TryGetValue(name, out var known) && known == resource.Version) continue;
-            response.Resources.Add(new Resource { Name = name, Version = resource.Version, Resource_ = new Any { TypeUrl = type, Value = resource.Bytes } });
+            response.Resources.Add(new Resource { Name = name, Version = resource.Version, Resource_ = resource.Packed });
         }
         // Gone from the snapshot, or asked for by name and never there: the node drops it, or stops waiting for it.
         foreach (var name in sub.Known.Keys.Concat(sub.Unanswered).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))

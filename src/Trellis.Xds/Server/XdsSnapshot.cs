@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 
 namespace Trellis.Xds.Server;
 
@@ -60,8 +61,9 @@ public sealed class XdsSnapshot
     }
 }
 
-/// <summary>A resource's serialized bytes, their SHA-256, and the version derived from it.</summary>
-internal sealed record VersionedResource(string Version, ByteString Bytes, byte[] Digest)
+/// <summary>A resource's serialized bytes, their SHA-256, the version derived from it, and the resource packed as the
+/// Any a response carries (never changed, so responses to many nodes share it).</summary>
+internal sealed record VersionedResource(string Version, ByteString Bytes, byte[] Digest, Any Packed)
 {
     // Resources handed to a snapshot are not changed afterwards, so an instance's bytes stay valid for its lifetime.
     private static readonly ConditionalWeakTable<IMessage, VersionedResource> Cache = new();
@@ -70,6 +72,7 @@ internal sealed record VersionedResource(string Version, ByteString Bytes, byte[
     {
         var bytes = r.ToByteString();
         var digest = SHA256.HashData(bytes.Span);
-        return new VersionedResource(Convert.ToHexStringLower(digest.AsSpan(0, 8)), bytes, digest);
+        return new VersionedResource(Convert.ToHexStringLower(digest.AsSpan(0, 8)), bytes, digest,
+            new Any { TypeUrl = TypeUrls.Prefix + r.Descriptor.FullName, Value = bytes });
     });
 }
