@@ -46,8 +46,8 @@ internal abstract class AdsSession<TRequest>(
     public async Task RunAsync(CancellationToken ct)
     {
         if (!await requests.MoveNext(ct)) return;
-        var first = requests.Current;
-        if (NodeOf(first) is not { Id.Length: > 0 } node)
+        // Read in place, not into a local: this method runs as long as the stream, and would keep the request with it.
+        if (NodeOf(requests.Current) is not { Id.Length: > 0 } node)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first request must carry node.id"));
         Node = NodeInfo.From(node);
         var identity = Authenticate(Node);
@@ -61,8 +61,8 @@ internal abstract class AdsSession<TRequest>(
         try
         {
             if (observer is not null && (streams == 1 || !cache.TryGet(Node.Id, out _))) await observer.OnConnectedAsync(Node, open.Token);
-            Received(first);
-            _events.Writer.TryWrite(first);
+            Received(requests.Current);
+            _events.Writer.TryWrite(requests.Current);
             var reader = PumpRequestsAsync(open.Token);
             await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
             {

@@ -44,7 +44,7 @@ internal sealed class AdsStream(
         }
 
         var wildcard = request.ResourceNames.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster;
-        var names = wildcard ? null : SubscribedNames(request);
+        var names = wildcard ? null : NamesOf(request);
         var changed = !sub.Active || !Subscription.SameNames(sub.Names, names);
         sub.Names = names;
         sub.Active = true;
@@ -64,9 +64,9 @@ internal sealed class AdsStream(
 
     /// <summary>The names a request subscribes to. The request lets go of them: the stream's reader keeps its last
     /// request for as long as the stream is open.</summary>
-    private static HashSet<string> SubscribedNames(DiscoveryRequest request)
+    private SubscribedNames NamesOf(DiscoveryRequest request)
     {
-        var names = request.ResourceNames.ToHashSet(StringComparer.Ordinal);
+        var names = SubscribedNames.Of(request.ResourceNames, Cache.TryGet(Node.Id, out var snapshot) ? snapshot.SetsOf(request.TypeUrl) : []);
         request.ResourceNames.Clear();
         return names;
     }
@@ -110,11 +110,11 @@ internal sealed class AdsStream(
     private sealed class Subscription
     {
         public bool Active { get; set; }
-        public HashSet<string>? Names { get; set; }
+        public SubscribedNames? Names { get; set; }
         public string? SentVersion { get; set; }
         public string? Nonce { get; set; }
 
-        public static bool SameNames(HashSet<string>? a, HashSet<string>? b) =>
+        public static bool SameNames(SubscribedNames? a, SubscribedNames? b) =>
             a is null ? b is null : b is not null && a.SetEquals(b);
     }
 }

@@ -6,12 +6,6 @@ namespace Trellis.Xds.Server;
 /// <summary>Who is on the other end of an ADS stream: the node it announced in its first request.</summary>
 public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, string> Labels)
 {
-    /// <summary>The node's metadata as sent, for values that are not plain strings.</summary>
-    public Struct RawMetadata { get; init; } = new();
-
-    /// <summary>The metadata as plain .NET values: string, double, bool, null, lists and nested dictionaries.</summary>
-    public IReadOnlyDictionary<string, object?> MetadataValues { get; init; } = new Dictionary<string, object?>();
-
     /// <summary>What the client's credential proved (see <see cref="IXdsClientAuthenticator"/>); anonymous unless an
     /// authenticator vouched for it. Only an authenticated node may be given secrets.</summary>
     public XdsClientIdentity Identity { get; init; } = XdsClientIdentity.Anonymous;
@@ -19,7 +13,8 @@ public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IRead
     /// <summary>The Istio-style parts of <see cref="Id"/>, when it has that shape.</summary>
     public IstioNodeId? IstioId { get; init; }
 
-    /// <summary>Flattens the node's metadata: strings as they are, the nested LABELS struct separately.</summary>
+    /// <summary>Flattens the node's metadata: strings as they are, the nested LABELS struct separately, other values as
+    /// JSON. Nothing else of the request is kept: a stream lives as long as its node, and thousands may be open.</summary>
     public static NodeInfo From(Node node)
     {
         var raw = node.Metadata ?? new Struct();
@@ -43,8 +38,6 @@ public sealed record NodeInfo(string Id, string Cluster, string UserAgent, IRead
         }
         return new NodeInfo(node.Id, node.Cluster, $"{node.UserAgentName} {node.UserAgentVersion}".Trim(), metadata, labels)
         {
-            RawMetadata = raw.Clone(),
-            MetadataValues = StructValues.ToDictionary(raw),
             IstioId = IstioNodeId.TryParse(node.Id),
         };
     }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Google.Protobuf;
 
@@ -9,6 +10,7 @@ public sealed class XdsResourceSet
 {
     private readonly Dictionary<string, IMessage> _byName;
     private string? _contentVersion;
+    private FrozenSet<string>? _names;
 
     /// <summary>Indexes <paramref name="resources"/> by name; a name given twice is refused, as a node would refuse it.</summary>
     public XdsResourceSet(IEnumerable<IMessage> resources)
@@ -22,6 +24,9 @@ public sealed class XdsResourceSet
 
     /// <summary>The resources, ordered by name.</summary>
     public IReadOnlyList<IMessage> Ordered { get; }
+
+    /// <summary>The resources' names, made when first asked for: streams that subscribe to all of them share this set.</summary>
+    internal FrozenSet<string> Names => _names ??= _byName.Keys.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The resource of that name, or null.</summary>
     public IMessage? Find(string name) => _byName.GetValueOrDefault(name);

@@ -24,7 +24,7 @@ public sealed class XdsSnapshot
     public string? VersionOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Version : null;
 
     /// <summary>The resources of a type, filtered to <paramref name="names"/> unless that is null (wildcard).</summary>
-    public IReadOnlyList<IMessage> Resources(string typeUrl, IReadOnlySet<string>? names)
+    public IReadOnlyList<IMessage> Resources(string typeUrl, IEnumerable<string>? names)
     {
         if (!_types.TryGetValue(typeUrl, out var t)) return [];
         if (names is null) return t.Parts.Count == 1 ? t.Parts[0].Ordered : t.Parts.SelectMany(p => p.Ordered).ToList();
@@ -36,6 +36,9 @@ public sealed class XdsSnapshot
     /// carry, two thousand nodes' subscriptions cost one copy of each name instead of one per node (bench/cp-scale).</summary>
     internal string Canonical(string typeUrl, string name) =>
         _types.TryGetValue(typeUrl, out var t) && t.Find(name) is { } resource ? TypeUrls.NameOf(resource) : name;
+
+    /// <summary>The resource sets a type is made of.</summary>
+    internal IReadOnlyList<XdsResourceSet> SetsOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Parts : [];
 
     /// <summary>The names of a type's resources.</summary>
     internal IEnumerable<string> NamesOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Parts.SelectMany(p => p.Ordered).Select(TypeUrls.NameOf) : [];
