@@ -6,8 +6,8 @@ using Trellis.ControlPlane.Mesh;
 namespace Trellis.ControlPlane.Translation;
 
 /// <summary>What a sidecar does with outbound traffic that names no service in its <see cref="ProxyScope"/>, from the
-/// outboundTrafficPolicy of its Sidecar or else the mesh config: the mesh's own ports are refused (403) whatever the
-/// mode, ServiceEntry hosts in scope pass through, and every other destination passes through under ALLOW_ANY or, under
+/// outboundTrafficPolicy of its Sidecar or else the mesh config: the control plane's ports are refused (403) whatever
+/// the mode and pods' own ports under ALLOW_ANY, ServiceEntry hosts in scope pass through, and every other destination passes through under ALLOW_ANY or, under
 /// REGISTRY_ONLY (Trellis's default), gets a 502 from Istio's block_all virtual host. Refusals are direct responses whose
 /// x-trellis-reason says why, so any Envoy given this route table answers the same.</summary>
 internal static class OutboundPolicyRoutes
@@ -26,10 +26,15 @@ internal static class OutboundPolicyRoutes
             var reason = $"port {port} is {what}: not a mesh destination, so no outbound policy leads there";
             if (Claim(Refusal($"reserved_{port}", 403, reason), LocalHosts.Select(h => $"{h}:{port}"), taken) is { } host) yield return host;
         }
-        // One host for all of them: a virtual host per port, reason and all, made the route table of a mesh of
-        // thousands of pods mostly refusals (bench/cp-scale). The passthrough cluster's guard still names each port.
-        var podPorts = mesh.Reserved.PodPortsOrdered.SelectMany(port => LocalHosts.Select(h => $"{h}:{port}"));
-        if (Claim(Refusal("reserved_pod_ports", 403, PodPortReason), podPorts, taken) is { } pods) yield return pods;
+        // Pods' ports need refusing only where passthrough would reach them. Under REGISTRY_ONLY, block_all refuses them
+        // as it refuses every destination outside the registry: listing thousands of ports per route table, five
+        // spellings each, made most of every proxy's routes (bench/cp-scale). One host for all of them, as a virtual
+        // host per port did the same; the passthrough cluster's guard also refuses them after any spelling.
+        if (scope.AllowAny)
+        {
+            var podPorts = mesh.Reserved.PodPortsOrdered.SelectMany(port => LocalHosts.Select(h => $"{h}:{port}"));
+            if (Claim(Refusal("reserved_pod_ports", 403, PodPortReason), podPorts, taken) is { } pods) yield return pods;
+        }
         foreach (var (name, domains) in ServiceEntryHosts(mesh, scope))
             if (Claim(Passthrough(name), domains, taken) is { } host) yield return host;
         yield return scope.AllowAny ? Passthrough("allow_any", "*") : Refusal("block_all", 502, BlockAllReason(scope), "*");

@@ -88,13 +88,14 @@ public sealed class OutboundPolicyTests
         Assert.Contains(routes.VirtualHosts, v => v.Name == "reserved_15010");
     }
 
+    private static readonly ReservedPorts PodPorts = new(new Dictionary<int, string> { [15014] = "the control plane's API port" },
+        new Dictionary<int, string> { [31000] = "a pod's app port, behind its sidecar", [31001] = "a proxy's admin port" });
+
     [Fact]
-    public void Pods_ports_are_refused_by_one_virtual_host_for_every_spelling_of_this_machine()
+    public void Under_allow_any_pods_ports_are_refused_by_one_virtual_host_for_every_spelling_of_this_machine()
     {
-        var pods = new ReservedPorts(new Dictionary<int, string> { [15014] = "the control plane's API port" },
-            new Dictionary<int, string> { [31000] = "the app port of pod bookinfo/reviews-v1-abc", [31001] = "the admin port of pod bookinfo/reviews-v1-abc's sidecar" });
-        var mesh = MeshFixture.Bookinfo();
-        var routes = MeshRouteTranslator.Outbound(new MeshModel(mesh.Resources, mesh.Workloads, 1, pods), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+        var mesh = MeshFixture.Bookinfo(MeshConfig("ALLOW_ANY"));
+        var routes = MeshRouteTranslator.Outbound(new MeshModel(mesh.Resources, mesh.Workloads, 1, PodPorts), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
 
         var refused = routes.VirtualHosts.Single(v => v.Name == "reserved_pod_ports");
         Assert.Equal(10, refused.Domains.Count);
@@ -105,6 +106,18 @@ public sealed class OutboundPolicyTests
         // The control plane's ports keep a host each, whose reason names the port.
         Assert.Contains(routes.VirtualHosts, v => v.Name == "reserved_15014");
         Assert.DoesNotContain(routes.VirtualHosts, v => v.Name == "reserved_31000");
+    }
+
+    [Fact]
+    public void Under_registry_only_pods_ports_are_left_to_block_all_which_refuses_them_as_it_refuses_any_other_destination()
+    {
+        var mesh = MeshFixture.Bookinfo();
+        var routes = MeshRouteTranslator.Outbound(new MeshModel(mesh.Resources, mesh.Workloads, 1, PodPorts), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        Assert.DoesNotContain(routes.VirtualHosts, v => v.Name == "reserved_pod_ports");
+        Assert.DoesNotContain(routes.VirtualHosts.SelectMany(v => v.Domains), d => d.EndsWith(":31000", StringComparison.Ordinal));
+        Assert.Equal(["*"], routes.VirtualHosts.Single(v => v.Name == "block_all").Domains);
+        Assert.Contains(routes.VirtualHosts, v => v.Name == "reserved_15014");
     }
 
     [Fact]
