@@ -23,6 +23,10 @@ public sealed class XdsSnapshot
     /// <summary>The version of one type, or null when the snapshot has none of it.</summary>
     public string? VersionOf(string typeUrl) => _types.TryGetValue(typeUrl, out var t) ? t.Version : null;
 
+    /// <summary>Whether <paramref name="other"/> has the same types, each at the same version.</summary>
+    internal bool SameVersions(XdsSnapshot other) =>
+        _types.Count == other._types.Count && _types.All(t => other.VersionOf(t.Key) == t.Value.Version);
+
     /// <summary>The resources of a type, filtered to <paramref name="names"/> unless that is null (wildcard).</summary>
     public IReadOnlyList<IMessage> Resources(string typeUrl, IEnumerable<string>? names)
     {

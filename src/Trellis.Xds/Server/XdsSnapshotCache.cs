@@ -8,9 +8,12 @@ public sealed class XdsSnapshotCache
     private readonly ConcurrentDictionary<string, XdsSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableWatchers> _watchers = new(StringComparer.Ordinal);
 
-    /// <summary>Replaces a node's snapshot and notifies its streams.</summary>
+    /// <summary>Replaces a node's snapshot and notifies its streams, unless the snapshot held has the same version of
+    /// every type. After a change most nodes' recomputed snapshots are such: kept out, they are collected young instead
+    /// of replacing snapshots that have grown old (bench/cp-scale), and the node's streams are not woken for nothing.</summary>
     public void SetSnapshot(string nodeId, XdsSnapshot snapshot)
     {
+        if (_snapshots.TryGetValue(nodeId, out var held) && held.SameVersions(snapshot)) return;
         _snapshots[nodeId] = snapshot;
         if (_watchers.TryGetValue(nodeId, out var watchers))
             foreach (var w in watchers.Items) w();
