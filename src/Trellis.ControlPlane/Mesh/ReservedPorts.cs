@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Trellis.ControlPlane.Mesh;
 
 /// <summary>The loopback ports the mesh itself runs on, each with what it is: the control plane's API and xDS
@@ -35,6 +33,4 @@ internal sealed class ReservedPorts
     private IReadOnlyDictionary<int, string> ControlPlane { get; }
 
     private IReadOnlyDictionary<int, string> Pods { get; }
-
-    public static string Key(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

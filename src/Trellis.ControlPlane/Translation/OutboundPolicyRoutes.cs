@@ -7,9 +7,10 @@ namespace Trellis.ControlPlane.Translation;
 
 /// <summary>What a sidecar does with outbound traffic that names no service in its <see cref="ProxyScope"/>, from the
 /// outboundTrafficPolicy of its Sidecar or else the mesh config: the control plane's ports are refused (403) whatever
-/// the mode and pods' own ports under ALLOW_ANY, ServiceEntry hosts in scope pass through, and every other destination passes through under ALLOW_ANY or, under
-/// REGISTRY_ONLY (Trellis's default), gets a 502 from Istio's block_all virtual host. Refusals are direct responses whose
-/// x-trellis-reason says why, so any Envoy given this route table answers the same.</summary>
+/// the mode, and pods' own ports under ALLOW_ANY; ServiceEntry hosts in scope pass through; every other destination
+/// passes through under ALLOW_ANY or, under REGISTRY_ONLY (Trellis's default), gets a 502 from Istio's block_all
+/// virtual host. Refusals are direct responses whose x-trellis-reason says why, so any Envoy given this route table
+/// answers the same.</summary>
 internal static class OutboundPolicyRoutes
 {
     public const string ReasonHeader = "x-trellis-reason";

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Google.Protobuf.Collections;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,16 @@ internal abstract class AdsSession<TRequest>(
     /// <summary>Sees a request as soon as it is read, before it waits in the stream's queue.</summary>
     protected virtual void Received(TRequest request)
     {
+    }
+
+    /// <summary>Swaps the resource names a request carries for the instances the node's snapshot holds. Every request
+    /// repeats all the names it subscribes to, and may wait in the stream's queue while the stream sends: swapped as it
+    /// is read, the request's copies die young instead of in the oldest generation, and subscriptions held by thousands
+    /// of streams share one copy of each name (bench/cp-scale).</summary>
+    protected void UseSnapshotNames(string typeUrl, RepeatedField<string> names)
+    {
+        if (names.Count == 0 || !cache.TryGet(Node.Id, out var snapshot)) return;
+        for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(typeUrl, names[i]);
     }
 
     /// <summary>Sends what changed in the node's snapshot.</summary>

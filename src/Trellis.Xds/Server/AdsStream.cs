@@ -52,15 +52,7 @@ internal sealed class AdsStream(
         await PushAsync(type, force: changed || !hasNonce, ct);
     }
 
-    /// <summary>Every request repeats all the names it subscribes to, and may wait in the stream's queue while the
-    /// stream sends. Swapped at once for the snapshot's own instances, the request's copies die young instead of in the
-    /// oldest generation, and subscriptions held by thousands of streams share one copy of each name (bench/cp-scale).</summary>
-    protected override void Received(DiscoveryRequest request)
-    {
-        if (request.ResourceNames.Count == 0 || !Cache.TryGet(Node.Id, out var snapshot)) return;
-        var names = request.ResourceNames;
-        for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(request.TypeUrl, names[i]);
-    }
+    protected override void Received(DiscoveryRequest request) => UseSnapshotNames(request.TypeUrl, request.ResourceNames);
 
     /// <summary>The names a request subscribes to. The request lets go of them: the stream's reader keeps its last
     /// request for as long as the stream is open.</summary>

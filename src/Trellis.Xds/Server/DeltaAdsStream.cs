@@ -81,13 +81,7 @@ internal sealed class DeltaAdsStream(
         if (changed) await PushAsync(type, ct);
     }
 
-    /// <summary>Subscribed names are held as the snapshot's own instances, as the state-of-the-world stream holds them.</summary>
-    protected override void Received(DeltaDiscoveryRequest request)
-    {
-        if (request.ResourceNamesSubscribe.Count == 0 || !Cache.TryGet(Node.Id, out var snapshot)) return;
-        var names = request.ResourceNamesSubscribe;
-        for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(request.TypeUrl, names[i]);
-    }
+    protected override void Received(DeltaDiscoveryRequest request) => UseSnapshotNames(request.TypeUrl, request.ResourceNamesSubscribe);
 
     protected override async Task PushChangedAsync(CancellationToken ct)
     {

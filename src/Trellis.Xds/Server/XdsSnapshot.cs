@@ -35,9 +35,7 @@ public sealed class XdsSnapshot
         return names.Order(StringComparer.Ordinal).Select(t.Find).OfType<IMessage>().ToList();
     }
 
-    /// <summary>The snapshot's own instance of a resource name, when it has that resource; else <paramref name="name"/>.
-    /// Streams keep what their node subscribed to for as long as they live: held as the instances the shared resources
-    /// carry, two thousand nodes' subscriptions cost one copy of each name instead of one per node (bench/cp-scale).</summary>
+    /// <summary>The snapshot's own instance of a resource name, when it has that resource; else <paramref name="name"/>.</summary>
     internal string Canonical(string typeUrl, string name) =>
         _types.TryGetValue(typeUrl, out var t) && t.Find(name) is { } resource ? TypeUrls.NameOf(resource) : name;
 
