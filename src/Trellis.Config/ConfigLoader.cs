@@ -107,8 +107,11 @@ public static class ConfigLoader
         /// <summary>Reads text whose bytes the budget already took.</summary>
         public void ReadTaken(string text, string file)
         {
-            var reader = new ResourceReader(file, Diagnostics);
-            foreach (var document in YamlDocumentReader.Read(text, file, Diagnostics))
+            var source = new SourceText(file, text);
+            var reader = new ResourceReader(source, Diagnostics);
+            var documents = YamlDocumentReader.Read(text, file, Diagnostics);
+            source.Parsed(documents);
+            foreach (var document in documents)
             {
                 try
                 {

@@ -4,12 +4,22 @@ using YamlDotNet.RepresentationModel;
 
 namespace Trellis.Config.Loading;
 
-/// <summary>Finds the source position of a field path such as <c>spec.http[0].route[1].weight</c> in a parsed document.</summary>
-internal sealed class FieldLocator(string file, YamlNode root)
+/// <summary>Finds the source position of a field path such as <c>spec.http[0].route[1].weight</c> in an object read from
+/// <paramref name="source"/>, whose map starts at character <paramref name="offset"/>.</summary>
+internal sealed class FieldLocator(SourceText source, long offset, SourceLocation start)
 {
+    /// <summary>Locates fields of <paramref name="map"/>, read from <paramref name="source"/>.</summary>
+    public FieldLocator(SourceText source, YamlMappingNode map) : this(source, map.Start.Index, At(source.File, map))
+    {
+    }
+
+    /// <summary>Where the object's map starts.</summary>
+    public SourceLocation Start => start;
+
     /// <summary>The position of the field's key (or list item), or of the deepest parent that exists.</summary>
     public SourceLocation Locate(string path)
     {
+        if (source.MapAt(offset) is not { } root) return start;
         YamlNode node = root;
         YamlNode position = root;
         foreach (var segment in FieldPath.Split(path))
@@ -33,7 +43,7 @@ internal sealed class FieldLocator(string file, YamlNode root)
                 break;
             }
         }
-        return At(file, position);
+        return At(source.File, position);
     }
 
     public static SourceLocation At(string file, YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);

@@ -7,13 +7,13 @@ namespace Trellis.Config.Loading;
 
 /// <summary>Turns one YAML document into resources (a <c>List</c> into several): identifies the kind, binds metadata
 /// and spec, then runs the kind's schema validation.</summary>
-internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
+internal sealed class ResourceReader(SourceText source, List<Diagnostic> diagnostics)
 {
     private const string NotEnforced = "accepted, not yet enforced by Trellis";
 
     public IEnumerable<Resource> Read(YamlNode root, string path = "")
     {
-        var document = new BindContext(file, diagnostics);
+        var document = new BindContext(source.File, diagnostics);
         if (root is not YamlMappingNode map)
         {
             document.Error(root, NullIfEmpty(path), "expected a Kubernetes object: a map with apiVersion, kind and metadata", DiagnosticCodes.MissingRequiredField);
@@ -77,11 +77,11 @@ internal sealed class ResourceReader(string file, List<Diagnostic> diagnostics)
 
         var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
         var spec = BindSpec(document, binder, map, info, path);
-        var source = FieldLocator.At(file, map);
-        var resource = new Resource(apiVersion, info.Kind, metadata, spec, source, info.Enforced, new FieldLocator(file, map));
+        var locator = new FieldLocator(source, map);
+        var resource = new Resource(apiVersion, info.Kind, metadata, spec, locator.Start, info.Enforced, locator);
         if (!info.Enforced)
         {
-            diagnostics.Add(Diagnostic.Info(DiagnosticCodes.NotYetEnforced, NotEnforced, source, document.ObjectRef));
+            diagnostics.Add(Diagnostic.Info(DiagnosticCodes.NotYetEnforced, NotEnforced, locator.Start, document.ObjectRef));
             return resource;
         }
         // Rules beyond field types would only echo a field the bind already rejected (an unknown
