@@ -19,7 +19,7 @@ internal sealed class FieldLocator(SourceText source, long offset, SourceLocatio
     /// <summary>The position of the field's key (or list item), or of the deepest parent that exists.</summary>
     public SourceLocation Locate(string path)
     {
-        if (source.MapAt(offset) is not { } root) return start;
+        if (source.MapAt(offset) is not var (root, linesBefore)) return start;
         YamlNode node = root;
         YamlNode position = root;
         foreach (var segment in FieldPath.Split(path))
@@ -43,7 +43,7 @@ internal sealed class FieldLocator(SourceText source, long offset, SourceLocatio
                 break;
             }
         }
-        return At(source.File, position);
+        return new SourceLocation(source.File, (int)(linesBefore + position.Start.Line), (int)position.Start.Column);
     }
 
     public static SourceLocation At(string file, YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);

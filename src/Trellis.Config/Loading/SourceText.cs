@@ -2,41 +2,44 @@ using YamlDotNet.RepresentationModel;
 
 namespace Trellis.Config.Loading;
 
-/// <summary>A file's text as it was read, from which its objects' nodes can be found again. Resources keep this rather
-/// than their YAML node trees, which were most of what a large applied config held (bench/cp-scale): the trees are
-/// only weakly held, and the text is parsed again when a position is asked for after they were collected.</summary>
+/// <summary>A file's text as it was read, and where each of its documents lies in it. Objects keep this rather than
+/// their YAML node trees, which were most of what a large applied config held (bench/cp-scale): when a field's
+/// position is asked for, the object's own document is parsed again, alone.</summary>
 internal sealed class SourceText(string file, string text)
 {
-    // Readers racing on a collected tree each parse the text again, and one of their trees is kept: no lock needed.
-    private WeakReference<Dictionary<long, YamlMappingNode>>? _maps;
+    private Document[] _documents = [];
 
     public string File => file;
 
-    /// <summary>Keeps the documents just parsed from this text, for as long as nothing else needs the memory.</summary>
-    public void Parsed(IEnumerable<YamlNode> documents) => _maps = new(Index(documents));
+    /// <summary>Notes where the documents just parsed from this text lie in it: each from the start of the line it starts
+    /// on, so that its columns stay as they are in the file, to where the next one starts (YamlDotNet's end marks of
+    /// maps are their starts).</summary>
+    public void Parsed(IReadOnlyList<YamlNode> documents) =>
+        _documents = documents.Select((d, i) => new Document(LineStart(d), i + 1 < documents.Count ? LineStart(documents[i + 1]) : text.Length, d.Start.Line - 1))
+            .ToArray();
 
-    /// <summary>The map that starts at <paramref name="offset"/> (a character offset into the text), or null.</summary>
-    public YamlMappingNode? MapAt(long offset)
+    private static long LineStart(YamlNode document) => document.Start.Index - (document.Start.Column - 1);
+
+    /// <summary>The map that starts at character <paramref name="offset"/>, parsed again from its document, with the
+    /// number of lines before that document; null if no document holds it.</summary>
+    public (YamlMappingNode Map, long LinesBefore)? MapAt(long offset)
     {
-        if (_maps is null || !_maps.TryGetTarget(out var maps))
-        {
-            maps = Index(YamlDocumentReader.Read(text, file, []));
-            _maps = new(maps);
-        }
-        return maps.GetValueOrDefault(offset);
+        var document = Array.FindLast(_documents, d => d.From <= offset && offset < d.To);
+        if (document is null) return null;
+        var parsed = YamlDocumentReader.Read(text[(int)document.From..(int)document.To], file, []);
+        return parsed.Count > 0 && Find(parsed[0], offset - document.From) is { } map ? (map, document.LinesBefore) : null;
     }
 
-    /// <summary>Every map by where it starts: no two maps start at the same place, as a map's first key does.</summary>
-    private static Dictionary<long, YamlMappingNode> Index(IEnumerable<YamlNode> documents)
+    private static YamlMappingNode? Find(YamlNode root, long offset)
     {
-        var maps = new Dictionary<long, YamlMappingNode>();
-        var pending = new Stack<YamlNode>(documents);
+        var pending = new Stack<YamlNode>([root]);
         while (pending.TryPop(out var node))
         {
             switch (node)
             {
+                case YamlMappingNode map when map.Start.Index == offset:
+                    return map;
                 case YamlMappingNode map:
-                    maps.TryAdd(map.Start.Index, map);
                     foreach (var (_, value) in map.Children) pending.Push(value);
                     break;
                 case YamlSequenceNode list:
@@ -44,6 +47,8 @@ internal sealed class SourceText(string file, string text)
                     break;
             }
         }
-        return maps;
+        return null;
     }
+
+    private sealed record Document(long From, long To, long LinesBefore);
 }
