@@ -16,8 +16,24 @@ internal sealed class FieldLocator(SourceText source, long offset, SourceLocatio
     /// <summary>Where the object's map starts.</summary>
     public SourceLocation Start => start;
 
+    /// <summary>Analysis names the same few fields of an object at every apply; each found once is kept.</summary>
+    private const int Remembered = 8;
+
+    private (string Path, SourceLocation Location)[] _found = [];
+
     /// <summary>The position of the field's key (or list item), or of the deepest parent that exists.</summary>
     public SourceLocation Locate(string path)
+    {
+        var found = Volatile.Read(ref _found);
+        foreach (var (known, location) in found)
+            if (known == path) return location;
+        var located = Find(path);
+        // A race loses one of two entries, to be found again next time: no lock for that.
+        if (found.Length < Remembered) Interlocked.CompareExchange(ref _found, [.. found, (path, located)], found);
+        return located;
+    }
+
+    private SourceLocation Find(string path)
     {
         if (source.MapAt(offset) is not var (root, linesBefore)) return start;
         YamlNode node = root;

@@ -38,5 +38,6 @@ public sealed class FieldLocatorTests
         Assert.Equal(new SourceLocation("test.yaml", 18, 9), service.LocationOf("spec.http[0].route[0].weight"));
         Assert.Equal(new SourceLocation("test.yaml", 14, 5), service.LocationOf("spec.hosts.missing"));
         Assert.Equal(service.Source, service.LocationOf(""));
+        Assert.Equal(new SourceLocation("test.yaml", 18, 9), service.LocationOf("spec.http[0].route[0].weight"));
     }
 }
