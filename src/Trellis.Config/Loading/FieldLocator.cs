@@ -8,6 +8,11 @@ namespace Trellis.Config.Loading;
 /// <paramref name="source"/>, whose map starts at character <paramref name="offset"/>.</summary>
 internal sealed class FieldLocator(SourceText source, long offset, SourceLocation start)
 {
+    /// <summary>Analysis names the same few fields of an object at every apply; each found once is kept.</summary>
+    private const int Remembered = 8;
+
+    private (string Path, SourceLocation Location)[] _found = [];
+
     /// <summary>Locates fields of <paramref name="map"/>, read from <paramref name="source"/>.</summary>
     public FieldLocator(SourceText source, YamlMappingNode map) : this(source, map.Start.Index, At(source.File, map))
     {
@@ -15,11 +20,6 @@ internal sealed class FieldLocator(SourceText source, long offset, SourceLocatio
 
     /// <summary>Where the object's map starts.</summary>
     public SourceLocation Start => start;
-
-    /// <summary>Analysis names the same few fields of an object at every apply; each found once is kept.</summary>
-    private const int Remembered = 8;
-
-    private (string Path, SourceLocation Location)[] _found = [];
 
     /// <summary>The position of the field's key (or list item), or of the deepest parent that exists.</summary>
     public SourceLocation Locate(string path)
