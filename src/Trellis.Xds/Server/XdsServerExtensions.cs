@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Trellis.Xds.Server;
 
@@ -18,6 +20,7 @@ public static class XdsServerExtensions
             o.MaxReceiveMessageSize = MaxMessageBytes;
             o.MaxSendMessageSize = MaxMessageBytes;
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<AggregatedDiscoveryServiceImpl>, AdsMethodProvider>());
         services.AddSingleton<XdsSnapshotCache>();
         services.AddSingleton<XdsConnectionRegistry>();
         services.AddSingleton<XdsSendGate>();

@@ -78,6 +78,6 @@ internal sealed record VersionedResource(string Version, ByteString Bytes, byte[
         var bytes = r.ToByteString();
         var digest = SHA256.HashData(bytes.Span);
         return new VersionedResource(Convert.ToHexStringLower(digest.AsSpan(0, 8)), bytes, digest,
-            new Any { TypeUrl = TypeUrls.Prefix + r.Descriptor.FullName, Value = bytes });
+            new Any { TypeUrl = TypeUrls.Of(r.Descriptor), Value = bytes });
     });
 }
