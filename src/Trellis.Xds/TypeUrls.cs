@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Trellis.Xds;
 
@@ -6,6 +8,8 @@ namespace Trellis.Xds;
 public static class TypeUrls
 {
     internal const string Prefix = "type.googleapis.com/";
+
+    private static readonly ConcurrentDictionary<MessageDescriptor, string> OfType = new();
 
     /// <summary>LDS.</summary>
     public const string Listener = Prefix + "envoy.config.listener.v3.Listener";
@@ -21,6 +25,9 @@ public static class TypeUrls
 
     /// <summary>SDS.</summary>
     public const string Secret = Prefix + "envoy.extensions.transport_sockets.tls.v3.Secret";
+
+    /// <summary>The type URL of a message type: one string per type, however many messages are packed with it.</summary>
+    public static string Of(MessageDescriptor descriptor) => OfType.GetOrAdd(descriptor, static d => Prefix + d.FullName);
 
     /// <summary>The types in the order a server should push them (make-before-break: secrets before the listeners that name them).</summary>
     public static IReadOnlyList<string> PushOrder { get; } = [Secret, Cluster, ClusterLoadAssignment, Listener, RouteConfiguration];

@@ -21,6 +21,15 @@ public sealed class XdsAnyTests
     }
 
     [Fact]
+    public void Every_any_of_a_type_shares_one_type_url_and_packs_as_protobuf_does()
+    {
+        var router = new Router { SuppressEnvoyHeaders = true };
+
+        Assert.Same(XdsAny.Pack(router).TypeUrl, XdsAny.Pack(new Router()).TypeUrl);
+        Assert.Equal(Any.Pack(router), XdsAny.Pack(router));
+    }
+
+    [Fact]
     public void Unpack_decodes_by_type_url_and_rejects_unknown_types()
     {
         var hcm = new HttpConnectionManager { StatPrefix = "inbound_9080", HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router" } } };

@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation.Mtls;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -75,7 +76,7 @@ internal static class ClusterTranslator
         ConnectTimeout = ConnectTimeout,
         LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
         Metadata = service is null ? null : IstioMetadata.ForService(service, null),
-        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = Any.Pack(ProtocolOptions(service?.Ports.FirstOrDefault(p => p.TargetPort == containerPort))) },
+        TypedExtensionProtocolOptions = { [ProtocolOptionsKey] = XdsAny.Pack(ProtocolOptions(service?.Ports.FirstOrDefault(p => p.TargetPort == containerPort))) },
         LoadAssignment = new ClusterLoadAssignment
         {
             ClusterName = ClusterNames.Inbound(containerPort),
@@ -122,7 +123,7 @@ internal static class ClusterTranslator
         };
         var options = ProtocolOptions(port);
         ConnectionPools.ApplyTo(cluster, options, rule?.ConnectionPool(subset, port.Port));
-        cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(options);
+        cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = XdsAny.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));
         LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
         AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, port.IsHttp2, autoMtls);

@@ -3,6 +3,7 @@ using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.ControlPlane.Translation.Telemetry;
 using Trellis.Stats.V1;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -32,8 +33,8 @@ internal static class HcmTelemetry
                 }
                 // Before the router, as in Istio's chains.
                 if (side.Stats is { } stats)
-                    hcm.HttpFilters.Insert(Math.Max(0, hcm.HttpFilters.Count - 1), new HttpFilter { Name = MetricOverrides.FilterName, TypedConfig = Any.Pack(stats) });
-                filter.TypedConfig = Any.Pack(hcm);
+                    hcm.HttpFilters.Insert(Math.Max(0, hcm.HttpFilters.Count - 1), new HttpFilter { Name = MetricOverrides.FilterName, TypedConfig = XdsAny.Pack(stats) });
+                filter.TypedConfig = XdsAny.Pack(hcm);
             }
         }
     }

@@ -4,6 +4,7 @@ using Envoy.Config.Route.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Networking;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -32,7 +33,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
                 if (!TrySetAction(route, http, match, client)) continue;
                 AddHeaderOperations(route, http.Headers);
                 // Whatever the action (route, redirect or direct response), as Istio: the fault filter runs before the router.
-                if (FaultTranslator.Translate(http.Fault) is { } fault) route.TypedPerFilterConfig[FaultTranslator.FilterName] = Any.Pack(fault);
+                if (FaultTranslator.Translate(http.Fault) is { } fault) route.TypedPerFilterConfig[FaultTranslator.FilterName] = XdsAny.Pack(fault);
                 yield return route;
             }
         }

@@ -12,6 +12,7 @@ using Trellis.ControlPlane.Translation.AccessLogs;
 using Envoy.Config.Accesslog.V3;
 using Trellis.ControlPlane.Translation.Authorization;
 using Trellis.ControlPlane.Translation.Mtls;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -106,18 +107,18 @@ internal static class ListenerTranslator
 
     /// <summary>The HCM of one of the gateway's HTTPS filter chains, behind its TLS termination.</summary>
     public static Filter GatewayHcmFilter(string statPrefix, string rds, bool showReasons, IReadOnlyList<AccessLog> accessLogs) =>
-        new() { Name = HcmFilterName, TypedConfig = Any.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons, accessLogs: accessLogs)) };
+        new() { Name = HcmFilterName, TypedConfig = XdsAny.Pack(Hcm(statPrefix, rds: rds, suppressEnvoyHeaders: !showReasons, accessLogs: accessLogs)) };
 
     /// <summary>gRPC's xDS resolver asks for a listener named exactly as the target "host:port".</summary>
     public static Listener Api(string name, string routeName) => new()
     {
         Name = name,
-        ApiListener = new ApiListener { ApiListener_ = Any.Pack(Hcm(name, rds: routeName)) },
+        ApiListener = new ApiListener { ApiListener_ = XdsAny.Pack(Hcm(name, rds: routeName)) },
     };
 
     private static FilterChain Chain(HttpConnectionManager hcm) => new() { Filters = { HcmFilter(hcm) } };
 
-    private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = Any.Pack(hcm) };
+    private static Filter HcmFilter(HttpConnectionManager hcm) => new() { Name = HcmFilterName, TypedConfig = XdsAny.Pack(hcm) };
 
     /// <param name="settings">The mesh config, for path normalization (inbound and gateway HCMs).</param>
     private static HttpConnectionManager Hcm(string statPrefix, string? rds = null, RouteConfiguration? inline = null, bool connect = false, bool suppressEnvoyHeaders = false,
@@ -132,8 +133,8 @@ internal static class ListenerTranslator
                 authn ?? [],
                 authz?.HttpFilters ?? [],
                 // Per-route faults (a VirtualService's http[].fault) configure it; with none it passes requests on.
-                new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = Any.Pack(new HTTPFault()) },
-                new HttpFilter { Name = RouterFilterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },
+                new HttpFilter { Name = FaultTranslator.FilterName, TypedConfig = XdsAny.Pack(new HTTPFault()) },
+                new HttpFilter { Name = RouterFilterName, TypedConfig = XdsAny.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) },
             },
         };
         if (settings is not null) PathNormalization.Apply(hcm, settings);

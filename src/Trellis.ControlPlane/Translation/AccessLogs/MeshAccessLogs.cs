@@ -5,6 +5,7 @@ using Envoy.Extensions.AccessLoggers.Stream.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.AccessLogs;
 
@@ -51,9 +52,9 @@ internal static class MeshAccessLogs
 
     private static AccessLog Logger(string path, SubstitutionFormatString format) => path switch
     {
-        "/dev/stdout" => new AccessLog { Name = "envoy.access_loggers.stdout", TypedConfig = Any.Pack(new StdoutAccessLog { LogFormat = format }) },
-        "/dev/stderr" => new AccessLog { Name = "envoy.access_loggers.stderr", TypedConfig = Any.Pack(new StderrAccessLog { LogFormat = format }) },
-        _ => new AccessLog { Name = "envoy.access_loggers.file", TypedConfig = Any.Pack(new FileAccessLog { Path = path, LogFormat = format }) },
+        "/dev/stdout" => new AccessLog { Name = "envoy.access_loggers.stdout", TypedConfig = XdsAny.Pack(new StdoutAccessLog { LogFormat = format }) },
+        "/dev/stderr" => new AccessLog { Name = "envoy.access_loggers.stderr", TypedConfig = XdsAny.Pack(new StderrAccessLog { LogFormat = format }) },
+        _ => new AccessLog { Name = "envoy.access_loggers.file", TypedConfig = XdsAny.Pack(new FileAccessLog { Path = path, LogFormat = format }) },
     };
 
     private static SubstitutionFormatString Json(IEnumerable<(string Key, string Operators)> fields)

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Telemetry;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.AccessLogs;
 
@@ -54,7 +55,7 @@ internal static class TelemetryAccessLogs
             ExtensionFilter = new ExtensionFilter
             {
                 Name = CelFilterName,
-                TypedConfig = Any.Pack(new Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter { Expression = expression }),
+                TypedConfig = XdsAny.Pack(new Envoy.Extensions.AccessLoggers.Filters.Cel.V3.ExpressionFilter { Expression = expression }),
             },
         };
         return log;

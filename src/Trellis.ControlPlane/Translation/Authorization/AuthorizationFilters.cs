@@ -3,6 +3,7 @@ using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Security;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 using Rbac = Envoy.Config.Rbac.V3.RBAC;
 using RbacFilter = Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
 using RbacPerRoute = Envoy.Extensions.Filters.Http.Rbac.V3.RBACPerRoute;
@@ -73,7 +74,7 @@ internal static class AuthorizationFilters
         var policies = all.Where(p => p.Action == action).ToList();
         if (policies.Count == 0) return;
         filters.Add(Filter(filterName, RbacConfig(policies, rbacAction, forTcp: false, portMap, problems)));
-        tcp[filterName] = Any.Pack(new RbacPerRoute { Rbac = RbacConfig(policies, rbacAction, forTcp: true, portMap, problems: null) });
+        tcp[filterName] = XdsAny.Pack(new RbacPerRoute { Rbac = RbacConfig(policies, rbacAction, forTcp: true, portMap, problems: null) });
     }
 
     /// <summary>Enforced rules, and the dry-run policies' rules as shadow rules that are only logged.</summary>
@@ -144,7 +145,7 @@ internal static class AuthorizationFilters
                 if (error is not null) problems.Add($"CUSTOM policies {string.Join(", ", own.Select(p => $"{p.Namespace}/{p.Name}"))}: {error}; their rules deny");
                 var http = BadCustom(Rules(own, RbacAction.Deny, forTcp: false, portMap, problems, prefix));
                 filters.Add(Filter(CustomRbacFilterName + suffix, new RbacFilter { Rules = http }));
-                tcp[CustomRbacFilterName + suffix] = Any.Pack(new RbacPerRoute
+                tcp[CustomRbacFilterName + suffix] = XdsAny.Pack(new RbacPerRoute
                 {
                     Rbac = new RbacFilter { Rules = BadCustom(Rules(own, RbacAction.Deny, forTcp: true, portMap, null, prefix)) },
                 });
@@ -173,9 +174,9 @@ internal static class AuthorizationFilters
 
     public static string PolicyName(AppliedPolicy policy, int rule) => $"ns[{policy.Namespace}]-policy[{policy.Name}]-rule[{rule}]";
 
-    private static HttpFilter Filter(string name, Google.Protobuf.IMessage config) => new() { Name = name, TypedConfig = Any.Pack(config) };
+    private static HttpFilter Filter(string name, Google.Protobuf.IMessage config) => new() { Name = name, TypedConfig = XdsAny.Pack(config) };
 
-    private static Any Disabled() => Any.Pack(new FilterConfig { Disabled = true });
+    private static Any Disabled() => XdsAny.Pack(new FilterConfig { Disabled = true });
 
     /// <summary>The route that carries CONNECT tunnels into the app, with the TCP translation of the policies.</summary>
     public static Route WithTcp(Route connectRoute, AuthorizationConfig? config)

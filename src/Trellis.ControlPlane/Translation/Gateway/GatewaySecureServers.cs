@@ -7,6 +7,7 @@ using Trellis.Config;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Networking;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.Gateway;
 
@@ -63,7 +64,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         {
             Name = ClusterNames.GatewayListener(port),
             Address = Addresses.Socket(address, port),
-            ListenerFilters = { new ListenerFilter { Name = TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) } },
+            ListenerFilters = { new ListenerFilter { Name = TlsInspectorName, TypedConfig = XdsAny.Pack(new TlsInspector()) } },
             FilterChains = { chains },
         };
         return new GatewaySecureServers(listener, routes, [.. secrets.Values], problems);

@@ -3,6 +3,7 @@ using Envoy.Extensions.TransportSockets.Tls.V3;
 using Envoy.Type.Matcher.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Networking;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.Gateway;
 
@@ -57,7 +58,7 @@ internal static class GatewayTlsContext
             CommonTlsContext = common,
             RequireClientCertificate = mode is "MUTUAL" or "ISTIO_MUTUAL",
         };
-        return new TransportSocket { Name = TransportSocketName, TypedConfig = Any.Pack(context) };
+        return new TransportSocket { Name = TransportSocketName, TypedConfig = XdsAny.Pack(context) };
     }
 
     private static SdsSecretConfig Sds(string name) => new()

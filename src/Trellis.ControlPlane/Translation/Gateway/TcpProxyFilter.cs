@@ -1,6 +1,7 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Xds;
 using TcpProxyConfig = Envoy.Extensions.Filters.Network.TcpProxy.V3.TcpProxy;
 
 namespace Trellis.ControlPlane.Translation.Gateway;
@@ -26,6 +27,6 @@ internal static class TcpProxyFilter
         {
             config.StatPrefix = config.Cluster = action.Cluster;
         }
-        return new Filter { Name = Name, TypedConfig = Any.Pack(config) };
+        return new Filter { Name = Name, TypedConfig = XdsAny.Pack(config) };
     }
 }

@@ -3,6 +3,7 @@ using Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Envoy.Extensions.Filters.Listener.TlsInspector.V3;
 using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Semantics;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.Mtls;
 
@@ -26,7 +27,7 @@ internal static class InboundFilterChains
                 break;
             case MutualTlsMode.Permissive:
                 listener.ListenerFilters.Add(TlsInspector());
-                listener.ListenerFilters.Add(new ListenerFilter { Name = HttpInspectorName, TypedConfig = Any.Pack(new HttpInspector()) });
+                listener.ListenerFilters.Add(new ListenerFilter { Name = HttpInspectorName, TypedConfig = XdsAny.Pack(new HttpInspector()) });
                 listener.FilterChains.Add(Mutual(port, trustDomain, filters()));
                 listener.FilterChains.Add(new FilterChain
                 {
@@ -41,7 +42,7 @@ internal static class InboundFilterChains
         }
     }
 
-    private static ListenerFilter TlsInspector() => new() { Name = TlsInspectorName, TypedConfig = Any.Pack(new TlsInspector()) };
+    private static ListenerFilter TlsInspector() => new() { Name = TlsInspectorName, TypedConfig = XdsAny.Pack(new TlsInspector()) };
 
     private static FilterChain Mutual(int port, string trustDomain, Filter filter) => new()
     {

@@ -1,6 +1,7 @@
 using Envoy.Config.Core.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.Mtls;
 
@@ -10,9 +11,9 @@ internal static class TransportSockets
     public const string TlsName = "envoy.transport_sockets.tls";
     public const string RawBufferName = "envoy.transport_sockets.raw_buffer";
 
-    public static TransportSocket Tls(UpstreamTlsContext context) => new() { Name = TlsName, TypedConfig = Any.Pack(context) };
+    public static TransportSocket Tls(UpstreamTlsContext context) => new() { Name = TlsName, TypedConfig = XdsAny.Pack(context) };
 
-    public static TransportSocket Tls(DownstreamTlsContext context) => new() { Name = TlsName, TypedConfig = Any.Pack(context) };
+    public static TransportSocket Tls(DownstreamTlsContext context) => new() { Name = TlsName, TypedConfig = XdsAny.Pack(context) };
 
-    public static TransportSocket RawBuffer() => new() { Name = RawBufferName, TypedConfig = Any.Pack(new Envoy.Extensions.TransportSockets.RawBuffer.V3.RawBuffer()) };
+    public static TransportSocket RawBuffer() => new() { Name = RawBufferName, TypedConfig = XdsAny.Pack(new Envoy.Extensions.TransportSockets.RawBuffer.V3.RawBuffer()) };
 }

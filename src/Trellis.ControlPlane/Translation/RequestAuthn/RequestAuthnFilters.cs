@@ -7,6 +7,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Security;
 using Trellis.ControlPlane.Jwks;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.RequestAuthn;
 
@@ -23,7 +24,7 @@ internal static class RequestAuthnFilters
     {
         var rules = Rules(mesh, node);
         if (rules.Count == 0) return [];
-        return [new HttpFilter { Name = FilterName, TypedConfig = Any.Pack(Build(rules, mesh.Jwks)) }];
+        return [new HttpFilter { Name = FilterName, TypedConfig = XdsAny.Pack(Build(rules, mesh.Jwks)) }];
     }
 
     /// <summary>Every key source the config names that must be fetched (rules with inline jwks need none).</summary>

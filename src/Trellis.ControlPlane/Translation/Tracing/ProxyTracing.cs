@@ -7,6 +7,7 @@ using Trellis.Config.Model.Mesh;
 using Trellis.Config.Model.Telemetry;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
+using Trellis.Xds;
 using Hcm = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
 
 namespace Trellis.ControlPlane.Translation.Tracing;
@@ -87,7 +88,7 @@ internal static class ProxyTracing
     /// <summary>Envoy samples by the x-request-id unless told otherwise, so only Telemetry's
     /// <c>useRequestIdForTraceSampling: false</c> needs the UUID extension's config, as istiod writes it.</summary>
     private static RequestIDExtension? RequestIdsOf(TracingRule rule) => rule.UseRequestIdForTraceSampling == false
-        ? new RequestIDExtension { TypedConfig = Any.Pack(new Envoy.Extensions.RequestId.Uuid.V3.UuidRequestIdConfig { UseRequestIdForTraceSampling = false }) }
+        ? new RequestIDExtension { TypedConfig = XdsAny.Pack(new Envoy.Extensions.RequestId.Uuid.V3.UuidRequestIdConfig { UseRequestIdForTraceSampling = false }) }
         : null;
 
     /// <summary>The first provider Trellis can export to; with none named, the Zipkin address of defaultConfig, else the
@@ -143,7 +144,7 @@ internal static class ProxyTracing
     };
 
     private static Envoy.Config.Trace.V3.Tracing.Types.Http Http(string name, Google.Protobuf.IMessage config) =>
-        new() { Name = name, TypedConfig = Any.Pack(config) };
+        new() { Name = name, TypedConfig = XdsAny.Pack(config) };
 
     private static CustomTag? CustomTagOf(string name, TracingCustomTag tag) => tag switch
     {
