@@ -29,8 +29,8 @@ public sealed class XdsSendGateTests
         var first = new HeldWriter();
         var second = new HeldWriter();
 
-        var firstSend = gate.SendAsync(first, "cds", CancellationToken.None);
-        var secondSend = gate.SendAsync(second, "cds", CancellationToken.None);
+        var firstSend = gate.SendAsync(first, () => "cds", CancellationToken.None);
+        var secondSend = gate.SendAsync(second, () => "cds", CancellationToken.None);
         await Task.Delay(100);
         Assert.Empty(second.Started);
 
@@ -49,8 +49,8 @@ public sealed class XdsSendGateTests
         var next = new HeldWriter();
         next.Done.SetResult();
 
-        var stuckSend = gate.SendAsync(stuck, "cds", CancellationToken.None);
-        await gate.SendAsync(next, "cds", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var stuckSend = gate.SendAsync(stuck, () => "cds", CancellationToken.None);
+        await gate.SendAsync(next, () => "cds", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(stuckSend.IsCompleted);
         stuck.Done.SetResult();
@@ -58,12 +58,44 @@ public sealed class XdsSendGateTests
         // Both slots' releases happened once: the gate still admits exactly one writer at a time.
         var third = new HeldWriter();
         var fourth = new HeldWriter();
-        var thirdSend = gate.SendAsync(third, "eds", CancellationToken.None);
-        var fourthSend = gate.SendAsync(fourth, "eds", CancellationToken.None);
+        var thirdSend = gate.SendAsync(third, () => "eds", CancellationToken.None);
+        var fourthSend = gate.SendAsync(fourth, () => "eds", CancellationToken.None);
         await Task.Delay(100);
         Assert.Single(third.Started.Concat(fourth.Started));
         third.Done.SetResult();
         fourth.Done.SetResult();
         await Task.WhenAll(thirdSend, fourthSend);
+    }
+
+    [Fact]
+    public async Task A_response_is_composed_only_once_its_slot_is_free()
+    {
+        var gate = new XdsSendGate(1, TimeSpan.FromMinutes(1));
+        var first = new HeldWriter();
+        var second = new HeldWriter();
+        var composed = false;
+
+        var firstSend = gate.SendAsync(first, () => "cds", CancellationToken.None);
+        var secondSend = gate.SendAsync(second, () => { composed = true; return "cds"; }, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(composed);
+
+        first.Done.SetResult();
+        second.Done.SetResult();
+        Assert.Equal("cds", await secondSend);
+        Assert.True(composed);
+        await firstSend;
+    }
+
+    [Fact]
+    public async Task Nothing_to_send_writes_nothing_and_frees_the_slot()
+    {
+        var gate = new XdsSendGate(1, TimeSpan.FromMinutes(1));
+        var writer = new HeldWriter();
+        writer.Done.SetResult();
+
+        Assert.Null(await gate.SendAsync<string>(writer, () => null, CancellationToken.None));
+        Assert.Equal("eds", await gate.SendAsync(writer, () => "eds", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["eds"], writer.Started);
     }
 }

@@ -77,19 +77,7 @@ internal sealed class AdsStream(
         var version = snapshot.VersionOf(type) ?? "0";
         if (!force && version == sub.SentVersion) return;
 
-        var response = new DiscoveryResponse { TypeUrl = type, VersionInfo = version, Nonce = NextNonce() };
-        var bytes = 0L;
-        foreach (var resource in snapshot.Resources(type, sub.Names))
-        {
-            // A resource instance is serialized and packed once, and shared by every node whose snapshot holds it.
-            var packed = VersionedResource.Of(resource).Packed;
-            bytes += packed.Value.Length;
-            response.Resources.Add(packed);
-        }
-        await gate.SendAsync(responses, response, ct);
-        sub.SentVersion = version;
-        sub.Nonce = response.Nonce;
-        Registry.Sent(Node.Id, type, version, response.Nonce, new SentSize(response.Resources.Count, bytes));
+        await SendAsync(type, sub, snapshot, version, ct);
 
         // Envoy re-requests endpoints and routes of updated clusters and listeners; answer those
         // right away instead of leaving them warming until a timeout.
@@ -97,6 +85,27 @@ internal sealed class AdsStream(
             await PushAsync(TypeUrls.ClusterLoadAssignment, force: true, ct);
         if (type == TypeUrls.Listener && _subscriptions.ContainsKey(TypeUrls.RouteConfiguration))
             await PushAsync(TypeUrls.RouteConfiguration, force: true, ct);
+    }
+
+    /// <summary>Sends one response. Kept apart from the pushes that follow it, so that it is not held while they wait.</summary>
+    private async Task SendAsync(string type, Subscription sub, XdsSnapshot snapshot, string version, CancellationToken ct)
+    {
+        var names = sub.Names;
+        var response = (await gate.SendAsync(responses, () => Compose(snapshot, type, version, names), ct))!;
+        sub.SentVersion = version;
+        sub.Nonce = response.Nonce;
+        var bytes = 0L;
+        foreach (var packed in response.Resources) bytes += packed.Value.Length;
+        Registry.Sent(Node.Id, type, version, response.Nonce, new SentSize(response.Resources.Count, bytes));
+    }
+
+    private DiscoveryResponse Compose(XdsSnapshot snapshot, string type, string version, SubscribedNames? names)
+    {
+        var response = new DiscoveryResponse { TypeUrl = type, VersionInfo = version, Nonce = NextNonce() };
+        // A resource instance is serialized and packed once, and shared by every node whose snapshot holds it.
+        foreach (var resource in snapshot.Resources(type, names))
+            response.Resources.Add(VersionedResource.Of(resource).Packed);
+        return response;
     }
 
     private sealed class Subscription

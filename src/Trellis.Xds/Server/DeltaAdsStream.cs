@@ -93,6 +93,22 @@ internal sealed class DeltaAdsStream(
     {
         if (!Cache.TryGet(Node.Id, out var snapshot)) return;
         var sub = _subscriptions[type];
+        if (await gate.SendAsync(responses, () => Compose(snapshot, type, sub), ct) is not { } response) return;
+        foreach (var resource in response.Resources) sub.Known[resource.Name] = resource.Version;
+        sub.LastSent = response.Resources.Select(r => r.Name).ToList();
+        foreach (var name in response.RemovedResources) sub.Known.Remove(name);
+        sub.Unanswered.Clear();
+        sub.Responded = true;
+        sub.Nonce = response.Nonce;
+        sub.SentVersion = response.SystemVersionInfo;
+        // What the node holds after this response, not what the response carried: the size proxy-status reports.
+        var held = sub.Known.Keys.Select(name => snapshot.Versioned(type, name)).OfType<VersionedResource>().ToList();
+        Registry.Sent(Node.Id, type, response.SystemVersionInfo, response.Nonce, new SentSize(held.Count, held.Sum(r => (long)r.Bytes.Length)));
+    }
+
+    /// <summary>What the node lacks of the type, and what it holds that is gone; null when that is nothing new.</summary>
+    private DeltaDiscoveryResponse? Compose(XdsSnapshot snapshot, string type, Subscription sub)
+    {
         var response = new DeltaDiscoveryResponse { TypeUrl = type, SystemVersionInfo = snapshot.VersionOf(type) ?? "0" };
         var wanted = sub.Wildcard ? snapshot.NamesOf(type).Concat(sub.Names).Distinct(StringComparer.Ordinal) : sub.Names;
         foreach (var name in wanted.Order(StringComparer.Ordinal))
@@ -106,20 +122,10 @@ internal sealed class DeltaAdsStream(
             if (snapshot.Versioned(type, name) is null) response.RemovedResources.Add(name);
         // An empty response is still sent for a type's first response (the node then knows it has everything there is)
         // and for a new version of the type, so that what the node acknowledges stays comparable with the snapshot.
-        if (sub.Responded && response.Resources.Count == 0 && response.RemovedResources.Count == 0 && response.SystemVersionInfo == sub.SentVersion) return;
+        if (sub.Responded && response.Resources.Count == 0 && response.RemovedResources.Count == 0 && response.SystemVersionInfo == sub.SentVersion) return null;
 
         response.Nonce = NextNonce();
-        await gate.SendAsync(responses, response, ct);
-        foreach (var resource in response.Resources) sub.Known[resource.Name] = resource.Version;
-        sub.LastSent = response.Resources.Select(r => r.Name).ToList();
-        foreach (var name in response.RemovedResources) sub.Known.Remove(name);
-        sub.Unanswered.Clear();
-        sub.Responded = true;
-        sub.Nonce = response.Nonce;
-        sub.SentVersion = response.SystemVersionInfo;
-        // What the node holds after this response, not what the response carried: the size proxy-status reports.
-        var held = sub.Known.Keys.Select(name => snapshot.Versioned(type, name)).OfType<VersionedResource>().ToList();
-        Registry.Sent(Node.Id, type, response.SystemVersionInfo, response.Nonce, new SentSize(held.Count, held.Sum(r => (long)r.Bytes.Length)));
+        return response;
     }
 
     private sealed class Subscription

@@ -2,10 +2,11 @@ using Grpc.Core;
 
 namespace Trellis.Xds.Server;
 
-/// <summary>Bounds how many responses all streams write at once. A response is serialized whole before it is sent, so a
-/// storm of nodes connecting together (a restarted control plane) would otherwise hold every node's multi-megabyte
-/// first configuration in memory at once, as istiod's push throttle also prevents. A node that reads slowly holds its
-/// slot only for a while, so it cannot stall the others.</summary>
+/// <summary>Bounds how many responses all streams compose and write at once. A storm of nodes connecting together (a
+/// restarted control plane) would otherwise hold every node's multi-megabyte first configuration in memory at once, as
+/// istiod's push throttle also prevents. A response is composed only once its slot is free: composed before, it
+/// waited as long as the storm lasted and was garbage only in the oldest generation. A node that reads slowly holds
+/// its slot only for a while, so it cannot stall the others.</summary>
 internal sealed class XdsSendGate(int slots, TimeSpan patience)
 {
     private readonly SemaphoreSlim _slots = new(slots);
@@ -14,12 +15,15 @@ internal sealed class XdsSendGate(int slots, TimeSpan patience)
     {
     }
 
-    public async Task SendAsync<T>(IServerStreamWriter<T> writer, T message, CancellationToken ct)
+    /// <summary>Composes a response once a slot is free and writes it; returns what was written, or null when
+    /// <paramref name="compose"/> found nothing to send.</summary>
+    public async Task<T?> SendAsync<T>(IServerStreamWriter<T> writer, Func<T?> compose, CancellationToken ct) where T : class
     {
         await _slots.WaitAsync(ct);
         var held = true;
         try
         {
+            if (compose() is not { } message) return null;
             var write = writer.WriteAsync(message, ct);
             try
             {
@@ -31,6 +35,7 @@ internal sealed class XdsSendGate(int slots, TimeSpan patience)
                 _slots.Release();
                 await write;
             }
+            return message;
         }
         finally
         {
