@@ -25,6 +25,7 @@ internal sealed class OutboundResources
     private OutboundResources(MeshModel mesh, OutboundResources? previous)
     {
         _mesh = mesh;
+        Interner = new ResourceInterner(previous?.Interner);
         _sourceLabels = new(() => new SourceLabelSelectors(mesh));
         _previousViews = previous is not null && ClustersCannotDiffer(previous._mesh, mesh)
             ? previous._views.Where(kv => kv.Value.IsValueCreated).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)
@@ -36,7 +37,7 @@ internal sealed class OutboundResources
     public static OutboundResources For(MeshModel mesh, OutboundResources? previous = null) => new(mesh, previous);
 
     /// <summary>The distinct resources of this computation, which the shared ones are interned in.</summary>
-    public ResourceInterner Interner { get; } = new();
+    public ResourceInterner Interner { get; }
 
     /// <summary>The proxy's scope, computed once per namespace and Sidecar: matching a Sidecar's egress against every
     /// VirtualService of the mesh for each proxy made most of a push's time (bench/cp-scale).</summary>
