@@ -1,6 +1,5 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.ControlPlane.Translation.Telemetry;
 using Trellis.Stats.V1;
 using Trellis.Xds;

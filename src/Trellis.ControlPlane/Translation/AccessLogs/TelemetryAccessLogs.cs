@@ -1,5 +1,4 @@
 using Envoy.Config.Accesslog.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Telemetry;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;

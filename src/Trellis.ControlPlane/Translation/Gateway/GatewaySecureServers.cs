@@ -2,7 +2,6 @@ using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Listener.TlsInspector.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Config;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Networking;

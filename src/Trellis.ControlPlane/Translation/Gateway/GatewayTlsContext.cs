@@ -1,7 +1,6 @@
 using Envoy.Config.Core.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
 using Envoy.Type.Matcher.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Model.Networking;
 using Trellis.Xds;
 

@@ -1,6 +1,5 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Xds;
 using TcpProxyConfig = Envoy.Extensions.Filters.Network.TcpProxy.V3.TcpProxy;
 

@@ -1,7 +1,6 @@
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Envoy.Extensions.Filters.Listener.TlsInspector.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Config.Semantics;
 using Trellis.Xds;
 

@@ -1,6 +1,5 @@
 using Envoy.Config.Core.V3;
 using Envoy.Extensions.TransportSockets.Tls.V3;
-using Google.Protobuf.WellKnownTypes;
 using Trellis.Xds;
 
 namespace Trellis.ControlPlane.Translation.Mtls;
