@@ -108,8 +108,13 @@ internal sealed class SimulatedProxy(SimulatedPod pod, string token, Subscriptio
             await call.RequestStream.WriteAsync(Request(type, response.VersionInfo, response.Nonce, subscribed.GetValueOrDefault(type, [])), ct);
             nonces[type] = response.Nonce;
             Acked(type, response.VersionInfo);
+            var dependents = names.Of(response);
+            // The stream keeps its last response until the next arrives; Envoy keeps what it applied, not the message.
+            // Held whole, each idle simulated sidecar kept megabytes, and the harness ran out before the control plane.
+            response.Resources.Clear();
+            response.Resources.Capacity = 0;
 
-            foreach (var (dependent, found) in names.Of(response))
+            foreach (var (dependent, found) in dependents)
             {
                 var wanted = found;
                 if (dependent == TypeUrls.Secret)
