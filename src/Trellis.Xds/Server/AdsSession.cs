@@ -8,7 +8,9 @@ namespace Trellis.Xds.Server;
 /// <summary>What every ADS stream does, whichever variant of the protocol it speaks: authenticates the node of the
 /// first request, registers it, and runs requests and snapshot changes on one loop, so the response stream is never
 /// written concurrently and the variant's per-type state needs no locks.</summary>
-internal abstract class AdsSession<TRequest>(
+/// <typeparam name="TRequest">The requests as read from the stream.</typeparam>
+/// <typeparam name="TReceived">What the variant keeps of a request until it is handled.</typeparam>
+internal abstract class AdsSession<TRequest, TReceived>(
     IAsyncStreamReader<TRequest> requests,
     XdsSnapshotCache cache,
     XdsConnectionRegistry registry,
@@ -17,8 +19,9 @@ internal abstract class AdsSession<TRequest>(
     ServerCallContext context,
     ILogger logger)
     where TRequest : class
+    where TReceived : class
 {
-    private readonly Channel<TRequest?> _events = Channel.CreateUnbounded<TRequest?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TReceived?> _events = Channel.CreateUnbounded<TReceived?>(new UnboundedChannelOptions { SingleReader = true });
     private static long _nonces;
 
     protected XdsSnapshotCache Cache => cache;
@@ -32,12 +35,10 @@ internal abstract class AdsSession<TRequest>(
     protected abstract Envoy.Config.Core.V3.Node? NodeOf(TRequest request);
 
     /// <summary>Handles one request: a subscription change, an ACK or a NACK.</summary>
-    protected abstract Task HandleAsync(TRequest request, CancellationToken ct);
+    protected abstract Task HandleAsync(TReceived request, CancellationToken ct);
 
-    /// <summary>Sees a request as soon as it is read, before it waits in the stream's queue.</summary>
-    protected virtual void Received(TRequest request)
-    {
-    }
+    /// <summary>Takes what the stream needs of a request as soon as it is read, before it waits in the stream's queue.</summary>
+    protected abstract TReceived Received(TRequest request);
 
     /// <summary>Swaps the resource names a request carries for the instances the node's snapshot holds. Every request
     /// repeats all the names it subscribes to, and may wait in the stream's queue while the stream sends: swapped as it
@@ -72,8 +73,7 @@ internal abstract class AdsSession<TRequest>(
         try
         {
             if (observer is not null && (streams == 1 || !cache.TryGet(Node.Id, out _))) await observer.OnConnectedAsync(Node, open.Token);
-            Received(requests.Current);
-            _events.Writer.TryWrite(requests.Current);
+            _events.Writer.TryWrite(Received(requests.Current));
             var reader = PumpRequestsAsync(open.Token);
             await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
             {
@@ -122,8 +122,7 @@ internal abstract class AdsSession<TRequest>(
         {
             while (await requests.MoveNext(ct))
             {
-                Received(requests.Current);
-                _events.Writer.TryWrite(requests.Current);
+                _events.Writer.TryWrite(Received(requests.Current));
             }
         }
         catch (Exception e) when (e is IOException or RpcException or OperationCanceledException or InvalidOperationException)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -15,18 +14,15 @@ internal sealed class AdsStream(
     IXdsClientAuthenticator? authenticator,
     XdsSendGate gate,
     ServerCallContext context,
-    ILogger logger) : AdsSession<DiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
+    ILogger logger) : AdsSession<DiscoveryRequest, AdsStream.ReadRequest>(requests, cache, registry, observer, authenticator, context, logger)
 {
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
-    // The names of the requests read and not yet handled, in the order they were read.
-    private readonly ConcurrentQueue<SubscribedNames> _received = new();
-
     protected override Envoy.Config.Core.V3.Node? NodeOf(DiscoveryRequest request) => request.Node;
 
-    protected override async Task HandleAsync(DiscoveryRequest request, CancellationToken ct)
+    protected override async Task HandleAsync(ReadRequest read, CancellationToken ct)
     {
-        var received = _received.TryDequeue(out var taken) ? taken : throw new InvalidOperationException("a request was handled before it was read");
+        var (request, received) = read;
         var type = request.TypeUrl;
         if (TypeUrls.ParserFor(type) is null)
         {
@@ -60,12 +56,13 @@ internal sealed class AdsStream(
     /// <summary>Takes the names out of a request as soon as it is read. Every request repeats all the names it subscribes
     /// to (thousands, for endpoints), and may wait in the stream's queue while the stream sends: left in the request,
     /// their list would outlive the youngest generations and be garbage only in the oldest (bench/cp-scale).</summary>
-    protected override void Received(DiscoveryRequest request)
+    protected override ReadRequest Received(DiscoveryRequest request)
     {
         UseSnapshotNames(request.TypeUrl, request.ResourceNames);
-        _received.Enqueue(SubscribedNames.Of(request.ResourceNames, Cache.TryGet(Node.Id, out var snapshot) ? snapshot.SetsOf(request.TypeUrl) : []));
+        var names = SubscribedNames.Of(request.ResourceNames, Cache.TryGet(Node.Id, out var snapshot) ? snapshot.SetsOf(request.TypeUrl) : []);
         request.ResourceNames.Clear();
         request.ResourceNames.Capacity = 0;
+        return new ReadRequest(request, names);
     }
 
     protected override async Task PushChangedAsync(CancellationToken ct)
@@ -112,6 +109,9 @@ internal sealed class AdsStream(
             response.Resources.Add(VersionedResource.Of(resource).Packed);
         return response;
     }
+
+    /// <summary>A request as the stream keeps it: its names taken out as it was read.</summary>
+    internal sealed record ReadRequest(DiscoveryRequest Request, SubscribedNames Names);
 
     private sealed class Subscription
     {

@@ -17,7 +17,7 @@ internal sealed class DeltaAdsStream(
     IXdsClientAuthenticator? authenticator,
     XdsSendGate gate,
     ServerCallContext context,
-    ILogger logger) : AdsSession<DeltaDiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
+    ILogger logger) : AdsSession<DeltaDiscoveryRequest, DeltaDiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
 {
     private const string Wildcard = "*";
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
@@ -81,7 +81,11 @@ internal sealed class DeltaAdsStream(
         if (changed) await PushAsync(type, ct);
     }
 
-    protected override void Received(DeltaDiscoveryRequest request) => UseSnapshotNames(request.TypeUrl, request.ResourceNamesSubscribe);
+    protected override DeltaDiscoveryRequest Received(DeltaDiscoveryRequest request)
+    {
+        UseSnapshotNames(request.TypeUrl, request.ResourceNamesSubscribe);
+        return request;
+    }
 
     protected override async Task PushChangedAsync(CancellationToken ct)
     {
