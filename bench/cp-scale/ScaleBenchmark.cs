@@ -46,9 +46,9 @@ internal sealed class ScaleBenchmark(MeshManifests mesh, int proxies, string tre
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var idleRss = controlPlane.Rss().Now;
 
-        var names = new SubscriptionNames();
+        var heads = new ResponseHeads(new SubscriptionNames());
         var pushed = new PushedBytes();
-        var simulated = pods.Select(p => new SimulatedProxy(p, tokens.Issue(new WorkloadIdentity(p.Namespace, p.ServiceAccount, p.Name)), names, pushed)).ToList();
+        var simulated = pods.Select(p => new SimulatedProxy(p, tokens.Issue(new WorkloadIdentity(p.Namespace, p.ServiceAccount, p.Name)), heads, pushed)).ToList();
         var xds = new Uri($"http://127.0.0.1:{controlPlane.XdsPort}");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var channels = simulated.Select(_ => GrpcChannel.ForAddress(xds, new GrpcChannelOptions

@@ -10,7 +10,7 @@ namespace Trellis.Bench.CpScale;
 /// does on the wire. It presents its pod token, subscribes to clusters and listeners (wildcard), then to the routes,
 /// endpoints and secrets they name, and ACKs every response with its version and nonce. It records when it ACKed
 /// what, which is all the benchmark measures.</summary>
-internal sealed class SimulatedProxy(SimulatedPod pod, string token, SubscriptionNames names, PushedBytes pushed)
+internal sealed class SimulatedProxy(SimulatedPod pod, string token, ResponseHeads heads, PushedBytes pushed)
 {
     /// <summary>The types a sidecar must have accepted before it can serve: Envoy's warming set.</summary>
     private static readonly string[] Required = [TypeUrls.Listener, TypeUrls.Cluster, TypeUrls.RouteConfiguration, TypeUrls.ClusterLoadAssignment];
@@ -89,8 +89,8 @@ internal sealed class SimulatedProxy(SimulatedPod pod, string token, Subscriptio
 
     private async Task StreamAsync(GrpcChannel channel, CancellationToken ct)
     {
-        var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel);
-        using var call = client.StreamAggregatedResources(new Metadata { { "authorization", "Bearer " + token } }, cancellationToken: ct);
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(heads.StreamAggregatedResources, null,
+            new CallOptions(new Metadata { { "authorization", "Bearer " + token } }, cancellationToken: ct));
         var subscribed = new Dictionary<string, string[]>(StringComparer.Ordinal) { [TypeUrls.Cluster] = [], [TypeUrls.Listener] = [] };
         var nonces = new Dictionary<string, string>(StringComparer.Ordinal);
         var secretsBySource = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -104,17 +104,11 @@ internal sealed class SimulatedProxy(SimulatedPod pod, string token, Subscriptio
         {
             var response = call.ResponseStream.Current;
             var type = response.TypeUrl;
-            pushed.Add(type, response.CalculateSize());
+            pushed.Add(type, response.Size);
             await call.RequestStream.WriteAsync(Request(type, response.VersionInfo, response.Nonce, subscribed.GetValueOrDefault(type, [])), ct);
             nonces[type] = response.Nonce;
             Acked(type, response.VersionInfo);
-            var dependents = names.Of(response);
-            // The stream keeps its last response until the next arrives; Envoy keeps what it applied, not the message.
-            // Held whole, each idle simulated sidecar kept megabytes, and the harness ran out before the control plane.
-            response.Resources.Clear();
-            response.Resources.Capacity = 0;
-
-            foreach (var (dependent, found) in dependents)
+            foreach (var (dependent, found) in response.Dependents)
             {
                 var wanted = found;
                 if (dependent == TypeUrls.Secret)

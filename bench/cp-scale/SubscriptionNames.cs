@@ -16,10 +16,11 @@ internal sealed class SubscriptionNames
 {
     private readonly ConcurrentDictionary<(string Type, string Version), IReadOnlyDictionary<string, string[]>> _byVersion = new();
 
-    /// <summary>The dependent type URLs and their sorted names that <paramref name="response"/> calls for (empty for
-    /// types other than listeners and clusters).</summary>
-    public IReadOnlyDictionary<string, string[]> Of(DiscoveryResponse response) => response.TypeUrl is TypeUrls.Listener or TypeUrls.Cluster
-        ? _byVersion.GetOrAdd((response.TypeUrl, response.VersionInfo), _ => Decode(response))
+    /// <summary>The dependent type URLs and their sorted names that a response of <paramref name="type"/> at
+    /// <paramref name="version"/> calls for (empty for types other than listeners and clusters); <paramref name="decode"/>
+    /// gives the whole response when the version has not been seen yet.</summary>
+    public IReadOnlyDictionary<string, string[]> Of(string type, string version, Func<DiscoveryResponse> decode) => type is TypeUrls.Listener or TypeUrls.Cluster
+        ? _byVersion.GetOrAdd((type, version), static (_, decode) => Decode(decode()), decode)
         : Empty;
 
     private static readonly IReadOnlyDictionary<string, string[]> Empty = new Dictionary<string, string[]>();
