@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Tests.Inputs;
+using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Api;
 
@@ -28,9 +28,9 @@ public sealed class AdminCredentialTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var apiPort = FreePort();
+        var apiPort = Ports.Free();
         _http.BaseAddress = new Uri($"http://127.0.0.1:{apiPort}");
-        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(Path.Combine(_home, "store"), new FakeWorkloads(), FreePort(), apiPort, Credential), _stop.Token);
+        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(Path.Combine(_home, "store"), new FakeWorkloads(), Ports.Free(), apiPort, Credential), _stop.Token);
         for (var i = 0; i < 200; i++)
         {
             try
@@ -132,11 +132,4 @@ public sealed class AdminCredentialTests : IAsyncLifetime
 
     private string[] StoredFiles() =>
         Directory.GetFiles(Path.Combine(_home, "store")).Select(f => f + ":" + File.ReadAllText(f)).Order(StringComparer.Ordinal).ToArray();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,9 +1,9 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
 using Trellis.ControlPlane.Translation;
+using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Api;
 
@@ -20,9 +20,9 @@ public sealed class PrometheusDiscoveryApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _apiPort = FreePort();
+        _apiPort = Ports.Free();
         _http.BaseAddress = new Uri($"http://127.0.0.1:{_apiPort}");
-        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(Path.Combine(_home, "store"), _workloads, FreePort(), _apiPort, "credential"), _stop.Token);
+        _controlPlane = ControlPlaneHost.RunAsync(new ControlPlaneOptions(Path.Combine(_home, "store"), _workloads, Ports.Free(), _apiPort, "credential"), _stop.Token);
         for (var i = 0; i < 200; i++)
         {
             try
@@ -134,11 +134,4 @@ public sealed class PrometheusDiscoveryApiTests : IAsyncLifetime
 
     private static WorkloadModel Pod(string name, string workload, Dictionary<string, string> labels, int metricsPort, bool ready = true) =>
         new(name, "bookinfo", workload, labels, "default", "127.0.0.1", 21001, ready, MetricsPort: metricsPort);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -10,6 +10,7 @@ using Metadata = Grpc.Core.Metadata;
 using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
+using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Identity;
 
@@ -31,10 +32,10 @@ public sealed class IdentityServiceTests : IAsyncLifetime
     {
         var tokenKey = Path.Combine(_home, "identity", "token-signing-key.pem");
         _tokens = PodTokenAuthority.LoadOrCreate(tokenKey);
-        var xdsPort = FreePort();
+        var xdsPort = Ports.Free();
         _workloads.Publish([new WorkloadModel(PodB.Pod, PodB.Namespace, "ratings-v1", new Dictionary<string, string> { ["app"] = "ratings" },
             PodB.ServiceAccount, "127.0.0.1", 9080, Ready: false)]);
-        var options = new ControlPlaneOptions(Path.Combine(_home, "store"), _workloads, xdsPort, FreePort(), "credential")
+        var options = new ControlPlaneOptions(Path.Combine(_home, "store"), _workloads, xdsPort, Ports.Free(), "credential")
         {
             Identity = new IdentityOptions(Path.Combine(_home, "identity"), null, tokenKey, TimeSpan.FromHours(24), TimeSpan.FromDays(90)),
         };
@@ -202,12 +203,5 @@ public sealed class IdentityServiceTests : IAsyncLifetime
         await call.RequestStream.WriteAsync(new DiscoveryRequest { Node = node, TypeUrl = "type.googleapis.com/envoy.config.cluster.v3.Cluster" });
         Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
         return call.ResponseStream.Current;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
