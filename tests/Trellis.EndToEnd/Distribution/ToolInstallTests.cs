@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Trellis.EndToEnd.Harness;
@@ -39,7 +38,7 @@ public sealed class ToolInstallTests : IDisposable
         Assert.True(version.ExitCode == 0, version.Output);
         Assert.StartsWith("trellis ", version.Output);
 
-        var ingressPort = FreePort();
+        var ingressPort = Ports.Free();
         using var demo = Process.Start(StartInfo(Trellis, ["demo", "--port", ingressPort.ToString()]))!;
         var demoOutput = new StringBuilder();
         demo.OutputDataReceived += (_, e) => { lock (demoOutput) demoOutput.AppendLine(e.Data); };
@@ -139,12 +138,6 @@ public sealed class ToolInstallTests : IDisposable
         lock (output) return output.ToString();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose() => _scratch.Delete(recursive: true);
 }

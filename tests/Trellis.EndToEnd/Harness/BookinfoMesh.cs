@@ -15,7 +15,7 @@ public class BookinfoMesh : RunningMesh
     {
     }
 
-    public int IngressPort { get; } = FreePort();
+    public int IngressPort { get; } = Ports.Free();
 
     public override async Task InitializeAsync()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Trellis.EndToEnd.Harness;
@@ -55,12 +53,5 @@ public abstract class RunningMesh(string homePrefix) : IAsyncLifetime
             await Task.Delay(250);
         }
         throw new TimeoutException($"timed out after {timeout} waiting for {what}; trellis up said:\n{UpOutput}");
-    }
-
-    protected static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

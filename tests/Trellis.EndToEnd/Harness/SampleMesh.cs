@@ -14,7 +14,7 @@ public sealed class SampleMesh() : RunningMesh("trellis-e2e-samples-")
 
     public override async Task InitializeAsync()
     {
-        StartUp(["-f", Repo.Path("samples", "tcp-echo"), "-f", Repo.Path("samples", "grpc-greeter"), "--port", FreePort().ToString()]);
+        StartUp(["-f", Repo.Path("samples", "tcp-echo"), "-f", Repo.Path("samples", "grpc-greeter"), "--port", Ports.Free().ToString()]);
         await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: PodCount } pods && pods.All(p => p.Ready)),
             TimeSpan.FromSeconds(120), $"all {PodCount} sample pods ready");
     }

@@ -13,7 +13,7 @@ public sealed class ShortLivedCertificatesMesh() : RunningMesh("trellis-e2e-rota
     {
         File.WriteAllText(Path.Combine(_manifests, "mesh.yaml"), Manifests);
         var ttl = $"{(int)CertificateTtl.TotalSeconds}s";
-        StartUp(["-f", _manifests, "--port", FreePort().ToString(), "--https-port", FreePort().ToString()],
+        StartUp(["-f", _manifests, "--port", Ports.Free().ToString(), "--https-port", Ports.Free().ToString()],
             new Dictionary<string, string> { ["DEFAULT_WORKLOAD_CERT_TTL"] = ttl, ["SECRET_TTL"] = ttl });
         await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: 2 } pods && pods.All(p => p.Ready)),
             TimeSpan.FromSeconds(120), "the client and details pods ready");

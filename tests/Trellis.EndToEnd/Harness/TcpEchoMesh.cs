@@ -9,7 +9,7 @@ public sealed class TcpEchoMesh() : RunningMesh("trellis-e2e-tcpecho-")
 {
     private const int PodCount = 3;
 
-    public int IngressPort { get; } = FreePort();
+    public int IngressPort { get; } = Ports.Free();
 
     public override async Task InitializeAsync()
     {

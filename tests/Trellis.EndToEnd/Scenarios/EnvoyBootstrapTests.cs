@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +22,7 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
     /// <summary>An app on localhost (IPv6 and IPv4, as a name resolves) answering every request with its name.</summary>
     private async Task<int> StartAppAsync(string name)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
@@ -32,13 +31,6 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
         await app.StartAsync();
         _apps.Add(app);
         return port;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     /// <summary>`trellis proxy ARGS`, or the native proxy the build puts beside trellis.dll.</summary>
@@ -58,7 +50,7 @@ public sealed class EnvoyBootstrapTests : IAsyncLifetime
     [InlineData(true)]
     public async Task A_standalone_envoy_yaml_routes_each_api_version_to_its_upstream_once_its_names_resolve(bool native)
     {
-        var (v1, v2, listener) = (await StartAppAsync("api-v1"), await StartAppAsync("api-v2"), FreePort());
+        var (v1, v2, listener) = (await StartAppAsync("api-v1"), await StartAppAsync("api-v2"), Ports.Free());
         var config = Path.Combine(_cli.Home, "envoy.yaml");
         await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(Seed("seed003-02-envoy-bootstrap.yaml")))
             .Replace("port_value: 8080\n    filter_chains", $"port_value: {listener}\n    filter_chains")

@@ -49,7 +49,7 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
     /// <summary>The mesh of the scenario: its manifests are written to a folder with the server's certificate.</summary>
     public sealed class PassthroughMesh() : RunningMesh("trellis-e2e-passthrough-")
     {
-        public int HttpsPort { get; } = FreePort();
+        public int HttpsPort { get; } = Ports.Free();
         public string CaFile { get; private set; } = "";
 
         public override async Task InitializeAsync()
@@ -128,7 +128,7 @@ public sealed class GatewayPassthroughTests : IClassFixture<GatewayPassthroughTe
                         port:
                           number: 443
                 """);
-            StartUp(["-f", dir, "--port", FreePort().ToString(), "--https-port", HttpsPort.ToString()]);
+            StartUp(["-f", dir, "--port", Ports.Free().ToString(), "--https-port", HttpsPort.ToString()]);
             await WaitUntilAsync(() => Task.FromResult(PodsFile.Read(Cli.Home) is { Count: 1 } pods && pods.All(p => p.Ready)),
                 TimeSpan.FromSeconds(120), "the my-nginx pod ready");
             // The pod can be ready before the gateway has its TLS listener from the control plane.

@@ -92,8 +92,8 @@ public sealed class GatewayTlsTests(GatewayTlsTests.TlsGatewayMesh mesh) : IClas
     {
         private readonly string _dir = Directory.CreateTempSubdirectory("trellis-e2e-gateway-tls-manifests-").FullName;
 
-        public int HttpPort { get; } = FreePort();
-        public int HttpsPort { get; } = FreePort();
+        public int HttpPort { get; } = Ports.Free();
+        public int HttpsPort { get; } = Ports.Free();
 
         public string File(string name) => Path.Combine(_dir, "pki", name);
 
