@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Envoy.Config.Cluster.V3;
-using Google.Protobuf;
 using Trellis.Xds.Server;
 using Trellis.Xds.Tests.Support;
 
@@ -19,7 +19,7 @@ public sealed class XdsResourceSetTests
     private static XdsSnapshot Snapshot(params XdsResourceSet[] parts) =>
         new(new Dictionary<string, IReadOnlyList<XdsResourceSet>> { [TypeUrls.Cluster] = parts });
 
-    private static List<string> Names(IEnumerable<IMessage> resources) => resources.Select(TypeUrls.NameOf).ToList();
+    private static List<string> Names(IEnumerable<XdsResource> resources) => resources.Select(r => r.Name).ToList();
 
     [Fact]
     public void A_name_given_twice_is_refused_with_the_name()
@@ -56,7 +56,7 @@ public sealed class XdsResourceSetTests
 
         var held = Snapshot(shared).Canonical(TypeUrls.Cluster, requested);
 
-        Assert.Same(((Cluster)shared.Ordered[0]).Name, held);
+        Assert.Same(shared.Ordered[0].Name, held);
         Assert.NotSame(requested, held);
         var unknown = new string("missing".AsSpan());
         Assert.Same(unknown, Snapshot(shared).Canonical(TypeUrls.Cluster, unknown));
@@ -72,5 +72,26 @@ public sealed class XdsResourceSetTests
         Assert.Equal(version, Snapshot(shared, new XdsResourceSet([Cluster("inbound")])).VersionOf(TypeUrls.Cluster));
         Assert.NotEqual(version, Snapshot(shared, new XdsResourceSet([Cluster("inbound", 2)])).VersionOf(TypeUrls.Cluster));
         Assert.NotEqual(version, Snapshot(new XdsResourceSet([Cluster("outbound", 2)]), new XdsResourceSet([Cluster("inbound")])).VersionOf(TypeUrls.Cluster));
+    }
+
+    [Fact]
+    public void A_set_keeps_its_resources_bytes_and_lets_the_messages_they_were_made_from_go()
+    {
+        var (set, message) = SetOfOneCluster("outbound-a");
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(message.TryGetTarget(out _));
+        Assert.Equal(Cluster("outbound-a"), set.Find("outbound-a")!.Message<Cluster>());
+        Assert.Contains("'outbound-a'", Assert.Throws<ArgumentException>(() => new XdsResourceSet([set.Ordered[0], set.Ordered[0]])).Message);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (XdsResourceSet Set, WeakReference<Cluster> Message) SetOfOneCluster(string name)
+    {
+        var cluster = Cluster(name);
+        return (new XdsResourceSet([cluster]), new WeakReference<Cluster>(cluster));
     }
 }

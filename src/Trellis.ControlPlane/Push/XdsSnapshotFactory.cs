@@ -12,8 +12,8 @@ internal static class XdsSnapshotFactory
     {
         [TypeUrls.Listener] = [Own(resources.Listeners, interner)],
         [TypeUrls.RouteConfiguration] = [Own(resources.Routes, interner)],
-        [TypeUrls.Cluster] = WithShared(resources.Shared?.ClusterSet, Own(resources.OwnClusters, interner)),
-        [TypeUrls.ClusterLoadAssignment] = WithShared(resources.Shared?.EndpointSet, Own(resources.OwnEndpoints, interner)),
+        [TypeUrls.Cluster] = WithShared(resources.SharedClusters, Own(resources.OwnClusters, interner)),
+        [TypeUrls.ClusterLoadAssignment] = WithShared(resources.SharedEndpoints, Own(resources.OwnEndpoints, interner)),
         [TypeUrls.Secret] = [Own(resources.Secrets, interner)],
     });
 

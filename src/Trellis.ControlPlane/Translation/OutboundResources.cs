@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Envoy.Config.Cluster.V3;
-using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Route.V3;
 using Trellis.Config.Model;
 using Trellis.ControlPlane.Mesh;
@@ -60,9 +58,9 @@ internal sealed class OutboundResources
     {
         var client = DestinationRules.ClientOf(node);
         return new OutboundView(
-            Interner.Intern(ClusterTranslator.Outbound(_mesh, client, scope)
-                .Select(c => c.Name == ClusterNames.Passthrough ? PassthroughGuard.Apply(c, _mesh.Reserved) : c)),
-            Interner.Intern(EndpointTranslator.Outbound(_mesh, client, scope)), scope);
+            new XdsResourceSet(Interner.Intern(ClusterTranslator.Outbound(_mesh, client, scope)
+                .Select(c => c.Name == ClusterNames.Passthrough ? PassthroughGuard.Apply(c, _mesh.Reserved) : c))),
+            new XdsResourceSet(Interner.Intern(EndpointTranslator.Outbound(_mesh, client, scope))), scope);
     }
 
     /// <summary>Clusters and endpoints are translated from the workloads, the reserved ports and every kind but
@@ -80,7 +78,7 @@ internal sealed class OutboundResources
     /// DestinationRules that select it (hash policies), its Sidecar and the sourceLabels it matches.</summary>
     public RouteConfiguration Routes(ProxyNode node, ProxyScope scope) =>
         _routes.GetOrAdd($"{ViewKey(node, scope)}#{_sourceLabels.Value.Signature(node.Labels)}",
-            _ => new Lazy<RouteConfiguration>(() => Interner.Intern(MeshRouteTranslator.Outbound(_mesh, node, scope)))).Value;
+            _ => new Lazy<RouteConfiguration>(() => MeshRouteTranslator.Outbound(_mesh, node, scope))).Value;
 
     /// <summary>What the proxy shares with others of its scope, as a digest: equal digests from two computations mean
     /// its shared clusters, endpoints and route table did not change. Gateways and proxyless clients, whose route
@@ -90,7 +88,7 @@ internal sealed class OutboundResources
         if (node.Kind != ProxyKind.Sidecar) return null;
         var scope = ScopeOf(node);
         var view = For(node, scope);
-        var routes = node.Port(ProxyNode.OutboundPortKey) is null ? "" : Convert.ToHexString(XdsSnapshot.DigestOf(Routes(node, scope)));
+        var routes = node.Port(ProxyNode.OutboundPortKey) is null ? "" : Convert.ToHexString(XdsResource.Of(Routes(node, scope)).Digest);
         return $"{view.ClusterSet.ContentVersion}/{view.EndpointSet.ContentVersion}/{routes}";
     }
 
@@ -98,9 +96,5 @@ internal sealed class OutboundResources
 }
 
 /// <summary>Outbound clusters and their endpoints, for one DestinationRule scope and the <see cref="ProxyScope"/> they were
-/// translated for, with the resource sets that every snapshot of the scope shares.</summary>
-internal sealed record OutboundView(IReadOnlyList<Cluster> Clusters, IReadOnlyList<ClusterLoadAssignment> Endpoints, ProxyScope Scope)
-{
-    public XdsResourceSet ClusterSet { get; } = new(Clusters);
-    public XdsResourceSet EndpointSet { get; } = new(Endpoints);
-}
+/// translated for, as the resource sets that every snapshot of the scope shares.</summary>
+internal sealed record OutboundView(XdsResourceSet ClusterSet, XdsResourceSet EndpointSet, ProxyScope Scope);

@@ -75,7 +75,7 @@ internal static class ProxyConfigBuilder
         var tracing = ProxyTracing.For(mesh, node);
         var stats = MetricOverrides.For(mesh, node);
         HcmTelemetry.Apply(listeners, new(tracing.Client, stats.Client), new(tracing.Server, stats.Server));
-        return new ProxyResources(listeners, routes, clusters, []) { Shared = view, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
+        return new ProxyResources(listeners, routes, clusters, []) { SharedClusters = view.ClusterSet, SharedEndpoints = view.EndpointSet, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

@@ -1,4 +1,7 @@
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
 using Google.Protobuf;
+using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -20,18 +23,24 @@ internal sealed class ProxyResources(
     /// <summary>The endpoints only this proxy has, beside <see cref="Shared"/>'s.</summary>
     public IReadOnlyList<IMessage> OwnEndpoints => ownEndpoints;
 
-    /// <summary>The outbound clusters and endpoints of the proxy's scope, the same instance for every proxy of it.</summary>
-    public OutboundView? Shared { get; init; }
+    /// <summary>The outbound clusters of the proxy's scope, the same instance for every proxy of it.</summary>
+    public XdsResourceSet? SharedClusters { get; init; }
 
-    /// <summary>Every cluster: the shared ones, then the proxy's own.</summary>
-    public IReadOnlyList<IMessage> Clusters => Shared is null ? ownClusters : [.. Shared.Clusters, .. ownClusters];
+    /// <summary>The outbound endpoints of the proxy's scope, the same instance for every proxy of it.</summary>
+    public XdsResourceSet? SharedEndpoints { get; init; }
 
-    /// <summary>Every endpoint assignment: the shared ones, then the proxy's own.</summary>
-    public IReadOnlyList<IMessage> Endpoints => Shared is null ? ownEndpoints : [.. Shared.Endpoints, .. ownEndpoints];
+    /// <summary>Every cluster: the shared ones (decoded again from their bytes), then the proxy's own.</summary>
+    public IReadOnlyList<IMessage> Clusters => [.. Decoded<Cluster>(SharedClusters), .. ownClusters];
+
+    /// <summary>Every endpoint assignment: the shared ones (decoded again from their bytes), then the proxy's own.</summary>
+    public IReadOnlyList<IMessage> Endpoints => [.. Decoded<ClusterLoadAssignment>(SharedEndpoints), .. ownEndpoints];
 
     /// <summary>SDS: the credential Secrets of a gateway's TLS servers (only ever its own namespace's).</summary>
     public IReadOnlyList<IMessage> Secrets { get; init; } = [];
 
     /// <summary>Why parts of the configuration were left out (a gateway server without its certificate, say).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    private static IEnumerable<IMessage> Decoded<T>(XdsResourceSet? set) where T : IMessage<T>, new() =>
+        set is null ? [] : set.Ordered.Select(r => (IMessage)r.Message<T>());
 }

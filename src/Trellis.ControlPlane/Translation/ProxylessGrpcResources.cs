@@ -26,8 +26,8 @@ internal static class ProxylessGrpcResources
                 listeners.Add(ListenerTranslator.Api($"{name}:{port.Port}", routeName));
         }
         var view = outbound.For(node, scope);
-        var clusters = view.Clusters.Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).Select(ForGrpc).ToList();
-        return new ProxyResources(listeners, routes, clusters, view.Endpoints);
+        var clusters = view.ClusterSet.Ordered.Select(c => c.Message<Cluster>()).Where(c => c.Type == Cluster.Types.DiscoveryType.Eds).Select(ForGrpc).ToList();
+        return new ProxyResources(listeners, routes, clusters, []) { SharedEndpoints = view.EndpointSet };
     }
 
     /// <summary>The host names a client may put in <c>xds:///host:port</c>: the FQDN from anywhere, and from the

@@ -4,7 +4,7 @@ using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>Keeps one instance of each distinct resource of one computation. Translation builds resources per proxy or
+/// <summary>Keeps one instance of each distinct resource of one computation, as its bytes. Translation builds resources per proxy or
 /// per scope that come out equal for many of them (the cluster of a service is the same for every namespace without a
 /// DestinationRule of its own); snapshots then hold the first such instance instead of their own copy, so the control
 /// plane's memory grows with the distinct configurations, not with the number of proxies or scopes.</summary>
@@ -13,15 +13,19 @@ namespace Trellis.ControlPlane.Translation;
 /// would have been a second copy of it for as long as this computation lived.</param>
 internal sealed class ResourceInterner(ResourceInterner? previous = null)
 {
-    private readonly ConcurrentDictionary<(string Type, string Digest), IMessage> _resources = new();
+    private readonly ConcurrentDictionary<(string Type, string Digest), XdsResource> _resources = new();
 
     // Only the last computation's own instances, not its predecessor's: a chain would keep every computation alive.
-    private readonly ConcurrentDictionary<(string Type, string Digest), IMessage>? _previous = previous?._resources;
+    private readonly ConcurrentDictionary<(string Type, string Digest), XdsResource>? _previous = previous?._resources;
 
-    public List<T> Intern<T>(IEnumerable<T> resources) where T : IMessage => resources.Select(Intern).ToList();
+    public List<XdsResource> Intern(IEnumerable<IMessage> resources) => resources.Select(Intern).ToList();
 
-    public T Intern<T>(T resource) where T : IMessage =>
-        (T)_resources.GetOrAdd((resource.Descriptor.FullName, Convert.ToBase64String(XdsSnapshot.DigestOf(resource))),
+    /// <summary>The instance held for what <paramref name="message"/> serializes to; the message itself is not kept.</summary>
+    public XdsResource Intern(IMessage message)
+    {
+        var resource = XdsResource.Of(message);
+        return _resources.GetOrAdd((message.Descriptor.FullName, Convert.ToBase64String(resource.Digest)),
             static (key, arg) => arg.Previous is not null && arg.Previous.TryGetValue(key, out var kept) ? kept : arg.Resource,
-            (Previous: _previous, Resource: (IMessage)resource));
+            (Previous: _previous, Resource: resource));
+    }
 }

@@ -106,7 +106,7 @@ internal sealed class AdsStream(
         var response = new DiscoveryResponse { TypeUrl = type, VersionInfo = version, Nonce = NextNonce() };
         // A resource instance is serialized and packed once, and shared by every node whose snapshot holds it.
         foreach (var resource in snapshot.Resources(type, names))
-            response.Resources.Add(VersionedResource.Of(resource).Packed);
+            response.Resources.Add(resource.Packed);
         return response;
     }
 

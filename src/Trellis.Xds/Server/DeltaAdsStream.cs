@@ -106,7 +106,7 @@ internal sealed class DeltaAdsStream(
         sub.Nonce = response.Nonce;
         sub.SentVersion = response.SystemVersionInfo;
         // What the node holds after this response, not what the response carried: the size proxy-status reports.
-        var held = sub.Known.Keys.Select(name => snapshot.Versioned(type, name)).OfType<VersionedResource>().ToList();
+        var held = sub.Known.Keys.Select(name => snapshot.Find(type, name)).OfType<XdsResource>().ToList();
         Registry.Sent(Node.Id, type, response.SystemVersionInfo, response.Nonce, new SentSize(held.Count, held.Sum(r => (long)r.Bytes.Length)));
     }
 
@@ -117,13 +117,13 @@ internal sealed class DeltaAdsStream(
         var wanted = sub.Wildcard ? snapshot.NamesOf(type).Concat(sub.Names).Distinct(StringComparer.Ordinal) : sub.Names;
         foreach (var name in wanted.Order(StringComparer.Ordinal))
         {
-            if (snapshot.Versioned(type, name) is not { } resource) continue;
+            if (snapshot.Find(type, name) is not { } resource) continue;
             if (sub.Known.TryGetValue(name, out var known) && known == resource.Version) continue;
             response.Resources.Add(new Resource { Name = name, Version = resource.Version, Resource_ = resource.Packed });
         }
         // Gone from the snapshot, or asked for by name and never there: the node drops it, or stops waiting for it.
         foreach (var name in sub.Known.Keys.Concat(sub.Unanswered).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-            if (snapshot.Versioned(type, name) is null) response.RemovedResources.Add(name);
+            if (snapshot.Find(type, name) is null) response.RemovedResources.Add(name);
         // An empty response is still sent for a type's first response (the node then knows it has everything there is)
         // and for a new version of the type, so that what the node acknowledges stays comparable with the snapshot.
         if (sub.Responded && response.Resources.Count == 0 && response.RemovedResources.Count == 0 && response.SystemVersionInfo == sub.SentVersion) return null;

@@ -73,13 +73,13 @@ public sealed class PushCoordinatorTests : IAsyncLifetime
     private string? EdsVersion() => Snapshot().VersionOf(TypeUrls.ClusterLoadAssignment);
 
     private IEnumerable<string> ReservedPorts() =>
-        Snapshot().Resources(TypeUrls.Cluster, new HashSet<string> { ClusterNames.Passthrough }).Cast<Cluster>()
+        Snapshot().Resources(TypeUrls.Cluster, new HashSet<string> { ClusterNames.Passthrough }).Select(r => r.Message<Cluster>())
             .SelectMany(c => c.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue.Fields.Values)
             .SelectMany(ranges => ranges.StringValue.Split(','));
 
     private List<uint> Endpoints() =>
         Snapshot().Resources(TypeUrls.ClusterLoadAssignment, new HashSet<string> { ReviewsCluster })
-            .Cast<ClusterLoadAssignment>()
+            .Select(r => r.Message<ClusterLoadAssignment>())
             .SelectMany(a => a.Endpoints).SelectMany(l => l.LbEndpoints)
             .Select(e => e.Endpoint.Address.SocketAddress.PortValue).ToList();
 

@@ -177,7 +177,7 @@ public sealed class OutboundPolicyTests
         var fixture = MeshFixture.Bookinfo(MeshConfig("ALLOW_ANY"));
         var mesh = new MeshModel(fixture.Resources, fixture.Workloads, 1, ControlPlanePorts);
         var node = MeshFixture.Sidecar("productpage-v1-1", "productpage", "v1");
-        var clusters = OutboundResources.For(mesh).For(node, ProxyScope.For(mesh, node)).Clusters;
+        var clusters = OutboundResources.For(mesh).For(node, ProxyScope.For(mesh, node)).ClusterSet.Ordered.Select(r => r.Message<Envoy.Config.Cluster.V3.Cluster>());
 
         var passthrough = clusters.Single(c => c.Name == ClusterNames.Passthrough);
         var reserved = passthrough.Metadata.FilterMetadata[PassthroughGuard.MetadataKey].Fields[PassthroughGuard.ReservedPortsField].StructValue;

@@ -104,10 +104,10 @@ public sealed class OutboundResourcesTests
         var other = InNamespace("other");
 
         Assert.NotSame(outbound.Routes(Productpage), outbound.Routes(other));
-        var bookinfoClusters = outbound.View(Productpage).Clusters;
-        var otherClusters = outbound.View(other).Clusters;
+        var bookinfoClusters = outbound.View(Productpage).ClusterSet;
+        var otherClusters = outbound.View(other).ClusterSet;
         const string reviews = "outbound|9080||reviews.bookinfo.svc.cluster.local";
-        Assert.Same(bookinfoClusters.Single(c => c.Name == reviews), otherClusters.Single(c => c.Name == reviews));
+        Assert.Same(bookinfoClusters.Find(reviews), otherClusters.Find(reviews));
     }
 
     [Fact]
@@ -184,14 +184,14 @@ public sealed class OutboundResourcesTests
         var before = MeshFixture.Bookinfo(sidecar, reviewsTo.Replace("HOST", "reviews"));
         var first = OutboundResources.For(before);
         var view = first.For(Productpage, first.ScopeOf(Productpage));
-        Assert.DoesNotContain(view.Clusters, c => c.Name.Contains("ratings.bookinfo", StringComparison.Ordinal));
+        Assert.DoesNotContain(view.ClusterSet.Ordered, c => c.Name.Contains("ratings.bookinfo", StringComparison.Ordinal));
 
         var after = Changed(before, reviewsTo.Replace("HOST", "ratings"));
         var second = OutboundResources.For(after, first);
         var kept = second.For(Productpage, second.ScopeOf(Productpage));
 
         Assert.NotSame(view, kept);
-        Assert.Contains(kept.Clusters, c => c.Name == "outbound|9080||ratings.bookinfo.svc.cluster.local");
+        Assert.Contains(kept.ClusterSet.Ordered, c => c.Name == "outbound|9080||ratings.bookinfo.svc.cluster.local");
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class ProxyScopeTests
 
         var nothing = Sidecar("default", "bookinfo", "  egress:\n  - hosts: [\"~/*\"]\n");
         var resources = Build(Productpage, nothing);
-        Assert.Equal([ClusterNames.Passthrough, ClusterNames.BlackHole, ClusterNames.OutboundTunnel, "inbound|9080||"], ClusterNamesOf(resources));
+        Assert.Equal([ClusterNames.BlackHole, ClusterNames.Passthrough, ClusterNames.OutboundTunnel, "inbound|9080||"], ClusterNamesOf(resources));
         Assert.DoesNotContain(OutboundRoutes(resources).VirtualHosts, v => v.Name.EndsWith(".svc.cluster.local:9080", StringComparison.Ordinal));
     }
 
@@ -277,6 +277,6 @@ public sealed class ProxyScopeTests
         var first = outbound.For(Productpage, ProxyScope.For(mesh, Productpage));
         Assert.Same(first, outbound.For(otherProductpage, ProxyScope.For(mesh, otherProductpage)));
         Assert.NotSame(first, outbound.For(reviewsPod, ProxyScope.For(mesh, reviewsPod)));
-        Assert.Contains(outbound.For(reviewsPod, ProxyScope.For(mesh, reviewsPod)).Clusters, c => c.Name == Reviews);
+        Assert.Contains(outbound.For(reviewsPod, ProxyScope.For(mesh, reviewsPod)).ClusterSet.Ordered, c => c.Name == Reviews);
     }
 }
