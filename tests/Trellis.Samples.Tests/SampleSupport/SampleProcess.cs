@@ -27,6 +27,15 @@ internal sealed class SampleProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The output once it holds <paramref name="text"/>, or as it is after 10 s: the sample logs after it
+    /// answers, and its lines reach the test on another thread, so an answer read does not mean its log line is.</summary>
+    public async Task<string> OutputOnceItHoldsAsync(string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        return Output;
+    }
+
     public static string Script(string sample, string name) => Path.Combine(Repo.Root, "samples", sample, "bin", name);
 
     /// <summary>Starts the sample and returns once <paramref name="port"/> accepts connections.</summary>

@@ -55,7 +55,7 @@ public sealed class TcpEchoServerTests
         await using var server = await StartAsync(port, "two");
         var reply = await ExchangeAsync(port, "first\nsec", "ond\r\nthi", "rd\nno newline");
         Assert.Equal("two first\ntwo second\r\ntwo third\ntwo no newline", reply);
-        Assert.Contains("request: second", server.Output);
+        Assert.Contains("request: second", await server.OutputOnceItHoldsAsync("request: second"));
     }
 
     [Fact]
