@@ -17,10 +17,10 @@ internal sealed class ProxyResources(
 
     public IReadOnlyList<IMessage> Routes => routes;
 
-    /// <summary>The clusters only this proxy has (its inbound cluster, say), beside <see cref="Shared"/>'s.</summary>
+    /// <summary>The clusters only this proxy has (its inbound cluster, say), beside <see cref="SharedClusters"/>.</summary>
     public IReadOnlyList<IMessage> OwnClusters => ownClusters;
 
-    /// <summary>The endpoints only this proxy has, beside <see cref="Shared"/>'s.</summary>
+    /// <summary>The endpoints only this proxy has, beside <see cref="SharedEndpoints"/>.</summary>
     public IReadOnlyList<IMessage> OwnEndpoints => ownEndpoints;
 
     /// <summary>The outbound clusters of the proxy's scope, the same instance for every proxy of it.</summary>

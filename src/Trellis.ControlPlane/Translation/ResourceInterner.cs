@@ -4,10 +4,10 @@ using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>Keeps one instance of each distinct resource of one computation, as its bytes. Translation builds resources per proxy or
-/// per scope that come out equal for many of them (the cluster of a service is the same for every namespace without a
-/// DestinationRule of its own); snapshots then hold the first such instance instead of their own copy, so the control
-/// plane's memory grows with the distinct configurations, not with the number of proxies or scopes.</summary>
+/// <summary>Keeps one instance of each distinct resource of one computation, as its bytes. Translation builds resources
+/// per proxy or per scope that come out equal for many of them (the cluster of a service is the same for every namespace
+/// without a DestinationRule of its own); snapshots then hold the first such instance instead of their own copy, so the
+/// control plane's memory grows with the distinct configurations, not with the number of proxies or scopes.</summary>
 /// <param name="previous">The last computation's interner. A resource that comes out as it was keeps the instance
 /// the proxies' snapshots already hold: a snapshot whose versions did not change is not replaced, so a new instance
 /// would have been a second copy of it for as long as this computation lived.</param>
