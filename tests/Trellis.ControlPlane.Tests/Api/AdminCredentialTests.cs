@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Tests.Inputs;
-using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Api;
 

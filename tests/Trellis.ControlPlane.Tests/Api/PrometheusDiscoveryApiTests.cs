@@ -3,7 +3,6 @@ using Trellis.ControlPlane.Api;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
 using Trellis.ControlPlane.Translation;
-using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Api;
 

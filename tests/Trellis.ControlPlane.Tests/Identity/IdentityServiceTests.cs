@@ -10,7 +10,6 @@ using Metadata = Grpc.Core.Metadata;
 using Trellis.ControlPlane.Identity;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Tests.Inputs;
-using Trellis.ControlPlane.Tests.Support;
 
 namespace Trellis.ControlPlane.Tests.Identity;
 

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Trellis.Proxy.Tests.Support;
+namespace Trellis.Testing;
 
+/// <summary>Free loopback ports for tests; one source file, compiled into each test project that needs it.</summary>
 internal static class Ports
 {
     // The kernel may hand the same ephemeral port to two binds in a row once the first is closed, so a test that
