@@ -11,7 +11,7 @@ internal static class XdsSnapshotFactory
     public static XdsSnapshot From(ProxyResources resources, ResourceInterner interner) => new(new Dictionary<string, IReadOnlyList<XdsResourceSet>>
     {
         [TypeUrls.Listener] = [Own(resources.Listeners, interner)],
-        [TypeUrls.RouteConfiguration] = [Own(resources.Routes, interner)],
+        [TypeUrls.RouteConfiguration] = WithShared(resources.SharedRoutes, Own(resources.OwnRoutes, interner)),
         [TypeUrls.Cluster] = WithShared(resources.SharedClusters, Own(resources.OwnClusters, interner)),
         [TypeUrls.ClusterLoadAssignment] = WithShared(resources.SharedEndpoints, Own(resources.OwnEndpoints, interner)),
         [TypeUrls.Secret] = [Own(resources.Secrets, interner)],

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Envoy.Config.Route.V3;
 using Trellis.Config.Model;
 using Trellis.ControlPlane.Mesh;
 using Trellis.Xds.Server;
@@ -15,7 +14,7 @@ internal sealed class OutboundResources
 {
     private readonly MeshModel _mesh;
     private readonly ConcurrentDictionary<string, Lazy<OutboundView>> _views = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<RouteConfiguration>> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<XdsResourceSet>> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<ProxyScope>> _scopes = new(StringComparer.Ordinal);
     private readonly Lazy<SourceLabelSelectors> _sourceLabels;
     private readonly IReadOnlyDictionary<string, OutboundView> _previousViews;
@@ -74,11 +73,12 @@ internal sealed class OutboundResources
                && before.Resources.Where(NotVirtualService).SequenceEqual(after.Resources.Where(NotVirtualService), ReferenceEqualityComparer.Instance);
     }
 
-    /// <summary>The sidecar's outbound route table. Translation reads nothing else of the proxy than its namespace, the
-    /// DestinationRules that select it (hash policies), its Sidecar and the sourceLabels it matches.</summary>
-    public RouteConfiguration Routes(ProxyNode node, ProxyScope scope) =>
+    /// <summary>The sidecar's outbound route table, as a set of one that every proxy of its group shares. Translation reads
+    /// nothing else of the proxy than its namespace, the DestinationRules that select it (hash policies), its Sidecar and
+    /// the sourceLabels it matches.</summary>
+    public XdsResourceSet Routes(ProxyNode node, ProxyScope scope) =>
         _routes.GetOrAdd($"{ViewKey(node, scope)}#{_sourceLabels.Value.Signature(node.Labels)}",
-            _ => new Lazy<RouteConfiguration>(() => MeshRouteTranslator.Outbound(_mesh, node, scope))).Value;
+            _ => new Lazy<XdsResourceSet>(() => new XdsResourceSet([Interner.Intern(MeshRouteTranslator.Outbound(_mesh, node, scope))]))).Value;
 
     /// <summary>What the proxy shares with others of its scope, as a digest: equal digests from two computations mean
     /// its shared clusters, endpoints and route table did not change. Gateways and proxyless clients, whose route
@@ -88,7 +88,7 @@ internal sealed class OutboundResources
         if (node.Kind != ProxyKind.Sidecar) return null;
         var scope = ScopeOf(node);
         var view = For(node, scope);
-        var routes = node.Port(ProxyNode.OutboundPortKey) is null ? "" : Convert.ToHexString(XdsResource.Of(Routes(node, scope)).Digest);
+        var routes = node.Port(ProxyNode.OutboundPortKey) is null ? "" : Routes(node, scope).ContentVersion;
         return $"{view.ClusterSet.ContentVersion}/{view.EndpointSet.ContentVersion}/{routes}";
     }
 

@@ -8,6 +8,7 @@ using Trellis.ControlPlane.Translation.RequestAuthn;
 using Trellis.ControlPlane.Translation.Gateway;
 using Trellis.ControlPlane.Translation.Telemetry;
 using Trellis.ControlPlane.Translation.Tracing;
+using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
@@ -27,6 +28,7 @@ internal static class ProxyConfigBuilder
         var scope = outbound.ScopeOf(node);
         var view = outbound.For(node, scope);
         var clusters = new List<Cluster>();
+        XdsResourceSet? sharedRoutes = null;
         IReadOnlyList<Envoy.Extensions.TransportSockets.Tls.V3.Secret> secrets = [];
         IReadOnlyList<string> problems = [];
         var accessLogs = TelemetryAccessLogs.For(mesh, node);
@@ -39,7 +41,7 @@ internal static class ProxyConfigBuilder
                     listeners.Add(ListenerTranslator.Outbound(outboundPort, accessLogs.Client));
                     listeners.Add(ListenerTranslator.OutboundTunnel(accessLogs.Client));
                     clusters.Add(ClusterTranslator.OutboundTunnel());
-                    routes.Add(outbound.Routes(node, scope));
+                    sharedRoutes = outbound.Routes(node, scope);
                 }
                 if (node.Port(ProxyNode.InboundPortKey) is { } inbound && node.Port(ProxyNode.AppPortKey) is { } app)
                 {
@@ -75,7 +77,7 @@ internal static class ProxyConfigBuilder
         var tracing = ProxyTracing.For(mesh, node);
         var stats = MetricOverrides.For(mesh, node);
         HcmTelemetry.Apply(listeners, new(tracing.Client, stats.Client), new(tracing.Server, stats.Server));
-        return new ProxyResources(listeners, routes, clusters, []) { SharedClusters = view.ClusterSet, SharedEndpoints = view.EndpointSet, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
+        return new ProxyResources(listeners, routes, clusters, []) { SharedRoutes = sharedRoutes, SharedClusters = view.ClusterSet, SharedEndpoints = view.EndpointSet, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

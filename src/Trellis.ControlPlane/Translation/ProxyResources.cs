@@ -1,21 +1,23 @@
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Route.V3;
 using Google.Protobuf;
 using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Translation;
 
-/// <summary>The xDS resource sets computed for one proxy: its own, and the outbound clusters and endpoints it shares with
-/// the other proxies of its scope.</summary>
+/// <summary>The xDS resource sets computed for one proxy: its own, and the outbound route table, clusters and endpoints it
+/// shares with the other proxies of its scope.</summary>
 internal sealed class ProxyResources(
     IReadOnlyList<IMessage> listeners,
-    IReadOnlyList<IMessage> routes,
+    IReadOnlyList<IMessage> ownRoutes,
     IReadOnlyList<IMessage> ownClusters,
     IReadOnlyList<IMessage> ownEndpoints)
 {
     public IReadOnlyList<IMessage> Listeners => listeners;
 
-    public IReadOnlyList<IMessage> Routes => routes;
+    /// <summary>The route tables only this proxy has (a gateway's), beside <see cref="SharedRoutes"/>.</summary>
+    public IReadOnlyList<IMessage> OwnRoutes => ownRoutes;
 
     /// <summary>The clusters only this proxy has (its inbound cluster, say), beside <see cref="SharedClusters"/>.</summary>
     public IReadOnlyList<IMessage> OwnClusters => ownClusters;
@@ -28,6 +30,12 @@ internal sealed class ProxyResources(
 
     /// <summary>The outbound endpoints of the proxy's scope, the same instance for every proxy of it.</summary>
     public XdsResourceSet? SharedEndpoints { get; init; }
+
+    /// <summary>The outbound route table of the proxy's group (a sidecar's), the same instance for every proxy of it.</summary>
+    public XdsResourceSet? SharedRoutes { get; init; }
+
+    /// <summary>Every route table: the shared one (decoded again from its bytes), then the proxy's own.</summary>
+    public IReadOnlyList<IMessage> Routes => [.. Decoded<RouteConfiguration>(SharedRoutes), .. ownRoutes];
 
     /// <summary>Every cluster: the shared ones (decoded again from their bytes), then the proxy's own.</summary>
     public IReadOnlyList<IMessage> Clusters => [.. Decoded<Cluster>(SharedClusters), .. ownClusters];

@@ -1,5 +1,6 @@
 using Envoy.Config.Route.V3;
 using Trellis.ControlPlane.Translation;
+using Trellis.Xds.Server;
 
 namespace Trellis.ControlPlane.Tests.Translation;
 
@@ -39,15 +40,15 @@ public sealed class OutboundResourcesTests
 
         private OutboundResources Shared => _shared ??= OutboundResources.For(_mesh);
 
-        public RouteConfiguration Routes(ProxyNode node) => Shared.Routes(node, ProxyScope.For(_mesh, node));
+        public XdsResourceSet Routes(ProxyNode node) => Shared.Routes(node, ProxyScope.For(_mesh, node));
 
         public OutboundView View(ProxyNode node) => Shared.For(node, ProxyScope.For(_mesh, node));
 
         public ProxyScope Scope(ProxyNode node) => Shared.ScopeOf(node);
     }
 
-    private static List<Route> RatingsRoutes(RouteConfiguration table) =>
-        table.VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes.Where(r => r.Match.ConnectMatcher is null).ToList();
+    private static List<Route> RatingsRoutes(XdsResourceSet table) =>
+        table.Ordered.Single().Message<RouteConfiguration>().VirtualHosts.Single(v => v.Name.StartsWith("ratings.", StringComparison.Ordinal)).Routes.Where(r => r.Match.ConnectMatcher is null).ToList();
 
     [Fact]
     public void Sidecars_of_one_namespace_share_one_route_table_and_one_set_of_clusters()
