@@ -28,17 +28,10 @@ internal static class ClusterCompiler
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
-            CircuitBreakerLimits.From(c.CircuitBreakers), IdleTimeoutOf(c, where), OutlierSettings.From(c, where),
+            CircuitBreakerLimits.From(c.CircuitBreakers), ConnectionReuse.From(Options(c, where)?.CommonHttpProtocolOptions, c, where), OutlierSettings.From(c, where),
             c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None,
             UpstreamTransportSockets.From(c.TransportSocket, secrets, where), TransportSocketMatches.Compile(c, secrets, where));
     }
-
-    // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.
-    private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
-
-    /// <summary>common_http_protocol_options.idle_timeout: how long an unused upstream connection is kept.</summary>
-    private static TimeSpan IdleTimeoutOf(Cluster c, string where) =>
-        DurationField.PositiveOr(Options(c, where)?.CommonHttpProtocolOptions?.IdleTimeout, DefaultIdleTimeout, where, "common_http_protocol_options.idle_timeout");
 
     private static HttpProtocolOptions? Options(Cluster c, string where)
     {

@@ -5,6 +5,7 @@ using Trellis.Proxy.Outbound.Endpoint;
 namespace Trellis.Proxy.Clusters;
 
 /// <summary>The settings of one CDS cluster the data path needs, independent of its endpoints.</summary>
+/// <param name="Reuse">How long and for how many requests its upstream HTTP connections are reused.</param>
 /// <param name="Reserved">The ports a passthrough cluster must never connect to; none for other clusters.</param>
 /// <param name="TransportSocket">What its connections speak over TCP (transport_socket).</param>
 /// <param name="SocketMatches">transport_socket_matches, which pick another socket for some endpoints.</param>
@@ -19,7 +20,7 @@ internal sealed record ClusterModel(
     ServiceInfo? Service,
     string? Subset,
     CircuitBreakerLimits Limits,
-    TimeSpan IdleTimeout,
+    ConnectionReuse Reuse,
     OutlierSettings? Outliers,
     ReservedDestinations Reserved,
     IUpstreamTransportSocket TransportSocket,
@@ -29,6 +30,6 @@ internal sealed record ClusterModel(
     public bool IsOriginalDestination => Type == Cluster.Types.DiscoveryType.OriginalDst;
 
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
-    public (UpstreamProtocol, TimeSpan, uint, TimeSpan, string, IUpstreamTransportSocket, TransportSocketMatches) PoolKey =>
-        (Protocol, ConnectTimeout, Limits.MaxConnections, IdleTimeout, Reserved.Key, TransportSocket, SocketMatches);
+    public (UpstreamProtocol, TimeSpan, uint, ConnectionReuse, string, IUpstreamTransportSocket, TransportSocketMatches) PoolKey =>
+        (Protocol, ConnectTimeout, Limits.MaxConnections, Reuse, Reserved.Key, TransportSocket, SocketMatches);
 }

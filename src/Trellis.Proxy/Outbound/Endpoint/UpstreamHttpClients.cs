@@ -25,7 +25,8 @@ internal sealed class UpstreamHttpClients(EndpointDialer dialer, TimeSpan retire
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
         ConnectTimeout = cluster.ConnectTimeout,
-        PooledConnectionIdleTimeout = cluster.IdleTimeout,
+        PooledConnectionIdleTimeout = cluster.Reuse.IdleTimeout,
+        PooledConnectionLifetime = cluster.Reuse.MaxDuration ?? Timeout.InfiniteTimeSpan,
         // The proxy forwards trace headers as received; it must not inject its own.
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);
