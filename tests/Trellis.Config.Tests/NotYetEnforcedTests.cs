@@ -148,9 +148,6 @@ public class NotYetEnforcedTests
             "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
             "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration",
             "spec.trafficPolicy.connectionPool.tcp.idleTimeout",
-            "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection",
-            "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy",
-            "spec.trafficPolicy.connectionPool.http.useClientProtocol",
             "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams",
             "spec.trafficPolicy.portLevelSettings[0].connectionPool.tcp.idleTimeout",
             "spec.trafficPolicy.portLevelSettings[0].connectionPool.http.maxRequestsPerConnection",
@@ -159,7 +156,8 @@ public class NotYetEnforcedTests
         var keepalive = notes[0];
         Assert.Equal((11, 9), (keepalive.Line, keepalive.Column));
         Assert.Equal("TCP keepalive is accepted, not yet enforced by Trellis", keepalive.Message);
-        Assert.Equal("The maximum requests per connection is accepted, not yet enforced by Trellis", notes[3].Message);
+        Assert.Equal("A maximum above 1 request per connection (1 is enforced: each HTTP/1.1 request closes its connection) is accepted, not yet enforced by Trellis",
+            notes[5].Message);
     }
 
     [Fact]

@@ -99,18 +99,17 @@ internal static class NotYetEnforced
         }
     }
 
-    /// <summary>The proxy enforces the connection and request limits, retries, connect and HTTP idle
-    /// timeouts; the rest of the pool is noted field by field.</summary>
+    /// <summary>The proxy enforces the connection and request limits, retries, connect, idle timeouts and connection
+    /// lifetimes of HTTP connections, the HTTP/2 upgrade and the client's protocol; the rest of the pool is noted field by field.</summary>
     private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
     {
         var tcp = pool?.Tcp;
         Note(sink, $"{path}.tcp.tcpKeepalive", tcp?.TcpKeepalive, "TCP keepalive");
-        Note(sink, $"{path}.tcp.maxConnectionDuration", tcp?.MaxConnectionDuration, "the maximum connection duration");
-        Note(sink, $"{path}.tcp.idleTimeout", tcp?.IdleTimeout, "the TCP idle timeout");
+        Note(sink, $"{path}.tcp.maxConnectionDuration", tcp?.MaxConnectionDuration, "the maximum duration of TCP-proxied connections (HTTP connections honour it)");
+        Note(sink, $"{path}.tcp.idleTimeout", tcp?.IdleTimeout, "the idle timeout of TCP-proxied connections (HTTP connections honour it)");
         var http = pool?.Http;
-        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.MaxRequestsPerConnection, "the maximum requests per connection");
-        Note(sink, $"{path}.http.h2UpgradePolicy", http?.H2UpgradePolicy, "the HTTP/2 upgrade policy");
-        Note(sink, $"{path}.http.useClientProtocol", http?.UseClientProtocol, "using the client's protocol upstream");
+        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.MaxRequestsPerConnection is > 1 ? http.MaxRequestsPerConnection : null,
+            "a maximum above 1 request per connection (1 is enforced: each HTTP/1.1 request closes its connection)");
         Note(sink, $"{path}.http.maxConcurrentStreams", http?.MaxConcurrentStreams, "the maximum concurrent HTTP/2 streams");
     }
 

@@ -3,6 +3,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
+using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
 using Trellis.ControlPlane.Mesh;
 using Trellis.ControlPlane.Translation.Mtls;
@@ -28,9 +29,9 @@ internal static class ClusterTranslator
             var identities = ServiceIdentities.For(mesh, service);
             foreach (var port in ports)
             {
-                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities, mesh.Settings.AutoMtls);
+                yield return Eds(ClusterNames.Outbound(port.Port, null, service.Fqdn), service, port, null, rule, identities, mesh.Settings);
                 foreach (var subset in rule?.Subsets ?? [])
-                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule, identities, mesh.Settings.AutoMtls);
+                    yield return Eds(ClusterNames.Outbound(port.Port, subset.Name, service.Fqdn), service, port, subset.Name, rule, identities, mesh.Settings);
             }
         }
         yield return new Cluster
@@ -106,7 +107,7 @@ internal static class ClusterTranslator
 
     /// <summary>An outbound cluster with the DestinationRule's policies for its subset and port merged in.</summary>
     private static Cluster Eds(string name, ServiceModel service, ServicePortModel port, string? subset, DestinationRuleView? rule, IReadOnlyList<string> identities,
-        bool autoMtls)
+        MeshSettings settings)
     {
         var cluster = new Cluster
         {
@@ -122,11 +123,13 @@ internal static class ClusterTranslator
             Metadata = IstioMetadata.ForService(service, subset),
         };
         var options = ProtocolOptions(port);
-        ConnectionPools.ApplyTo(cluster, options, rule?.ConnectionPool(subset, port.Port));
+        var pool = rule?.ConnectionPool(subset, port.Port);
+        ConnectionPools.ApplyTo(cluster, options, pool);
+        var http2 = ConnectionPools.UpgradeToH2(options, pool, port.IsHttp2 || port.DeclaredHttp1, settings.H2Upgrade);
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = XdsAny.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));
         LoadBalancing.ApplyTo(cluster, rule?.LoadBalancer(subset, port.Port));
-        AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, port.IsHttp2, autoMtls);
+        AutoMtls.ApplyTo(cluster, rule?.Tls(subset, port.Port), IstioMutualTls.Sni(port.Port, subset, service.Fqdn), identities, http2, settings.AutoMtls);
         return cluster;
     }
 

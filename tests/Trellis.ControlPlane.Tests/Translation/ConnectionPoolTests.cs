@@ -202,6 +202,93 @@ public sealed class ConnectionPoolTests
         Assert.Equal(30U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local")).MaxConnections);
     }
 
+    private const string MeshUpgrades = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio, namespace: istio-system}
+        data:
+          mesh: |
+            h2UpgradePolicy: UPGRADE
+        """;
+
+    private static bool SpeaksHttp2(Cluster cluster) => Options(cluster).ExplicitHttpConfig?.Http2ProtocolOptions is not null;
+
+    [Fact]
+    public void A_rules_h2_upgrade_makes_the_cluster_speak_http2_and_keeps_its_other_http_options()
+    {
+        var cluster = MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
+                connectionPool:
+                  http: {h2UpgradePolicy: UPGRADE, idleTimeout: 30s, useClientProtocol: true}
+            """)), Reviews);
+
+        Assert.True(SpeaksHttp2(cluster));
+        Assert.Equal(TimeSpan.FromSeconds(30), Options(cluster).CommonHttpProtocolOptions.IdleTimeout.ToTimeSpan());
+        Assert.False(SpeaksHttp2(MeshFixture.OutboundCluster(MeshFixture.Bookinfo(), Reviews)));
+    }
+
+    [Fact]
+    public void The_meshs_h2_upgrade_applies_to_ports_that_declare_http_unless_a_rule_says_do_not_upgrade()
+    {
+        const string sniffed = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: legacy, namespace: bookinfo}
+            spec:
+              selector: {app: legacy}
+              ports: [{port: 7070}]
+            """;
+        var mesh = MeshFixture.Bookinfo(MeshUpgrades, sniffed, """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: ratings, namespace: bookinfo}
+            spec:
+              host: ratings
+              trafficPolicy:
+                connectionPool:
+                  http: {h2UpgradePolicy: DO_NOT_UPGRADE}
+            """);
+
+        Assert.True(SpeaksHttp2(MeshFixture.OutboundCluster(mesh, Reviews)));
+        Assert.False(SpeaksHttp2(MeshFixture.OutboundCluster(mesh, "outbound|9080||ratings.bookinfo.svc.cluster.local")));
+        // A port left to protocol sniffing follows the client, so an HTTP/1.1-only app never receives h2c.
+        var legacy = Options(MeshFixture.OutboundCluster(mesh, "outbound|7070||legacy.bookinfo.svc.cluster.local"));
+        Assert.NotNull(legacy.UseDownstreamProtocolConfig);
+        // The sidecar's own app is reached as its port says, whatever the mesh upgrades between sidecars.
+        var inbound = ClusterTranslator.Inbound(9080, 31000, mesh.Services.Single(s => s.Name == "reviews"));
+        Assert.Null(inbound.TypedExtensionProtocolOptions[ClusterTranslator.ProtocolOptionsKey].Unpack<HttpProtocolOptions>().ExplicitHttpConfig.Http2ProtocolOptions);
+    }
+
+    [Fact]
+    public void Use_client_protocol_follows_the_downstream_version()
+    {
+        var options = Options(MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
+                connectionPool:
+                  http: {useClientProtocol: true}
+            """)), Reviews));
+
+        Assert.NotNull(options.UseDownstreamProtocolConfig.HttpProtocolOptions);
+        Assert.NotNull(options.UseDownstreamProtocolConfig.Http2ProtocolOptions);
+        Assert.Null(options.ExplicitHttpConfig);
+    }
+
+    [Fact]
+    public void The_tcp_idle_timeout_stands_in_for_an_unset_http_one_and_the_connection_duration_reaches_the_cluster()
+    {
+        var common = Options(MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
+                connectionPool:
+                  tcp: {idleTimeout: 45s, maxConnectionDuration: 10m}
+            """)), Reviews)).CommonHttpProtocolOptions;
+        Assert.Equal(TimeSpan.FromSeconds(45), common.IdleTimeout.ToTimeSpan());
+        Assert.Equal(TimeSpan.FromMinutes(10), common.MaxConnectionDuration.ToTimeSpan());
+
+        var both = Options(MeshFixture.OutboundCluster(MeshFixture.Bookinfo(MeshFixture.ReviewsRule("""
+                connectionPool:
+                  tcp: {idleTimeout: 45s}
+                  http: {idleTimeout: 5s}
+            """)), Reviews)).CommonHttpProtocolOptions;
+        Assert.Equal(TimeSpan.FromSeconds(5), both.IdleTimeout.ToTimeSpan());
+    }
+
     [Fact]
     public void The_inbound_and_fallback_clusters_carry_no_circuit_breakers()
     {

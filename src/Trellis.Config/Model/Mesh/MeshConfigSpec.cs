@@ -33,11 +33,22 @@ public sealed record MeshConfigSpec
     /// <summary>Whether clients originate Istio mutual TLS to endpoints with sidecars on their own; true when unset, as in Istio.</summary>
     public bool? EnableAutoMtls { get; init; }
 
+    /// <summary>Whether sidecars speak HTTP/2 to services whose ports declare HTTP, unless a DestinationRule says otherwise;
+    /// DO_NOT_UPGRADE when unset, as in Istio.</summary>
+    [OneOf(MeshH2Upgrade.DoNotUpgrade, MeshH2Upgrade.Upgrade)] public string? H2UpgradePolicy { get; init; }
+
     /// <summary>Whether proxies trace requests at all; true when unset, as in Istio.</summary>
     public bool? EnableTracing { get; init; }
 
     /// <summary>The providers used when no Telemetry resource names one.</summary>
     public MeshDefaultProviders? DefaultProviders { get; init; }
+}
+
+/// <summary>The values of MeshConfig's h2UpgradePolicy.</summary>
+public static class MeshH2Upgrade
+{
+    public const string DoNotUpgrade = "DO_NOT_UPGRADE";
+    public const string Upgrade = "UPGRADE";
 }
 
 /// <summary>MeshConfig's defaultProviders: provider names per telemetry kind.</summary>

@@ -22,6 +22,10 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>MeshConfig enableAutoMtls: clients originate Istio mutual TLS to sidecar endpoints without a DestinationRule saying so.</summary>
     public bool AutoMtls { get; init; } = true;
 
+    /// <summary>MeshConfig h2UpgradePolicy UPGRADE: sidecars speak HTTP/2 to ports that declare HTTP, unless a
+    /// DestinationRule's h2UpgradePolicy says otherwise.</summary>
+    public bool H2Upgrade { get; init; }
+
     /// <summary>MeshConfig accessLogFile: where every proxy writes its access log; none when null.</summary>
     public string? AccessLogFile { get; init; }
 
