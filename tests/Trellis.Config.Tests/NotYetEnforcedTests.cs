@@ -148,16 +148,16 @@ public class NotYetEnforcedTests
             "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
             "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration",
             "spec.trafficPolicy.connectionPool.tcp.idleTimeout",
+            "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection",
             "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams",
             "spec.trafficPolicy.portLevelSettings[0].connectionPool.tcp.idleTimeout",
-            "spec.trafficPolicy.portLevelSettings[0].connectionPool.http.maxRequestsPerConnection",
             "spec.subsets[0].trafficPolicy.connectionPool.tcp.tcpKeepalive",
         ], notes.Select(n => n.FieldPath));
         var keepalive = notes[0];
         Assert.Equal((11, 9), (keepalive.Line, keepalive.Column));
         Assert.Equal("TCP keepalive is accepted, not yet enforced by Trellis", keepalive.Message);
-        Assert.Equal("A maximum above 1 request per connection (1 is enforced: each HTTP/1.1 request closes its connection) is accepted, not yet enforced by Trellis",
-            notes[5].Message);
+        Assert.Equal("The maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it) is accepted, not yet enforced by Trellis",
+            notes[3].Message);
     }
 
     [Fact]

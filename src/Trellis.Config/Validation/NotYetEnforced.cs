@@ -99,8 +99,8 @@ internal static class NotYetEnforced
         }
     }
 
-    /// <summary>The proxy enforces the connection and request limits, retries, connect, idle timeouts and connection
-    /// lifetimes of HTTP connections, the HTTP/2 upgrade and the client's protocol; the rest of the pool is noted field by field.</summary>
+    /// <summary>The proxy enforces the connection and request limits, retries, connect and idle timeouts, lifetimes and
+    /// request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol; the rest is noted field by field.</summary>
     private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
     {
         var tcp = pool?.Tcp;
@@ -108,8 +108,8 @@ internal static class NotYetEnforced
         Note(sink, $"{path}.tcp.maxConnectionDuration", tcp?.MaxConnectionDuration, "the maximum duration of TCP-proxied connections (HTTP connections honour it)");
         Note(sink, $"{path}.tcp.idleTimeout", tcp?.IdleTimeout, "the idle timeout of TCP-proxied connections (HTTP connections honour it)");
         var http = pool?.Http;
-        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.MaxRequestsPerConnection is > 1 ? http.MaxRequestsPerConnection : null,
-            "a maximum above 1 request per connection (1 is enforced: each HTTP/1.1 request closes its connection)");
+        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == "UPGRADE" && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
+            "the maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it)");
         Note(sink, $"{path}.http.maxConcurrentStreams", http?.MaxConcurrentStreams, "the maximum concurrent HTTP/2 streams");
     }
 

@@ -13,9 +13,6 @@ internal sealed record ConnectionReuse(TimeSpan IdleTimeout, TimeSpan? MaxDurati
     // Envoy's default is an hour; a minute frees idle sockets to apps that come and go in local mode sooner.
     private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>Every HTTP/1.1 request asks the upstream to close its connection after the response.</summary>
-    public bool OneRequestPerConnection => MaxRequests == 1;
-
     /// <param name="cluster">Read for the deprecated cluster-level max_requests_per_connection, which the options override.</param>
     public static ConnectionReuse From(CommonHttpProtocolOptions? common, Cluster cluster, string where)
     {

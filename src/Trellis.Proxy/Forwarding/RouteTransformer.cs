@@ -9,10 +9,8 @@ namespace Trellis.Proxy.Forwarding;
 
 /// <summary>Shapes one upstream attempt: rewritten path and host, Envoy's forwarding headers, and on
 /// the way back the route's response headers. With <paramref name="retry"/> (given unless this is the
-/// last attempt) it withholds a response the policy retries, so another attempt can be made. With
-/// <paramref name="closeConnection"/> the upstream connection serves this request only (max_requests_per_connection 1).</summary>
-internal sealed class RouteTransformer(RequestContext context, ClusterChoice choice, string pathAndQuery, string? host, RetryPolicyModel? retry,
-    bool closeConnection = false) : HttpTransformer
+/// last attempt) it withholds a response the policy retries, so another attempt can be made.</summary>
+internal sealed class RouteTransformer(RequestContext context, ClusterChoice choice, string pathAndQuery, string? host, RetryPolicyModel? retry) : HttpTransformer
 {
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
@@ -34,7 +32,6 @@ internal sealed class RouteTransformer(RequestContext context, ClusterChoice cho
         proxyRequest.Headers.Host = host;
         proxyRequest.Headers.Remove("proxy-connection");
         proxyRequest.Headers.Remove("proxy-authorization");
-        if (closeConnection) proxyRequest.Headers.ConnectionClose = true;
         if (context.Endpoint?.TransportSocket is { } matched) proxyRequest.Options.Set(UpstreamHttpClients.EndpointSocket, matched);
         if (!proxyRequest.Headers.Contains("x-forwarded-proto")) proxyRequest.Headers.TryAddWithoutValidation("x-forwarded-proto", httpContext.Request.Scheme);
     }

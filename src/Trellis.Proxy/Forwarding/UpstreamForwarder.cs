@@ -43,8 +43,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         // One version of the cluster for the whole exchange, so every attempt uses the same settings and pool.
         var version = cluster.Current;
         var config = RequestConfig(version.Config.Model.Protocol, http.Request.Protocol);
-        // HTTP/1.1 says it in a header; the pool cannot limit an HTTP/2 connection per request, which the control plane warns of.
-        var closeConnection = version.Config.Model.Reuse.OneRequestPerConnection && config == Http11;
 
         if (ClusterAdmission.AdmitRequest(context, cluster) is { } overflow)
         {
@@ -81,7 +79,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
                 using var perTry = retry?.PerTryTimeout is { } pt && pt <= Timers.Longest ? CancellationTokenSource.CreateLinkedTokenSource(overall?.Token ?? CancellationToken.None) : null;
                 perTry?.CancelAfter(retry!.PerTryTimeout!.Value);
                 var token = perTry?.Token ?? overall?.Token ?? CancellationToken.None;
-                var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry, closeConnection);
+                var transformer = new RouteTransformer(context, choice, path, host, last || !breaker.CanRetry(holdingRetry) ? null : retry);
 
                 var error = await forwarder.SendAsync(http, endpoint.HttpPrefix, version.Invoker, config, transformer, token);
                 var timedOut = token.IsCancellationRequested || error == ForwarderError.RequestTimedOut;

@@ -16,9 +16,14 @@ internal sealed class UpstreamHttpClients(EndpointDialer dialer, TimeSpan retire
         // Per endpoint, where Envoy's max_connections counts the whole cluster: the same for one-endpoint clusters.
         // At least one: the handler refuses 0, and the circuit breaker already holds back what max_connections 0 forbids.
         MaxConnectionsPerServer = (int)Math.Clamp(cluster.Limits.MaxConnections, 1, int.MaxValue),
-        ConnectCallback = (context, ct) => dialer.ConnectAsync(context.DnsEndPoint, cluster,
-            context.InitialRequestMessage.Options.TryGetValue(EndpointSocket, out var matched) ? matched : cluster.TransportSocket,
-            context.InitialRequestMessage.Version.Major == 2, ct),
+        ConnectCallback = async (context, ct) =>
+        {
+            var http2 = context.InitialRequestMessage.Version.Major == 2;
+            var stream = await dialer.ConnectAsync(context.DnsEndPoint, cluster,
+                context.InitialRequestMessage.Options.TryGetValue(EndpointSocket, out var matched) ? matched : cluster.TransportSocket, http2, ct);
+            // The pool cannot cap an HTTP/2 connection's streams over its life; the control plane warns of that.
+            return cluster.Reuse.MaxRequests is { } limit && !http2 ? new RequestLimitStream(stream, limit) : stream;
+        },
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,

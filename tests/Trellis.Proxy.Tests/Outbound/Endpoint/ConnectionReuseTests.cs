@@ -73,6 +73,15 @@ public sealed class ConnectionReuseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_requests_per_connection_take_each_connection_twice()
+    {
+        await ConfigureAsync(new CommonHttpProtocolOptions { MaxRequestsPerConnection = 2 });
+        var connections = await ConnectionsOfAsync(6);
+        Assert.Equal(3, connections.Distinct().Count());
+        Assert.All(connections.Chunk(2), pair => Assert.Equal(pair[0], pair[1]));
+    }
+
+    [Fact]
     public async Task A_connection_older_than_the_maximum_duration_takes_no_new_request()
     {
         await ConfigureAsync(new CommonHttpProtocolOptions { MaxConnectionDuration = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)) });
