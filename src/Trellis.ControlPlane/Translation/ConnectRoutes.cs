@@ -8,7 +8,8 @@ namespace Trellis.ControlPlane.Translation;
 /// <summary>The connect_matcher routes of a sidecar: how CONNECT tunnels that apps open through their
 /// HTTP proxy are routed. HTTP ports terminate the tunnel into the outbound tunnel listener, so each
 /// request inside is routed like a plain proxy request; TCP ports forward the CONNECT to a destination
-/// sidecar chosen by the VirtualService's tcp routes, as Istio routes TCP per connection.</summary>
+/// sidecar chosen by the VirtualService's tcp routes, as Istio routes TCP per connection, closing connections that
+/// idle longer than the service's DestinationRule allows, as Istio's tcp_proxy does.</summary>
 internal static class ConnectRoutes
 {
     /// <summary>The tunnel's bytes are served as HTTP by the outbound tunnel listener.</summary>
@@ -22,6 +23,16 @@ internal static class ConnectRoutes
 
     /// <summary>The VirtualService's tcp routes that apply to this port and client, then the service itself.</summary>
     public static IEnumerable<Route> ForTcpPort(MeshModel mesh, Config.Model.Resource? vs, ServiceModel service, int port, ProxyNode node)
+    {
+        var tcpSettings = DestinationRules.For(mesh, service, DestinationRules.ClientOf(node))?.TcpProxySettings;
+        foreach (var route in TcpRoutes(mesh, vs, service, port, node))
+        {
+            if (tcpSettings?.IdleTimeout is { } idle) route.Route_.IdleTimeout = Duration.FromTimeSpan(idle);
+            yield return route;
+        }
+    }
+
+    private static IEnumerable<Route> TcpRoutes(MeshModel mesh, Config.Model.Resource? vs, ServiceModel service, int port, ProxyNode node)
     {
         if (vs?.Spec is VirtualServiceSpec spec)
         {

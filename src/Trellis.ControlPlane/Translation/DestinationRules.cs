@@ -45,6 +45,10 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
     /// replaces the rule's, and a portLevelSettings entry for the port replaces either, even when it leaves tls out.</summary>
     public ClientTlsSettings? Tls(string? subset, int port) => Merged(subset, port, p => p.Tls, p => p.Tls);
 
+    /// <summary>The rule's own tcp settings, without subsets or port levels: all Istio reads for a TCP service's
+    /// connections (tcp_proxy's idle timeout).</summary>
+    public TcpSettings? TcpProxySettings => spec.TrafficPolicy?.ConnectionPool?.Tcp;
+
     // Istio's MergeTrafficPolicy for one part of the policy: the rule's value (or its port-level
     // entry's), then the subset's when it sets one, then the subset's port-level entry's.
     private T? Merged<T>(string? subset, int port, Func<TrafficPolicy, T?> part, Func<PortTrafficPolicy, T?> portPart) where T : class

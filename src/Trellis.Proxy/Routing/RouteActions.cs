@@ -9,6 +9,7 @@ internal abstract record RouteActionModel;
 internal sealed record ClusterChoice(string Name, uint Weight, HeaderMutations RequestHeaders, HeaderMutations ResponseHeaders, string? HostRewrite);
 
 /// <summary>Forwarding: a single cluster, a cluster named by a header, or a weighted split.</summary>
+/// <param name="TunnelIdleTimeout">For the CONNECT tunnels the route carries: its idle_timeout (see <see cref="Tunnels.TunnelPump.IdleTimeoutOf"/>).</param>
 internal sealed record ForwardAction(
     IReadOnlyList<ClusterChoice> Clusters,
     uint TotalWeight,
@@ -20,7 +21,8 @@ internal sealed record ForwardAction(
     RetryPolicyModel? Retry,
     int ClusterNotFoundStatus,
     HashPolicies Hashing,
-    ConnectUpgrade Connect = ConnectUpgrade.Inherit) : RouteActionModel
+    ConnectUpgrade Connect = ConnectUpgrade.Inherit,
+    TimeSpan? TunnelIdleTimeout = null) : RouteActionModel
 {
     /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>
     public ClusterChoice Pick(uint draw)

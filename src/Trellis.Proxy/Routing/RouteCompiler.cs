@@ -97,7 +97,8 @@ internal static class RouteCompiler
                 _ => 503,
             },
             HashPolicies.From(a.HashPolicy, where),
-            ConnectUpgradeOf(a));
+            ConnectUpgradeOf(a),
+            Tunnels.TunnelPump.IdleTimeoutOf(a.IdleTimeout, where));
     }
 
     private static ConnectUpgrade ConnectUpgradeOf(RouteAction a)

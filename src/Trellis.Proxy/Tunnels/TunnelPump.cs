@@ -14,6 +14,16 @@ internal sealed class TunnelPump
 {
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>An idle_timeout as tcp_proxy and CONNECT routes read it: unset is an hour, 0s disables it
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>).</summary>
+    public static TimeSpan IdleTimeoutOf(Google.Protobuf.WellKnownTypes.Duration? idle, string where)
+    {
+        if (idle is null) return DefaultIdleTimeout;
+        if (idle.Seconds < 0 || idle.Nanos < 0) throw new Configuration.ConfigException($"{where}: idle_timeout must not be negative");
+        var span = idle.ToTimeSpan();
+        return span == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : span;
+    }
+
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
     private long _lastActivity;

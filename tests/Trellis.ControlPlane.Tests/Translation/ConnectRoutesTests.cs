@@ -54,6 +54,32 @@ public sealed class ConnectRoutesTests
     }
 
     [Fact]
+    public void The_rules_own_tcp_idle_timeout_bounds_a_tcp_tunnel_and_its_port_levels_do_not()
+    {
+        var service = TcpEcho[..TcpEcho.IndexOf("---", StringComparison.Ordinal)];
+        var rule = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: tcp-echo, namespace: bookinfo}
+            spec:
+              host: tcp-echo
+              trafficPolicy:
+                connectionPool:
+                  tcp: {idleTimeout: 90s, maxConnectionDuration: 1h}
+                portLevelSettings:
+                - port: {number: 9000}
+                  connectionPool:
+                    tcp: {idleTimeout: 5s}
+            """;
+        var routes = MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(service, rule), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+        var route = Assert.Single(Host(routes, "tcp-echo.").Routes, IsConnect);
+        Assert.Equal(TimeSpan.FromSeconds(90), route.Route_.IdleTimeout.ToTimeSpan());
+
+        var unbounded = Assert.Single(Host(MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(TcpEcho), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")), "tcp-echo.").Routes, IsConnect);
+        Assert.Null(unbounded.Route_.IdleTimeout);
+    }
+
+    [Fact]
     public void Tcp_routes_split_connections_by_weight_and_the_first_applicable_route_wins()
     {
         var mesh = MeshFixture.Bookinfo(TcpEcho, """

@@ -1,4 +1,5 @@
 using Envoy.Config.Core.V3;
+using Google.Protobuf.WellKnownTypes;
 using Trellis.Proxy.Tests.Support;
 using static Trellis.Proxy.Tests.Support.Envoy;
 
@@ -98,6 +99,18 @@ public sealed class TcpTunnelTests : IAsyncLifetime
         await using var tunnel = await RawConnect.TunnelAsync(_outbound, "tcp-echo:9000");
         Assert.Equal(503, tunnel.Status);
         Assert.Contains("x-trellis-reason: listener virtualInbound: route terminate: cluster inbound|9000|| endpoint 127.0.0.1:" + port + " failed", tunnel.ResponseHead);
+    }
+
+    [Fact]
+    public async Task The_routes_idle_timeout_closes_a_silent_tunnel()
+    {
+        var route = ConnectTo(Outbound, terminate: false);
+        route.Route_.IdleTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300));
+        await _client.PushAsync([Eds(Outbound, serviceHost: Service)], [EndpointsWith(Outbound, (_inbound, "tcp-echo-v1;default;tcp-echo;v1;Kubernetes"))],
+            [Listener("virtualOutbound", _outbound, "outbound", connect: true)], [Routes("outbound", Host("tcp-echo", ["tcp-echo:9000"], route))]);
+        await using var silent = await RawConnect.TunnelAsync(_outbound, "tcp-echo:9000");
+        Assert.Equal(200, silent.Status);
+        Assert.Equal("", await silent.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     private static async Task<string> WaitForSeriesAsync(TestProxy proxy, string metric)

@@ -19,13 +19,7 @@ internal static class TcpProxyCompiler
             TcpProxyConfig.ClusterSpecifierOneofCase.WeightedClusters => Weighted(at, config.WeightedClusters),
             _ => throw new ConfigException($"{at}: needs a cluster or weighted_clusters"),
         };
-        var idle = Tunnels.TunnelPump.DefaultIdleTimeout;
-        if (config.IdleTimeout is { } duration)
-        {
-            if (duration.Seconds < 0 || duration.Nanos < 0) throw new ConfigException($"{at}: idle_timeout must not be negative");
-            var span = duration.ToTimeSpan();
-            idle = span == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : span;
-        }
+        var idle = Tunnels.TunnelPump.IdleTimeoutOf(config.IdleTimeout, at);
         var attempts = config.MaxConnectAttempts ?? 1;
         if (attempts < 1) throw new ConfigException($"{at}: max_connect_attempts must be at least 1");
         // More attempts than this only keep a client waiting; Envoy's own bound is the cluster's retry budget.
