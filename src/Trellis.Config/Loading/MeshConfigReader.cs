@@ -38,6 +38,7 @@ public static class MeshConfigReader
             PathNormalization = spec?.PathNormalization?.Normalization is { } n and not "DEFAULT" ? n : ProxyPathNormalization.Base,
             AutoMtls = spec?.EnableAutoMtls ?? true,
             H2Upgrade = spec?.H2UpgradePolicy == MeshH2Upgrade.Upgrade,
+            TcpKeepalive = spec?.TcpKeepalive,
             AccessLogFile = string.IsNullOrEmpty(spec?.AccessLogFile) ? null : spec.AccessLogFile,
             DefaultAccessLogProviders = spec?.DefaultProviders?.AccessLogging ?? [],
             AccessLogEncoding = spec?.AccessLogEncoding ?? "TEXT",

@@ -99,14 +99,12 @@ internal static class NotYetEnforced
         }
     }
 
-    /// <summary>The proxy enforces the connection and request limits, retries, connect and idle timeouts, lifetimes and
-    /// request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol; the rest is noted field by field.</summary>
+    /// <summary>The proxy enforces the connection and request limits, retries, connect and idle timeouts, connection
+    /// lifetimes, TCP keepalive, request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol;
+    /// the rest is noted field by field.</summary>
     private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
     {
-        var tcp = pool?.Tcp;
-        Note(sink, $"{path}.tcp.tcpKeepalive", tcp?.TcpKeepalive, "TCP keepalive");
-        Note(sink, $"{path}.tcp.maxConnectionDuration", tcp?.MaxConnectionDuration, "the maximum duration of TCP-proxied connections (HTTP connections honour it)");
-        Note(sink, $"{path}.tcp.idleTimeout", tcp?.IdleTimeout, "the idle timeout of TCP-proxied connections (HTTP connections honour it)");
+        Note(sink, $"{path}.tcp.maxConnectionDuration", pool?.Tcp?.MaxConnectionDuration, "the maximum duration of TCP connections (HTTP connections honour it)");
         var http = pool?.Http;
         Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == "UPGRADE" && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
             "the maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it)");

@@ -124,7 +124,7 @@ internal static class ClusterTranslator
         };
         var options = ProtocolOptions(port);
         var pool = rule?.ConnectionPool(subset, port.Port);
-        ConnectionPools.ApplyTo(cluster, options, pool);
+        ConnectionPools.ApplyTo(cluster, options, pool, settings.TcpKeepalive);
         var http2 = ConnectionPools.UpgradeToH2(options, pool, port.IsHttp2 || port.DeclaredHttp1, settings.H2Upgrade);
         cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = XdsAny.Pack(options);
         OutlierDetections.ApplyTo(cluster, rule?.OutlierDetection(subset, port.Port));

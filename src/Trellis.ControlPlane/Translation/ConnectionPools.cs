@@ -8,7 +8,7 @@ namespace Trellis.ControlPlane.Translation;
 
 /// <summary>A DestinationRule's connectionPool in Envoy's terms, as Istio's applyConnectionPool writes it:
 /// the cluster's circuit-breaker thresholds, its connect_timeout, the idle timeout, lifetime and request cap of
-/// its upstream HTTP connections, and which HTTP version it speaks upstream.</summary>
+/// its upstream HTTP connections, TCP keepalive on its sockets, and which HTTP version it speaks upstream.</summary>
 internal static class ConnectionPools
 {
     /// <summary>Istio's default thresholds, sent even without a DestinationRule: Envoy's own defaults
@@ -25,7 +25,8 @@ internal static class ConnectionPools
 
     /// <summary>Sets the circuit breakers and connect timeout on the cluster and the HTTP limits on its
     /// protocol options. Limits that are unset or zero keep Istio's defaults.</summary>
-    public static void ApplyTo(Cluster cluster, HttpProtocolOptions options, ConnectionPoolSettings? pool)
+    /// <param name="meshKeepalive">MeshConfig's tcpKeepalive, which the rule's overrides field by field.</param>
+    public static void ApplyTo(Cluster cluster, HttpProtocolOptions options, ConnectionPoolSettings? pool, Config.Model.Networking.TcpKeepalive? meshKeepalive = null)
     {
         var thresholds = DefaultThresholds();
         var http = pool?.Http;
@@ -55,6 +56,19 @@ internal static class ConnectionPools
                 Http2ProtocolOptions = new Http2ProtocolOptions(),
             };
         cluster.CircuitBreakers = new CircuitBreakers { Thresholds = { thresholds } };
+        Keepalive(cluster, meshKeepalive);
+        Keepalive(cluster, tcp?.TcpKeepalive);
+    }
+
+    /// <summary>SO_KEEPALIVE on the cluster's sockets, with the given fields; unset ones keep what is there (the
+    /// operating system's values, or the mesh's).</summary>
+    private static void Keepalive(Cluster cluster, Config.Model.Networking.TcpKeepalive? keepalive)
+    {
+        if (keepalive is null) return;
+        var options = (cluster.UpstreamConnectionOptions ??= new UpstreamConnectionOptions()).TcpKeepalive ??= new Envoy.Config.Core.V3.TcpKeepalive();
+        if (keepalive.Probes is > 0 and var probes) options.KeepaliveProbes = probes;
+        if (keepalive.Time is { } time && time > TimeSpan.Zero) options.KeepaliveTime = (uint)time.TotalSeconds;
+        if (keepalive.Interval is { } interval && interval > TimeSpan.Zero) options.KeepaliveInterval = (uint)interval.TotalSeconds;
     }
 
     /// <summary>Istio's h2UpgradePolicy, for outbound clusters only: the DestinationRule's UPGRADE or DO_NOT_UPGRADE

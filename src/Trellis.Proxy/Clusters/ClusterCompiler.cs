@@ -30,7 +30,8 @@ internal static class ClusterCompiler
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
             CircuitBreakerLimits.From(c.CircuitBreakers), ConnectionReuse.From(Options(c, where)?.CommonHttpProtocolOptions, c, where), OutlierSettings.From(c, where),
             c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None,
-            UpstreamTransportSockets.From(c.TransportSocket, secrets, where), TransportSocketMatches.Compile(c, secrets, where));
+            UpstreamTransportSockets.From(c.TransportSocket, secrets, where), TransportSocketMatches.Compile(c, secrets, where),
+            TcpKeepalive.From(c.UpstreamConnectionOptions?.TcpKeepalive));
     }
 
     private static HttpProtocolOptions? Options(Cluster c, string where)

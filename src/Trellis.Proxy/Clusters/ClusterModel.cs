@@ -9,6 +9,7 @@ namespace Trellis.Proxy.Clusters;
 /// <param name="Reserved">The ports a passthrough cluster must never connect to; none for other clusters.</param>
 /// <param name="TransportSocket">What its connections speak over TCP (transport_socket).</param>
 /// <param name="SocketMatches">transport_socket_matches, which pick another socket for some endpoints.</param>
+/// <param name="Keepalive">upstream_connection_options.tcp_keepalive; null leaves keepalive off.</param>
 internal sealed record ClusterModel(
     string Name,
     Cluster.Types.DiscoveryType Type,
@@ -24,12 +25,13 @@ internal sealed record ClusterModel(
     OutlierSettings? Outliers,
     ReservedDestinations Reserved,
     IUpstreamTransportSocket TransportSocket,
-    TransportSocketMatches SocketMatches)
+    TransportSocketMatches SocketMatches,
+    TcpKeepalive? Keepalive = null)
 {
     /// <summary>True for ORIGINAL_DST clusters, which forward to the authority the request names.</summary>
     public bool IsOriginalDestination => Type == Cluster.Types.DiscoveryType.OriginalDst;
 
     /// <summary>What decides whether two versions of a cluster can share one connection pool.</summary>
-    public (UpstreamProtocol, TimeSpan, uint, ConnectionReuse, string, IUpstreamTransportSocket, TransportSocketMatches) PoolKey =>
-        (Protocol, ConnectTimeout, Limits.MaxConnections, Reuse, Reserved.Key, TransportSocket, SocketMatches);
+    public (UpstreamProtocol, TimeSpan, uint, ConnectionReuse, string, IUpstreamTransportSocket, TransportSocketMatches, TcpKeepalive?) PoolKey =>
+        (Protocol, ConnectTimeout, Limits.MaxConnections, Reuse, Reserved.Key, TransportSocket, SocketMatches, Keepalive);
 }

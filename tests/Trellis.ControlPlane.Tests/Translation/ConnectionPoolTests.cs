@@ -290,6 +290,31 @@ public sealed class ConnectionPoolTests
     }
 
     [Fact]
+    public void Tcp_keepalive_starts_from_the_meshs_and_the_rule_overrides_it_field_by_field()
+    {
+        const string meshKeepalive = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |
+                tcpKeepalive: {time: 600s, probes: 5}
+            """;
+        var mesh = MeshFixture.Bookinfo(meshKeepalive, MeshFixture.ReviewsRule("""
+                connectionPool:
+                  tcp:
+                    tcpKeepalive: {time: 7200s, interval: 75s}
+            """));
+
+        var reviews = MeshFixture.OutboundCluster(mesh, Reviews).UpstreamConnectionOptions.TcpKeepalive;
+        Assert.Equal((5U, 7200U, 75U), (reviews.KeepaliveProbes, reviews.KeepaliveTime, reviews.KeepaliveInterval));
+        var ratings = MeshFixture.OutboundCluster(mesh, "outbound|9080||ratings.bookinfo.svc.cluster.local").UpstreamConnectionOptions.TcpKeepalive;
+        Assert.Equal((5U, 600U), (ratings.KeepaliveProbes, ratings.KeepaliveTime));
+        Assert.Null(ratings.KeepaliveInterval);
+        Assert.Null(MeshFixture.OutboundCluster(MeshFixture.Bookinfo(), Reviews).UpstreamConnectionOptions);
+    }
+
+    [Fact]
     public void The_inbound_and_fallback_clusters_carry_no_circuit_breakers()
     {
         var clusters = ClusterTranslator.Outbound(MeshFixture.Bookinfo(), MeshFixture.BookinfoClient).Where(c => c.Type != Cluster.Types.DiscoveryType.Eds);

@@ -37,6 +37,9 @@ public sealed record MeshConfigSpec
     /// DO_NOT_UPGRADE when unset, as in Istio.</summary>
     [OneOf(MeshH2Upgrade.DoNotUpgrade, MeshH2Upgrade.Upgrade)] public string? H2UpgradePolicy { get; init; }
 
+    /// <summary>TCP keepalive on every sidecar's upstream sockets; a DestinationRule's tcpKeepalive overrides it field by field.</summary>
+    public Networking.TcpKeepalive? TcpKeepalive { get; init; }
+
     /// <summary>Whether proxies trace requests at all; true when unset, as in Istio.</summary>
     public bool? EnableTracing { get; init; }
 

@@ -26,6 +26,9 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// DestinationRule's h2UpgradePolicy says otherwise.</summary>
     public bool H2Upgrade { get; init; }
 
+    /// <summary>MeshConfig tcpKeepalive: keepalive on every sidecar's upstream sockets, unless a DestinationRule says otherwise.</summary>
+    public Networking.TcpKeepalive? TcpKeepalive { get; init; }
+
     /// <summary>MeshConfig accessLogFile: where every proxy writes its access log; none when null.</summary>
     public string? AccessLogFile { get; init; }
 

@@ -48,6 +48,7 @@ internal sealed class EndpointDialer(OwnSockets own)
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            cluster.Keepalive?.Apply(socket);
             await socket.ConnectAsync(host, port, ct);
             if (own.IsOwn(socket.RemoteEndPoint, includingInbound: cluster.IsOriginalDestination))
                 throw new SelfConnectionException(socket.RemoteEndPoint!);
