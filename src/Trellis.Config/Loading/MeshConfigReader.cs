@@ -37,7 +37,7 @@ public static class MeshConfigReader
             ExtensionProviders = spec?.ExtensionProviders ?? [],
             PathNormalization = spec?.PathNormalization?.Normalization is { } n and not "DEFAULT" ? n : ProxyPathNormalization.Base,
             AutoMtls = spec?.EnableAutoMtls ?? true,
-            H2Upgrade = spec?.H2UpgradePolicy == MeshH2Upgrade.Upgrade,
+            H2Upgrade = spec?.H2UpgradePolicy == Model.Networking.H2UpgradePolicies.Upgrade,
             TcpKeepalive = spec?.TcpKeepalive,
             AccessLogFile = string.IsNullOrEmpty(spec?.AccessLogFile) ? null : spec.AccessLogFile,
             DefaultAccessLogProviders = spec?.DefaultProviders?.AccessLogging ?? [],

@@ -106,7 +106,7 @@ internal static class NotYetEnforced
     {
         Note(sink, $"{path}.tcp.maxConnectionDuration", pool?.Tcp?.MaxConnectionDuration, "the maximum duration of TCP connections (HTTP connections honour it)");
         var http = pool?.Http;
-        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == "UPGRADE" && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
+        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == H2UpgradePolicies.Upgrade && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
             "the maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it)");
         Note(sink, $"{path}.http.maxConcurrentStreams", http?.MaxConcurrentStreams, "the maximum concurrent HTTP/2 streams");
     }

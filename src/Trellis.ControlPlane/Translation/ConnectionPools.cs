@@ -79,8 +79,8 @@ internal static class ConnectionPools
     {
         var upgrade = pool?.Http?.H2UpgradePolicy switch
         {
-            "UPGRADE" => true,
-            "DO_NOT_UPGRADE" => false,
+            H2UpgradePolicies.Upgrade => true,
+            H2UpgradePolicies.DoNotUpgrade => false,
             _ => declaresHttp && meshUpgrades,
         };
         if (!upgrade) return options.ExplicitHttpConfig?.Http2ProtocolOptions is not null;

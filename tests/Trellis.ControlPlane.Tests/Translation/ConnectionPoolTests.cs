@@ -202,14 +202,7 @@ public sealed class ConnectionPoolTests
         Assert.Equal(30U, Thresholds(MeshFixture.OutboundCluster(mesh, "outbound|9080|v3|reviews.bookinfo.svc.cluster.local")).MaxConnections);
     }
 
-    private const string MeshUpgrades = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: istio, namespace: istio-system}
-        data:
-          mesh: |
-            h2UpgradePolicy: UPGRADE
-        """;
+    private static readonly string MeshUpgrades = MeshFixture.MeshConfig("h2UpgradePolicy: UPGRADE");
 
     private static bool SpeaksHttp2(Cluster cluster) => Options(cluster).ExplicitHttpConfig?.Http2ProtocolOptions is not null;
 
@@ -292,15 +285,7 @@ public sealed class ConnectionPoolTests
     [Fact]
     public void Tcp_keepalive_starts_from_the_meshs_and_the_rule_overrides_it_field_by_field()
     {
-        const string meshKeepalive = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: istio, namespace: istio-system}
-            data:
-              mesh: |
-                tcpKeepalive: {time: 600s, probes: 5}
-            """;
-        var mesh = MeshFixture.Bookinfo(meshKeepalive, MeshFixture.ReviewsRule("""
+        var mesh = MeshFixture.Bookinfo(MeshFixture.MeshConfig("tcpKeepalive: {time: 600s, probes: 5}"), MeshFixture.ReviewsRule("""
                 connectionPool:
                   tcp:
                     tcpKeepalive: {time: 7200s, interval: 75s}

@@ -11,6 +11,16 @@ internal static class MeshFixture
 {
     public static string RepoRoot { get; } = FindRoot();
 
+    /// <summary>The ConfigMap istio-system/istio with <paramref name="mesh"/> (MeshConfig YAML) as its mesh.</summary>
+    public static string MeshConfig(string mesh) => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {"{"}name: istio, namespace: istio-system{"}"}
+        data:
+          mesh: |
+        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
+        """;
+
     public static MeshModel Bookinfo(params string[] extraYaml) => BookinfoTracedTo(null, extraYaml);
 
     /// <summary>Bookinfo as a control plane whose OTLP receiver is at <paramref name="traceReceiver"/> sees it.</summary>

@@ -35,7 +35,7 @@ public sealed record MeshConfigSpec
 
     /// <summary>Whether sidecars speak HTTP/2 to services whose ports declare HTTP, unless a DestinationRule says otherwise;
     /// DO_NOT_UPGRADE when unset, as in Istio.</summary>
-    [OneOf(MeshH2Upgrade.DoNotUpgrade, MeshH2Upgrade.Upgrade)] public string? H2UpgradePolicy { get; init; }
+    [OneOf(Networking.H2UpgradePolicies.DoNotUpgrade, Networking.H2UpgradePolicies.Upgrade)] public string? H2UpgradePolicy { get; init; }
 
     /// <summary>TCP keepalive on every sidecar's upstream sockets; a DestinationRule's tcpKeepalive overrides it field by field.</summary>
     public Networking.TcpKeepalive? TcpKeepalive { get; init; }
@@ -45,13 +45,6 @@ public sealed record MeshConfigSpec
 
     /// <summary>The providers used when no Telemetry resource names one.</summary>
     public MeshDefaultProviders? DefaultProviders { get; init; }
-}
-
-/// <summary>The values of MeshConfig's h2UpgradePolicy.</summary>
-public static class MeshH2Upgrade
-{
-    public const string DoNotUpgrade = "DO_NOT_UPGRADE";
-    public const string Upgrade = "UPGRADE";
 }
 
 /// <summary>MeshConfig's defaultProviders: provider names per telemetry kind.</summary>

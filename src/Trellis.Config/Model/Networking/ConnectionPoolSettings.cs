@@ -35,9 +35,17 @@ public sealed record HttpSettings
     public int? MaxRequestsPerConnection { get; init; }
     public int? MaxRetries { get; init; }
     public TimeSpan? IdleTimeout { get; init; }
-    [OneOf("DEFAULT", "DO_NOT_UPGRADE", "UPGRADE")] public string? H2UpgradePolicy { get; init; }
+    [OneOf(H2UpgradePolicies.Default, H2UpgradePolicies.DoNotUpgrade, H2UpgradePolicies.Upgrade)] public string? H2UpgradePolicy { get; init; }
     public bool? UseClientProtocol { get; init; }
     public int? MaxConcurrentStreams { get; init; }
+}
+
+/// <summary>The values of h2UpgradePolicy, in a DestinationRule and in MeshConfig (which has no DEFAULT).</summary>
+public static class H2UpgradePolicies
+{
+    public const string Default = "DEFAULT";
+    public const string DoNotUpgrade = "DO_NOT_UPGRADE";
+    public const string Upgrade = "UPGRADE";
 }
 
 /// <summary>Ejection of failing endpoints.</summary>

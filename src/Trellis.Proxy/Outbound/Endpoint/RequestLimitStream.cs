@@ -1,3 +1,5 @@
+using Trellis.Proxy.Streams;
+
 namespace Trellis.Proxy.Outbound.Endpoint;
 
 /// <summary>An upstream HTTP/1.1 connection that serves at most <paramref name="maxRequests"/> requests (Envoy's
@@ -5,7 +7,7 @@ namespace Trellis.Proxy.Outbound.Endpoint;
 /// connection after its answer and the pool dials a new one for the next request. The pool writes a request's head in
 /// one write, the first after it read the previous answer; such a write is recognised by its request line and the end
 /// of its head, and anything else passes through untouched.</summary>
-internal sealed class RequestLimitStream(Stream inner, uint maxRequests) : Stream
+internal sealed class RequestLimitStream(Stream inner, uint maxRequests) : PassThroughStream(inner)
 {
     private static readonly byte[] EndOfHead = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] RequestLineEnd = " HTTP/1.1\r\n"u8.ToArray();
@@ -14,69 +16,40 @@ internal sealed class RequestLimitStream(Stream inner, uint maxRequests) : Strea
     private uint _requests;
     private bool _headExpected = true;
 
-    public override bool CanRead => inner.CanRead;
-    public override bool CanSeek => false;
-    public override bool CanWrite => inner.CanWrite;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Answered(inner.Read(buffer, offset, count));
-
-    public override int Read(Span<byte> buffer) => Answered(inner.Read(buffer));
-
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Answered(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+    public override int Read(Span<byte> buffer) => Answered(Inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Answered(await inner.ReadAsync(buffer, cancellationToken));
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        Answered(await Inner.ReadAsync(buffer, cancellationToken));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (LastHeadEnd(buffer) is not { } end)
         {
-            inner.Write(buffer);
+            Inner.Write(buffer);
             return;
         }
-        inner.Write(buffer[..end]);
-        inner.Write(CloseHeader);
-        inner.Write(buffer[end..]);
+        Inner.Write(buffer[..end]);
+        Inner.Write(CloseHeader);
+        Inner.Write(buffer[end..]);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (LastHeadEnd(buffer.Span) is not { } end) return inner.WriteAsync(buffer, cancellationToken);
+        if (LastHeadEnd(buffer.Span) is not { } end) return Inner.WriteAsync(buffer, cancellationToken);
         var marked = new byte[buffer.Length + CloseHeader.Length];
         buffer.Span[..end].CopyTo(marked);
         CloseHeader.CopyTo(marked.AsSpan(end));
         buffer.Span[end..].CopyTo(marked.AsSpan(end + CloseHeader.Length));
-        return inner.WriteAsync(marked, cancellationToken);
+        return Inner.WriteAsync(marked, cancellationToken);
     }
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing) Inner.Dispose();
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override ValueTask DisposeAsync() => Inner.DisposeAsync();
 
     /// <summary>Where the head of the connection's last allowed request ends (the offset of its closing empty line), or
     /// null when <paramref name="bytes"/> is not that head.</summary>

@@ -10,15 +10,6 @@ namespace Trellis.ControlPlane.Tests.Translation.AccessLogs;
 /// <summary>MeshConfig accessLogFile / accessLogEncoding / accessLogFormat become every HCM's access log, as istiod writes them.</summary>
 public sealed class MeshAccessLogsTests
 {
-    private static string MeshConfig(string mesh) => $"""
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {"{"}name: istio, namespace: istio-system{"}"}
-        data:
-          mesh: |
-        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
-        """;
-
     private static IEnumerable<HttpConnectionManager> Hcms(params string[] yaml)
     {
         var mesh = MeshFixture.Bookinfo(yaml);
@@ -38,7 +29,7 @@ public sealed class MeshAccessLogsTests
     [Fact]
     public void Dev_stdout_is_the_stdout_logger_in_istios_default_text_format_on_every_hcm()
     {
-        var hcms = Hcms(MeshConfig("accessLogFile: /dev/stdout")).ToList();
+        var hcms = Hcms(MeshFixture.MeshConfig("accessLogFile: /dev/stdout")).ToList();
 
         Assert.True(hcms.Count >= 4, "outbound, outbound tunnel, inbound and gateway HCMs");
         Assert.All(hcms, hcm =>
@@ -52,8 +43,8 @@ public sealed class MeshAccessLogsTests
     [Fact]
     public void Json_encoding_uses_istios_fields_or_the_given_object_and_a_path_is_a_file()
     {
-        var standard = Hcms(MeshConfig("accessLogFile: /var/log/proxy.log\naccessLogEncoding: JSON")).First().AccessLog.Single();
-        var custom = Hcms(MeshConfig("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '{\"code\": \"%RESPONSE_CODE%\"}'"))
+        var standard = Hcms(MeshFixture.MeshConfig("accessLogFile: /var/log/proxy.log\naccessLogEncoding: JSON")).First().AccessLog.Single();
+        var custom = Hcms(MeshFixture.MeshConfig("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '{\"code\": \"%RESPONSE_CODE%\"}'"))
             .First().AccessLog.Single();
 
         var file = standard.TypedConfig.Unpack<FileAccessLog>();
@@ -65,7 +56,7 @@ public sealed class MeshAccessLogsTests
     [Fact]
     public void A_custom_text_format_ends_with_a_newline()
     {
-        var log = Hcms(MeshConfig("accessLogFile: /dev/stdout\naccessLogFormat: '%RESPONSE_CODE% %REQ(:PATH)%'")).First().AccessLog.Single();
+        var log = Hcms(MeshFixture.MeshConfig("accessLogFile: /dev/stdout\naccessLogFormat: '%RESPONSE_CODE% %REQ(:PATH)%'")).First().AccessLog.Single();
 
         Assert.Equal("%RESPONSE_CODE% %REQ(:PATH)%\n", log.TypedConfig.Unpack<StdoutAccessLog>().LogFormat.TextFormat);
     }

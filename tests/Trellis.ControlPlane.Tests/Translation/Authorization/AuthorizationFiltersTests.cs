@@ -36,7 +36,7 @@ public sealed class AuthorizationFiltersTests
     [Fact]
     public void Filters_come_before_fault_and_router_in_istios_order_custom_audit_deny_allow()
     {
-        var mesh = MeshFixture.Bookinfo(MeshConfig(ExtAuthzProvider),
+        var mesh = MeshFixture.Bookinfo(MeshFixture.MeshConfig(ExtAuthzProvider),
             Policy("allow", "  rules: [{}]"),
             Policy("deny", "  action: DENY\n  rules: [{to: [{operation: {paths: [/admin*]}}]}]"),
             Policy("audit", "  action: AUDIT\n  rules: [{}]"),
@@ -122,7 +122,7 @@ public sealed class AuthorizationFiltersTests
     [Fact]
     public void Custom_marks_matching_requests_with_a_shadow_rbac_and_runs_ext_authz_only_for_them()
     {
-        var config = For(Reviews, MeshConfig(ExtAuthzProvider),
+        var config = For(Reviews, MeshFixture.MeshConfig(ExtAuthzProvider),
             Policy("ext", "  action: CUSTOM\n  provider: {name: my-authz}\n  rules: [{to: [{operation: {paths: [/secure*]}}]}]"));
         var shadow = Rbac(config, AuthorizationFilters.CustomRbacFilterName);
         Assert.Null(shadow.Rules);
@@ -160,7 +160,7 @@ public sealed class AuthorizationFiltersTests
     [Fact]
     public void Tcp_tunnels_get_the_tcp_translation_on_the_connect_route()
     {
-        var mesh = MeshFixture.Bookinfo(MeshConfig(ExtAuthzProvider),
+        var mesh = MeshFixture.Bookinfo(MeshFixture.MeshConfig(ExtAuthzProvider),
             Policy("allow-get", "  rules: [{to: [{operation: {methods: [GET]}}]}, {from: [{source: {principals: [\"cluster.local/ns/bookinfo/sa/productpage\"]}}]}]"),
             Policy("deny-admin", "  action: DENY\n  rules: [{from: [{source: {namespaces: [dev]}}], to: [{operation: {paths: [/admin]}}]}]"),
             Policy("ext", "  action: CUSTOM\n  provider: {name: my-authz}\n  rules: [{}]"));
@@ -190,7 +190,7 @@ public sealed class AuthorizationFiltersTests
     [InlineData("pathNormalization: {normalization: DECODE_AND_MERGE_SLASHES}", true, true, HttpConnectionManager.Types.PathWithEscapedSlashesAction.UnescapeAndForward)]
     public void Path_normalization_sets_the_hcm_as_istio_does(string mesh, bool normalize, bool merge, HttpConnectionManager.Types.PathWithEscapedSlashesAction escaped)
     {
-        var model = mesh.Length == 0 ? MeshFixture.Bookinfo() : MeshFixture.Bookinfo(MeshConfig(mesh));
+        var model = mesh.Length == 0 ? MeshFixture.Bookinfo() : MeshFixture.Bookinfo(MeshFixture.MeshConfig(mesh));
         foreach (var hcm in new[] { InboundHcm(model, Reviews), Hcm(ProxyConfigBuilder.Build(model, MeshFixture.IngressGateway()).Listeners.OfType<Envoy.Config.Listener.V3.Listener>().Single()) })
         {
             Assert.Equal((bool?)normalize, hcm.NormalizePath);

@@ -22,15 +22,6 @@ internal static class AuthzFixture
         {spec}
         """;
 
-    public static string MeshConfig(string mesh) => $"""
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {"{"}name: istio, namespace: istio-system{"}"}
-        data:
-          mesh: |
-        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
-        """;
-
     public static ProxyNode Reviews => MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1");
 
     public static AuthorizationConfig For(ProxyNode node, params string[] yaml) => AuthorizationFilters.For(MeshFixture.Bookinfo(yaml), node);

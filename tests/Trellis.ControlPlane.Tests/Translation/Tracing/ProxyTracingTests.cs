@@ -11,15 +11,6 @@ public sealed class ProxyTracingTests
 {
     private const string Receiver = "http://127.0.0.1:15014/v1/traces";
 
-    private static string MeshConfig(string mesh) => $"""
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {"{"}name: istio, namespace: istio-system{"}"}
-        data:
-          mesh: |
-        {string.Join("\n", mesh.Split('\n').Select(l => "    " + l))}
-        """;
-
     private static string Telemetry(string ns, string tracing, string selector = "") => $"""
         apiVersion: telemetry.istio.io/v1
         kind: Telemetry
@@ -72,9 +63,9 @@ public sealed class ProxyTracingTests
     [Fact]
     public void Enable_tracing_false_turns_it_off_unless_a_telemetry_turns_it_on()
     {
-        var (off, _) = Reviews(MeshConfig("enableTracing: false"));
+        var (off, _) = Reviews(MeshFixture.MeshConfig("enableTracing: false"));
         Assert.Null(off.Tracing);
-        var (on, _) = Reviews(MeshConfig("enableTracing: false"), Telemetry("istio-system", "  - randomSamplingPercentage: 20"));
+        var (on, _) = Reviews(MeshFixture.MeshConfig("enableTracing: false"), Telemetry("istio-system", "  - randomSamplingPercentage: 20"));
         Assert.Equal(20, on.Tracing.RandomSampling.Value);
     }
 
@@ -82,7 +73,7 @@ public sealed class ProxyTracingTests
     public void The_narrowest_telemetry_overrides_sampling_and_tags_add_up_per_mode()
     {
         var (outbound, inbound) = Reviews(
-            MeshConfig("defaultConfig:\n  tracing:\n    sampling: 5\n    custom_tags:\n      cluster: {literal: {value: local}}"),
+            MeshFixture.MeshConfig("defaultConfig:\n  tracing:\n    sampling: 5\n    custom_tags:\n      cluster: {literal: {value: local}}"),
             Telemetry("istio-system", "  - customTags:\n      team: {literal: {value: mesh}}"),
             Telemetry("bookinfo", "  - randomSamplingPercentage: 50\n    customTags:\n      team: {literal: {value: bookinfo}}\n      user: {header: {name: end-user, defaultValue: none}}"),
             Telemetry("bookinfo", "  - match: {mode: SERVER}\n    randomSamplingPercentage: 100", selector: "  selector: {matchLabels: {app: reviews}}\n"));
@@ -106,7 +97,7 @@ public sealed class ProxyTracingTests
     [Fact]
     public void Named_providers_become_zipkin_or_opentelemetry_tracers_to_their_service()
     {
-        var providers = MeshConfig("""
+        var providers = MeshFixture.MeshConfig("""
             extensionProviders:
             - name: zipkin
               zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}
@@ -135,7 +126,7 @@ public sealed class ProxyTracingTests
     public void A_collector_that_is_not_a_mesh_service_is_a_problem_in_proxy_status()
     {
         var mesh = MeshFixture.BookinfoTracedTo(Receiver,
-            MeshConfig("extensionProviders:\n- name: zipkin\n  zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}"),
+            MeshFixture.MeshConfig("extensionProviders:\n- name: zipkin\n  zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}"),
             Telemetry("istio-system", "  - providers: [{name: zipkin}]"));
         var problems = ProxyConfigBuilder.Build(mesh, MeshFixture.Sidecar("reviews-v1-abc", "reviews", "v1")).Problems;
         Assert.Contains("tracing: the collector zipkin.istio-system.svc.cluster.local:9411 is not a service of the mesh, so this proxy's spans are dropped", problems);
