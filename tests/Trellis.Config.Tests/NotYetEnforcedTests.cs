@@ -145,11 +145,10 @@ public class NotYetEnforcedTests
                     tcp: {tcpKeepalive: {probes: 3}}
             """);
         Assert.Equal([
-            "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration",
             "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection",
             "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams",
         ], notes.Select(n => n.FieldPath));
-        var perConnection = notes[1];
+        var perConnection = notes[0];
         Assert.Equal((16, 9), (perConnection.Line, perConnection.Column));
         Assert.Equal("The maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it) is accepted, not yet enforced by Trellis",
             perConnection.Message);

@@ -100,11 +100,10 @@ internal static class NotYetEnforced
     }
 
     /// <summary>The proxy enforces the connection and request limits, retries, connect and idle timeouts, connection
-    /// lifetimes, TCP keepalive, request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol;
+    /// lifetimes (of HTTP connections and of TCP services' tunnels), TCP keepalive, request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol;
     /// the rest is noted field by field.</summary>
     private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
     {
-        Note(sink, $"{path}.tcp.maxConnectionDuration", pool?.Tcp?.MaxConnectionDuration, "the maximum duration of TCP connections (HTTP connections honour it)");
         var http = pool?.Http;
         Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == H2UpgradePolicies.Upgrade && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
             "the maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it)");

@@ -9,7 +9,7 @@ namespace Trellis.ControlPlane.Translation;
 /// HTTP proxy are routed. HTTP ports terminate the tunnel into the outbound tunnel listener, so each
 /// request inside is routed like a plain proxy request; TCP ports forward the CONNECT to a destination
 /// sidecar chosen by the VirtualService's tcp routes, as Istio routes TCP per connection, closing connections that
-/// idle longer than the service's DestinationRule allows, as Istio's tcp_proxy does.</summary>
+/// idle or live longer than the DestinationRule allows, as Istio's tcp_proxy does.</summary>
 internal static class ConnectRoutes
 {
     /// <summary>The tunnel's bytes are served as HTTP by the outbound tunnel listener.</summary>
@@ -24,15 +24,17 @@ internal static class ConnectRoutes
     /// <summary>The VirtualService's tcp routes that apply to this port and client, then the service itself.</summary>
     public static IEnumerable<Route> ForTcpPort(MeshModel mesh, Config.Model.Resource? vs, ServiceModel service, int port, ProxyNode node)
     {
-        var tcpSettings = DestinationRules.For(mesh, service, DestinationRules.ClientOf(node))?.TcpProxySettings;
-        foreach (var route in TcpRoutes(mesh, vs, service, port, node))
+        foreach (var (route, target) in TcpRoutes(mesh, vs, service, port, node))
         {
-            if (tcpSettings?.IdleTimeout is { } idle) route.Route_.IdleTimeout = Duration.FromTimeSpan(idle);
+            // Istio reads the rule of the first destination's service; a destination outside the registry has none.
+            var limits = target is null ? default : TcpConnectionLimits.Of(mesh, target, node);
+            if (limits.Idle is { } idle) route.Route_.IdleTimeout = idle;
+            if (limits.MaxDuration is { } max) route.Route_.MaxStreamDuration = new RouteAction.Types.MaxStreamDuration { MaxStreamDuration_ = max };
             yield return route;
         }
     }
 
-    private static IEnumerable<Route> TcpRoutes(MeshModel mesh, Config.Model.Resource? vs, ServiceModel service, int port, ProxyNode node)
+    private static IEnumerable<(Route Route, ServiceModel? Target)> TcpRoutes(MeshModel mesh, Config.Model.Resource? vs, ServiceModel service, int port, ProxyNode node)
     {
         if (vs?.Spec is VirtualServiceSpec spec)
         {
@@ -44,14 +46,14 @@ internal static class ConnectRoutes
                 if (tcp.Route is not { Count: > 0 } route || !Applies(tcp.Match, port, node, vsNamespace)) continue;
                 var connect = Route($"{vs.Metadata.Name}.tcp[{i}]", "", terminate: false);
                 destinations.Apply(connect.Route_, route.Select(d => (d.Destination, d.Weight)).ToList(), node);
-                yield return connect;
+                yield return (connect, mesh.FindService(route[0].Destination?.Host ?? "", vsNamespace));
                 // The first tcp route that applies takes every connection, as in Istio.
                 yield break;
             }
         }
         var direct = Route("default", ClusterNames.Outbound(port, null, service.Fqdn), terminate: false);
         DestinationClusters.AddHashPolicy(direct.Route_, mesh, service, null, port, node, tcp: true);
-        yield return direct;
+        yield return (direct, service);
     }
 
     /// <summary>Istio's L4 match: any one match block applies (an absent list matches everything).</summary>

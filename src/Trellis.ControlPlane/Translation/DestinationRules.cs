@@ -46,7 +46,7 @@ internal sealed class DestinationRuleView(DestinationRuleSpec spec)
     public ClientTlsSettings? Tls(string? subset, int port) => Merged(subset, port, p => p.Tls, p => p.Tls);
 
     /// <summary>The rule's own tcp settings, without subsets or port levels: all Istio reads for a TCP service's
-    /// connections (tcp_proxy's idle timeout).</summary>
+    /// connections (tcp_proxy's idle timeout and maximum connection duration).</summary>
     public TcpSettings? TcpProxySettings => spec.TrafficPolicy?.ConnectionPool?.Tcp;
 
     // Istio's MergeTrafficPolicy for one part of the policy: the rule's value (or its port-level

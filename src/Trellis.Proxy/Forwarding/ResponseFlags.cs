@@ -19,4 +19,5 @@ internal static class ResponseFlags
     public const string DelayInjected = "DI";
     public const string FaultInjected = "FI";
     public const string UnauthorizedExternalService = "UAEX";
+    public const string DurationTimeout = "DT";
 }

@@ -10,6 +10,7 @@ internal sealed record ClusterChoice(string Name, uint Weight, HeaderMutations R
 
 /// <summary>Forwarding: a single cluster, a cluster named by a header, or a weighted split.</summary>
 /// <param name="TunnelIdleTimeout">For the CONNECT tunnels the route carries: its idle_timeout (see <see cref="Tunnels.TunnelPump.IdleTimeoutOf"/>).</param>
+/// <param name="TunnelMaxDuration">For the CONNECT tunnels the route carries: its max_stream_duration, null for none.</param>
 internal sealed record ForwardAction(
     IReadOnlyList<ClusterChoice> Clusters,
     uint TotalWeight,
@@ -22,7 +23,8 @@ internal sealed record ForwardAction(
     int ClusterNotFoundStatus,
     HashPolicies Hashing,
     ConnectUpgrade Connect = ConnectUpgrade.Inherit,
-    TimeSpan? TunnelIdleTimeout = null) : RouteActionModel
+    TimeSpan? TunnelIdleTimeout = null,
+    TimeSpan? TunnelMaxDuration = null) : RouteActionModel
 {
     /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>
     public ClusterChoice Pick(uint draw)

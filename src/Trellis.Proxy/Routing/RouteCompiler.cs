@@ -38,7 +38,7 @@ internal static class RouteCompiler
         var matcher = RouteMatcher.From(route.Match, where);
         RouteActionModel action = route.ActionCase switch
         {
-            Route.ActionOneofCase.Route_ => Forward(where, route.Route_, hostRetry),
+            Route.ActionOneofCase.Route_ => Forward(where, route.Route_, hostRetry, connectOnly: route.Match?.PathSpecifierCase == RouteMatch.PathSpecifierOneofCase.ConnectMatcher),
             Route.ActionOneofCase.Redirect => Redirect(where, route.Redirect),
             Route.ActionOneofCase.DirectResponse => Direct(where, route.DirectResponse),
             _ => throw new ConfigException($"{where}: unsupported action {route.ActionCase} (expected route, redirect or direct_response)"),
@@ -49,8 +49,12 @@ internal static class RouteCompiler
             PerFilterConfigs.Compile(route.TypedPerFilterConfig, where, filters).Over(hostPerFilter));
     }
 
-    private static ForwardAction Forward(string where, RouteAction a, RetryPolicyModel? hostRetry)
+    private static ForwardAction Forward(string where, RouteAction a, RetryPolicyModel? hostRetry, bool connectOnly)
     {
+        var maxDuration = Tunnels.TunnelPump.MaxDurationOf(a.MaxStreamDuration?.MaxStreamDuration_, where, "max_stream_duration");
+        // A request stream's maximum duration is not implemented; only tunnels (connect_matcher routes) honour it.
+        if (maxDuration is not null && !connectOnly)
+            throw new ConfigException($"{where}: max_stream_duration is supported on connect_matcher routes only (it bounds their tunnels); for requests use timeout");
         List<ClusterChoice> clusters;
         string? clusterHeader = null;
         switch (a.ClusterSpecifierCase)
@@ -98,7 +102,8 @@ internal static class RouteCompiler
             },
             HashPolicies.From(a.HashPolicy, where),
             ConnectUpgradeOf(a),
-            Tunnels.TunnelPump.IdleTimeoutOf(a.IdleTimeout, where));
+            Tunnels.TunnelPump.IdleTimeoutOf(a.IdleTimeout, where),
+            maxDuration);
     }
 
     private static ConnectUpgrade ConnectUpgradeOf(RouteAction a)

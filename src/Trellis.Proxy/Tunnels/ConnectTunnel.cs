@@ -182,7 +182,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
         if (ClusterAdmission.AdmitConnection(context, cluster) is { } overflow) return await RefuseAsync(context, connection, overflow);
         try
         {
-            return await DialAndPumpAsync(context, backend.Choice, cluster, endpoint, target, connection, terminate, action.TunnelIdleTimeout ?? TunnelPump.DefaultIdleTimeout);
+            return await DialAndPumpAsync(context, backend.Choice, cluster, endpoint, target, connection, terminate, action);
         }
         finally
         {
@@ -193,7 +193,7 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
     /// <summary>Dials the endpoint, tells outlier detection how the connect went (as Envoy's tcp_proxy reports
     /// local-origin connect failures and timeouts, which count as gateway failures), then moves the bytes.</summary>
     private async Task<string?> DialAndPumpAsync(RequestContext context, ClusterChoice choice, ClusterState cluster, EndpointModel endpoint,
-        ConnectTarget target, ConnectionContext connection, bool terminate, TimeSpan idleTimeout)
+        ConnectTarget target, ConnectionContext connection, bool terminate, ForwardAction action)
     {
         var route = context.Route!;
         UpstreamConnection upstream;
@@ -227,9 +227,10 @@ internal sealed class ConnectTunnel(SnapshotHolder snapshots, OwnIdentity own, E
             {
                 return null;
             }
-            var pump = context.Tunnel = new TunnelPump(idleTimeout);
+            var pump = context.Tunnel = new TunnelPump(action.TunnelIdleTimeout ?? TunnelPump.DefaultIdleTimeout) { MaxDuration = action.TunnelMaxDuration };
             completions.ConnectionEstablished(context, connection);
             await pump.RunAsync(connection, upstreamIn, upstream);
+            if (pump.MaxDurationReached) context.ResponseFlag = ResponseFlags.DurationTimeout;
             await upstreamIn.CompleteAsync();
         }
         return null;

@@ -9,7 +9,9 @@ namespace Trellis.Proxy.Tunnels;
 /// A downstream half-close is passed on (the upstream may still answer); when the upstream finishes,
 /// the tunnel ends, since the downstream side has no way to half-close through Kestrel. A tunnel that
 /// moves nothing for the idle timeout is closed, as Envoy's tcp_proxy does (1 h by default),
-/// so peers that vanished without a FIN do not hold connections forever.</summary>
+/// so peers that vanished without a FIN do not hold connections forever. A tunnel may also have a maximum duration
+/// (tcp_proxy's max_downstream_connection_duration, a CONNECT route's max_stream_duration), after which it is closed
+/// whatever it is doing, so long-lived connections are rebalanced.</summary>
 internal sealed class TunnelPump
 {
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromHours(1);
@@ -19,9 +21,24 @@ internal sealed class TunnelPump
     public static TimeSpan IdleTimeoutOf(Google.Protobuf.WellKnownTypes.Duration? idle, string where)
     {
         if (idle is null) return DefaultIdleTimeout;
-        if (idle.Seconds < 0 || idle.Nanos < 0) throw new Configuration.ConfigException($"{where}: idle_timeout must not be negative");
-        var span = idle.ToTimeSpan();
+        var span = NonNegative(idle, where, "idle_timeout");
         return span == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : span;
+    }
+
+    /// <summary>A maximum connection or stream duration as Envoy reads it: unset or 0s means none.</summary>
+    public static TimeSpan? MaxDurationOf(Google.Protobuf.WellKnownTypes.Duration? max, string where, string field)
+    {
+        if (max is null) return null;
+        var span = NonNegative(max, where, field);
+        if (span == TimeSpan.Zero) return null;
+        // CancellationTokenSource takes at most ~49 days; a longer bound is the same as none for a tunnel.
+        return span <= Configuration.Timers.Longest ? span : null;
+    }
+
+    private static TimeSpan NonNegative(Google.Protobuf.WellKnownTypes.Duration value, string where, string field)
+    {
+        if (value.Seconds < 0 || value.Nanos < 0) throw new Configuration.ConfigException($"{where}: {field} must not be negative");
+        return value.ToTimeSpan();
     }
 
     private readonly TimeSpan _idleTimeout;
@@ -40,6 +57,12 @@ internal sealed class TunnelPump
         public long Bytes;
     }
 
+    /// <summary>How long the tunnel may live, however busy; null for no bound.</summary>
+    public TimeSpan? MaxDuration { get; init; }
+
+    /// <summary>True when the tunnel was closed for reaching <see cref="MaxDuration"/>.</summary>
+    public bool MaxDurationReached { get; private set; }
+
     private readonly Flow _received = new();
     private readonly Flow _sent = new();
 
@@ -52,7 +75,8 @@ internal sealed class TunnelPump
     public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, UpstreamConnection upstream)
     {
         // Not linked to ConnectionClosed: Kestrel signals that on the client's FIN, which is only a half-close here.
-        using var stop = new CancellationTokenSource();
+        using var stop = MaxDuration is { } max ? new CancellationTokenSource(max, _time) : new CancellationTokenSource();
+        var started = _time.GetTimestamp();
         using var done = new CancellationTokenSource();
         var watchdog = CloseWhenIdleAsync(stop, done.Token);
         await Task.WhenAll(
@@ -60,6 +84,7 @@ internal sealed class TunnelPump
             ToDownstreamAsync(upstreamIn, downstream.Transport.Output, stop));
         await done.CancelAsync();
         await watchdog;
+        MaxDurationReached = !IdledOut && MaxDuration is { } limit && _time.GetElapsedTime(started) >= limit;
     }
 
     private async Task CloseWhenIdleAsync(CancellationTokenSource stop, CancellationToken done)

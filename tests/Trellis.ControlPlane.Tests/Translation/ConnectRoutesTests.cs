@@ -54,7 +54,7 @@ public sealed class ConnectRoutesTests
     }
 
     [Fact]
-    public void The_rules_own_tcp_idle_timeout_bounds_a_tcp_tunnel_and_its_port_levels_do_not()
+    public void The_rules_own_tcp_idle_timeout_and_connection_duration_bound_a_tcp_tunnel_and_its_port_levels_do_not()
     {
         var service = TcpEcho[..TcpEcho.IndexOf("---", StringComparison.Ordinal)];
         var rule = """
@@ -69,14 +69,53 @@ public sealed class ConnectRoutesTests
                 portLevelSettings:
                 - port: {number: 9000}
                   connectionPool:
-                    tcp: {idleTimeout: 5s}
+                    tcp: {idleTimeout: 5s, maxConnectionDuration: 1m}
             """;
         var routes = MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(service, rule), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
         var route = Assert.Single(Host(routes, "tcp-echo.").Routes, IsConnect);
         Assert.Equal(TimeSpan.FromSeconds(90), route.Route_.IdleTimeout.ToTimeSpan());
+        Assert.Equal(TimeSpan.FromHours(1), route.Route_.MaxStreamDuration.MaxStreamDuration_.ToTimeSpan());
 
         var unbounded = Assert.Single(Host(MeshRouteTranslator.Outbound(MeshFixture.Bookinfo(TcpEcho), MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")), "tcp-echo.").Routes, IsConnect);
         Assert.Null(unbounded.Route_.IdleTimeout);
+        Assert.Null(unbounded.Route_.MaxStreamDuration);
+    }
+
+    [Fact]
+    public void A_tcp_route_to_another_service_takes_the_limits_of_that_services_rule_as_Istio_reads_its_first_destinations()
+    {
+        var mesh = MeshFixture.Bookinfo(TcpEcho, """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: tcp-echo, namespace: bookinfo}
+            spec:
+              hosts: [tcp-echo]
+              tcp:
+              - route:
+                - destination: {host: ratings, port: {number: 9080}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: tcp-echo, namespace: bookinfo}
+            spec:
+              host: tcp-echo
+              trafficPolicy:
+                connectionPool:
+                  tcp: {idleTimeout: 90s, maxConnectionDuration: 1h}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: ratings, namespace: bookinfo}
+            spec:
+              host: ratings
+              trafficPolicy:
+                connectionPool:
+                  tcp: {maxConnectionDuration: 30s}
+            """);
+        var route = Assert.Single(Host(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1")), "tcp-echo.").Routes, IsConnect);
+        Assert.Equal("outbound|9080||ratings.bookinfo.svc.cluster.local", route.Route_.Cluster);
+        Assert.Equal(TimeSpan.FromSeconds(30), route.Route_.MaxStreamDuration.MaxStreamDuration_.ToTimeSpan());
+        Assert.Null(route.Route_.IdleTimeout);
     }
 
     [Fact]

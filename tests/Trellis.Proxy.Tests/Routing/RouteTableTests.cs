@@ -77,4 +77,22 @@ public class RouteTableTests
         Assert.Contains("virtual host \"reviews\"", e.Message);
         Assert.Contains("/reviews/(", e.Message);
     }
+
+    [Fact]
+    public void A_max_stream_duration_bounds_connect_tunnels_and_is_refused_on_routes_for_requests()
+    {
+        var connect = ConnectTo("a", terminate: false);
+        connect.Route_.MaxStreamDuration = new RouteAction.Types.MaxStreamDuration { MaxStreamDuration_ = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(5)) };
+        var action = (ForwardAction)RouteCompiler.Compile(Routes("r", Host("h", ["*"], connect))).SelectVirtualHost("x")!.Routes.Single().Action;
+        Assert.Equal(TimeSpan.FromMinutes(5), action.TunnelMaxDuration);
+
+        var requests = ToCluster("a");
+        requests.Route_.MaxStreamDuration = connect.Route_.MaxStreamDuration;
+        var e = Assert.Throws<ConfigException>(() => RouteCompiler.Compile(Routes("r", Host("h", ["*"], requests))));
+        Assert.Contains("max_stream_duration is supported on connect_matcher routes only", e.Message);
+
+        // 0s is Envoy's way to say "none", so it is no bound on either kind of route.
+        requests.Route_.MaxStreamDuration = new RouteAction.Types.MaxStreamDuration { MaxStreamDuration_ = new Google.Protobuf.WellKnownTypes.Duration() };
+        Assert.Null(((ForwardAction)RouteCompiler.Compile(Routes("r", Host("h", ["*"], requests))).SelectVirtualHost("x")!.Routes.Single().Action).TunnelMaxDuration);
+    }
 }

@@ -113,6 +113,36 @@ public sealed class TcpTunnelTests : IAsyncLifetime
         Assert.Equal("", await silent.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task The_routes_max_stream_duration_closes_a_busy_tunnel()
+    {
+        var route = ConnectTo(Outbound, terminate: false);
+        route.Route_.MaxStreamDuration = new global::Envoy.Config.Route.V3.RouteAction.Types.MaxStreamDuration { MaxStreamDuration_ = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(600)) };
+        await _client.PushAsync([Eds(Outbound, serviceHost: Service)], [EndpointsWith(Outbound, (_inbound, "tcp-echo-v1;default;tcp-echo;v1;Kubernetes"))],
+            [Listener("virtualOutbound", _outbound, "outbound", connect: true)], [Routes("outbound", Host("tcp-echo", ["tcp-echo:9000"], route))]);
+        await using var busy = await RawConnect.TunnelAsync(_outbound, "tcp-echo:9000");
+        Assert.Equal(200, busy.Status);
+        using var reader = new StreamReader(busy.Stream, leaveOpen: true);
+        var answered = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                await busy.SendAsync("ping\n");
+                if (await busy.ReadLineAsync(reader) != "one ping") break;
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            answered++;
+            await Task.Delay(50);
+        }
+        Assert.True(answered >= 2, $"only {answered} pings were answered before the tunnel closed");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(9));
+    }
+
     private static async Task<string> WaitForSeriesAsync(TestProxy proxy, string metric)
     {
         for (var i = 0; i < 50; i++)

@@ -93,4 +93,25 @@ public sealed class TunnelPumpTests
         Assert.Equal(24, pump.ReceivedBytes);
         Assert.Equal(30, pump.SentBytes);
     }
+
+    [Fact]
+    public async Task A_busy_tunnel_is_closed_at_its_maximum_duration()
+    {
+        await using var rig = await Rig.StartAsync();
+        var time = new FakeTimeProvider();
+        var pump = new TunnelPump(TimeSpan.FromSeconds(1), time) { MaxDuration = TimeSpan.FromSeconds(2) };
+        var run = pump.RunAsync(rig.Downstream, rig.UpstreamReader(), rig.UpstreamConnection());
+        var buffer = new byte[16];
+        for (var i = 0; i < 4; i++)
+        {
+            await rig.FromClient.Writer.WriteAsync("ping"u8.ToArray());
+            Assert.Equal(4, await rig.App.ReceiveAsync(buffer).WaitAsync(Patience));
+            time.Advance(TimeSpan.FromMilliseconds(400));
+        }
+        Assert.False(run.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        await run.WaitAsync(Patience);
+        Assert.True(pump.MaxDurationReached);
+        Assert.False(pump.IdledOut);
+    }
 }

@@ -202,7 +202,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         var first = destinations[0].Destination;
         var service = s.Mesh.FindService(first?.Host ?? "", vsNamespace);
         var tunnel = service is null ? null : $"{service.Fqdn}:{first?.Port?.Number ?? (service.Ports.Count == 1 ? service.Ports[0].Port : 80)}";
-        return TcpProxyFilter.For(action, tunnel);
+        return TcpProxyFilter.For(action, tunnel, service is null ? default : TcpConnectionLimits.Of(s.Mesh, service, s.Node));
     }
 
     /// <summary>Adds the Secrets a terminating chain names; false with why the chain cannot be served.</summary>

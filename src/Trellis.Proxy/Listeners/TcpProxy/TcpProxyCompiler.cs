@@ -27,6 +27,7 @@ internal static class TcpProxyCompiler
         return new TcpProxyModel(config.StatPrefix, clusters, idle, (int)attempts)
         {
             AccessLogs = AccessLogCompiler.Compile(at, config.AccessLog),
+            MaxConnectionDuration = Tunnels.TunnelPump.MaxDurationOf(config.MaxDownstreamConnectionDuration, at, "max_downstream_connection_duration"),
             TunnelHostname = config.TunnelingConfig is { } tunnel ? Tunnel(at, tunnel) : null,
         };
     }

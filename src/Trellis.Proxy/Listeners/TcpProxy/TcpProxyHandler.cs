@@ -82,9 +82,10 @@ internal sealed class TcpProxyHandler(SnapshotHolder snapshots, OwnIdentity own,
                     await upstreamIn.CompleteAsync();
                     return;
                 }
-                var pump = context.Tunnel = new TunnelPump(proxy.IdleTimeout);
+                var pump = context.Tunnel = new TunnelPump(proxy.IdleTimeout) { MaxDuration = proxy.MaxConnectionDuration };
                 completions.ConnectionEstablished(context, connection);
                 await pump.RunAsync(connection, upstreamIn, upstream);
+                if (pump.MaxDurationReached) context.ResponseFlag = ResponseFlags.DurationTimeout;
                 await upstreamIn.CompleteAsync();
             }
         }

@@ -10,6 +10,9 @@ internal sealed record TcpProxyModel(string StatPrefix, IReadOnlyList<TcpProxyCl
 
     public IReadOnlyList<AccessLogs.AccessLogModel> AccessLogs { get; init; } = [];
 
+    /// <summary>max_downstream_connection_duration: connections are closed once they are this old; null for no bound.</summary>
+    public TimeSpan? MaxConnectionDuration { get; init; }
+
     /// <summary>tunneling_config's hostname: the bytes go through an HTTP/1.1 CONNECT to this authority (how they
     /// reach a destination sidecar, whose inbound side ends the tunnel at its app); null sends them as they are.</summary>
     public string? TunnelHostname { get; init; }

@@ -291,6 +291,30 @@ public sealed class GatewaySecureServersTests
     }
 
     [Fact]
+    public void The_first_destinations_rule_bounds_how_long_forwarded_connections_idle_and_live()
+    {
+        var rules = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: productpage, namespace: bookinfo}
+            spec:
+              host: productpage
+              trafficPolicy:
+                connectionPool:
+                  tcp: {idleTimeout: 2m, maxConnectionDuration: 1h}
+            """;
+        var tcp = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(PassthroughGateway, NginxRoute, rules), Gateway())
+            .Listeners.Cast<Listener>().Single(l => l.Name == "0.0.0.0_8443").FilterChains.Single().Filters.Single().TypedConfig.Unpack<TcpProxyConfig>();
+        Assert.Equal(TimeSpan.FromMinutes(2), tcp.IdleTimeout.ToTimeSpan());
+        Assert.Equal(TimeSpan.FromHours(1), tcp.MaxDownstreamConnectionDuration.ToTimeSpan());
+
+        var unbounded = ProxyConfigBuilder.Build(MeshFixture.Bookinfo(PassthroughGateway, NginxRoute), Gateway())
+            .Listeners.Cast<Listener>().Single(l => l.Name == "0.0.0.0_8443").FilterChains.Single().Filters.Single().TypedConfig.Unpack<TcpProxyConfig>();
+        Assert.Null(unbounded.IdleTimeout);
+        Assert.Null(unbounded.MaxDownstreamConnectionDuration);
+    }
+
+    [Fact]
     public void A_simple_tls_server_terminates_and_forwards_the_tcp_route()
     {
         var terminated = PassthroughGateway.Replace("tls: {mode: PASSTHROUGH}", "tls: {mode: SIMPLE, credentialName: nginx-cert}");

@@ -140,6 +140,37 @@ public sealed class TcpProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_busy_connection_is_closed_at_its_max_downstream_connection_duration()
+    {
+        var port = Ports.Free();
+        var config = new TcpProxyConfig { StatPrefix = "max", Cluster = "plain", MaxDownstreamConnectionDuration = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(600)) };
+        await _proxy.PushAsync([Eds("plain")], [Endpoints("plain", _plain.Port)], [Chains.Listener(port, TcpChain("max", [], config))], []);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream);
+        var answered = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!timeout.IsCancellationRequested)
+        {
+            try
+            {
+                await stream.WriteAsync("ping\n"u8.ToArray(), timeout.Token);
+                if (await reader.ReadLineAsync(timeout.Token) != "plain ping") break;
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            answered++;
+            await Task.Delay(50, timeout.Token);
+        }
+        Assert.True(answered >= 2, $"only {answered} pings were answered before the connection closed");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(9));
+    }
+
+    [Fact]
     public async Task A_cluster_that_is_not_configured_closes_the_connection()
     {
         var port = Ports.Free();
@@ -156,6 +187,7 @@ public sealed class TcpProxyTests : IAsyncLifetime
     [InlineData("{\"statPrefix\":\"p\"}", "needs a cluster or weighted_clusters")]
     [InlineData("{\"statPrefix\":\"p\",\"weightedClusters\":{\"clusters\":[{\"name\":\"a\",\"weight\":0}]}}", "needs a weight of at least 1")]
     [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"maxConnectAttempts\":0}", "max_connect_attempts must be at least 1")]
+    [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"maxDownstreamConnectionDuration\":\"-1s\"}", "max_downstream_connection_duration must not be negative")]
     [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"tunnelingConfig\":{\"hostname\":\"a:1\",\"usePost\":true}}", "use_post is not supported")]
     [InlineData("{\"statPrefix\":\"p\",\"cluster\":\"a\",\"tunnelingConfig\":{\"hostname\":\"no port\"}}", "tunneling_config.hostname")]
     public void A_bad_tcp_proxy_is_refused_naming_the_field(string json, string error)
