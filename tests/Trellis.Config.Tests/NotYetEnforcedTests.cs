@@ -110,7 +110,7 @@ public class NotYetEnforcedTests
     }
 
     [Fact]
-    public void Only_the_connection_pool_fields_the_proxy_cannot_enforce_are_noted()
+    public void No_connection_pool_field_is_noted_now_the_proxy_enforces_them_all()
     {
         var notes = Notes("""
             apiVersion: networking.istio.io/v1
@@ -144,14 +144,7 @@ public class NotYetEnforcedTests
                   connectionPool:
                     tcp: {tcpKeepalive: {probes: 3}}
             """);
-        Assert.Equal([
-            "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection",
-            "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams",
-        ], notes.Select(n => n.FieldPath));
-        var perConnection = notes[0];
-        Assert.Equal((16, 9), (perConnection.Line, perConnection.Column));
-        Assert.Equal("The maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it) is accepted, not yet enforced by Trellis",
-            perConnection.Message);
+        Assert.Empty(notes);
     }
 
     [Fact]

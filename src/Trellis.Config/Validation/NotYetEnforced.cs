@@ -85,29 +85,14 @@ internal static class NotYetEnforced
     private static void Policy(ValidationSink sink, string path, TrafficPolicy? policy)
     {
         if (policy is null) return;
-        ConnectionPool(sink, $"{path}.connectionPool", policy.ConnectionPool);
         Note(sink, $"{path}.tunnel", policy.Tunnel, "tunnelling");
         Note(sink, $"{path}.proxyProtocol", policy.ProxyProtocol, "the PROXY protocol");
         Note(sink, $"{path}.retryBudget", policy.RetryBudget, "the retry budget");
         LoadBalancer(sink, $"{path}.loadBalancer", policy.LoadBalancer);
         for (var i = 0; i < (policy.PortLevelSettings?.Count ?? 0); i++)
         {
-            var port = policy.PortLevelSettings![i];
-            var at = $"{path}.portLevelSettings[{i}]";
-            ConnectionPool(sink, $"{at}.connectionPool", port.ConnectionPool);
-            LoadBalancer(sink, $"{at}.loadBalancer", port.LoadBalancer);
+            LoadBalancer(sink, $"{path}.portLevelSettings[{i}].loadBalancer", policy.PortLevelSettings![i].LoadBalancer);
         }
-    }
-
-    /// <summary>The proxy enforces the connection and request limits, retries, connect and idle timeouts, connection
-    /// lifetimes (of HTTP connections and of TCP services' tunnels), TCP keepalive, request caps of HTTP/1.1 connections, the HTTP/2 upgrade and the client's protocol;
-    /// the rest is noted field by field.</summary>
-    private static void ConnectionPool(ValidationSink sink, string path, ConnectionPoolSettings? pool)
-    {
-        var http = pool?.Http;
-        Note(sink, $"{path}.http.maxRequestsPerConnection", http?.H2UpgradePolicy == H2UpgradePolicies.Upgrade && http.MaxRequestsPerConnection > 0 ? http.MaxRequestsPerConnection : null,
-            "the maximum requests per HTTP/2 connection (h2UpgradePolicy UPGRADE; HTTP/1.1 connections honour it)");
-        Note(sink, $"{path}.http.maxConcurrentStreams", http?.MaxConcurrentStreams, "the maximum concurrent HTTP/2 streams");
     }
 
     private static void LoadBalancer(ValidationSink sink, string path, LoadBalancerSettings? lb)

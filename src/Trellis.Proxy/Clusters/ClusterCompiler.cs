@@ -28,7 +28,7 @@ internal static class ClusterCompiler
         var edsName = c.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : c.Name;
         var (service, subset) = ServiceOf(c.Metadata);
         return new ClusterModel(c.Name, c.Type, c.LbPolicy, HashRingSettings.From(c, where), ProtocolOf(c, where), connectTimeout, edsName, service, subset,
-            CircuitBreakerLimits.From(c.CircuitBreakers), ConnectionReuse.From(Options(c, where)?.CommonHttpProtocolOptions, c, where), OutlierSettings.From(c, where),
+            CircuitBreakerLimits.From(c.CircuitBreakers), ConnectionReuse.From(Options(c, where), c, where), OutlierSettings.From(c, where),
             c.Type == Cluster.Types.DiscoveryType.OriginalDst ? ReservedDestinations.From(c.Metadata, where) : ReservedDestinations.None,
             UpstreamTransportSockets.From(c.TransportSocket, secrets, where), TransportSocketMatches.Compile(c, secrets, where),
             TcpKeepalive.From(c.UpstreamConnectionOptions?.TcpKeepalive));

@@ -21,8 +21,9 @@ internal sealed class UpstreamHttpClients(EndpointDialer dialer, TimeSpan retire
             var http2 = context.InitialRequestMessage.Version.Major == 2;
             var stream = await dialer.ConnectAsync(context.DnsEndPoint, cluster,
                 context.InitialRequestMessage.Options.TryGetValue(EndpointSocket, out var matched) ? matched : cluster.TransportSocket, http2, ct);
-            // The pool cannot cap an HTTP/2 connection's streams over its life; the control plane warns of that.
-            return cluster.Reuse.MaxRequests is { } limit && !http2 ? new RequestLimitStream(stream, limit) : stream;
+            var reuse = cluster.Reuse;
+            if (http2) return reuse.MaxRequests is not null || reuse.MaxConcurrentStreams is not null ? new Http2LimitStream(stream, reuse.MaxConcurrentStreams, reuse.MaxRequests) : stream;
+            return reuse.MaxRequests is { } limit ? new RequestLimitStream(stream, limit) : stream;
         },
         UseProxy = false,
         AllowAutoRedirect = false,

@@ -1,3 +1,4 @@
+using Envoy.Config.Core.V3;
 using Envoy.Config.Cluster.V3;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
@@ -18,11 +19,25 @@ public sealed class ConnectionReuseTests : IAsyncLifetime
     private TestProxy _proxy = null!;
     private Upstream _httpbin = null!;
     private int _port;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _inFlight = new();
+    // The most requests each upstream connection carried at once.
+    private readonly Dictionary<string, int> _mostInFlight = [];
 
     public async Task InitializeAsync()
     {
         _proxy = await TestProxy.StartAsync();
-        _httpbin = await Upstream.StartAsync("httpbin", app => app.MapGet("/connection", (HttpContext ctx) => ctx.Connection.Id));
+        _httpbin = await Upstream.StartAsync("httpbin", app =>
+        {
+            app.MapGet("/connection", (HttpContext ctx) => ctx.Connection.Id);
+            app.MapGet("/connection/held", async (HttpContext ctx) =>
+            {
+                var inFlight = _inFlight.AddOrUpdate(ctx.Connection.Id, 1, (_, n) => n + 1);
+                lock (_mostInFlight) _mostInFlight[ctx.Connection.Id] = Math.Max(inFlight, _mostInFlight.GetValueOrDefault(ctx.Connection.Id));
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                _inFlight.AddOrUpdate(ctx.Connection.Id, 0, (_, n) => n - 1);
+                return ctx.Connection.Id;
+            });
+        });
         _port = Ports.Free();
     }
 
@@ -32,16 +47,21 @@ public sealed class ConnectionReuseTests : IAsyncLifetime
         await _httpbin.DisposeAsync();
     }
 
-    private Task ConfigureAsync(CommonHttpProtocolOptions? common)
+    /// <param name="http2">The upstream is spoken to in HTTP/2 (h2c), with these options.</param>
+    private static Cluster ClusterWith(CommonHttpProtocolOptions? common, Http2ProtocolOptions? http2)
     {
         var cluster = Eds(Httpbin);
-        if (common is not null)
-        {
-            var key = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
-            var options = cluster.TypedExtensionProtocolOptions[key].Unpack<HttpProtocolOptions>();
-            options.CommonHttpProtocolOptions = common;
-            cluster.TypedExtensionProtocolOptions[key] = Any.Pack(options);
-        }
+        var key = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+        var options = cluster.TypedExtensionProtocolOptions[key].Unpack<HttpProtocolOptions>();
+        options.CommonHttpProtocolOptions = common;
+        if (http2 is not null) options.ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = http2 };
+        cluster.TypedExtensionProtocolOptions[key] = Any.Pack(options);
+        return cluster;
+    }
+
+    private Task ConfigureAsync(CommonHttpProtocolOptions? common, Http2ProtocolOptions? http2 = null)
+    {
+        var cluster = ClusterWith(common, http2);
         return _proxy.PushAsync([cluster], [Endpoints(Httpbin, _httpbin.Port)], [Listener("virtualOutbound", _port, "outbound")],
             [Routes("outbound", Host("httpbin", ["httpbin:8000"], ToCluster(Httpbin)))]);
     }
@@ -56,6 +76,15 @@ public sealed class ConnectionReuseTests : IAsyncLifetime
             seen.Add(await client.GetStringAsync("http://httpbin:8000/connection"));
         }
         return seen;
+    }
+
+    /// <summary>The upstream connections of <paramref name="requests"/> requests that are all in flight at once.</summary>
+    private async Task<string[]> ConnectionsOfConcurrentAsync(int requests)
+    {
+        using var client = TestProxy.ClientVia(_port);
+        // A first request opens the pool's connection, so the concurrent ones find one to share.
+        await client.GetStringAsync("http://httpbin:8000/connection");
+        return await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => client.GetStringAsync("http://httpbin:8000/connection/held")));
     }
 
     [Fact]
@@ -87,5 +116,38 @@ public sealed class ConnectionReuseTests : IAsyncLifetime
         await ConfigureAsync(new CommonHttpProtocolOptions { MaxConnectionDuration = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)) });
         var connections = await ConnectionsOfAsync(2, TimeSpan.FromMilliseconds(800));
         Assert.NotEqual(connections[0], connections[1]);
+    }
+
+    [Fact]
+    public async Task Http2_requests_in_flight_together_share_one_connection_without_a_stream_limit()
+    {
+        await ConfigureAsync(null, new Http2ProtocolOptions());
+        Assert.Single((await ConnectionsOfConcurrentAsync(3)).Distinct());
+        Assert.Equal(3, Assert.Single(_mostInFlight.Values));
+    }
+
+    [Fact]
+    public async Task A_limit_of_one_concurrent_stream_keeps_each_http2_connection_to_one_request_at_a_time()
+    {
+        await ConfigureAsync(null, new Http2ProtocolOptions { MaxConcurrentStreams = 1 });
+        // The pool opens more connections, or waits for a stream, but never puts two requests on one connection at once.
+        Assert.True((await ConnectionsOfConcurrentAsync(3)).Distinct().Count() > 1);
+        Assert.All(_mostInFlight.Values, most => Assert.Equal(1, most));
+    }
+
+    [Fact]
+    public async Task Two_requests_per_http2_connection_take_each_connection_twice()
+    {
+        await ConfigureAsync(new CommonHttpProtocolOptions { MaxRequestsPerConnection = 2 }, new Http2ProtocolOptions());
+        var connections = await ConnectionsOfAsync(6);
+        Assert.Equal(3, connections.Distinct().Count());
+        Assert.All(connections.Chunk(2), pair => Assert.Equal(pair[0], pair[1]));
+    }
+
+    [Fact]
+    public async Task A_max_concurrent_streams_of_zero_is_refused_as_envoy_refuses_it()
+    {
+        var error = await _proxy.ApplyAsync(Trellis.Xds.TypeUrls.Cluster, ClusterWith(null, new Http2ProtocolOptions { MaxConcurrentStreams = 0 }));
+        Assert.Contains("http2_protocol_options.max_concurrent_streams must be between 1 and 2147483647", error);
     }
 }
