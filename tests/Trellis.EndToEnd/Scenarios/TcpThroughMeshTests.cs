@@ -183,6 +183,60 @@ public sealed class TcpThroughMeshTests(SampleMesh mesh)
         }
     }
 
+    private const string TwoSecondConnections = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: tcp-echo-short-lived
+          namespace: tcp-echo
+        spec:
+          host: tcp-echo
+          trafficPolicy:
+            connectionPool:
+              tcp: {maxConnectionDuration: 2s}
+        """;
+
+    [Fact]
+    public async Task With_maxConnectionDuration_a_busy_connection_is_closed_once_it_is_that_old()
+    {
+        await ApplyAsync("virtual-service-all-v1.yaml");
+        await SettleOnAsync("one");
+        var rule = Path.Combine(mesh.Cli.Home, "tcp-echo-short-lived.yaml");
+        await File.WriteAllTextAsync(rule, TwoSecondConnections);
+        try
+        {
+            var apply = await mesh.Cli.RunAsync("apply", "-f", rule);
+            Assert.True(apply.ExitCode == 0, apply.All);
+            Assert.DoesNotContain("maxConnectionDuration", apply.All);
+            // A connection opened after the rule arrived is closed at two seconds however busy it is; before, it lived on.
+            await mesh.WaitUntilAsync(async () =>
+            {
+                using var socket = await mesh.TunnelAsync("sleep", Service);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var answered = 0;
+                while (clock.Elapsed < TimeSpan.FromSeconds(6))
+                {
+                    try
+                    {
+                        await socket.SendAsync("ping\n"u8.ToArray());
+                        if (await ReadLineAsync(socket) != "one ping\n") break;
+                    }
+                    catch (SocketException)
+                    {
+                        break;
+                    }
+                    answered++;
+                    await Task.Delay(100);
+                }
+                return answered > 5 && clock.Elapsed > TimeSpan.FromSeconds(1.5) && clock.Elapsed < TimeSpan.FromSeconds(5);
+            }, TimeSpan.FromSeconds(40), "a busy connection to be closed at two seconds");
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", rule);
+        }
+    }
+
     /// <summary>The head of the sidecar's refusal of a new connection; empty when the connection was let through.</summary>
     private async Task<string> RefusalAsync()
     {
