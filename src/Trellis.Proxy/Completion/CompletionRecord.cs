@@ -153,6 +153,7 @@ internal readonly record struct CompletionRecord
             DownstreamRemoteAddress = remote?.Address, DownstreamRemotePort = remote?.Port ?? 0,
             DownstreamLocalAddress = local?.Address, DownstreamLocalPort = local?.Port ?? 0,
             BytesReceived = pump?.ReceivedBytes ?? 0, BytesSent = pump?.SentBytes ?? 0, UpstreamConnected = pump is not null,
+            UpstreamLocalAddress = pump?.UpstreamLocalAddress,
         };
     }
 

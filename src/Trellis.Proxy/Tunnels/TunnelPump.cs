@@ -72,8 +72,15 @@ internal sealed class TunnelPump
     /// <summary>Bytes from the upstream back to the downstream client.</summary>
     public long SentBytes => _sent.Bytes;
 
+    /// <summary>The local address of the upstream socket (Envoy's %UPSTREAM_LOCAL_ADDRESS%), once the tunnel runs.</summary>
+    public System.Net.EndPoint? UpstreamLocalAddress { get; private set; }
+
     public async Task RunAsync(ConnectionContext downstream, PipeReader upstreamIn, UpstreamConnection upstream)
     {
+        // Dual-mode sockets report IPv4 peers as IPv4-mapped IPv6; logs show them as Envoy does, as plain IPv4.
+        UpstreamLocalAddress = upstream.Socket.LocalEndPoint is System.Net.IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+            ? new System.Net.IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port)
+            : upstream.Socket.LocalEndPoint;
         // Not linked to ConnectionClosed: Kestrel signals that on the client's FIN, which is only a half-close here.
         using var stop = MaxDuration is { } max ? new CancellationTokenSource(max, _time) : new CancellationTokenSource();
         var started = _time.GetTimestamp();

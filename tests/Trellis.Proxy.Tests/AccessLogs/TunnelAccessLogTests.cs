@@ -10,7 +10,7 @@ public sealed class TunnelAccessLogTests : IAsyncLifetime
 {
     private const string Service = "tcp-echo.default.svc.cluster.local";
     private const string Outbound = "outbound|9000||" + Service;
-    private const string Format = "%REQ(:METHOD)% %REQ(:AUTHORITY)% %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %UPSTREAM_CLUSTER% %UPSTREAM_HOST%\n";
+    private const string Format = "%REQ(:METHOD)% %REQ(:AUTHORITY)% %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %UPSTREAM_CLUSTER% %UPSTREAM_HOST% %UPSTREAM_LOCAL_ADDRESS%\n";
     private readonly string _log = Path.Combine(Path.GetTempPath(), $"trellis-tunnel-{Guid.NewGuid():N}.log");
     private TestProxy _client = null!;
     private TestProxy _server = null!;
@@ -52,7 +52,9 @@ public sealed class TunnelAccessLogTests : IAsyncLifetime
         }
 
         var line = Assert.Single(await AccessLogConfigs.LinesAsync(_log, 1));
-        Assert.Equal($"CONNECT tcp-echo:9000 200 - 5 13 {Outbound} 127.0.0.1:{_inbound}", line);
+        Assert.True(line.StartsWith($"CONNECT tcp-echo:9000 200 - 5 13 {Outbound} 127.0.0.1:{_inbound} 127.0.0.1:", StringComparison.Ordinal), line);
+        // The upstream local address is the client sidecar's end of the connection it dialed: a port of its own.
+        Assert.InRange(int.Parse(line[(line.LastIndexOf(':') + 1)..]), 1, 65535);
         await Task.Delay(200);
         Assert.Single(await AccessLogConfigs.LinesAsync(_log, 1));
     }
@@ -63,7 +65,7 @@ public sealed class TunnelAccessLogTests : IAsyncLifetime
         await using (var tunnel = await RawConnect.TunnelAsync(_outbound, "elsewhere:9000"))
             Assert.Equal(404, tunnel.Status);
 
-        Assert.Equal("CONNECT elsewhere:9000 404 NR 0 0 - -", Assert.Single(await AccessLogConfigs.LinesAsync(_log, 1)));
+        Assert.Equal("CONNECT elsewhere:9000 404 NR 0 0 - - -", Assert.Single(await AccessLogConfigs.LinesAsync(_log, 1)));
         Assert.DoesNotContain("istio_tcp_connections_opened_total{", await _client.Admin.GetStringAsync("/stats/prometheus"));
     }
 }
