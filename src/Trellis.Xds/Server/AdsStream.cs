@@ -44,8 +44,7 @@ internal sealed class AdsStream(
             Registry.Acked(Node.Id, type, sub.SentVersion ?? "");
         }
 
-        var wildcard = received.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster;
-        var names = wildcard ? null : received;
+        var names = sub.Subscribe(type, received);
         var changed = !sub.Active || !Subscription.SameNames(sub.Names, names);
         sub.Names = names;
         sub.Active = true;
@@ -115,10 +114,25 @@ internal sealed class AdsStream(
 
     private sealed class Subscription
     {
+        private bool _named;
+
         public bool Active { get; set; }
         public SubscribedNames? Names { get; set; }
         public string? SentVersion { get; set; }
         public string? Nonce { get; set; }
+
+        /// <summary>The names a request subscribes to, or null for the wildcard. Listeners and clusters are wildcard when
+        /// the request names "*", or, as the protocol's legacy form, while no request of the type on this stream has
+        /// named anything: once one has, an empty list unsubscribes from everything instead (xDS protocol, "How the
+        /// client specifies what resources to return"). Other types have no wildcard: "*" is just a name there.</summary>
+        public SubscribedNames? Subscribe(string type, SubscribedNames received)
+        {
+            if (!TypeUrls.HasWildcard(type)) return received;
+            if (received.Count == 0) return _named ? received : null;
+            _named = true;
+            // The wildcard already holds every resource of the node's snapshot, so the names beside it add nothing.
+            return received.Contains(TypeUrls.WildcardName) ? null : received;
+        }
 
         public static bool SameNames(SubscribedNames? a, SubscribedNames? b) =>
             a is null ? b is null : b is not null && a.SetEquals(b);
