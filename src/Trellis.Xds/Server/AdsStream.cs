@@ -30,7 +30,11 @@ internal sealed class AdsStream(
             return;
         }
         if (!_subscriptions.TryGetValue(type, out var sub)) _subscriptions[type] = sub = new Subscription();
-        var hasNonce = request.ResponseNonce.Length > 0;
+        // A nonce answers a response of this stream, and only the latest one counts: an older one is stale and its
+        // request is ignored. A nonce before this stream sent the type anything comes from an earlier stream (nonces
+        // do not survive a reconnect): its request is a first one, as istiod and go-control-plane take it, rather
+        // than one to ignore, which would leave the client waiting forever.
+        var hasNonce = request.ResponseNonce.Length > 0 && sub.Nonce is not null;
         if (hasNonce && request.ResponseNonce != sub.Nonce) return;
 
         var nack = hasNonce && request.ErrorDetail is not null;
