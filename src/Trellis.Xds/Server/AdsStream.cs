@@ -24,6 +24,7 @@ internal sealed class AdsStream(
     {
         var (request, received) = read;
         var type = request.TypeUrl;
+        if (received is null) throw XdsLimits.TooManyNames(type, request.ResourceNames.Count, request.ResourceNames.Sum(n => (long)n.Length));
         if (TypeUrls.ParserFor(type) is null)
         {
             Logger.LogWarning("{Node} asked for unsupported type {Type}", Node.Id, type);
@@ -61,6 +62,9 @@ internal sealed class AdsStream(
     /// their list would outlive the youngest generations and be garbage only in the oldest (bench/cp-scale).</summary>
     protected override ReadRequest Received(DiscoveryRequest request)
     {
+        // Too many names are refused when the request is handled, and not indexed meanwhile: a set costs many times
+        // the bytes a name takes on the wire. The request keeps them, to say how many there were.
+        if (request.ResourceNames.Count > XdsLimits.MaxNamesPerType) return new ReadRequest(request, null);
         UseSnapshotNames(request.TypeUrl, request.ResourceNames);
         var names = SubscribedNames.Of(request.ResourceNames, Cache.TryGet(Node.Id, out var snapshot) ? snapshot.SetsOf(request.TypeUrl) : []);
         request.ResourceNames.Clear();
@@ -113,8 +117,9 @@ internal sealed class AdsStream(
         return response;
     }
 
-    /// <summary>A request as the stream keeps it: its names taken out as it was read.</summary>
-    internal sealed record ReadRequest(DiscoveryRequest Request, SubscribedNames Names);
+    /// <summary>A request as the stream keeps it: its names taken out as it was read, or null when it named more than a
+    /// stream may subscribe to.</summary>
+    internal sealed record ReadRequest(DiscoveryRequest Request, SubscribedNames? Names);
 
     private sealed class Subscription
     {

@@ -50,7 +50,7 @@ internal sealed class DeltaAdsStream(
                 sub.Wildcard = true;
                 continue;
             }
-            sub.Names.Add(name);
+            if (sub.Names.Add(name)) sub.NameChars += name.Length;
             // A name is owed an answer even when the node seems to hold it already, since it may have forgotten it
             // (xDS protocol, "Subscribing to Resources"). What a first request says it holds
             // (initial_resource_versions) stands, though: that is how a reconnecting node avoids the resend.
@@ -66,6 +66,7 @@ internal sealed class DeltaAdsStream(
                 continue;
             }
             var named = sub.Names.Remove(name);
+            if (named) sub.NameChars -= name.Length;
             sub.Unanswered.Remove(name);
             sub.Known.Remove(name);
             if (named && sub.Wildcard)
@@ -76,6 +77,9 @@ internal sealed class DeltaAdsStream(
                 changed = true;
             }
         }
+        // Names add up request by request here, so a stream could otherwise be made to hold any number of them.
+        if (sub.Names.Count > XdsLimits.MaxNamesPerType || sub.NameChars > XdsLimits.MaxNameCharsPerType)
+            throw XdsLimits.TooManyNames(type, sub.Names.Count, sub.NameChars);
 
         if (request.ResponseNonce.Length > 0 && request.ResponseNonce == sub.Nonce)
         {
@@ -151,6 +155,9 @@ internal sealed class DeltaAdsStream(
 
         /// <summary>Names subscribed explicitly.</summary>
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The total length of <see cref="Names"/>.</summary>
+        public long NameChars { get; set; }
 
         /// <summary>The version of each resource the node has, as far as this stream knows.</summary>
         public Dictionary<string, string> Known { get; } = new(StringComparer.Ordinal);
