@@ -58,4 +58,28 @@ public sealed class AdsSessionBoundsTests
         await cts.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task Requests_for_garbage_types_are_ignored_and_logged_once_and_short()
+    {
+        var cache = new XdsSnapshotCache();
+        cache.SetSnapshot(Node, Resources.Mesh("1"));
+        using var cts = new CancellationTokenSource();
+        var garbage = "type.googleapis.com/" + new string('x', 100_000);
+        var requests = new EndlessRequests<DiscoveryRequest>(
+            new DiscoveryRequest { Node = new Node { Id = Node }, TypeUrl = garbage }, () => new DiscoveryRequest { TypeUrl = garbage }, 500);
+        var responses = new UnreadResponses<DiscoveryResponse>();
+        var log = new RecordingLogger();
+        var stream = new AdsStream(requests, responses, cache, new XdsConnectionRegistry(), null, null, new XdsSendGate(), new InProcessCallContext(cts.Token), log);
+
+        var run = stream.RunAsync(cts.Token);
+        await Eventually.HoldsAsync(() => requests.Reads > 500 && stream.Queued == 0, "every request handled");
+
+        var told = log.Messages.Where(m => m.Contains("unsupported type", StringComparison.Ordinal)).ToList();
+        Assert.Single(told);
+        Assert.InRange(told[0].Length, 1, 1000);
+        Assert.Equal(0, responses.Writes);
+        await cts.CancelAsync();
+        await run;
+    }
 }

@@ -32,6 +32,7 @@ internal abstract class AdsSession<TRequest, TReceived>(
     private readonly Channel<TReceived?> _events = Channel.CreateBounded<TReceived?>(
         new BoundedChannelOptions(QueuedRequests) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private int _changed;
+    private bool _toldUnsupported;
     private static long _nonces;
 
     /// <summary>How many requests and changes wait to be handled.</summary>
@@ -61,6 +62,18 @@ internal abstract class AdsSession<TRequest, TReceived>(
     {
         if (names.Count == 0 || !cache.TryGet(Node.Id, out var snapshot)) return;
         for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(typeUrl, names[i]);
+    }
+
+    /// <summary>Notes a request for a type the server does not serve. It is ignored, as istiod does, since Envoy may ask
+    /// for types a mesh has no use for; it is logged once per stream and shortened, as the client chooses what the
+    /// type URL says and how often it asks.</summary>
+    protected void UnsupportedType(string typeUrl)
+    {
+        if (_toldUnsupported) return;
+        _toldUnsupported = true;
+        const int Shown = 200;
+        var shown = typeUrl.Length <= Shown ? typeUrl : string.Concat(typeUrl.AsSpan(0, Shown), "…");
+        logger.LogWarning("{Node} asked for unsupported type {Type}; requests for unsupported types are ignored", Node.Id, shown);
     }
 
     /// <summary>Sends what changed in the node's snapshot.</summary>

@@ -27,7 +27,7 @@ internal sealed class AdsStream(
         if (received is null) throw XdsLimits.TooManyNames(type, request.ResourceNames.Count, request.ResourceNames.Sum(n => (long)n.Length));
         if (TypeUrls.ParserFor(type) is null)
         {
-            Logger.LogWarning("{Node} asked for unsupported type {Type}", Node.Id, type);
+            UnsupportedType(type);
             return;
         }
         if (!_subscriptions.TryGetValue(type, out var sub)) _subscriptions[type] = sub = new Subscription();

@@ -28,7 +28,7 @@ internal sealed class DeltaAdsStream(
         var type = request.TypeUrl;
         if (TypeUrls.ParserFor(type) is null)
         {
-            Logger.LogWarning("{Node} asked for unsupported type {Type}", Node.Id, type);
+            UnsupportedType(type);
             return;
         }
         var first = !_subscriptions.TryGetValue(type, out var sub);
