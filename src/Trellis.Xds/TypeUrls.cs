@@ -26,6 +26,14 @@ public static class TypeUrls
     /// <summary>SDS.</summary>
     public const string Secret = Prefix + "envoy.extensions.transport_sockets.tls.v3.Secret";
 
+    /// <summary>The resource name that subscribes to a wildcard type's whole set (xDS protocol, "How the client
+    /// specifies what resources to return").</summary>
+    internal const string WildcardName = "*";
+
+    /// <summary>Whether a type has the wildcard subscription: the protocol gives it to listeners and clusters only;
+    /// for the other types "*" is an ordinary name.</summary>
+    internal static bool HasWildcard(string typeUrl) => typeUrl is Listener or Cluster;
+
     /// <summary>The type URL of a message type: one string per type, however many messages are packed with it.</summary>
     public static string Of(MessageDescriptor descriptor) => OfType.GetOrAdd(descriptor, static d => Prefix + d.FullName);
 

@@ -63,4 +63,20 @@ public sealed class AdsServerNonceTests
         var widened = await call.NextAsync();
         Assert.Equal(["ratings:9080", "reviews:9080"], widened.Resources.Select(a => a.Unpack<Envoy.Config.Listener.V3.Listener>().Name).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_nonce_from_an_earlier_stream_is_answered_as_a_first_request()
+    {
+        await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
+        await using var call = RawAdsCall.StateOfTheWorld(server.Address);
+
+        await call.SendAsync(new DiscoveryRequest
+        {
+            Node = new Node { Id = "raw~reconnected" }, TypeUrl = TypeUrls.Cluster, VersionInfo = "0", ResponseNonce = "issued-by-the-last-stream",
+        });
+
+        var response = await call.NextAsync();
+        Assert.Equal((TypeUrls.Cluster, "1", 2), (response.TypeUrl, response.VersionInfo, response.Resources.Count));
+        Assert.Null(server.Registry.Status("raw~reconnected", TypeUrls.Cluster)?.AckedVersion);
+    }
 }

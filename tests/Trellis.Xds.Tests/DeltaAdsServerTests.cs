@@ -127,4 +127,87 @@ public sealed class DeltaAdsServerTests
         Assert.Equal(("1", "listener l1: no filter chain matches"), (status.NackedVersion, status.NackError));
         Assert.Null(status.AckedVersion);
     }
+
+    [Fact]
+    public async Task Subscribing_again_to_a_name_the_node_holds_sends_it_again()
+    {
+        const string node = "delta~resubscribe";
+        await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
+        await using var call = RawAdsCall.Incremental(server.Address);
+
+        var first = Subscribe(TypeUrls.ClusterLoadAssignment, "c1");
+        first.Node = new Node { Id = node };
+        await call.SendAsync(first);
+        var response = await call.NextAsync();
+        Assert.Equal(["c1"], Names(response));
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.ClusterLoadAssignment, ResponseNonce = response.Nonce });
+
+        // The node may have forgotten it: the protocol has the server provide it anyway.
+        await call.SendAsync(Subscribe(TypeUrls.ClusterLoadAssignment, "c1"));
+        Assert.Equal(["c1"], Names(await call.NextAsync()));
+    }
+
+    [Fact]
+    public async Task Unsubscribing_from_a_name_beside_the_wildcard_is_answered_with_the_resource_or_its_removal()
+    {
+        const string node = "delta~wildcard-unsubscribe";
+        await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
+        await using var call = RawAdsCall.Incremental(server.Address);
+
+        var first = Subscribe(TypeUrls.Cluster, "*", "c1", "absent");
+        first.Node = new Node { Id = node };
+        await call.SendAsync(first);
+        var response = await call.NextAsync();
+        Assert.Equal(["c1", "c2"], Names(response));
+        Assert.Equal(["absent"], response.RemovedResources);
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResponseNonce = response.Nonce });
+
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResourceNamesUnsubscribe = { "c1" } });
+        var kept = await call.NextAsync();
+        Assert.Equal(["c1"], Names(kept));
+        Assert.Empty(kept.RemovedResources);
+
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResourceNamesUnsubscribe = { "absent" } });
+        var removed = await call.NextAsync();
+        Assert.Empty(removed.Resources);
+        Assert.Equal(["absent"], removed.RemovedResources);
+
+        // Without the wildcard, unsubscribing needs no answer.
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResourceNamesSubscribe = { "c2" }, ResourceNamesUnsubscribe = { "*" } });
+        Assert.Equal(["c2"], Names(await call.NextAsync()));
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResourceNamesUnsubscribe = { "c2" } });
+        await call.ExpectNothingAsync(Quiet, "an unsubscription without a wildcard needs no answer");
+    }
+
+    [Fact]
+    public async Task Star_subscribes_to_a_name_not_to_everything_for_types_without_a_wildcard()
+    {
+        await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
+        await using var call = RawAdsCall.Incremental(server.Address);
+
+        var first = Subscribe(TypeUrls.ClusterLoadAssignment, "*");
+        first.Node = new Node { Id = "delta~eds-star" };
+        await call.SendAsync(first);
+
+        var response = await call.NextAsync();
+        Assert.Empty(response.Resources);
+        Assert.Equal(["*"], response.RemovedResources);
+    }
+
+    [Fact]
+    public async Task A_first_request_that_names_nothing_is_the_legacy_wildcard_and_names_added_later_keep_it()
+    {
+        await using var server = await XdsTestServer.StartAsync(_ => Resources.Mesh("1"));
+        await using var call = RawAdsCall.Incremental(server.Address);
+
+        await call.SendAsync(new DeltaDiscoveryRequest { Node = new Node { Id = "delta~legacy" }, TypeUrl = TypeUrls.Cluster });
+        var response = await call.NextAsync();
+        Assert.Equal(["c1", "c2"], Names(response));
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResponseNonce = response.Nonce });
+
+        await call.SendAsync(Subscribe(TypeUrls.Cluster, "c1"));
+        Assert.Equal(["c1"], Names(await call.NextAsync()));
+        await call.SendAsync(new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Cluster, ResourceNamesUnsubscribe = { "c1" } });
+        Assert.Equal(["c1"], Names(await call.NextAsync()));
+    }
 }

@@ -40,4 +40,18 @@ public sealed class XdsSnapshotCacheTests
         Assert.True(cache.TryGet("node", out var held));
         Assert.Same(changed, held);
     }
+
+    [Fact]
+    public void A_node_id_is_forgotten_with_its_last_watcher()
+    {
+        var cache = new XdsSnapshotCache();
+        for (var i = 0; i < 1000; i++) cache.Watch($"node-{i}", () => { }).Dispose();
+        Assert.Equal(0, cache.WatchedNodes);
+
+        var woken = 0;
+        using var kept = cache.Watch("node", () => woken++);
+        cache.Watch("node", () => { }).Dispose();
+        cache.SetSnapshot("node", Clusters("a"));
+        Assert.Equal((1, 1), (cache.WatchedNodes, woken));
+    }
 }

@@ -21,8 +21,22 @@ internal abstract class AdsSession<TRequest, TReceived>(
     where TRequest : class
     where TReceived : class
 {
-    private readonly Channel<TReceived?> _events = Channel.CreateUnbounded<TReceived?>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How many read requests may wait while the stream handles or sends. Beyond them the stream stops reading,
+    /// and HTTP/2 flow control holds back a client that writes without reading responses: unbounded, its requests piled
+    /// up in memory for as long as it kept going. A client sends a few requests per response, far fewer than this.</summary>
+    internal const int QueuedRequests = 32;
+
+    // Requests, and null for "the snapshot changed". A change is queued only when none is pending (_changed), so
+    // however many arrive while the stream cannot send, they wait as one; one that finds the queue full is still seen,
+    // as the loop checks _changed after every request.
+    private readonly Channel<TReceived?> _events = Channel.CreateBounded<TReceived?>(
+        new BoundedChannelOptions(QueuedRequests) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private int _changed;
+    private bool _toldUnsupported;
     private static long _nonces;
+
+    /// <summary>How many requests and changes wait to be handled.</summary>
+    internal int Queued => _events.Reader.Count;
 
     protected XdsSnapshotCache Cache => cache;
     protected XdsConnectionRegistry Registry => registry;
@@ -50,6 +64,18 @@ internal abstract class AdsSession<TRequest, TReceived>(
         for (var i = 0; i < names.Count; i++) names[i] = snapshot.Canonical(typeUrl, names[i]);
     }
 
+    /// <summary>Notes a request for a type the server does not serve. It is ignored, as istiod does, since Envoy may ask
+    /// for types a mesh has no use for; it is logged once per stream and shortened, as the client chooses what the
+    /// type URL says and how often it asks.</summary>
+    protected void UnsupportedType(string typeUrl)
+    {
+        if (_toldUnsupported) return;
+        _toldUnsupported = true;
+        const int Shown = 200;
+        var shown = typeUrl.Length <= Shown ? typeUrl : string.Concat(typeUrl.AsSpan(0, Shown), "…");
+        logger.LogWarning("{Node} asked for unsupported type {Type}; requests for unsupported types are ignored", Node.Id, shown);
+    }
+
     /// <summary>Sends what changed in the node's snapshot.</summary>
     protected abstract Task PushChangedAsync(CancellationToken ct);
 
@@ -65,7 +91,7 @@ internal abstract class AdsSession<TRequest, TReceived>(
         var identity = Authenticate(Node);
         Node = Node with { Identity = identity };
         var streams = registry.Connect(Node);
-        using var watch = cache.Watch(Node.Id, () => _events.Writer.TryWrite(null));
+        using var watch = cache.Watch(Node.Id, SnapshotChanged);
         logger.LogInformation("xDS stream opened by {Node} ({Agent})", Node.Id, Node.UserAgent);
         using var expiry = new CancellationTokenSource();
         if (identity.ExpiresAt is { } expiresAt) expiry.CancelAfter(Max(expiresAt - DateTimeOffset.UtcNow, TimeSpan.Zero));
@@ -73,12 +99,12 @@ internal abstract class AdsSession<TRequest, TReceived>(
         try
         {
             if (observer is not null && (streams == 1 || !cache.TryGet(Node.Id, out _))) await observer.OnConnectedAsync(Node, open.Token);
-            _events.Writer.TryWrite(Received(requests.Current));
+            await _events.Writer.WriteAsync(Received(requests.Current), open.Token);
             var reader = PumpRequestsAsync(open.Token);
             await foreach (var request in _events.Reader.ReadAllAsync(open.Token))
             {
-                if (request is null) await PushChangedAsync(open.Token);
-                else await HandleAsync(request, open.Token);
+                if (request is not null) await HandleAsync(request, open.Token);
+                if (Interlocked.Exchange(ref _changed, 0) == 1) await PushChangedAsync(open.Token);
             }
             await reader;
         }
@@ -116,13 +142,19 @@ internal abstract class AdsSession<TRequest, TReceived>(
         }
     }
 
+    /// <summary>Called by the cache, on its thread: never waits.</summary>
+    private void SnapshotChanged()
+    {
+        if (Interlocked.Exchange(ref _changed, 1) == 0) _events.Writer.TryWrite(null);
+    }
+
     private async Task PumpRequestsAsync(CancellationToken ct)
     {
         try
         {
             while (await requests.MoveNext(ct))
             {
-                _events.Writer.TryWrite(Received(requests.Current));
+                await _events.Writer.WriteAsync(Received(requests.Current), ct);
             }
         }
         catch (Exception e) when (e is IOException or RpcException or OperationCanceledException or InvalidOperationException)

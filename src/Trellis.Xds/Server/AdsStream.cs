@@ -24,13 +24,18 @@ internal sealed class AdsStream(
     {
         var (request, received) = read;
         var type = request.TypeUrl;
+        if (received is null) throw XdsLimits.TooManyNames(type, request.ResourceNames.Count, request.ResourceNames.Sum(n => (long)n.Length));
         if (TypeUrls.ParserFor(type) is null)
         {
-            Logger.LogWarning("{Node} asked for unsupported type {Type}", Node.Id, type);
+            UnsupportedType(type);
             return;
         }
         if (!_subscriptions.TryGetValue(type, out var sub)) _subscriptions[type] = sub = new Subscription();
-        var hasNonce = request.ResponseNonce.Length > 0;
+        // A nonce answers a response of this stream, and only the latest one counts: an older one is stale and its
+        // request is ignored. A nonce before this stream sent the type anything comes from an earlier stream (nonces
+        // do not survive a reconnect): its request is a first one, as istiod and go-control-plane take it, rather
+        // than one to ignore, which would leave the client waiting forever.
+        var hasNonce = request.ResponseNonce.Length > 0 && sub.Nonce is not null;
         if (hasNonce && request.ResponseNonce != sub.Nonce) return;
 
         var nack = hasNonce && request.ErrorDetail is not null;
@@ -44,8 +49,7 @@ internal sealed class AdsStream(
             Registry.Acked(Node.Id, type, sub.SentVersion ?? "");
         }
 
-        var wildcard = received.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster;
-        var names = wildcard ? null : received;
+        var names = sub.Subscribe(type, received);
         var changed = !sub.Active || !Subscription.SameNames(sub.Names, names);
         sub.Names = names;
         sub.Active = true;
@@ -58,6 +62,9 @@ internal sealed class AdsStream(
     /// their list would outlive the youngest generations and be garbage only in the oldest (bench/cp-scale).</summary>
     protected override ReadRequest Received(DiscoveryRequest request)
     {
+        // Too many names are refused when the request is handled, and not indexed meanwhile: a set costs many times
+        // the bytes a name takes on the wire. The request keeps them, to say how many there were.
+        if (request.ResourceNames.Count > XdsLimits.MaxNamesPerType) return new ReadRequest(request, null);
         UseSnapshotNames(request.TypeUrl, request.ResourceNames);
         var names = SubscribedNames.Of(request.ResourceNames, Cache.TryGet(Node.Id, out var snapshot) ? snapshot.SetsOf(request.TypeUrl) : []);
         request.ResourceNames.Clear();
@@ -110,15 +117,31 @@ internal sealed class AdsStream(
         return response;
     }
 
-    /// <summary>A request as the stream keeps it: its names taken out as it was read.</summary>
-    internal sealed record ReadRequest(DiscoveryRequest Request, SubscribedNames Names);
+    /// <summary>A request as the stream keeps it: its names taken out as it was read, or null when it named more than a
+    /// stream may subscribe to.</summary>
+    internal sealed record ReadRequest(DiscoveryRequest Request, SubscribedNames? Names);
 
     private sealed class Subscription
     {
+        private bool _named;
+
         public bool Active { get; set; }
         public SubscribedNames? Names { get; set; }
         public string? SentVersion { get; set; }
         public string? Nonce { get; set; }
+
+        /// <summary>The names a request subscribes to, or null for the wildcard. Listeners and clusters are wildcard when
+        /// the request names "*", or, as the protocol's legacy form, while no request of the type on this stream has
+        /// named anything: once one has, an empty list unsubscribes from everything instead (xDS protocol, "How the
+        /// client specifies what resources to return"). Other types have no wildcard: "*" is just a name there.</summary>
+        public SubscribedNames? Subscribe(string type, SubscribedNames received)
+        {
+            if (!TypeUrls.HasWildcard(type)) return received;
+            if (received.Count == 0) return _named ? received : null;
+            _named = true;
+            // The wildcard already holds every resource of the node's snapshot, so the names beside it add nothing.
+            return received.Contains(TypeUrls.WildcardName) ? null : received;
+        }
 
         public static bool SameNames(SubscribedNames? a, SubscribedNames? b) =>
             a is null ? b is null : b is not null && a.SetEquals(b);

@@ -19,7 +19,6 @@ internal sealed class DeltaAdsStream(
     ServerCallContext context,
     ILogger logger) : AdsSession<DeltaDiscoveryRequest, DeltaDiscoveryRequest>(requests, cache, registry, observer, authenticator, context, logger)
 {
-    private const string Wildcard = "*";
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
     protected override Envoy.Config.Core.V3.Node? NodeOf(DeltaDiscoveryRequest request) => request.Node;
@@ -29,42 +28,60 @@ internal sealed class DeltaAdsStream(
         var type = request.TypeUrl;
         if (TypeUrls.ParserFor(type) is null)
         {
-            Logger.LogWarning("{Node} asked for unsupported type {Type}", Node.Id, type);
+            UnsupportedType(type);
             return;
         }
         var first = !_subscriptions.TryGetValue(type, out var sub);
-        if (first)
+        if (sub is null)
         {
             _subscriptions[type] = sub = new Subscription
             {
-                // The legacy form of a wildcard subscription: the first request of a wildcard type names nothing.
-                Wildcard = request.ResourceNamesSubscribe.Count == 0 && type is TypeUrls.Listener or TypeUrls.Cluster,
+                // The legacy form of a wildcard subscription: the first request of a wildcard type names nothing at all.
+                Wildcard = TypeUrls.HasWildcard(type) && request.ResourceNamesSubscribe.Count == 0 && request.ResourceNamesUnsubscribe.Count == 0,
             };
             foreach (var (name, version) in request.InitialResourceVersions) sub.Known[name] = version;
         }
         var changed = first;
         foreach (var name in request.ResourceNamesSubscribe)
         {
-            if (name == Wildcard)
+            if (name == TypeUrls.WildcardName && TypeUrls.HasWildcard(type))
             {
-                changed |= !sub!.Wildcard;
+                changed |= !sub.Wildcard;
                 sub.Wildcard = true;
+                continue;
             }
-            else if (sub!.Names.Add(name))
+            if (sub.Names.Add(name)) sub.NameChars += name.Length;
+            // A name is owed an answer even when the node seems to hold it already, since it may have forgotten it
+            // (xDS protocol, "Subscribing to Resources"). What a first request says it holds
+            // (initial_resource_versions) stands, though: that is how a reconnecting node avoids the resend.
+            if (!first) sub.Known.Remove(name);
+            sub.Unanswered.Add(name);
+            changed = true;
+        }
+        foreach (var name in request.ResourceNamesUnsubscribe)
+        {
+            if (name == TypeUrls.WildcardName && TypeUrls.HasWildcard(type))
             {
+                sub.Wildcard = false;
+                continue;
+            }
+            var named = sub.Names.Remove(name);
+            if (named) sub.NameChars -= name.Length;
+            sub.Unanswered.Remove(name);
+            sub.Known.Remove(name);
+            if (named && sub.Wildcard)
+            {
+                // The node cannot tell whether the wildcard still holds what it stopped naming, so the protocol has the
+                // server say: the resource again if it does, its removal if not ("Unsubscribing from Resources").
                 sub.Unanswered.Add(name);
                 changed = true;
             }
         }
-        foreach (var name in request.ResourceNamesUnsubscribe)
-        {
-            if (name == Wildcard) sub!.Wildcard = false;
-            sub!.Names.Remove(name);
-            sub.Unanswered.Remove(name);
-            sub.Known.Remove(name);
-        }
+        // Names add up request by request here, so a stream could otherwise be made to hold any number of them.
+        if (sub.Names.Count > XdsLimits.MaxNamesPerType || sub.NameChars > XdsLimits.MaxNameCharsPerType)
+            throw XdsLimits.TooManyNames(type, sub.Names.Count, sub.NameChars);
 
-        if (request.ResponseNonce.Length > 0 && request.ResponseNonce == sub!.Nonce)
+        if (request.ResponseNonce.Length > 0 && request.ResponseNonce == sub.Nonce)
         {
             if (request.ErrorDetail is { } error)
             {
@@ -138,6 +155,9 @@ internal sealed class DeltaAdsStream(
 
         /// <summary>Names subscribed explicitly.</summary>
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The total length of <see cref="Names"/>.</summary>
+        public long NameChars { get; set; }
 
         /// <summary>The version of each resource the node has, as far as this stream knows.</summary>
         public Dictionary<string, string> Known { get; } = new(StringComparer.Ordinal);

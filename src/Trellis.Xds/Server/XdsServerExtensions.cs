@@ -9,7 +9,8 @@ namespace Trellis.Xds.Server;
 /// <summary>Registers and maps the ADS server in an ASP.NET Core host.</summary>
 public static class XdsServerExtensions
 {
-    /// <summary>Bound on one xDS message; large meshes stay far below it, hostile peers hit it.</summary>
+    /// <summary>Bound on one gRPC message: an xDS response of a large mesh stays far below it. ADS's requests have a
+    /// tighter bound (<see cref="XdsLimits.MaxRequestBytes"/>).</summary>
     public const int MaxMessageBytes = 16 * 1024 * 1024;
 
     /// <summary>Adds gRPC, the snapshot cache, the connection registry and the bound on concurrent sends.</summary>
@@ -19,7 +20,7 @@ public static class XdsServerExtensions
         {
             o.MaxReceiveMessageSize = MaxMessageBytes;
             o.MaxSendMessageSize = MaxMessageBytes;
-        });
+        }).AddServiceOptions<AggregatedDiscoveryServiceImpl>(o => o.MaxReceiveMessageSize = XdsLimits.MaxRequestBytes);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<AggregatedDiscoveryServiceImpl>, AdsMethodProvider>());
         services.AddSingleton<XdsSnapshotCache>();
         services.AddSingleton<XdsConnectionRegistry>();

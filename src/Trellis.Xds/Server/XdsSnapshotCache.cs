@@ -25,11 +25,25 @@ public sealed class XdsSnapshotCache
     /// <summary>Forgets a node.</summary>
     public void Remove(string nodeId) => _snapshots.TryRemove(nodeId, out _);
 
+    /// <summary>How many node ids have streams watching them.</summary>
+    internal int WatchedNodes => _watchers.Count;
+
     internal IDisposable Watch(string nodeId, Action changed)
     {
         _watchers.AddOrUpdate(nodeId, _ => new ImmutableWatchers([changed]), (_, w) => new ImmutableWatchers([.. w.Items, changed]));
-        return new Unwatch(() => _watchers.AddOrUpdate(nodeId, _ => new ImmutableWatchers([]),
-            (_, w) => new ImmutableWatchers(w.Items.Where(x => x != changed).ToArray())));
+        return new Unwatch(() => Forget(nodeId, changed));
+    }
+
+    /// <summary>Removes a watcher, and the node's entry with its last one: node ids are the clients' to choose, and an
+    /// entry left behind by every id that ever connected would grow without end.</summary>
+    private void Forget(string nodeId, Action changed)
+    {
+        while (_watchers.TryGetValue(nodeId, out var current))
+        {
+            var rest = current.Items.Where(x => x != changed).ToArray();
+            if (rest.Length == 0 ? _watchers.TryRemove(KeyValuePair.Create(nodeId, current)) : _watchers.TryUpdate(nodeId, new ImmutableWatchers(rest), current))
+                return;
+        }
     }
 
     private sealed record ImmutableWatchers(Action[] Items);
