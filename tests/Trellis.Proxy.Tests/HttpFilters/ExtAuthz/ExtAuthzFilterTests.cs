@@ -41,7 +41,7 @@ public sealed class ExtAuthzFilterTests : IAsyncLifetime
                     http.Response.Headers["x-internal"] = "never-upstream";
                     return;
                 case "slow":
-                    await Task.Delay(TimeSpan.FromSeconds(3), http.RequestAborted);
+                    await Task.Delay(TimeSpan.FromSeconds(10), http.RequestAborted);
                     return;
                 default:
                     http.Response.StatusCode = 401;
@@ -74,7 +74,7 @@ public sealed class ExtAuthzFilterTests : IAsyncLifetime
         {
             HttpService = new HttpService
             {
-                ServerUri = new HttpUri { Uri = "http://ext-authz.foo.svc.cluster.local:8000", Cluster = AuthCluster, Timeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(500)) },
+                ServerUri = new HttpUri { Uri = "http://ext-authz.foo.svc.cluster.local:8000", Cluster = AuthCluster, Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) },
                 PathPrefix = "/check",
                 AuthorizationRequest = new AuthorizationRequest { AllowedHeaders = Names("x-ext-authz"), HeadersToAdd = { new HeaderValue { Key = "x-added-by-proxy", Value = "yes" } } },
                 AuthorizationResponse = new AuthorizationResponse { AllowedUpstreamHeaders = Names("x-user"), AllowedClientHeaders = Names("x-nothing") },
