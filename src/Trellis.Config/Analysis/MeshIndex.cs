@@ -18,8 +18,9 @@ internal sealed class MeshIndex
         DestinationRules = Typed<DestinationRuleSpec>("DestinationRule");
         Gateways = Typed<GatewaySpec>("Gateway");
         ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
-        RuleIndex = new DestinationRuleIndex(resources);
-        var rootNamespace = Loading.MeshConfigReader.Settings(resources).RootNamespace;
+        var settings = Loading.MeshConfigReader.Settings(resources);
+        RuleIndex = new DestinationRuleIndex(resources, settings);
+        var rootNamespace = settings.RootNamespace;
         PeerAuthentications = new PeerAuthenticationIndex(resources, rootNamespace);
         Sidecars = new SidecarIndex(resources, rootNamespace);
         ServicesByFqdn = Services

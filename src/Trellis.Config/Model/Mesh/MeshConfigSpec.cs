@@ -16,6 +16,15 @@ public sealed record MeshConfigSpec
     /// <summary>The namespace whose policies apply mesh-wide (PeerAuthentication, AuthorizationPolicy, ...); istio-system when unset.</summary>
     public string? RootNamespace { get; init; }
 
+    /// <summary>The exportTo of Services and ServiceEntries that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultServiceExportTo { get; init; }
+
+    /// <summary>The exportTo of VirtualServices that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultVirtualServiceExportTo { get; init; }
+
+    /// <summary>The exportTo of DestinationRules that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultDestinationRuleExportTo { get; init; }
+
     /// <summary>Named external services policies delegate to (CUSTOM authorization), as in Istio.</summary>
     public IReadOnlyList<ExtensionProvider>? ExtensionProviders { get; init; }
 

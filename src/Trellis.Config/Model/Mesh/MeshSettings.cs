@@ -54,6 +54,10 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// null leaves the proxy's own default, Istio's 2. Applied when a sidecar starts, as Istio applies it at injection.</summary>
     public int? Concurrency { get; init; }
 
+    /// <summary>MeshConfig defaultServiceExportTo, defaultVirtualServiceExportTo, defaultDestinationRuleExportTo:
+    /// the exportTo of objects that set none.</summary>
+    public Semantics.ExportToDefaults ExportToDefaults { get; init; } = Semantics.ExportToDefaults.Public;
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
 }
