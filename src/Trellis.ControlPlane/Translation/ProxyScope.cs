@@ -102,7 +102,7 @@ internal sealed class ProxyScope
                 foreach (var (_, destination) in VirtualServiceDestinations.Of((VirtualServiceSpec)vs.Spec!))
                 {
                     if (mesh.FindService(destination.Host ?? "", Ns(vs)) is not { } service || !service.ExportedTo(ns)) continue;
-                    foreach (var port in service.Ports.Where(p => listener.Port is null || p.Port == listener.Port))
+                    foreach (var port in service.Ports.Where(p => !listener.PortMatched || p.Port == listener.Port))
                         found.Add((service.Fqdn, port.Port));
                 }
         return found;
