@@ -144,7 +144,9 @@ internal static class SidecarValidator
             sink.Error($"{at}.hosts", "missing required field: an egress listener needs at least one host (\"~/*\" imports none)");
             return;
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // As Istio's ValidateSidecar, imports ("." read as the Sidecar's namespace) that another import of the same
+        // namespace already covers are warned about; exclusions are not imports.
+        var imported = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         for (var i = 0; i < hosts.Count; i++)
         {
             var path = $"{at}.hosts[{i}]";
@@ -154,7 +156,7 @@ internal static class SidecarValidator
                 sink.Error(path, $"\"{text}\" must be of the form namespace/dnsName, such as \"./reviews.bookinfo.svc.cluster.local\" or \"istio-system/*\"");
                 continue;
             }
-            if (!seen.Add(text)) sink.Warning(path, $"duplicate egress host \"{text}\"");
+            if (!host.Excludes) Overlapping(sink, path, text, host, imported);
             var ns = text[..text.IndexOf('/')].TrimStart('~');
             if (text.StartsWith("/", StringComparison.Ordinal) || host.DnsName.Length == 0)
                 sink.Error(path, $"\"{text}\": neither the namespace nor the dnsName may be empty (\"*\" means any)");
@@ -168,6 +170,17 @@ internal static class SidecarValidator
                                        $"did you mean \"{text[..(text.IndexOf('/') + 1)]}{host.DnsName}.{ServiceNamespace(sink, ns)}.svc.cluster.local\"?");
             }
         }
+        if (imported.Count > 1 && imported.TryGetValue("*", out var anyNamespace) && anyNamespace.Contains("*"))
+            sink.Warning($"{at}.hosts", "\"*/*\" imports every host, so the other hosts of this listener add nothing; keep \"*/*\" alone (exclusions \"~ns/...\" may stay)");
+    }
+
+    private static void Overlapping(ValidationSink sink, string path, string text, SidecarEgressHost host, Dictionary<string, HashSet<string>> imported)
+    {
+        var ns = host.Namespace == "." ? sink.Resource.Metadata.Namespace ?? "default" : host.Namespace;
+        if (!imported.TryGetValue(ns, out var names)) imported[ns] = names = new HashSet<string>(StringComparer.Ordinal);
+        if (host.DnsName == "*" ? names.Count > 0 : names.Contains(host.DnsName) || names.Contains("*"))
+            sink.Warning(path, $"duplicated egress host \"{text}\": it overlaps an earlier host of this listener in the same namespace");
+        names.Add(host.DnsName);
     }
 
     /// <summary>The namespace a short name in an egress host would be a Service of, for the suggestion.</summary>

@@ -203,4 +203,22 @@ public class SidecarValidationTests
 
         Assert.Equal(["spec.egress[0].port.protocol"], result.Diagnostics.Where(d => d.Code == DiagnosticCodes.NotYetEnforced).Select(d => d.FieldPath));
     }
+
+    [Theory]
+    [InlineData("[\"./*\", \"./details.bookinfo.svc.cluster.local\"]", "spec.egress[0].hosts[1]")]
+    [InlineData("[\"bookinfo/details.bookinfo.svc.cluster.local\", \"./*\"]", "spec.egress[0].hosts[1]")]
+    [InlineData("[\"bookinfo/a.example.com\", \"./a.example.com\"]", "spec.egress[0].hosts[1]")]
+    [InlineData("[\"*/*\", \"istio-system/*\"]", "spec.egress[0].hosts")]
+    public void Hosts_that_overlap_within_a_listener_are_warnings_as_in_istio(string hosts, string path)
+    {
+        var result = Load.Text(Sidecar($"  egress:\n  - hosts: {hosts}"));
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        Assert.Equal(path, Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning).FieldPath);
+    }
+
+    [Fact]
+    public void Exclusions_do_not_overlap_the_imports_they_carve_from() =>
+        Assert.DoesNotContain(Load.Text(Sidecar("  egress:\n  - hosts: [\"*/*\", \"~bookinfo/*\", \"~/bar.example.com\"]")).Diagnostics,
+            d => d.Severity == Severity.Warning);
 }
