@@ -81,6 +81,10 @@ public static class MeshConfigReader
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, "must be 0 (one thread per core) or a thread count", null,
                 fieldPath: "defaultConfig.concurrency"));
         if (spec is not null) ExtensionProviderValidation.Check(spec.ExtensionProviders, found);
+        if (spec?.OutboundTrafficPolicy?.Tls is not null)
+            found.Add(Diagnostic.Info(DiagnosticCodes.NotYetEnforced,
+                "TLS to unknown destinations (outboundTrafficPolicy.tls) is accepted, not yet enforced by Trellis: they get the app's own connection",
+                null, fieldPath: "outboundTrafficPolicy.tls"));
         ExportToValidation.CheckMeshDefault(found, "defaultServiceExportTo", spec?.DefaultServiceExportTo);
         ExportToValidation.CheckMeshDefault(found, "defaultVirtualServiceExportTo", spec?.DefaultVirtualServiceExportTo);
         ExportToValidation.CheckMeshDefault(found, "defaultDestinationRuleExportTo", spec?.DefaultDestinationRuleExportTo);

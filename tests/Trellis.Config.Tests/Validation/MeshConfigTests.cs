@@ -60,6 +60,18 @@ public class MeshConfigTests
     }
 
     [Fact]
+    public void Allow_any_dynamic_dns_is_a_mesh_mode_that_lets_unknown_destinations_through()
+    {
+        var load = Load.Text(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ANY_DYNAMIC_DNS\n  tls: {mode: SIMPLE}"));
+
+        Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
+        Assert.True(MeshConfigReader.Settings(load.Resources).AllowAny);
+        var note = Assert.Single(load.Diagnostics);
+        Assert.Equal(DiagnosticCodes.NotYetEnforced, note.Code);
+        Assert.Equal("data.mesh.outboundTrafficPolicy.tls", note.FieldPath);
+    }
+
+    [Fact]
     public void Allow_any_is_read()
     {
         var resource = Load.Single(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ANY"));

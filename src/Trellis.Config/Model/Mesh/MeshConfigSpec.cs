@@ -70,7 +70,13 @@ public sealed record OutboundTrafficPolicy
     public const string AllowAny = "ALLOW_ANY";
     public const string RegistryOnly = "REGISTRY_ONLY";
 
-    [OneOf(AllowAny, RegistryOnly)] public string? Mode { get; init; }
+    /// <summary>Mesh config only (a Sidecar cannot set it): unknown destinations are allowed, resolved by DNS.</summary>
+    public const string AllowAnyDynamicDns = "ALLOW_ANY_DYNAMIC_DNS";
+
+    [OneOf(AllowAny, RegistryOnly, AllowAnyDynamicDns)] public string? Mode { get; init; }
+
+    /// <summary>TLS to unknown destinations under ALLOW_ANY_DYNAMIC_DNS.</summary>
+    public Networking.ClientTlsSettings? Tls { get; init; }
 }
 
 /// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); proxyMetadata, tracing and concurrency are read.</summary>

@@ -14,7 +14,9 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
 
     public static readonly MeshSettings Default = new(OutboundTrafficPolicy.RegistryOnly, GatewayReasons: false);
 
-    public bool AllowAny => OutboundMode == OutboundTrafficPolicy.AllowAny;
+    /// <summary>Unknown destinations pass through. ALLOW_ANY_DYNAMIC_DNS is the same here: the sidecar already connects
+    /// to the host the app named, resolving it by DNS.</summary>
+    public bool AllowAny => OutboundMode is OutboundTrafficPolicy.AllowAny or OutboundTrafficPolicy.AllowAnyDynamicDns;
 
     /// <summary>The mesh config's extensionProviders, valid ones only (an invalid mesh config is not applied).</summary>
     public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
