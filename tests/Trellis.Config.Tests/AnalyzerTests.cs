@@ -128,6 +128,29 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void Mesh_virtual_services_for_one_host_exported_to_different_namespaces_do_not_conflict()
+    {
+        // Each namespace its own override of reviews, as Istio's analyzer allows.
+        var own = Vs("reviews", "reviews.bookinfo.svc.cluster.local", "v1").Replace("spec:\n", "spec:\n  exportTo: [\".\"]\n");
+        var frontend = Vs("reviews", "reviews.bookinfo.svc.cluster.local", "v3").Replace("namespace: bookinfo", "namespace: frontend")
+            .Replace("spec:\n", "spec:\n  exportTo: [\".\"]\n");
+        Assert.DoesNotContain(Analyze(own + "\n---\n" + frontend), d => d.Code == "IST0109");
+
+        // A public one is seen by every namespace, so it conflicts with both.
+        var findings = Analyze(own + "\n---\n" + frontend + "\n---\n" + Vs("reviews-b", "reviews.bookinfo.svc.cluster.local", "v3"));
+        Assert.Equal(3, findings.Count(d => d.Code == "IST0109" && d.Severity == Severity.Error));
+    }
+
+    [Fact]
+    public void Mesh_virtual_services_exported_by_the_mesh_default_to_their_namespaces_do_not_conflict()
+    {
+        var mesh = Load.MeshConfig("defaultVirtualServiceExportTo: [\".\"]");
+        var frontend = Vs("reviews", "reviews.bookinfo.svc.cluster.local", "v3").Replace("namespace: bookinfo", "namespace: frontend");
+
+        Assert.DoesNotContain(Analyze(mesh + Vs("reviews", "reviews.bookinfo.svc.cluster.local", "v1") + "\n---\n" + frontend), d => d.Code == "IST0109");
+    }
+
+    [Fact]
     public void Same_host_on_mesh_and_on_a_gateway_does_not_conflict() =>
         Assert.Empty(Analyze(Vs("reviews", "reviews", "v1") + "\n---\n" + Vs("reviews-b", "reviews", "v3", "bookinfo-gateway")));
 

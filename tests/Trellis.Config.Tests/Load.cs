@@ -7,6 +7,11 @@ internal static class Load
 {
     public static LoadResult Text(string yaml, string file = "test.yaml") => ConfigLoader.LoadText(yaml, file);
 
+    /// <summary>The ConfigMap istio-system/istio with <paramref name="mesh"/> (MeshConfig YAML) as its mesh, and a document separator.</summary>
+    public static string MeshConfig(string mesh) =>
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: |\n"
+        + string.Concat(mesh.Split('\n').Select(l => $"    {l}\n")) + "---\n";
+
     public static IReadOnlyList<Diagnostic> Errors(string yaml) =>
         Text(yaml).Diagnostics.Where(d => d.Severity == Severity.Error).ToList();
 

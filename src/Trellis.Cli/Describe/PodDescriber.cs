@@ -20,7 +20,7 @@ internal static class PodDescriber
     {
         var settings = MeshConfigReader.Settings(resources);
         var peerAuthentication = new PeerAuthenticationIndex(resources, settings.RootNamespace).For(pod.Namespace, pod.Labels);
-        var rules = new DestinationRuleIndex(resources);
+        var rules = new DestinationRuleIndex(resources, settings);
         var client = new DestinationRuleClient(pod.Namespace);
         var ports = new List<ServicePortDescription>();
         foreach (var service in resources.Where(r => r.Kind == "Service" && r.Metadata.Namespace == pod.Namespace))

@@ -13,7 +13,7 @@ internal sealed class DestinationSubsetCheck : IMeshCheck
         {
             var ns = MeshIndex.Ns(resource);
             var clients = VirtualServiceDestinations.Gateways(spec, ns)
-                .Select(g => g.Gateway == "mesh" ? ns : DestinationRuleIndex.RootNamespace)
+                .Select(g => g.Gateway == "mesh" ? ns : mesh.RuleIndex.RootNamespace)
                 .Distinct()
                 .SelectMany(mesh.ClientsIn)
                 .ToList();

@@ -18,8 +18,10 @@ internal sealed class MeshIndex
         DestinationRules = Typed<DestinationRuleSpec>("DestinationRule");
         Gateways = Typed<GatewaySpec>("Gateway");
         ServiceEntries = Typed<ServiceEntrySpec>("ServiceEntry");
-        RuleIndex = new DestinationRuleIndex(resources);
-        var rootNamespace = Loading.MeshConfigReader.Settings(resources).RootNamespace;
+        var settings = Loading.MeshConfigReader.Settings(resources);
+        Settings = settings;
+        RuleIndex = new DestinationRuleIndex(resources, settings);
+        var rootNamespace = settings.RootNamespace;
         PeerAuthentications = new PeerAuthenticationIndex(resources, rootNamespace);
         Sidecars = new SidecarIndex(resources, rootNamespace);
         ServicesByFqdn = Services
@@ -35,6 +37,9 @@ internal sealed class MeshIndex
     public IReadOnlyList<(Resource Resource, GatewaySpec Spec)> Gateways { get; }
     public IReadOnlyList<(Resource Resource, ServiceEntrySpec Spec)> ServiceEntries { get; }
     public IReadOnlyDictionary<string, (Resource Resource, ServiceSpec Spec)> ServicesByFqdn { get; }
+
+    /// <summary>The mesh config in force (root namespace, exportTo defaults, ...).</summary>
+    public Model.Mesh.MeshSettings Settings { get; }
 
     /// <summary>Which DestinationRule applies, answered as the control plane answers it.</summary>
     public DestinationRuleIndex RuleIndex { get; }

@@ -10,7 +10,8 @@ internal sealed class SidecarSelectsNothingCheck : IMeshCheck
         foreach (var sidecar in mesh.Sidecars.WithSelector)
         {
             var ns = MeshIndex.Ns(sidecar);
-            var labels = ((SidecarSpec)sidecar.Spec!).WorkloadSelector!.Labels ?? new Dictionary<string, string>();
+            // A selector without labels selects every workload; it is warned about when validated, as Istio does.
+            if (((SidecarSpec)sidecar.Spec!).WorkloadSelector!.Labels is not { Count: > 0 } labels) continue;
             if (mesh.PodTemplates(ns).Any(p => MeshIndex.Selects(labels, p.Labels))) continue;
             var wanted = string.Join(",", labels.Select(kv => $"{kv.Key}={kv.Value}"));
             yield return Diagnostic.For(Severity.Warning, DiagnosticCodes.NoMatchingWorkloadsFound, sidecar, "spec.workloadSelector.labels",

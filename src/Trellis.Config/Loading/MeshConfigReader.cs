@@ -47,10 +47,21 @@ public static class MeshConfigReader
             TracingDefaults = spec?.DefaultConfig?.Tracing ?? new ProxyTracingDefaults(),
             DefaultTracingProviders = spec?.DefaultProviders?.Tracing ?? [],
             Concurrency = spec?.DefaultConfig?.Concurrency,
+            ExportToDefaults = ExportToDefaultsOf(spec),
         };
     }
 
     /// <summary>Parses and checks <c>data.mesh</c>; every finding is reported at that field of the ConfigMap.</summary>
+    // As istiod's initDefaultExportMaps: a default that is unset (or empty) is "*"; a set one replaces it whole.
+    private static Semantics.ExportToDefaults ExportToDefaultsOf(MeshConfigSpec? spec)
+    {
+        var istio = Semantics.ExportToDefaults.Public;
+        return new Semantics.ExportToDefaults(
+            spec?.DefaultServiceExportTo is { Count: > 0 } service ? service : istio.Service,
+            spec?.DefaultVirtualServiceExportTo is { Count: > 0 } virtualService ? virtualService : istio.VirtualService,
+            spec?.DefaultDestinationRuleExportTo is { Count: > 0 } destinationRule ? destinationRule : istio.DestinationRule);
+    }
+
     internal static MeshConfigSpec? Read(Resource configMap, List<Diagnostic> diagnostics)
     {
         if (configMap.Spec is not ConfigMapSpec { Data: { } data } || !data.TryGetValue(DataKey, out var text)) return null;
@@ -70,6 +81,13 @@ public static class MeshConfigReader
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError, "must be 0 (one thread per core) or a thread count", null,
                 fieldPath: "defaultConfig.concurrency"));
         if (spec is not null) ExtensionProviderValidation.Check(spec.ExtensionProviders, found);
+        if (spec?.OutboundTrafficPolicy?.Tls is not null)
+            found.Add(Diagnostic.Info(DiagnosticCodes.NotYetEnforced,
+                "TLS to unknown destinations (outboundTrafficPolicy.tls) is accepted, not yet enforced by Trellis: they get the app's own connection",
+                null, fieldPath: "outboundTrafficPolicy.tls"));
+        ExportToValidation.CheckMeshDefault(found, "defaultServiceExportTo", spec?.DefaultServiceExportTo);
+        ExportToValidation.CheckMeshDefault(found, "defaultVirtualServiceExportTo", spec?.DefaultVirtualServiceExportTo);
+        ExportToValidation.CheckMeshDefault(found, "defaultDestinationRuleExportTo", spec?.DefaultDestinationRuleExportTo);
         if (spec is { AccessLogEncoding: "JSON", AccessLogFormat: { Length: > 0 } jsonFormat } && Semantics.AccessLogJsonFormat.Fields(jsonFormat) is null)
             found.Add(Diagnostic.Error(DiagnosticCodes.SchemaValidationError,
                 "with accessLogEncoding JSON the format is a JSON object of field names to command operators, such as {\"code\": \"%RESPONSE_CODE%\"}",

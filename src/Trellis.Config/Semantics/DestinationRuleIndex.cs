@@ -1,4 +1,5 @@
 using Trellis.Config.Model;
+using Trellis.Config.Model.Mesh;
 using Trellis.Config.Model.Networking;
 
 namespace Trellis.Config.Semantics;
@@ -8,9 +9,6 @@ namespace Trellis.Config.Semantics;
 /// so that the analyzer and the translator never disagree.</summary>
 public sealed class DestinationRuleIndex
 {
-    /// <summary>Istio's default root namespace: its exported rules apply to clients that nothing closer covers.</summary>
-    public const string RootNamespace = "istio-system";
-
     private const string Private = ".";
     private const string Public = "*";
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
@@ -22,16 +20,24 @@ public sealed class DestinationRuleIndex
     private readonly List<ShadowedSubset> _shadowed = [];
     private readonly HashSet<(Resource, int)> _shadowedSeen = [];
 
+    private readonly bool _privateByDefault;
+
     /// <param name="resources">The mesh's resources in creation order, oldest first; kinds other than
     /// DestinationRule are skipped. Ties in creation time are the caller's to break (Istio: by name, then namespace).</param>
-    public DestinationRuleIndex(IEnumerable<Resource> resources)
+    /// <param name="settings">The mesh config in force: its rootNamespace and defaultDestinationRuleExportTo.</param>
+    public DestinationRuleIndex(IEnumerable<Resource> resources, MeshSettings settings)
     {
+        RootNamespace = settings.RootNamespace;
+        _privateByDefault = settings.ExportToDefaults.DestinationRulePrivate;
         // Rules with a workload selector go first; LINQ's sort is stable, so creation order holds within each group.
         var rules = resources
             .Where(r => r.Kind == "DestinationRule" && r.Spec is DestinationRuleSpec { Host.Length: > 0 })
             .OrderBy(r => ((DestinationRuleSpec)r.Spec!).WorkloadSelector is null);
         foreach (var rule in rules) Add(rule);
     }
+
+    /// <summary>The mesh config's root namespace: its exported rules apply to clients that nothing closer covers.</summary>
+    public string RootNamespace { get; }
 
     /// <summary>Subsets that a later rule defines again for a host: the older definition is the one in force.</summary>
     public IReadOnlyList<ShadowedSubset> Shadowed => _shadowed;
@@ -90,8 +96,9 @@ public sealed class DestinationRuleIndex
 
         if (exportTo.Count == 0 || exportTo.Contains(Public) || exportTo.Contains(Private) || exportTo.Contains(ns))
             Merge(BucketOf(_namespaceLocal, ns), host, rule, spec, exportTo);
-        // Without exportTo a rule takes the mesh default, which is public in Istio's default mesh config.
-        var privateOnly = exportTo.Count == 1 && (exportTo.Contains(Private) || exportTo.Contains(ns));
+        // Without exportTo a rule takes the mesh config's defaultDestinationRuleExportTo, of which istiod honours "."
+        // only: any other default leaves the rule exported (an empty exportTo reads as public below).
+        var privateOnly = exportTo.Count == 0 ? _privateByDefault : exportTo.Count == 1 && (exportTo.Contains(Private) || exportTo.Contains(ns));
         if (!privateOnly) Merge(BucketOf(_exported, ns), host, rule, spec, exportTo);
         else if (ns == RootNamespace) Merge(_rootLocal, host, rule, spec, exportTo);
     }

@@ -19,10 +19,11 @@ public static class ExportTo
     public const string ServiceAnnotation = "networking.istio.io/exportTo";
 
     /// <summary>True when an object of <paramref name="ownerNamespace"/> with this exportTo is visible from
-    /// <paramref name="clientNamespace"/>. Absent or empty is public, as Istio's default mesh config has it.</summary>
-    public static bool Allows(IReadOnlyCollection<string>? exportTo, string ownerNamespace, string clientNamespace) =>
-        exportTo is not { Count: > 0 }
-        || exportTo.Any(e => e == Public || (e == Private ? ownerNamespace == clientNamespace : e == clientNamespace));
+    /// <paramref name="clientNamespace"/>. An absent or empty exportTo takes <paramref name="whenUnset"/>, the mesh
+    /// config's default for the kind (see <see cref="ExportToDefaults"/>): it is not always public.</summary>
+    public static bool Allows(IReadOnlyCollection<string>? exportTo, IReadOnlyCollection<string> whenUnset, string ownerNamespace, string clientNamespace) =>
+        (exportTo is { Count: > 0 } ? exportTo : whenUnset)
+        .Any(e => e == Public || (e == Private ? ownerNamespace == clientNamespace : e == clientNamespace));
 
     /// <summary>A Service's exportTo from its annotation, entries trimmed; null when it has none.</summary>
     public static IReadOnlyList<string>? OfService(ObjectMeta metadata) =>

@@ -38,6 +38,12 @@ public sealed class SidecarIndex
     public IReadOnlyList<Resource> NamespaceDefaults(string ns) =>
         _sidecars.Where(s => Ns(s.Resource) == ns && s.Spec.WorkloadSelector is null).Select(s => s.Resource).ToList();
 
+    /// <summary>Sidecars of <paramref name="ns"/> that apply namespace-wide, in creation order: those without a
+    /// workloadSelector and those whose selector has no labels. Istio's analyzer counts both as selector-less
+    /// (IST0111); of them, a selector without labels is the one in force, as it selects every workload.</summary>
+    public IReadOnlyList<Resource> NamespaceWide(string ns) =>
+        _sidecars.Where(s => Ns(s.Resource) == ns && s.Spec.WorkloadSelector is not { Labels.Count: > 0 }).Select(s => s.Resource).ToList();
+
     /// <summary>Every Sidecar with a workloadSelector, in creation order.</summary>
     public IEnumerable<Resource> WithSelector => _sidecars.Where(s => s.Spec.WorkloadSelector is not null).Select(s => s.Resource);
 

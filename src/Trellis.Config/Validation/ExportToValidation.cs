@@ -20,6 +20,13 @@ internal static class ExportToValidation
             path, sink.Resource.Metadata.Namespace ?? "default", allowNone: true, selectorRule: false);
     }
 
+    /// <summary>A MeshConfig default (defaultServiceExportTo, ...): istiod takes any list, so a bad one is a warning, not a
+    /// rejection of the whole mesh config. "." stands for each object's own namespace.</summary>
+    public static void CheckMeshDefault(List<Diagnostic> found, string field, IReadOnlyList<string>? exportTo) =>
+        Check(exportTo, (at, message) => found.Add(Diagnostic.Warning(DiagnosticCodes.SchemaValidationError,
+                $"{message}; objects without exportTo are exported as the entries say, unknown ones match no namespace", null, fieldPath: at)),
+            field, ExportTo.Private, allowNone: true, selectorRule: false);
+
     private static void Check(IReadOnlyList<string>? exportTo, Action<string, string> report, string path, string ns, bool allowNone, bool selectorRule)
     {
         if (exportTo is not { Count: > 0 }) return;

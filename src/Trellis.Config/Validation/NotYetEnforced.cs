@@ -78,6 +78,10 @@ internal static class NotYetEnforced
         {
             Note(sink, $"spec.egress[{i}].bind", sidecar.Egress![i].Bind, "binding an egress listener to an address (apps reach the sidecar through HTTP_PROXY)");
             Note(sink, $"spec.egress[{i}].captureMode", sidecar.Egress[i].CaptureMode, "the egress capture mode");
+            // The port itself is enforced (the listener decides what that port reaches); its protocol is not: the
+            // sidecar speaks the protocol the service port declares. HTTP_PROXY only says the listener serves every port.
+            if (sidecar.Egress[i].Port?.Protocol is { } protocol && !protocol.Equals("HTTP_PROXY", StringComparison.OrdinalIgnoreCase))
+                Note(sink, $"spec.egress[{i}].port.protocol", protocol, "the egress listener's protocol (traffic follows the protocol of the service port it reaches)");
         }
         Note(sink, "spec.outboundTrafficPolicy.egressProxy", sidecar.OutboundTrafficPolicy?.EgressProxy, "forwarding unknown traffic to an egress proxy");
     }

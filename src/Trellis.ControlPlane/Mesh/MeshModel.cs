@@ -18,9 +18,9 @@ internal sealed class MeshModel
         Version = version;
         Reserved = reserved ?? ReservedPorts.None;
         Settings = MeshConfigReader.Settings(resources);
-        Services = resources.Where(r => r.Kind == "Service").Select(ServiceFactory.From).ToList();
+        Services = resources.Where(r => r.Kind == "Service").Select(r => ServiceFactory.From(r, Settings.ExportToDefaults)).ToList();
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
-        DestinationRules = new DestinationRuleIndex(resources);
+        DestinationRules = new DestinationRuleIndex(resources, Settings);
         PeerAuthentications = new PeerAuthenticationIndex(resources, Settings.RootNamespace);
         Sidecars = new SidecarIndex(resources, Settings.RootNamespace);
     }

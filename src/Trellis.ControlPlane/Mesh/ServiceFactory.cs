@@ -7,7 +7,8 @@ namespace Trellis.ControlPlane.Mesh;
 /// <summary>Builds the mesh view of a Kubernetes Service, including Istio's protocol selection.</summary>
 internal static class ServiceFactory
 {
-    public static ServiceModel From(Resource resource)
+    /// <param name="exportToDefaults">The mesh config's defaults: a Service without the exportTo annotation takes defaultServiceExportTo.</param>
+    public static ServiceModel From(Resource resource, ExportToDefaults exportToDefaults)
     {
         var spec = resource.SpecAs<ServiceSpec>() ?? new ServiceSpec();
         var ports = (spec.Ports ?? [])
@@ -24,7 +25,7 @@ internal static class ServiceFactory
             resource.Metadata.Namespace ?? "default",
             ports,
             spec.Selector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
-            ExportTo.OfService(resource.Metadata));
+            ExportTo.OfService(resource.Metadata) ?? exportToDefaults.Service);
     }
 
     private static bool DeclaresHttp1(ServicePort port) =>

@@ -2,7 +2,8 @@ using Trellis.Config;
 namespace Trellis.ControlPlane.Mesh;
 
 /// <summary>A Kubernetes Service as the mesh sees it: a name, ports, the pods it selects and the namespaces it is
-/// exported to (its <c>networking.istio.io/exportTo</c> annotation; null for every namespace).</summary>
+/// exported to (its <c>networking.istio.io/exportTo</c> annotation, else the mesh config's defaultServiceExportTo;
+/// null for every namespace).</summary>
 internal sealed record ServiceModel(
     string Name,
     string Namespace,
@@ -13,7 +14,9 @@ internal sealed record ServiceModel(
     public string Fqdn => HostName.Fqdn(Name, Namespace);
 
     /// <summary>True when proxies in <paramref name="clientNamespace"/> may see the service.</summary>
-    public bool ExportedTo(string clientNamespace) => Config.Semantics.ExportTo.Allows(ExportTo, Namespace, clientNamespace);
+    public bool ExportedTo(string clientNamespace) => Config.Semantics.ExportTo.Allows(ExportTo, Everywhere, Namespace, clientNamespace);
+
+    private static readonly string[] Everywhere = [Config.Semantics.ExportTo.Public];
 
     public bool Selects(IReadOnlyDictionary<string, string> podLabels) =>
         Selector.Count > 0 && Selector.All(kv => podLabels.TryGetValue(kv.Key, out var v) && v == kv.Value);

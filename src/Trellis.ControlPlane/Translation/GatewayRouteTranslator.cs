@@ -39,7 +39,7 @@ internal static class GatewayRouteTranslator
                 var vs = (VirtualServiceSpec)vsResource.Spec!;
                 var vsNamespace = vsResource.Metadata.Namespace ?? "default";
                 // As istiod, a gateway sees the VirtualServices exported to its own namespace.
-                if (!GatewayRef.Bound(vs.Gateways, vsNamespace).Contains(gatewayKey) || !ExportTo.Allows(vs.ExportTo, vsNamespace, node.Namespace)) continue;
+                if (!GatewayRef.Bound(vs.Gateways, vsNamespace).Contains(gatewayKey) || !ExportTo.Allows(vs.ExportTo, mesh.Settings.ExportToDefaults.VirtualService, vsNamespace, node.Namespace)) continue;
                 foreach (var vsHost in vs.Hosts ?? [])
                 {
                     var server = serverHosts.FindIndex(s => HostName.Overlaps(s.Host, vsHost));

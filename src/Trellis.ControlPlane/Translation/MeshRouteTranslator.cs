@@ -79,13 +79,9 @@ internal static class MeshRouteTranslator
         },
     };
 
-    /// <summary>The VirtualServices bound to the mesh that claim this service, the one in force first: the client's own
-    /// namespace wins, then the service's, then the oldest name, as Istio merges per host. Which of them the client sees
-    /// (exportTo, its Sidecar) is its <see cref="ProxyScope"/>'s to say.</summary>
+    /// <summary>The VirtualServices bound to the mesh that claim this service, in istiod's order of precedence
+    /// (<see cref="VirtualServicePrecedence"/>). Which of them the client sees (exportTo, its Sidecar) is its
+    /// <see cref="ProxyScope"/>'s to say.</summary>
     private static List<Resource> MeshVirtualServices(MeshModel mesh, ServiceModel service, string clientNamespace) =>
-        MeshVirtualServiceIndex.Of(mesh).Claiming(service.Fqdn)
-            .OrderByDescending(r => r.Metadata.Namespace == clientNamespace)
-            .ThenByDescending(r => r.Metadata.Namespace == service.Namespace)
-            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
-            .ToList();
+        VirtualServicePrecedence.Order(mesh, MeshVirtualServiceIndex.Of(mesh).Claiming(service.Fqdn), service.Fqdn, clientNamespace);
 }

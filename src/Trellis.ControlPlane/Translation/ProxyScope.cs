@@ -17,10 +17,12 @@ internal sealed class ProxyScope
     private readonly string _namespace;
     private readonly SidecarEgress _egress;
     private readonly HashSet<(string Fqdn, int Port)> _destinations;
+    private readonly ExportToDefaults _exportToDefaults;
 
-    private ProxyScope(string ns, Resource? sidecar, SidecarEgress egress, bool allowAny, HashSet<(string, int)> destinations)
+    private ProxyScope(string ns, Resource? sidecar, SidecarEgress egress, bool allowAny, HashSet<(string, int)> destinations, ExportToDefaults exportToDefaults)
     {
         _namespace = ns;
+        _exportToDefaults = exportToDefaults;
         Sidecar = sidecar;
         _egress = egress;
         AllowAny = allowAny;
@@ -57,7 +59,7 @@ internal sealed class ProxyScope
         // A Sidecar's policy replaces the mesh config's whole; its mode defaults to REGISTRY_ONLY, as Istio's enum does.
         var allowAny = spec?.OutboundTrafficPolicy is { } policy ? policy.Mode == OutboundTrafficPolicy.AllowAny : mesh.Settings.AllowAny;
         var destinations = ReferenceEquals(egress, SidecarEgress.Everything) ? [] : Destinations(mesh, egress, ns);
-        return new ProxyScope(ns, sidecar, egress, allowAny, destinations);
+        return new ProxyScope(ns, sidecar, egress, allowAny, destinations, mesh.Settings.ExportToDefaults);
     }
 
     /// <summary>The proxy has a route to this service port.</summary>
@@ -79,7 +81,7 @@ internal sealed class ProxyScope
 
     /// <summary>A ServiceEntry host's port is a destination of this proxy.</summary>
     public bool ImportsServiceEntryHost(Resource serviceEntry, string host, int port) =>
-        ExportTo.Allows(((ServiceEntrySpec)serviceEntry.Spec!).ExportTo, Ns(serviceEntry), _namespace)
+        ExportTo.Allows(((ServiceEntrySpec)serviceEntry.Spec!).ExportTo, _exportToDefaults.Service, Ns(serviceEntry), _namespace)
         && (ImportsEverything || _egress.Imports(Ns(serviceEntry), host, port, _namespace));
 
     /// <summary>No Sidecar (or one without egress): "*/*", which imports all that is exported, so no host need be matched.
@@ -92,7 +94,7 @@ internal sealed class ProxyScope
     {
         var found = new HashSet<(string, int)>();
         var virtualServices = mesh.OfKind("VirtualService")
-            .Where(vs => vs.Spec is VirtualServiceSpec spec && ExportTo.Allows(spec.ExportTo, Ns(vs), ns)
+            .Where(vs => vs.Spec is VirtualServiceSpec spec && ExportTo.Allows(spec.ExportTo, mesh.Settings.ExportToDefaults.VirtualService, Ns(vs), ns)
                          && GatewayRef.Bound(spec.Gateways, Ns(vs)).Contains(GatewayRef.Mesh))
             .ToList();
         foreach (var listener in egress.Listeners)
@@ -100,14 +102,14 @@ internal sealed class ProxyScope
                 foreach (var (_, destination) in VirtualServiceDestinations.Of((VirtualServiceSpec)vs.Spec!))
                 {
                     if (mesh.FindService(destination.Host ?? "", Ns(vs)) is not { } service || !service.ExportedTo(ns)) continue;
-                    foreach (var port in service.Ports.Where(p => listener.Port is null || p.Port == listener.Port))
+                    foreach (var port in service.Ports.Where(p => !listener.PortMatched || p.Port == listener.Port))
                         found.Add((service.Fqdn, port.Port));
                 }
         return found;
     }
 
     private bool Exported(Resource virtualService) =>
-        ExportTo.Allows(((VirtualServiceSpec)virtualService.Spec!).ExportTo, Ns(virtualService), _namespace);
+        ExportTo.Allows(((VirtualServiceSpec)virtualService.Spec!).ExportTo, _exportToDefaults.VirtualService, Ns(virtualService), _namespace);
 
     /// <summary>A VirtualService's hosts as istiod holds them: short names completed in its namespace.</summary>
     private static IEnumerable<string> FqdnsOf(Resource virtualService) =>

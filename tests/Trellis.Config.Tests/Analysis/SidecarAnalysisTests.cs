@@ -44,7 +44,7 @@ public class SidecarAnalysisTests
             Assert.Equal(DiagnosticCodes.MultipleSidecarsWithoutWorkloadSelectors, f.Code);
             Assert.Equal(Severity.Warning, f.Severity);
             Assert.Contains("The Sidecars default, other in namespace bookinfo have no workload selector", f.Message);
-            Assert.Contains("Trellis applies the oldest, default", f.Message);
+            Assert.Contains("Trellis applies default.", f.Message);
         });
     }
 
@@ -72,4 +72,20 @@ public class SidecarAnalysisTests
     [Fact]
     public void One_default_and_one_workload_sidecar_are_fine() =>
         Assert.Empty(Findings(Productpage + Sidecar("default") + Sidecar("pp", "  workloadSelector: {labels: {app: productpage}}")));
+
+    [Fact]
+    public void A_selector_without_labels_counts_as_none_and_is_the_one_in_force()
+    {
+        // As Istio's analyzer groups them; at run time the empty selector wins, as istiod puts selectors first.
+        var findings = Load.Analyze(Productpage + Sidecar("default") + Sidecar("everyone", "  workloadSelector: {}"))
+            .Where(d => d.Code is "IST0110" or "IST0111" or "IST0127").ToList();
+
+        Assert.Equal(2, findings.Count);
+        Assert.All(findings, f =>
+        {
+            Assert.Equal(DiagnosticCodes.MultipleSidecarsWithoutWorkloadSelectors, f.Code);
+            Assert.Contains("The Sidecars default, everyone in namespace bookinfo", f.Message);
+            Assert.Contains("Trellis applies everyone.", f.Message);
+        });
+    }
 }

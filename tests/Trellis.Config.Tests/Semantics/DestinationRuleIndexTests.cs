@@ -1,3 +1,4 @@
+using Trellis.Config.Loading;
 using Trellis.Config.Model.Networking;
 using Trellis.Config.Semantics;
 
@@ -14,11 +15,12 @@ public class DestinationRuleIndexTests
         $"apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {{name: {name}, namespace: {ns}}}\n"
         + $"spec:\n  host: {host}\n  subsets: [{subsets}]\n{extra}---\n";
 
+    /// <summary>The index of these rules under the mesh config among them (<see cref="Load.MeshConfig"/>), if any.</summary>
     private static DestinationRuleIndex Index(params string[] rulesOldestFirst)
     {
         var load = Load.Text(string.Concat(rulesOldestFirst));
         Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
-        return new DestinationRuleIndex(load.Resources);
+        return new DestinationRuleIndex(load.Resources, MeshConfigReader.Settings(load.Resources));
     }
 
     private static IEnumerable<string> Subsets(EffectiveDestinationRule? rule) =>
@@ -101,7 +103,52 @@ public class DestinationRuleIndexTests
 
         Assert.Equal(["v1:v1"], Subsets(index.For(Reviews, "bookinfo", Bookinfo)));
         Assert.Null(index.For(Reviews, "bookinfo", new("frontend")));
-        Assert.Empty(index.Candidates(Reviews, "bookinfo", DestinationRuleIndex.RootNamespace));
+        Assert.Empty(index.Candidates(Reviews, "bookinfo", index.RootNamespace));
+    }
+
+    [Fact]
+    public void The_root_namespace_is_the_mesh_configs_rootNamespace()
+    {
+        var index = Index(
+            Load.MeshConfig("rootNamespace: istio-config"),
+            Rule("mesh-wide", "istio-config", "\"*.local\"", "{name: root, labels: {version: v1}}"),
+            Rule("not-root", "istio-system", "\"*.svc.cluster.local\"", "{name: system, labels: {version: v1}}"));
+
+        Assert.Equal("istio-config", index.RootNamespace);
+        // Nothing in the client's or the service's namespace: the root namespace's exported rule applies, and
+        // istio-system is an ordinary namespace whose rules do not reach bookinfo's services.
+        Assert.Equal(["root:v1"], Subsets(index.For(Reviews, "bookinfo", new("frontend"))));
+    }
+
+    [Fact]
+    public void Proxies_in_the_root_namespace_prefer_the_services_rule_to_the_root_namespaces_public_catch_all()
+    {
+        // As istiod: a public rule in the root namespace is meant for the whole mesh, so proxies there (gateways) look
+        // in the service's namespace first; only the root namespace's private rules apply to them before that.
+        var index = Index(
+            Load.MeshConfig("rootNamespace: istio-config"),
+            Rule("mesh-wide", "istio-config", "reviews.bookinfo.svc.cluster.local", "{name: root, labels: {version: v1}}"),
+            Rule("reviews", "bookinfo", "reviews", "{name: service, labels: {version: v2}}"));
+
+        Assert.Equal(["service:v2"], Subsets(index.For(Reviews, "bookinfo", new("istio-config"))));
+    }
+
+    [Fact]
+    public void Without_exportTo_a_rule_takes_the_mesh_configs_defaultDestinationRuleExportTo()
+    {
+        var reviews = Rule("reviews", "bookinfo", "reviews", "{name: v1, labels: {version: v1}}");
+
+        var privateByDefault = Index(Load.MeshConfig("defaultDestinationRuleExportTo: [\".\"]"), reviews);
+        Assert.Equal(["v1:v1"], Subsets(privateByDefault.For(Reviews, "bookinfo", Bookinfo)));
+        Assert.Null(privateByDefault.For(Reviews, "bookinfo", new("frontend")));
+
+        // An explicit exportTo still wins over the default.
+        var exported = Index(Load.MeshConfig("defaultDestinationRuleExportTo: [\".\"]"), reviews.Replace("spec:\n", "spec:\n  exportTo: [\"*\"]\n"));
+        Assert.Equal(["v1:v1"], Subsets(exported.For(Reviews, "bookinfo", new("frontend"))));
+
+        // As istiod, a default other than "." leaves rules without exportTo visible everywhere.
+        var namedDefault = Index(Load.MeshConfig("defaultDestinationRuleExportTo: [frontend]"), reviews);
+        Assert.Equal(["v1:v1"], Subsets(namedDefault.For(Reviews, "bookinfo", new("other"))));
     }
 
     [Fact]

@@ -53,6 +53,23 @@ public class SidecarEgressTests
     }
 
     [Fact]
+    public void An_http_proxy_or_unix_socket_listener_is_no_catch_all_for_other_ports()
+    {
+        // As istiod's GetEgressListenerForRDS: only the listener without a port catches the ports nobody declares; an
+        // HTTP_PROXY listener decides for its own port, a Unix socket listener (port 0) for none.
+        var egress = Egress(
+            new IstioEgressListener { Port = new SidecarPort { Number = 15080, Protocol = "HTTP_PROXY" }, Hosts = ["./details.bookinfo.svc.cluster.local"] },
+            new IstioEgressListener { Port = new SidecarPort { Number = 0, Protocol = "HTTP" }, Bind = "unix:///var/run/app.sock", Hosts = ["*/ledger.example.com"] },
+            Hosts("./reviews.bookinfo.svc.cluster.local"));
+
+        Assert.True(egress.Imports("bookinfo", Reviews, 9080, "bookinfo"));
+        Assert.False(egress.Imports("bookinfo", "details.bookinfo.svc.cluster.local", 9080, "bookinfo"));
+        Assert.False(egress.Imports("external", "ledger.example.com", 9080, "bookinfo"));
+        Assert.False(Egress(new IstioEgressListener { Port = new SidecarPort { Number = 15080, Protocol = "HTTP_PROXY" }, Hosts = ["*/*"] })
+            .Imports("bookinfo", Reviews, 9080, "bookinfo"));
+    }
+
+    [Fact]
     public void A_sidecar_without_egress_imports_everything() =>
         Assert.Same(SidecarEgress.Everything, SidecarEgress.Of(new SidecarSpec { OutboundTrafficPolicy = new SidecarOutboundTrafficPolicy { Mode = "ALLOW_ANY" } }));
 

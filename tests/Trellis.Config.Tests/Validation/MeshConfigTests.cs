@@ -35,6 +35,43 @@ public class MeshConfigTests
     }
 
     [Fact]
+    public void The_default_exportTo_of_each_kind_is_read_and_star_when_unset()
+    {
+        var load = Load.Text(MeshConfigMap("defaultServiceExportTo: [\".\"]\ndefaultVirtualServiceExportTo: [\"~\"]"));
+        Assert.Empty(load.Diagnostics);
+
+        var defaults = MeshConfigReader.Settings(load.Resources).ExportToDefaults;
+
+        Assert.Equal(["."], defaults.Service);
+        Assert.Equal(["~"], defaults.VirtualService);
+        Assert.Equal(["*"], defaults.DestinationRule);
+        Assert.Equal(["*"], MeshConfigReader.Settings([]).ExportToDefaults.Service);
+    }
+
+    [Fact]
+    public void A_default_exportTo_istio_would_misread_is_a_warning_at_its_entry()
+    {
+        var load = Load.Text(MeshConfigMap("defaultServiceExportTo: [\"*\", Bad_Namespace]"));
+
+        Assert.False(load.HasErrors);
+        Assert.Contains(load.Diagnostics, d => d.Severity == Severity.Warning && d.FieldPath == "data.mesh.defaultServiceExportTo[1]");
+        Assert.Contains(load.Diagnostics, d => d.Severity == Severity.Warning && d.FieldPath == "data.mesh.defaultServiceExportTo"
+                                               && d.Message.Contains("cannot be listed with other entries"));
+    }
+
+    [Fact]
+    public void Allow_any_dynamic_dns_is_a_mesh_mode_that_lets_unknown_destinations_through()
+    {
+        var load = Load.Text(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ANY_DYNAMIC_DNS\n  tls: {mode: SIMPLE}"));
+
+        Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
+        Assert.True(MeshConfigReader.Settings(load.Resources).AllowAny);
+        var note = Assert.Single(load.Diagnostics);
+        Assert.Equal(DiagnosticCodes.NotYetEnforced, note.Code);
+        Assert.Equal("data.mesh.outboundTrafficPolicy.tls", note.FieldPath);
+    }
+
+    [Fact]
     public void Allow_any_is_read()
     {
         var resource = Load.Single(MeshConfigMap("outboundTrafficPolicy:\n  mode: ALLOW_ANY"));

@@ -214,6 +214,73 @@ public sealed class ProxyScopeTests
     }
 
     [Fact]
+    public void Services_without_the_exportTo_annotation_take_the_mesh_configs_defaultServiceExportTo()
+    {
+        var meshConfig = MeshFixture.MeshConfig("defaultServiceExportTo: [\".\"]");
+        var publicDetails = """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: details
+              namespace: bookinfo
+              annotations: {networking.istio.io/exportTo: "*"}
+            spec:
+              ports: [{port: 9080, name: http}]
+              selector: {app: details}
+            """;
+
+        var elsewhere = Build(InNamespace("other"), meshConfig);
+        Assert.DoesNotContain(Reviews, ClusterNamesOf(elsewhere));
+        Assert.False(Routed(elsewhere, "reviews.bookinfo.svc.cluster.local:9080"));
+        Assert.Contains(Reviews, ClusterNamesOf(Build(Productpage, meshConfig)));
+        // The annotation, where set, wins over the default.
+        Assert.Contains(Details, ClusterNamesOf(Build(InNamespace("other"), meshConfig, publicDetails)));
+    }
+
+    [Fact]
+    public void Service_entries_without_exportTo_take_the_mesh_configs_defaultServiceExportTo()
+    {
+        var meshConfig = MeshFixture.MeshConfig("defaultServiceExportTo: [\".\"]");
+        var entry = """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: ledger, namespace: bookinfo}
+            spec:
+              hosts: [ledger.example.com]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: DNS
+            """;
+
+        Assert.True(Routed(Build(Productpage, meshConfig, entry), "ledger.example.com:80"));
+        Assert.False(Routed(Build(InNamespace("other"), meshConfig, entry), "ledger.example.com:80"));
+    }
+
+    [Fact]
+    public void Virtual_services_without_exportTo_take_the_mesh_configs_defaultVirtualServiceExportTo()
+    {
+        var meshConfig = MeshFixture.MeshConfig("defaultVirtualServiceExportTo: [\".\"]");
+        var toV1 = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews, subset: v1}
+            """;
+
+        static string ClusterOfReviews(ProxyResources r) =>
+            OutboundRoutes(r).VirtualHosts.Single(v => v.Name == "reviews.bookinfo.svc.cluster.local:9080").Routes.Last().Route_.Cluster;
+
+        Assert.Equal("outbound|9080|v1|reviews.bookinfo.svc.cluster.local", ClusterOfReviews(Build(Productpage, meshConfig, toV1)));
+        Assert.Equal(Reviews, ClusterOfReviews(Build(InNamespace("other"), meshConfig, toV1)));
+
+        // A gateway in istio-system sees the bookinfo gateway's VirtualService no more.
+        Assert.Empty(Build(MeshFixture.IngressGateway(), meshConfig).Routes.Cast<RouteConfiguration>().Single().VirtualHosts);
+    }
+
+    [Fact]
     public void A_virtual_service_shapes_only_the_namespaces_it_is_exported_to()
     {
         var privateRoute = """

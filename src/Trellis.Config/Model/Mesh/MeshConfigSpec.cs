@@ -16,6 +16,15 @@ public sealed record MeshConfigSpec
     /// <summary>The namespace whose policies apply mesh-wide (PeerAuthentication, AuthorizationPolicy, ...); istio-system when unset.</summary>
     public string? RootNamespace { get; init; }
 
+    /// <summary>The exportTo of Services and ServiceEntries that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultServiceExportTo { get; init; }
+
+    /// <summary>The exportTo of VirtualServices that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultVirtualServiceExportTo { get; init; }
+
+    /// <summary>The exportTo of DestinationRules that set none; every namespace (<c>*</c>) when unset, as in Istio.</summary>
+    public IReadOnlyList<string>? DefaultDestinationRuleExportTo { get; init; }
+
     /// <summary>Named external services policies delegate to (CUSTOM authorization), as in Istio.</summary>
     public IReadOnlyList<ExtensionProvider>? ExtensionProviders { get; init; }
 
@@ -61,7 +70,13 @@ public sealed record OutboundTrafficPolicy
     public const string AllowAny = "ALLOW_ANY";
     public const string RegistryOnly = "REGISTRY_ONLY";
 
-    [OneOf(AllowAny, RegistryOnly)] public string? Mode { get; init; }
+    /// <summary>Mesh config only (a Sidecar cannot set it): unknown destinations are allowed, resolved by DNS.</summary>
+    public const string AllowAnyDynamicDns = "ALLOW_ANY_DYNAMIC_DNS";
+
+    [OneOf(AllowAny, RegistryOnly, AllowAnyDynamicDns)] public string? Mode { get; init; }
+
+    /// <summary>TLS to unknown destinations under ALLOW_ANY_DYNAMIC_DNS.</summary>
+    public Networking.ClientTlsSettings? Tls { get; init; }
 }
 
 /// <summary>MeshConfig's defaultConfig (Istio's ProxyConfig); proxyMetadata, tracing and concurrency are read.</summary>

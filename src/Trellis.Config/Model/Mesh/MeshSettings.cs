@@ -14,7 +14,9 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
 
     public static readonly MeshSettings Default = new(OutboundTrafficPolicy.RegistryOnly, GatewayReasons: false);
 
-    public bool AllowAny => OutboundMode == OutboundTrafficPolicy.AllowAny;
+    /// <summary>Unknown destinations pass through. ALLOW_ANY_DYNAMIC_DNS is the same here: the sidecar already connects
+    /// to the host the app named, resolving it by DNS.</summary>
+    public bool AllowAny => OutboundMode is OutboundTrafficPolicy.AllowAny or OutboundTrafficPolicy.AllowAnyDynamicDns;
 
     /// <summary>The mesh config's extensionProviders, valid ones only (an invalid mesh config is not applied).</summary>
     public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
@@ -53,6 +55,10 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// <summary>defaultConfig.concurrency: a sidecar's event-loop threads when its pod does not say (0: one per core);
     /// null leaves the proxy's own default, Istio's 2. Applied when a sidecar starts, as Istio applies it at injection.</summary>
     public int? Concurrency { get; init; }
+
+    /// <summary>MeshConfig defaultServiceExportTo, defaultVirtualServiceExportTo, defaultDestinationRuleExportTo:
+    /// the exportTo of objects that set none.</summary>
+    public Semantics.ExportToDefaults ExportToDefaults { get; init; } = Semantics.ExportToDefaults.Public;
 
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
