@@ -16,6 +16,31 @@ internal sealed class LineEchoServer : IAsyncDisposable
     public int Port { get; }
     public int Connections;
 
+    /// <summary>Pings an echo server through <paramref name="connection"/> every 50 ms until the connection closes
+    /// (or 10 s pass): how many pings came back, answered "<paramref name="prefix"/> ping", and how long it lasted.</summary>
+    public static async Task<(int Answered, TimeSpan Lasted)> PingUntilClosedAsync(Stream connection, string prefix)
+    {
+        using var reader = new StreamReader(connection, leaveOpen: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answered = 0;
+        while (!timeout.IsCancellationRequested)
+        {
+            try
+            {
+                await connection.WriteAsync(Encoding.UTF8.GetBytes("ping\n"), timeout.Token);
+                if (await reader.ReadLineAsync(timeout.Token) != prefix + " ping") break;
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            answered++;
+            await Task.Delay(50, timeout.Token);
+        }
+        return (answered, clock.Elapsed);
+    }
+
     public LineEchoServer(string prefix)
     {
         _prefix = prefix;

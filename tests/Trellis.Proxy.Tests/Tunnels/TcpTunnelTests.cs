@@ -122,25 +122,9 @@ public sealed class TcpTunnelTests : IAsyncLifetime
             [Listener("virtualOutbound", _outbound, "outbound", connect: true)], [Routes("outbound", Host("tcp-echo", ["tcp-echo:9000"], route))]);
         await using var busy = await RawConnect.TunnelAsync(_outbound, "tcp-echo:9000");
         Assert.Equal(200, busy.Status);
-        using var reader = new StreamReader(busy.Stream, leaveOpen: true);
-        var answered = 0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            try
-            {
-                await busy.SendAsync("ping\n");
-                if (await busy.ReadLineAsync(reader) != "one ping") break;
-            }
-            catch (IOException)
-            {
-                break;
-            }
-            answered++;
-            await Task.Delay(50);
-        }
+        var (answered, lasted) = await LineEchoServer.PingUntilClosedAsync(busy.Stream, "one");
         Assert.True(answered >= 2, $"only {answered} pings were answered before the tunnel closed");
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(9));
+        Assert.InRange(lasted, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(9));
     }
 
     private static async Task<string> WaitForSeriesAsync(TestProxy proxy, string metric)

@@ -161,12 +161,15 @@ internal sealed class Http2LimitStream(Stream inner, uint? maxConcurrentStreams,
 
     private bool AtFrameBoundary => _frameFill == 0 && _passLeft == 0 && _settingsEnd == 0;
 
-    private bool HasOutput => _outStart < _outEnd || (_goAwayDue && !_goAwaySent && _upstreamSpoke && AtFrameBoundary);
+    /// <summary>A GOAWAY is owed and may go now: between two of the upstream's frames, after its first.</summary>
+    private bool GoAwayReady => _goAwayDue && !_goAwaySent && _upstreamSpoke && AtFrameBoundary;
+
+    private bool HasOutput => _outStart < _outEnd || GoAwayReady;
 
     private int TakeOutput(Span<byte> buffer)
     {
         // With nothing of the upstream's waiting, a due GOAWAY goes to the client at once.
-        if (_outStart == _outEnd && _upstreamSpoke && AtFrameBoundary) AppendGoAwayIfDue();
+        if (_outStart == _outEnd && GoAwayReady) AppendGoAway();
         var count = Math.Min(buffer.Length, _outEnd - _outStart);
         _out.AsSpan(_outStart, count).CopyTo(buffer);
         _outStart += count;
@@ -186,7 +189,7 @@ internal sealed class Http2LimitStream(Stream inner, uint? maxConcurrentStreams,
                 bytes = bytes[passed..];
                 continue;
             }
-            if (_frameFill == 0 && _upstreamSpoke) AppendGoAwayIfDue();
+            if (GoAwayReady) AppendGoAway();
             var end = _settingsEnd > 0 ? _settingsEnd : HeaderLength;
             var take = Math.Min(end - _frameFill, bytes.Length);
             bytes[..take].CopyTo(_frame.AsSpan(_frameFill));
@@ -201,19 +204,21 @@ internal sealed class Http2LimitStream(Stream inner, uint? maxConcurrentStreams,
             }
             var header = FrameHeader.Parse(_frame);
             _upstreamSpoke = true;
-            if (IsSettingsToRewrite(header) && header.Length > 0)
+            if (!IsSettingsToRewrite(header))
+            {
+                _frameFill = 0;
+                Append(_frame.AsSpan(0, HeaderLength));
+                _passLeft = header.Length;
+            }
+            else if (header.Length > 0)
             {
                 _settingsEnd = HeaderLength + header.Length;
-                continue;
             }
-            _frameFill = 0;
-            if (IsSettingsToRewrite(header))
+            else
             {
+                _frameFill = 0;
                 Append(RewriteSettings(_frame.AsSpan(0, HeaderLength)));
-                continue;
             }
-            Append(_frame.AsSpan(0, HeaderLength));
-            _passLeft = header.Length;
         }
     }
 
@@ -244,9 +249,8 @@ internal sealed class Http2LimitStream(Stream inner, uint? maxConcurrentStreams,
         return grown;
     }
 
-    private void AppendGoAwayIfDue()
+    private void AppendGoAway()
     {
-        if (!_goAwayDue || _goAwaySent) return;
         _goAwaySent = true;
         Span<byte> frame = stackalloc byte[HeaderLength + 8];
         frame.Clear();
