@@ -38,26 +38,14 @@ public sealed class H2UpgradeTests(BookinfoMesh mesh)
     private static readonly string[] Reviews = ["reviews-v1", "reviews-v2", "reviews-v3"];
 
     [Fact]
-    public async Task With_h2_upgrade_calls_to_reviews_arrive_at_its_sidecar_as_http2_and_are_served()
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("trellis-e2e-h2-upgrade-").FullName, "h2-upgrade.yaml");
-        await File.WriteAllTextAsync(path, Manifest);
-        try
+    public Task With_h2_upgrade_calls_to_reviews_arrive_at_its_sidecar_as_http2_and_are_served() =>
+        WithRuleAsync(Manifest, "h2UpgradePolicy", async client =>
         {
-            var applied = await mesh.Cli.RunAsync("apply", "-f", path);
-            Assert.True(applied.ExitCode == 0, applied.All);
-            Assert.DoesNotContain("h2UpgradePolicy", applied.All);
-            using var client = mesh.ClientInPod("productpage-v1");
             // The sidecars' logs trail the requests: every marker sent so far counts, the first calls may precede the push.
             var markers = new List<string>();
             await mesh.WaitUntilAsync(async () =>
             {
-                var marker = $"h2-upgrade-{Guid.NewGuid():N}";
-                markers.Add(marker);
-                using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/reviews/0");
-                request.Headers.Add("x-request-id", marker);
-                using var response = await client.SendAsync(request);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                markers.Add(await CallReviewsAsync(client));
                 var logged = await InboundLinesAsync();
                 return logged.Any(l => markers.Any(m => l.Contains(m, StringComparison.Ordinal)) && l.Contains("\"GET /reviews/0 HTTP/2\" 200 ", StringComparison.Ordinal));
             }, TimeSpan.FromSeconds(30), "reviews' sidecar to log a call from productpage as HTTP/2");
@@ -67,24 +55,12 @@ public sealed class H2UpgradeTests(BookinfoMesh mesh)
                 using var response = await client.GetAsync("http://reviews:9080/reviews/0");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
-        }
-        finally
-        {
-            await mesh.Cli.RunAsync("delete", "-f", path);
-        }
-    }
+        });
 
     [Fact]
-    public async Task With_h2_upgrade_and_two_requests_per_connection_each_sidecar_to_sidecar_connection_carries_at_most_two()
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("trellis-e2e-h2-requests-").FullName, "h2-requests.yaml");
-        await File.WriteAllTextAsync(path, Manifest.Replace("http2MaxRequests: 1000", "http2MaxRequests: 1000\n        maxRequestsPerConnection: 2"));
-        try
+    public Task With_h2_upgrade_and_two_requests_per_connection_each_sidecar_to_sidecar_connection_carries_at_most_two() =>
+        WithRuleAsync(Manifest.Replace("http2MaxRequests: 1000", "http2MaxRequests: 1000\n        maxRequestsPerConnection: 2"), "maxRequestsPerConnection", async client =>
         {
-            var applied = await mesh.Cli.RunAsync("apply", "-f", path);
-            Assert.True(applied.ExitCode == 0, applied.All);
-            Assert.DoesNotContain("maxRequestsPerConnection", applied.All);
-            using var client = mesh.ClientInPod("productpage-v1");
             await mesh.WaitUntilAsync(async () =>
             {
                 var marker = await CallReviewsAsync(client);
@@ -106,6 +82,21 @@ public sealed class H2UpgradeTests(BookinfoMesh mesh)
             var perConnection = connections.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
             Assert.All(perConnection, c => Assert.InRange(c.Value, 1, 2));
             Assert.True(perConnection.Count >= 6, $"twelve calls took only {perConnection.Count} connections: {string.Join(", ", perConnection)}");
+        });
+
+    /// <summary>Applies <paramref name="manifest"/> through the CLI, which must take it without a note on
+    /// <paramref name="field"/>, runs the story from productpage's pod, and deletes the manifest again.</summary>
+    private async Task WithRuleAsync(string manifest, string field, Func<HttpClient, Task> story)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("trellis-e2e-h2-").FullName, "rule.yaml");
+        await File.WriteAllTextAsync(path, manifest);
+        try
+        {
+            var applied = await mesh.Cli.RunAsync("apply", "-f", path);
+            Assert.True(applied.ExitCode == 0, applied.All);
+            Assert.DoesNotContain(field, applied.All);
+            using var client = mesh.ClientInPod("productpage-v1");
+            await story(client);
         }
         finally
         {
@@ -116,7 +107,7 @@ public sealed class H2UpgradeTests(BookinfoMesh mesh)
     /// <summary>One call from productpage's pod to reviews, one after another, marked by its request id.</summary>
     private static async Task<string> CallReviewsAsync(HttpClient client)
     {
-        var marker = $"h2-requests-{Guid.NewGuid():N}";
+        var marker = $"h2-{Guid.NewGuid():N}";
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/reviews/0");
         request.Headers.Add("x-request-id", marker);
         using var response = await client.SendAsync(request);
