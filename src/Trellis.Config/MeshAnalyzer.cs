@@ -13,6 +13,7 @@ public static class MeshAnalyzer
         new DestinationSubsetCheck(),
         new DuplicateSubsetCheck(),
         new GatewayReferenceCheck(),
+        new DelegationCheck(),
         new ConflictingHostsCheck(),
         new MeshWildcardHostCheck(),
         new SubsetSelectsNoPodsCheck(),

@@ -49,4 +49,7 @@ public static class DiagnosticCodes
     /// <summary>A PeerAuthentication that never takes effect: an older one at the same scope wins, or it has a
     /// selector in the root namespace.</summary>
     public const string IgnoredPeerAuthentication = "TRL0113";
+    /// <summary>A root VirtualService's delegated rule that routes nothing: its delegate is not exported to the root's
+    /// namespace, or a delegate rule matches outside the root rule's matches.</summary>
+    public const string IneffectiveDelegation = "TRL0114";
 }

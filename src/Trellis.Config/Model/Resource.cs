@@ -47,6 +47,9 @@ public sealed class Resource
     /// <summary>The position of a field such as <c>spec.http[0].route[1].weight</c>, or of its closest existing parent.</summary>
     public SourceLocation LocationOf(string fieldPath) => _locator?.Locate(fieldPath) ?? Source;
 
+    /// <summary>The same object with another spec (a merged view of it), still located in its own source.</summary>
+    internal Resource WithSpec(object spec) => new(ApiVersion, Kind, Metadata, spec, Source, IsEnforced, _locator);
+
     /// <summary>The typed spec, or null when this resource's spec is of another type.</summary>
     public T? SpecAs<T>() where T : class => Spec as T;
 

@@ -64,6 +64,12 @@ internal static class HttpRouteValidator
         var set = actions.Where(a => a.Set).Select(a => a.Name).ToList();
         if (set.Count == 0) sink.Error(path, "an HTTP route needs one of route, redirect, directResponse or delegate");
         else if (set.Count > 1) sink.Error(path, $"an HTTP route may have only one of route, redirect, directResponse or delegate, not {string.Join(" and ", set)}");
+        if (http.Delegate is { } reference)
+        {
+            sink.Required($"{path}.delegate.name", reference.Name);
+            if (reference.Name is { Length: > 0 } name && Names.Dns1123Subdomain(name) is { } nameProblem) sink.Error($"{path}.delegate.name", nameProblem);
+            if (reference.Namespace is { Length: > 0 } ns && Names.Dns1123Label(ns) is { } nsProblem) sink.Error($"{path}.delegate.namespace", nsProblem);
+        }
         if (http.Rewrite is not null && http.Redirect is not null) sink.Error($"{path}.rewrite", "rewrite cannot be combined with redirect");
         if (http.Rewrite is { Uri: not null, UriRegexRewrite: not null }) sink.Error($"{path}.rewrite", "set only one of uri or uriRegexRewrite");
     }

@@ -17,7 +17,6 @@ internal static class NotYetEnforced
             Note(sink, $"{at}.mirror", http.Mirror, "traffic mirroring");
             Note(sink, $"{at}.mirrors", http.Mirrors, "traffic mirroring");
             Note(sink, $"{at}.corsPolicy", http.CorsPolicy, "the CORS policy");
-            Note(sink, $"{at}.delegate", http.Delegate, "delegation to another VirtualService");
             if (http.Retries is { } retries) Retries(sink, $"{at}.retries", retries);
         }
         for (var i = 0; i < (vs.Tls?.Count ?? 0); i++)

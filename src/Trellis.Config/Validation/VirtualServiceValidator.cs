@@ -8,13 +8,18 @@ internal static class VirtualServiceValidator
 {
     public static void Validate(ValidationSink sink, VirtualServiceSpec spec)
     {
-        if (spec.Hosts is not { Count: > 0 } hosts) sink.Error("spec.hosts", "a VirtualService needs at least one host");
-        else for (var i = 0; i < hosts.Count; i++) HostValidation.Check(sink, $"spec.hosts[{i}]", hosts[i]);
+        var isDelegate = spec.Hosts is not { Count: > 0 };
+        if (isDelegate) Delegate(sink, spec);
+        else for (var i = 0; i < spec.Hosts!.Count; i++) HostValidation.Check(sink, $"spec.hosts[{i}]", spec.Hosts[i]);
+        if (spec.Http is not { Count: > 0 } && spec.Tcp is not { Count: > 0 } && spec.Tls is not { Count: > 0 })
+            sink.Error("spec", "a VirtualService needs http, tcp or tls routes");
         for (var i = 0; i < (spec.Gateways?.Count ?? 0); i++) GatewayReference(sink, $"spec.gateways[{i}]", spec.Gateways![i]);
         ExportToValidation.Check(sink, "spec.exportTo", spec.ExportTo);
         for (var i = 0; i < (spec.Http?.Count ?? 0); i++)
         {
             HttpRouteValidator.Validate(sink, $"spec.http[{i}]", spec.Http![i]);
+            if (isDelegate && spec.Http[i].Delegate is not null)
+                sink.Error($"spec.http[{i}].delegate", "a delegate VirtualService (one without hosts) cannot delegate again: Istio supports one level of delegation");
             if (spec.Http[i].Fault is { } fault) FaultKinds(sink, $"spec.http[{i}].fault", fault);
         }
         for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++) Weights(sink, $"spec.tcp[{i}]", spec.Tcp![i].Route);
@@ -26,6 +31,15 @@ internal static class VirtualServiceValidator
             if (route.Route is not { Count: > 0 }) sink.Error($"spec.tls[{i}].route", "a TLS route needs at least one destination");
             Weights(sink, $"spec.tls[{i}]", route.Route);
         }
+    }
+
+    /// <summary>A VirtualService without hosts is a delegate: its HTTP rules are merged into the root rules that name it,
+    /// so it has nothing of its own to bind to gateways or to route by TCP or TLS (istiod's ValidateVirtualService).</summary>
+    private static void Delegate(ValidationSink sink, VirtualServiceSpec spec)
+    {
+        if (spec.Gateways is { Count: > 0 }) sink.Error("spec.gateways", "a delegate VirtualService (one without hosts) must have no gateways: the root VirtualService binds them");
+        if (spec.Tls is { Count: > 0 }) sink.Error("spec.tls", "a delegate VirtualService (one without hosts) must have no tls routes: only HTTP rules are delegated");
+        if (spec.Tcp is { Count: > 0 }) sink.Error("spec.tcp", "a delegate VirtualService (one without hosts) must have no tcp routes: only HTTP rules are delegated");
     }
 
     /// <summary>Istio's validateTLSMatch: every match names SNI hosts, each one within the VirtualService's hosts

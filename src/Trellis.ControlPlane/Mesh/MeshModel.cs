@@ -10,19 +10,20 @@ namespace Trellis.ControlPlane.Mesh;
 /// Every proxy's xDS snapshot is computed from one of these.</summary>
 internal sealed class MeshModel
 {
-    /// <param name="resources">The applied resources in creation order, oldest first.</param>
+    /// <param name="resources">The applied resources in creation order, oldest first. VirtualService delegation is merged
+    /// here, once, so every translator sees root VirtualServices with their delegated rules, as istiod's push context does.</param>
     public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version, ReservedPorts? reserved = null)
     {
-        Resources = resources;
+        Settings = MeshConfigReader.Settings(resources);
+        Resources = VirtualServiceDelegation.Merge(resources, Settings.ExportToDefaults);
         Workloads = workloads;
         Version = version;
         Reserved = reserved ?? ReservedPorts.None;
-        Settings = MeshConfigReader.Settings(resources);
-        Services = resources.Where(r => r.Kind == "Service").Select(r => ServiceFactory.From(r, Settings.ExportToDefaults)).ToList();
+        Services = Resources.Where(r => r.Kind == "Service").Select(r => ServiceFactory.From(r, Settings.ExportToDefaults)).ToList();
         ServicesByFqdn = Services.ToDictionary(s => s.Fqdn, StringComparer.OrdinalIgnoreCase);
-        DestinationRules = new DestinationRuleIndex(resources, Settings);
-        PeerAuthentications = new PeerAuthenticationIndex(resources, Settings.RootNamespace);
-        Sidecars = new SidecarIndex(resources, Settings.RootNamespace);
+        DestinationRules = new DestinationRuleIndex(Resources, Settings);
+        PeerAuthentications = new PeerAuthenticationIndex(Resources, Settings.RootNamespace);
+        Sidecars = new SidecarIndex(Resources, Settings.RootNamespace);
     }
 
     public long Version { get; }
