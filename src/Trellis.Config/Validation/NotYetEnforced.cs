@@ -35,8 +35,8 @@ internal static class NotYetEnforced
         for (var i = 0; i < (gateway.Servers?.Count ?? 0); i++)
         {
             var server = gateway.Servers![i];
-            if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC" or "HTTPS" or "TLS"))
-                sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves HTTP, HTTPS and TLS servers", DiagnosticCodes.NotYetEnforced);
+            if (server.Port?.Protocol?.ToUpperInvariant() is { } protocol and not ("HTTP" or "HTTP2" or "GRPC" or "HTTPS" or "TLS" or "TCP" or "MONGO" or "MYSQL" or "REDIS"))
+                sink.Info($"spec.servers[{i}].port.protocol", $"The {protocol} server {Suffix}: the gateway serves HTTP, HTTPS, TLS and TCP servers", DiagnosticCodes.NotYetEnforced);
             var tls = server.Tls;
             var at = $"spec.servers[{i}].tls";
             if (tls?.Mode == "AUTO_PASSTHROUGH") sink.Info($"{at}.mode", $"AUTO_PASSTHROUGH {Suffix}: the server is not served", DiagnosticCodes.NotYetEnforced);

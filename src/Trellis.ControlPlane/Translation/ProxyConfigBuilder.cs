@@ -72,12 +72,24 @@ internal static class ProxyConfigBuilder
                     routes.AddRange(tls.Routes);
                     (secrets, problems) = (tls.Secrets, tls.Problems);
                 }
+                var tcp = GatewayTcpServers.Build(mesh, node, GatewayAddress(node), GatewayPorts(mesh, http: node.Port(ProxyNode.HttpPortKey), https: httpsPort));
+                listeners.AddRange(tcp.Listeners);
+                problems = [.. problems, .. tcp.Problems];
                 break;
         }
         var tracing = ProxyTracing.For(mesh, node);
         var stats = MetricOverrides.For(mesh, node);
         HcmTelemetry.Apply(listeners, new(tracing.Client, stats.Client), new(tracing.Server, stats.Server));
         return new ProxyResources(listeners, routes, clusters, []) { SharedRoutes = sharedRoutes, SharedClusters = view.ClusterSet, SharedEndpoints = view.EndpointSet, Secrets = secrets, Problems = [.. problems, .. RequestAuthnFilters.Problems(mesh, node), .. ProxyTracing.Problems(mesh, tracing)] };
+    }
+
+    /// <summary>The ports a gateway's TCP servers cannot have: its own HTTP and HTTPS ports, and the mesh's.</summary>
+    private static Dictionary<int, string> GatewayPorts(MeshModel mesh, int? http, int? https)
+    {
+        var taken = new Dictionary<int, string>(mesh.Reserved.Ports);
+        if (http is { } h) taken[h] = "the gateway's HTTP port";
+        if (https is { } s) taken[s] = "the gateway's HTTPS port";
+        return taken;
     }
 
     /// <summary>Where the gateway was told to listen; loopback unless it asked for an IP address explicitly.</summary>

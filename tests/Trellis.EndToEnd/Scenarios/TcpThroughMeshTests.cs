@@ -237,6 +237,79 @@ public sealed class TcpThroughMeshTests(SampleMesh mesh)
         }
     }
 
+    private static string IngressGateway(int port, int v1, int v2) => $$"""
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: tcp-echo-gateway, namespace: tcp-echo}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: {{port}}, name: tcp, protocol: TCP}
+            hosts: ["*"]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: tcp-echo-ingress, namespace: tcp-echo}
+        spec:
+          hosts: ["*"]
+          gateways: [tcp-echo-gateway]
+          tcp:
+          - match:
+            - port: {{port}}
+            route:
+            - destination: {host: tcp-echo, port: {number: 9000}, subset: v1}
+              weight: {{v1}}
+            - destination: {host: tcp-echo, port: {number: 9000}, subset: v2}
+              weight: {{v2}}
+        """;
+
+    /// <summary>What `(echo world) | nc INGRESS_HOST TCP_INGRESS_PORT` prints in Istio's task; "" while nothing listens.</summary>
+    private static async Task<string> EchoThroughGatewayAsync(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            await socket.SendAsync("world\n"u8.ToArray());
+            socket.Shutdown(SocketShutdown.Send);
+            return await ReadToEndAsync(socket);
+        }
+        catch (SocketException)
+        {
+            return "";
+        }
+    }
+
+    [Fact]
+    public async Task Istios_task_through_the_ingress_gateway_a_tcp_server_shifts_connections_by_weight()
+    {
+        var port = Ports.Free();
+        var file = Path.Combine(mesh.Cli.Home, "tcp-echo-gateway.yaml");
+        await File.WriteAllTextAsync(file, IngressGateway(port, 100, 0));
+        try
+        {
+            var apply = await mesh.Cli.RunAsync("apply", "-f", file);
+            Assert.True(apply.ExitCode == 0, apply.All);
+            Assert.DoesNotContain("TRL0006", apply.All);
+            await mesh.WaitUntilAsync(async () => await EchoThroughGatewayAsync(port) == "one world\n", TimeSpan.FromSeconds(15),
+                "the gateway's TCP server to answer from v1");
+
+            await File.WriteAllTextAsync(file, IngressGateway(port, 50, 50));
+            Assert.Equal(0, (await mesh.Cli.RunAsync("apply", "-f", file)).ExitCode);
+            var seen = new HashSet<string>();
+            await mesh.WaitUntilAsync(async () =>
+            {
+                seen.Add(await EchoThroughGatewayAsync(port));
+                return seen.IsSupersetOf(["one world\n", "two world\n"]);
+            }, TimeSpan.FromSeconds(15), "connections through the gateway to reach both v1 and v2");
+        }
+        finally
+        {
+            await mesh.Cli.RunAsync("delete", "-f", file);
+        }
+        await mesh.WaitUntilAsync(async () => await EchoThroughGatewayAsync(port) == "", TimeSpan.FromSeconds(15), "the TCP server to be gone with its Gateway");
+    }
+
     /// <summary>The head of the sidecar's refusal of a new connection; empty when the connection was let through.</summary>
     private async Task<string> RefusalAsync()
     {

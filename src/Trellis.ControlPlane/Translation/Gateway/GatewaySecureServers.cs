@@ -36,7 +36,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
                 var protocol = server.Port?.Protocol?.ToUpperInvariant();
                 if (protocol is not ("HTTPS" or "TLS")) continue;
                 var label = $"Gateway {gateway.Metadata.Namespace}/{gateway.Metadata.Name} spec.servers[{i}]";
-                var context = new ServerContext(mesh, node, gateway, server, i, label, port);
+                var context = new GatewayServer(mesh, node, gateway, server, i, label, port);
                 // As istiod: an HTTPS server in PASSTHROUGH is a TLS server (Istio's "without TLS termination" example).
                 var built = protocol == "HTTPS" && server.Tls?.Mode != "PASSTHROUGH" ? Https(context, showReasons, routes, accessLogs) : Tls(context);
                 foreach (var (chain, needs) in built.Chains)
@@ -69,21 +69,12 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         return new GatewaySecureServers(listener, routes, [.. secrets.Values], problems);
     }
 
-    private sealed record ServerContext(MeshModel Mesh, ProxyNode Node, Resource Gateway, Server Server, int Index, string Label, int LocalPort)
-    {
-        public string GatewayKey => $"{Gateway.Metadata.Namespace}/{Gateway.Metadata.Name}";
-        public IReadOnlyList<string> Hosts => (Server.Hosts ?? []).Select(GatewayRouteTranslator.StripNamespace).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        public int Number => Server.Port?.Number ?? 443;
-        // Unnamed servers are told apart by their index: filter chain names must be unique within the listener.
-        public string ChainName => $"{GatewayKey}/servers[{Server.Name ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]/{Number}";
-    }
-
     /// <summary>A chain and the credential it needs before it may be served (null: none from Secrets).</summary>
     private sealed record Built(IReadOnlyList<(FilterChain Chain, ServerTlsSettings? Needs)> Chains, IReadOnlyList<string> Problems);
 
     /// <summary>An HTTPS server: TLS terminated with the server's certificate for its hosts, then the HCM with the
     /// VirtualServices bound to the gateway for those hosts (route table <c>https.PORT.PORTNAME.GATEWAY.NAMESPACE</c>).</summary>
-    private static Built Https(ServerContext s, bool showReasons, List<RouteConfiguration> routes, IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> accessLogs)
+    private static Built Https(GatewayServer s, bool showReasons, List<RouteConfiguration> routes, IReadOnlyList<Envoy.Config.Accesslog.V3.AccessLog> accessLogs)
     {
         var tls = s.Server.Tls;
         if (tls?.Mode is not ("SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL" or "ISTIO_MUTUAL"))
@@ -106,7 +97,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
 
     /// <summary>A TLS server: PASSTHROUGH forwards the still-encrypted bytes by SNI to the VirtualServices' tls routes;
     /// any other mode terminates TLS and forwards the bytes to the first matching tcp route.</summary>
-    private static Built Tls(ServerContext s)
+    private static Built Tls(GatewayServer s)
     {
         var tls = s.Server.Tls;
         return tls?.Mode switch
@@ -117,11 +108,11 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         };
     }
 
-    private static Built Passthrough(ServerContext s)
+    private static Built Passthrough(GatewayServer s)
     {
         var chains = new List<(FilterChain, ServerTlsSettings?)>();
         var problems = new List<string>();
-        foreach (var (vs, vsNamespace) in BoundVirtualServices(s))
+        foreach (var (vs, vsNamespace) in GatewayTcpRoutes.BoundVirtualServices(s))
         {
             foreach (var route in vs.Tls ?? [])
             {
@@ -140,7 +131,7 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
                     {
                         Name = $"{s.ChainName}/{string.Join(",", sni)}",
                         FilterChainMatch = Match(sni),
-                        Filters = { TcpProxy(s, vsNamespace, destinations) },
+                        Filters = { GatewayTcpRoutes.TcpProxy(s, vsNamespace, destinations) },
                     }, null));
                 }
             }
@@ -149,38 +140,18 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         return new Built(chains, problems);
     }
 
-    private static Built Terminated(ServerContext s, ServerTlsSettings tls)
+    private static Built Terminated(GatewayServer s, ServerTlsSettings tls)
     {
-        foreach (var (vs, vsNamespace) in BoundVirtualServices(s))
+        if (GatewayTcpRoutes.Forward(s) is not { } forward)
+            return new Built([], ["not served: no VirtualService tcp route for its hosts and port takes the terminated connections"]);
+        var chain = new FilterChain
         {
-            foreach (var route in vs.Tcp ?? [])
-            {
-                var matches = route.Match is not { Count: > 0 } m || m.Any(x => (x.Port is null || x.Port == s.Number)
-                    && (x.Gateways is not { Count: > 0 } g || g.Select(r => GatewayRef.Normalize(r, vsNamespace)).Contains(s.GatewayKey)));
-                if (!matches || route.Route is not { Count: > 0 } destinations) continue;
-                var chain = new FilterChain
-                {
-                    Name = s.ChainName,
-                    FilterChainMatch = Match(s.Hosts),
-                    TransportSocket = GatewayTlsContext.Build(tls, http: false),
-                    Filters = { TcpProxy(s, vsNamespace, destinations) },
-                };
-                return new Built([(chain, tls)], []);
-            }
-        }
-        return new Built([], ["not served: no VirtualService tcp route for its hosts and port takes the terminated connections"]);
-    }
-
-    private static IEnumerable<(VirtualServiceSpec Spec, string Namespace)> BoundVirtualServices(ServerContext s)
-    {
-        foreach (var resource in s.Mesh.OfKind("VirtualService").OrderBy(r => r.Metadata.Namespace).ThenBy(r => r.Metadata.Name, StringComparer.Ordinal))
-        {
-            var vs = (VirtualServiceSpec)resource.Spec!;
-            var ns = resource.Metadata.Namespace ?? "default";
-            if (!GatewayRef.Bound(vs.Gateways, ns).Contains(s.GatewayKey)) continue;
-            if (!(vs.Hosts ?? []).Any(h => s.Hosts.Any(host => HostName.Overlaps(host, h)))) continue;
-            yield return (vs, ns);
-        }
+            Name = s.ChainName,
+            FilterChainMatch = Match(s.Hosts),
+            TransportSocket = GatewayTlsContext.Build(tls, http: false),
+            Filters = { forward },
+        };
+        return new Built([(chain, tls)], []);
     }
 
     /// <summary>Server names as Envoy matches them; a "*" host matches any name, so the chain has none.</summary>
@@ -190,19 +161,6 @@ internal sealed record GatewaySecureServers(Listener? Listener, IReadOnlyList<Ro
         var match = new FilterChainMatch();
         match.ServerNames.Add(hosts);
         return match;
-    }
-
-    private static Filter TcpProxy(ServerContext s, string vsNamespace, IReadOnlyList<RouteDestination> destinations)
-    {
-        // The same cluster names (and weights) an HTTP route to these destinations would get.
-        var action = new RouteAction();
-        new DestinationClusters(s.Mesh, vsNamespace, tcp: true).Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList(), s.Node);
-        // A mesh service's endpoints are its sidecars, whose inbound side takes TCP as a CONNECT it ends at the app
-        // (as a sidecar's own tcp routes reach it); the sidecar routes every CONNECT to its app, whatever the authority.
-        var first = destinations[0].Destination;
-        var service = s.Mesh.FindService(first?.Host ?? "", vsNamespace);
-        var tunnel = service is null ? null : $"{service.Fqdn}:{first?.Port?.Number ?? (service.Ports.Count == 1 ? service.Ports[0].Port : 80)}";
-        return TcpProxyFilter.For(action, tunnel, service is null ? default : TcpConnectionLimits.Of(s.Mesh, service, s.Node));
     }
 
     /// <summary>Adds the Secrets a terminating chain names; false with why the chain cannot be served.</summary>
