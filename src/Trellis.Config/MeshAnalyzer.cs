@@ -14,6 +14,7 @@ public static class MeshAnalyzer
         new DuplicateSubsetCheck(),
         new GatewayReferenceCheck(),
         new DelegationCheck(),
+        new IngressCheck(),
         new ConflictingHostsCheck(),
         new MeshWildcardHostCheck(),
         new SubsetSelectsNoPodsCheck(),

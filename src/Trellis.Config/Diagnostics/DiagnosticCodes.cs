@@ -52,4 +52,6 @@ public static class DiagnosticCodes
     /// <summary>A root VirtualService's delegated rule that routes nothing: its delegate is not exported to the root's
     /// namespace, or a delegate rule matches outside the root rule's matches.</summary>
     public const string IneffectiveDelegation = "TRL0114";
+    /// <summary>A Kubernetes Ingress the mesh does not serve (another class), or one of its paths it cannot route.</summary>
+    public const string IngressNotServed = "TRL0115";
 }

@@ -48,7 +48,18 @@ public static class MeshConfigReader
             DefaultTracingProviders = spec?.DefaultProviders?.Tracing ?? [],
             Concurrency = spec?.DefaultConfig?.Concurrency,
             ExportToDefaults = ExportToDefaultsOf(spec),
+            Ingress = IngressOf(spec),
         };
+    }
+
+    // As istiod's getIngressGatewaySelector: ingressSelector, else an ingressService other than the default's name.
+    private static IngressSettings IngressOf(MeshConfigSpec? spec)
+    {
+        var istio = IngressSettings.Default;
+        var selector = !string.IsNullOrEmpty(spec?.IngressSelector) ? spec.IngressSelector
+            : spec?.IngressService is { Length: > 0 } service && service != "istio-ingressgateway" ? service : istio.Selector;
+        return new IngressSettings(spec?.IngressControllerMode is { Length: > 0 } mode and not "UNSPECIFIED" ? mode : istio.Mode,
+            string.IsNullOrEmpty(spec?.IngressClass) ? istio.Class : spec.IngressClass, selector);
     }
 
     /// <summary>Parses and checks <c>data.mesh</c>; every finding is reported at that field of the ConfigMap.</summary>

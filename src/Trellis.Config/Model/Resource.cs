@@ -50,6 +50,9 @@ public sealed class Resource
     /// <summary>The same object with another spec (a merged view of it), still located in its own source.</summary>
     internal Resource WithSpec(object spec) => new(ApiVersion, Kind, Metadata, spec, Source, IsEnforced, _locator);
 
+    /// <summary>An object generated from this one (a Gateway from an Ingress), located at this one's source.</summary>
+    internal Resource Derived(string apiVersion, string kind, ObjectMeta metadata, object spec) => new(apiVersion, kind, metadata, spec, Source, enforced: true);
+
     /// <summary>The typed spec, or null when this resource's spec is of another type.</summary>
     public T? SpecAs<T>() where T : class => Spec as T;
 

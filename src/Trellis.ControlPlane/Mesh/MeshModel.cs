@@ -3,6 +3,7 @@ using Trellis.Config.Loading;
 using Trellis.Config.Model;
 using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
+using Trellis.Config.Semantics.Ingress;
 
 namespace Trellis.ControlPlane.Mesh;
 
@@ -10,12 +11,13 @@ namespace Trellis.ControlPlane.Mesh;
 /// Every proxy's xDS snapshot is computed from one of these.</summary>
 internal sealed class MeshModel
 {
-    /// <param name="resources">The applied resources in creation order, oldest first. VirtualService delegation is merged
-    /// here, once, so every translator sees root VirtualServices with their delegated rules, as istiod's push context does.</param>
+    /// <param name="resources">The applied resources in creation order, oldest first. Kubernetes Ingresses become Gateways
+    /// and VirtualServices, and VirtualService delegation is merged, here, once, so every translator sees them as istiod's
+    /// push context does.</param>
     public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version, ReservedPorts? reserved = null)
     {
         Settings = MeshConfigReader.Settings(resources);
-        Resources = VirtualServiceDelegation.Merge(resources, Settings.ExportToDefaults);
+        Resources = VirtualServiceDelegation.Merge(KubernetesIngresses.Convert(resources, Settings), Settings.ExportToDefaults);
         Workloads = workloads;
         Version = version;
         Reserved = reserved ?? ReservedPorts.None;

@@ -52,6 +52,20 @@ public sealed record MeshConfigSpec
     /// <summary>Whether proxies trace requests at all; true when unset, as in Istio.</summary>
     public bool? EnableTracing { get; init; }
 
+    /// <summary>Which Kubernetes Ingresses the mesh serves: OFF none, STRICT those of its class, DEFAULT also those
+    /// without any class; STRICT when unset, as in Istio.</summary>
+    [OneOf("OFF", "STRICT", "DEFAULT", "UNSPECIFIED")] public string? IngressControllerMode { get; init; }
+
+    /// <summary>The <c>kubernetes.io/ingress.class</c> annotation value the mesh serves; istio when unset.</summary>
+    public string? IngressClass { get; init; }
+
+    /// <summary>The <c>istio</c> label value of the gateway that serves Ingresses; ingressgateway when unset.</summary>
+    public string? IngressSelector { get; init; }
+
+    /// <summary>The ingress gateway's Service; a name other than istio-ingressgateway is also its selector when
+    /// ingressSelector is unset.</summary>
+    public string? IngressService { get; init; }
+
     /// <summary>The providers used when no Telemetry resource names one.</summary>
     public MeshDefaultProviders? DefaultProviders { get; init; }
 }

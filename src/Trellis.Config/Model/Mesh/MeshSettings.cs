@@ -60,6 +60,18 @@ public sealed record MeshSettings(string OutboundMode, bool GatewayReasons, stri
     /// the exportTo of objects that set none.</summary>
     public Semantics.ExportToDefaults ExportToDefaults { get; init; } = Semantics.ExportToDefaults.Public;
 
+    /// <summary>MeshConfig ingressControllerMode, ingressClass and the gateway that serves Kubernetes Ingresses.</summary>
+    public IngressSettings Ingress { get; init; } = IngressSettings.Default;
+
     /// <summary>NONE, BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES; Istio's DEFAULT is BASE.</summary>
     public string PathNormalization { get; init; } = ProxyPathNormalization.Base;
+}
+
+/// <summary>Which Kubernetes Ingresses the mesh serves, and on which gateway, with Istio's defaults.</summary>
+/// <param name="Mode">OFF, STRICT or DEFAULT.</param>
+/// <param name="Class">The <c>kubernetes.io/ingress.class</c> annotation value the mesh serves.</param>
+/// <param name="Selector">The <c>istio</c> label value of the gateway pods that serve them.</param>
+public sealed record IngressSettings(string Mode, string Class, string Selector)
+{
+    public static readonly IngressSettings Default = new("STRICT", "istio", "ingressgateway");
 }
