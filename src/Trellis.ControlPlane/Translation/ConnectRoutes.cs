@@ -45,7 +45,7 @@ internal static class ConnectRoutes
                 var tcp = spec.Tcp![i];
                 if (tcp.Route is not { Count: > 0 } route || !Applies(tcp.Match, port, node, vsNamespace)) continue;
                 var connect = Route($"{vs.Metadata.Name}.tcp[{i}]", "", terminate: false);
-                destinations.Apply(connect.Route_, route.Select(d => (d.Destination, d.Weight)).ToList(), node);
+                destinations.Apply(connect.Route_, route.Select(d => (d.Destination, d.Weight)).ToList(), node, port);
                 yield return (connect, mesh.FindService(route[0].Destination?.Host ?? "", vsNamespace));
                 // The first tcp route that applies takes every connection, as in Istio.
                 yield break;

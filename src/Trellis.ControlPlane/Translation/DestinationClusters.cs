@@ -11,29 +11,32 @@ namespace Trellis.ControlPlane.Translation;
 internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bool tcp = false)
 {
     /// <param name="client">The proxy the route is for: its DestinationRules decide the hash policy.</param>
-    public void Apply(RouteAction action, IReadOnlyList<(Destination? Destination, int? Weight)> destinations, ProxyNode client)
+    /// <param name="listenerPort">The service port being routed (mesh routes): as istiod's GetDestinationCluster, a
+    /// destination without a port of a service with several ports takes this one; 80 when there is none (gateways).</param>
+    public void Apply(RouteAction action, IReadOnlyList<(Destination? Destination, int? Weight)> destinations, ProxyNode client, int? listenerPort = null)
     {
         if (destinations.Count == 1)
         {
-            action.Cluster = ClusterFor(destinations[0].Destination, action, client);
+            action.Cluster = ClusterFor(destinations[0].Destination, action, client, listenerPort);
             return;
         }
         var weighted = new WeightedCluster();
         foreach (var d in destinations)
         {
             if (d.Weight is 0) continue;
-            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination, action, client), Weight = (uint)(d.Weight ?? 0) });
+            weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(d.Destination, action, client, listenerPort), Weight = (uint)(d.Weight ?? 0) });
         }
         if (weighted.Clusters.Count == 1) action.Cluster = weighted.Clusters[0].Name;
         else action.WeightedClusters = weighted;
     }
 
-    private string ClusterFor(Destination? destination, RouteAction action, ProxyNode client)
+    private string ClusterFor(Destination? destination, RouteAction action, ProxyNode client, int? listenerPort)
     {
         var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
         var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
         var port = destination?.Port?.Number
                    ?? (service?.Ports.Count == 1 ? service.Ports[0].Port : (int?)null)
+                   ?? listenerPort
                    ?? 80;
         var subset = string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset;
         if (service is not null) AddHashPolicy(action, mesh, service, subset, port, client, tcp);

@@ -30,7 +30,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             {
                 if (match is not null && !Applies(match, port, gateway, client)) continue;
                 var route = new Route { Match = MatchTranslator.Translate(match), Name = http.Name ?? match?.Name ?? "" };
-                if (!TrySetAction(route, http, match, client)) continue;
+                if (!TrySetAction(route, http, match, client, port)) continue;
                 AddHeaderOperations(route, http.Headers);
                 // Whatever the action (route, redirect or direct response), as Istio: the fault filter runs before the router.
                 if (FaultTranslator.Translate(http.Fault) is { } fault) route.TypedPerFilterConfig[FaultTranslator.FilterName] = XdsAny.Pack(fault);
@@ -51,7 +51,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
         return string.IsNullOrEmpty(match.SourceNamespace) || match.SourceNamespace == client.Namespace;
     }
 
-    private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match, ProxyNode client)
+    private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match, ProxyNode client, int? port)
     {
         if (http.DirectResponse is { } direct)
         {
@@ -76,7 +76,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             Timeout = Duration.FromTimeSpan(http.Timeout ?? TimeSpan.Zero),
             RetryPolicy = RetryPolicies.From(http.Retries),
         };
-        _destinations.Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList(), client);
+        _destinations.Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList(), client, port);
         if (http.Rewrite is { } rewrite)
         {
             if (rewrite.Uri is not null)

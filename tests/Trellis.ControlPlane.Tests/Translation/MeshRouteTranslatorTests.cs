@@ -32,6 +32,32 @@ public sealed class MeshRouteTranslatorTests
     }
 
     [Fact]
+    public void A_destination_without_a_port_of_a_service_with_several_ports_keeps_the_routed_port_as_in_istiod()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: bookinfo, labels: {app: reviews}}
+            spec:
+              selector: {app: reviews}
+              ports: [{name: http, port: 9080}, {name: http-admin, port: 9090, targetPort: 9080}]
+            """, """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews}
+            """);
+        var routes = MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"));
+
+        Assert.Equal("outbound|9080||reviews.bookinfo.svc.cluster.local", Assert.Single(HttpRoutes(routes, "reviews.bookinfo.svc.cluster.local:9080")).Route_.Cluster);
+        Assert.Equal("outbound|9090||reviews.bookinfo.svc.cluster.local", Assert.Single(HttpRoutes(routes, "reviews.bookinfo.svc.cluster.local:9090")).Route_.Cluster);
+    }
+
+    [Fact]
     public void A_weighted_VirtualService_becomes_weighted_subset_clusters()
     {
         var mesh = MeshFixture.Bookinfo("""
