@@ -58,7 +58,7 @@ internal static class KindRegistry
         new("gateway.networking.k8s.io", ["v1alpha2"], "TCPRoute", null),
         new("gateway.networking.k8s.io", ["v1alpha2"], "TLSRoute", null),
         new("linkerd.io", ["v1alpha2"], "ServiceProfile", null),
-        new("split.smi-spec.io", Smi, "TrafficSplit", null),
+        new("split.smi-spec.io", Smi, "TrafficSplit", typeof(Model.Smi.TrafficSplitSpec)),
         new("policy.linkerd.io", ["v1alpha1"], "HTTPLocalRateLimitPolicy", null),
         new("policy.linkerd.io", ["v1beta1", "v1beta2", "v1beta3", "v1alpha1"], "Server", null),
         new("policy.linkerd.io", ["v1beta1", "v1alpha1"], "ServerAuthorization", null),

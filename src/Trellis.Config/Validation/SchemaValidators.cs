@@ -30,6 +30,7 @@ internal static class SchemaValidators
             case AuthorizationPolicySpec policy: AuthorizationPolicyValidator.Validate(sink, policy); break;
             case TelemetrySpec telemetry: TelemetryValidator.Validate(sink, telemetry); break;
             case IngressSpec ingress: IngressValidator.Validate(sink, ingress); break;
+            case Model.Smi.TrafficSplitSpec split: TrafficSplitValidator.Validate(sink, split); break;
         }
         if (resource.Spec is null && resource.Kind is "VirtualService" or "DestinationRule" or "Gateway" or "Service" or "Deployment" or "ServiceEntry" or "Sidecar")
             sink.Error("spec", "missing required field");

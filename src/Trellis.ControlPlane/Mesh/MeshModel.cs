@@ -4,6 +4,7 @@ using Trellis.Config.Model;
 using Trellis.Config.Model.Mesh;
 using Trellis.Config.Semantics;
 using Trellis.Config.Semantics.Ingress;
+using Trellis.Config.Semantics.Smi;
 
 namespace Trellis.ControlPlane.Mesh;
 
@@ -12,12 +13,12 @@ namespace Trellis.ControlPlane.Mesh;
 internal sealed class MeshModel
 {
     /// <param name="resources">The applied resources in creation order, oldest first. Kubernetes Ingresses become Gateways
-    /// and VirtualServices, and VirtualService delegation is merged, here, once, so every translator sees them as istiod's
+    /// and VirtualServices, SMI TrafficSplits VirtualServices, and VirtualService delegation is merged, here, once, so every translator sees them as istiod's
     /// push context does.</param>
     public MeshModel(IReadOnlyList<Resource> resources, IReadOnlyList<WorkloadModel> workloads, long version, ReservedPorts? reserved = null)
     {
         Settings = MeshConfigReader.Settings(resources);
-        Resources = VirtualServiceDelegation.Merge(KubernetesIngresses.Convert(resources, Settings), Settings.ExportToDefaults);
+        Resources = VirtualServiceDelegation.Merge(TrafficSplits.Convert(KubernetesIngresses.Convert(resources, Settings)), Settings.ExportToDefaults);
         Workloads = workloads;
         Version = version;
         Reserved = reserved ?? ReservedPorts.None;
