@@ -28,7 +28,7 @@ internal static class GetCommand
                 return 1;
             }
             if (!MeshCommandContext.TryGetRunning(result, out var home, out var state)) return 1;
-            var namespaceFilter = result.GetValue(all) ? null : result.GetValue(ns) ?? "default";
+            var namespaceFilter = result.GetValue(all) || ResourceKinds.IsClusterScoped(resolved) ? null : result.GetValue(ns) ?? "default";
             var format = result.GetValue(output)!;
             var objectName = result.GetValue(name);
             if (resolved == "Pod")

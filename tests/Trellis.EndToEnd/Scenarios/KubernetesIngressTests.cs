@@ -56,6 +56,13 @@ public sealed class KubernetesIngressTests(BookinfoMesh mesh)
 
             Assert.Equal(HttpStatusCode.OK, await GetAsync("/productpage"));
             Assert.Equal(HttpStatusCode.OK, await GetAsync("/login", host: null));
+
+            var ingresses = await mesh.Cli.RunAsync("get", "ingresses", "-n", "bookinfo");
+            Assert.True(ingresses.ExitCode == 0, ingresses.All);
+            Assert.Contains("bookinfo", ingresses.Stdout);
+            var classes = await mesh.Cli.RunAsync("get", "ingressclasses");
+            Assert.True(classes.ExitCode == 0, classes.All);
+            Assert.Contains("istio", classes.Stdout);
         }
         finally
         {
