@@ -34,7 +34,8 @@ internal static class GatewayRouteTranslator
             var gatewayKey = $"{gateway.Metadata.Namespace}/{gateway.Metadata.Name}";
             var servers = (((GatewaySpec)gateway.Spec!).Servers ?? []).Where(s => serves(gateway, s)).ToList();
             var serverHosts = servers.SelectMany(s => (s.Hosts ?? []).Select(h => (Host: StripNamespace(h), Redirect: s.Tls?.HttpsRedirect == true))).ToList();
-            foreach (var vsResource in mesh.OfKind("VirtualService").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+            // Oldest first, as istiod orders the VirtualServices of a gateway: their routes for a shared host are appended in that order.
+            foreach (var vsResource in mesh.OfKind("VirtualService"))
             {
                 var vs = (VirtualServiceSpec)vsResource.Spec!;
                 var vsNamespace = vsResource.Metadata.Namespace ?? "default";
@@ -52,7 +53,7 @@ internal static class GatewayRouteTranslator
                     }
                     if (vhost.Routes is [{ Redirect.HttpsRedirect: true }]) continue;
                     var translator = new HttpRouteTranslator(mesh, vsNamespace);
-                    vhost.Routes.AddRange(translator.Translate(vs, null, gatewayKey, node));
+                    vhost.Routes.AddRange(translator.Translate(vs, null, gatewayKey, node, localPort));
                 }
             }
             // As istiod: an httpsRedirect server redirects its hosts even when no VirtualService serves them over HTTP.

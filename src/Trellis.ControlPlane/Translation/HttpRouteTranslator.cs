@@ -21,7 +21,9 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
     /// <param name="port">The service port being routed (mesh), or null for gateways.</param>
     /// <param name="gateway">"mesh" or the "namespace/name" of the gateway being built.</param>
     /// <param name="client">The proxy the routes are for (sourceLabels and sourceNamespace matches).</param>
-    public IEnumerable<Route> Translate(VirtualServiceSpec vs, int? port, string gateway, ProxyNode client)
+    /// <param name="requestPort">The port requests arrive on (a redirect's derivePort FROM_REQUEST_PORT names it); the
+    /// service port when null.</param>
+    public IEnumerable<Route> Translate(VirtualServiceSpec vs, int? port, string gateway, ProxyNode client, int? requestPort = null)
     {
         foreach (var http in vs.Http ?? [])
         {
@@ -30,7 +32,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             {
                 if (match is not null && !Applies(match, port, gateway, client)) continue;
                 var route = new Route { Match = MatchTranslator.Translate(match), Name = http.Name ?? match?.Name ?? "" };
-                if (!TrySetAction(route, http, match, client, port)) continue;
+                if (!TrySetAction(route, http, match, client, port, requestPort ?? port)) continue;
                 AddHeaderOperations(route, http.Headers);
                 // Whatever the action (route, redirect or direct response), as Istio: the fault filter runs before the router.
                 if (FaultTranslator.Translate(http.Fault) is { } fault) route.TypedPerFilterConfig[FaultTranslator.FilterName] = XdsAny.Pack(fault);
@@ -51,7 +53,7 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
         return string.IsNullOrEmpty(match.SourceNamespace) || match.SourceNamespace == client.Namespace;
     }
 
-    private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match, ProxyNode client, int? port)
+    private bool TrySetAction(Route route, HttpRoute http, HttpMatchRequest? match, ProxyNode client, int? port, int? requestPort)
     {
         if (http.DirectResponse is { } direct)
         {
@@ -66,6 +68,9 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             if (redirect.Authority is not null) route.Redirect.HostRedirect = redirect.Authority;
             if (redirect.Scheme is not null) route.Redirect.SchemeRedirect = redirect.Scheme;
             if (redirect.Port is { } rp) route.Redirect.PortRedirect = (uint)rp;
+            // As istiod: Envoy cannot take the port from the request, but each route table serves one port, so it is known.
+            // FROM_PROTOCOL_DEFAULT leaves the port out, which is the scheme's default.
+            else if (redirect.DerivePort == "FROM_REQUEST_PORT" && requestPort is { } derived) route.Redirect.PortRedirect = (uint)derived;
             return true;
         }
         if (http.Route is not { Count: > 0 } destinations) return false;

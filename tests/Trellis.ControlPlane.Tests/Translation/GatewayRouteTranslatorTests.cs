@@ -28,4 +28,49 @@ public sealed class GatewayRouteTranslatorTests
 
         Assert.Empty(GatewayRouteTranslator.Build(mesh, other, 8080).VirtualHosts);
     }
+
+    private static string GatewayVs(string name, string prefix) => $$"""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: {{name}}, namespace: bookinfo}
+        spec:
+          hosts: [shop.example.com]
+          gateways: [bookinfo-gateway]
+          http:
+          - match:
+            - uri:
+                prefix: {{prefix}}
+            route:
+            - destination:
+                host: productpage
+                port: {number: 9080}
+        """;
+
+    [Fact]
+    public void Virtual_services_sharing_a_host_on_a_gateway_route_oldest_first_as_istiod_orders_them()
+    {
+        var mesh = MeshFixture.Bookinfo(GatewayVs("zz-older", "/older"), GatewayVs("aa-newer", "/newer"));
+        var host = Assert.Single(GatewayRouteTranslator.Build(mesh, MeshFixture.IngressGateway(18080), 18080).VirtualHosts, v => v.Domains.Contains("shop.example.com"));
+
+        Assert.Equal(["/older", "/newer"], host.Routes.Select(r => r.Match.Prefix));
+    }
+
+    [Fact]
+    public void A_redirect_deriving_its_port_from_the_request_names_the_port_the_gateway_listens_on()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: moved, namespace: bookinfo}
+            spec:
+              hosts: [shop.example.com]
+              gateways: [bookinfo-gateway]
+              http:
+              - redirect: {uri: /new, derivePort: FROM_REQUEST_PORT}
+              - redirect: {uri: /other, derivePort: FROM_PROTOCOL_DEFAULT}
+            """);
+        var host = Assert.Single(GatewayRouteTranslator.Build(mesh, MeshFixture.IngressGateway(18080), 18080).VirtualHosts, v => v.Domains.Contains("shop.example.com"));
+
+        Assert.Equal([18080u, 0u], host.Routes.Select(r => r.Redirect.PortRedirect));
+    }
 }
