@@ -93,6 +93,11 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
                 };
                 else action.PrefixRewrite = rewrite.Uri;
             }
+            else if (rewrite.UriRegexRewrite is { Match: { } pattern } regex) action.RegexRewrite = new Envoy.Type.Matcher.V3.RegexMatchAndSubstitute
+            {
+                Pattern = new Envoy.Type.Matcher.V3.RegexMatcher { Regex = pattern },
+                Substitution = regex.Rewrite ?? "",
+            };
             if (rewrite.Authority is not null) action.HostRewriteLiteral = rewrite.Authority;
         }
         route.Route_ = action;

@@ -58,6 +58,28 @@ public sealed class MeshRouteTranslatorTests
     }
 
     [Fact]
+    public void A_uri_regex_rewrite_becomes_envoys_regex_rewrite()
+    {
+        var mesh = MeshFixture.Bookinfo("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - rewrite:
+                  uriRegexRewrite: {match: "^/v1/(.*)$", rewrite: "/reviews/\\1"}
+                route:
+                - destination: {host: reviews}
+            """);
+        var action = Assert.Single(HttpRoutes(ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))))).Route_;
+
+        Assert.Equal("^/v1/(.*)$", action.RegexRewrite.Pattern.Regex);
+        Assert.Equal("/reviews/\\1", action.RegexRewrite.Substitution);
+        Assert.Equal("", action.PrefixRewrite);
+    }
+
+    [Fact]
     public void A_weighted_VirtualService_becomes_weighted_subset_clusters()
     {
         var mesh = MeshFixture.Bookinfo("""
