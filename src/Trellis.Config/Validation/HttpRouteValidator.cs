@@ -18,6 +18,7 @@ internal static class HttpRouteValidator
         if (http.Retries is { } retries) Retries(sink, $"{path}.retries", retries);
         if (http.Fault is { } fault) Fault(sink, $"{path}.fault", fault);
         if (http.Mirror is not null) Destination(sink, $"{path}.mirror", http.Mirror);
+        if (http.Mirror is not null && http.Mirrors is { Count: > 0 }) sink.Error($"{path}.mirrors", "set mirror or mirrors, not both (Istio refuses both)");
         sink.Percentage($"{path}.mirrorPercentage.value", http.MirrorPercentage?.Value);
         for (var i = 0; i < (http.Mirrors?.Count ?? 0); i++)
         {

@@ -14,8 +14,6 @@ internal static class NotYetEnforced
         {
             var http = vs.Http![i];
             var at = $"spec.http[{i}]";
-            Note(sink, $"{at}.mirror", http.Mirror, "traffic mirroring");
-            Note(sink, $"{at}.mirrors", http.Mirrors, "traffic mirroring");
             Note(sink, $"{at}.corsPolicy", http.CorsPolicy, "the CORS policy");
             if (http.Retries is { } retries) Retries(sink, $"{at}.retries", retries);
         }

@@ -30,7 +30,11 @@ internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bo
         else action.WeightedClusters = weighted;
     }
 
-    private string ClusterFor(Destination? destination, RouteAction action, ProxyNode client, int? listenerPort)
+    /// <summary>The cluster a destination names, as a route to it would (a mirror's copies go there).</summary>
+    public string ClusterName(Destination destination, ProxyNode client, int? listenerPort) => ClusterFor(destination, null, client, listenerPort);
+
+    /// <param name="action">The route action whose hash policy the destination's DestinationRule may add to; null for none.</param>
+    private string ClusterFor(Destination? destination, RouteAction? action, ProxyNode client, int? listenerPort)
     {
         var service = mesh.FindService(destination?.Host ?? "", vsNamespace);
         var host = service?.Fqdn ?? HostName.Resolve(destination?.Host ?? "", vsNamespace);
@@ -39,7 +43,7 @@ internal sealed class DestinationClusters(MeshModel mesh, string vsNamespace, bo
                    ?? listenerPort
                    ?? 80;
         var subset = string.IsNullOrEmpty(destination?.Subset) ? null : destination.Subset;
-        if (service is not null) AddHashPolicy(action, mesh, service, subset, port, client, tcp);
+        if (service is not null && action is not null) AddHashPolicy(action, mesh, service, subset, port, client, tcp);
         return ClusterNames.Outbound(port, subset, host);
     }
 

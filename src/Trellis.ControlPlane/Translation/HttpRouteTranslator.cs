@@ -82,6 +82,8 @@ internal sealed class HttpRouteTranslator(MeshModel mesh, string vsNamespace)
             RetryPolicy = RetryPolicies.From(http.Retries),
         };
         _destinations.Apply(action, destinations.Select(d => (d.Destination, d.Weight)).ToList(), client, port);
+        foreach (var (mirror, fraction) in MirrorTranslator.Policies(http))
+            action.RequestMirrorPolicies.Add(new RouteAction.Types.RequestMirrorPolicy { Cluster = _destinations.ClusterName(mirror, client, port), RuntimeFraction = fraction });
         if (http.Rewrite is { } rewrite)
         {
             if (rewrite.Uri is not null)

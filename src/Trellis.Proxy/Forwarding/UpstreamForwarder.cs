@@ -43,6 +43,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
         // One version of the cluster for the whole exchange, so every attempt uses the same settings and pool.
         var version = cluster.Current;
         var config = RequestConfig(version.Config.Model.Protocol, http.Request.Protocol);
+        if (action.Mirrors.Length > 0) await RequestMirror.StartAsync(context, action.Mirrors, path, host, action.Timeout);
 
         if (ClusterAdmission.AdmitRequest(context, cluster) is { } overflow)
         {
@@ -177,7 +178,8 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, OwnIdentity ow
     private static readonly ForwarderRequestConfig Http11 = new() { ActivityTimeout = IdleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
     private static readonly ForwarderRequestConfig Http2 = new() { ActivityTimeout = IdleTimeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
-    private static ForwarderRequestConfig RequestConfig(UpstreamProtocol protocol, string downstreamProtocol) => protocol switch
+    /// <summary>The HTTP version a request to a cluster of this protocol goes upstream with.</summary>
+    internal static ForwarderRequestConfig RequestConfig(UpstreamProtocol protocol, string downstreamProtocol) => protocol switch
     {
         UpstreamProtocol.Http2 => Http2,
         UpstreamProtocol.Downstream when HttpProtocol.IsHttp2(downstreamProtocol) => Http2,

@@ -11,6 +11,7 @@ internal sealed record ClusterChoice(string Name, uint Weight, HeaderMutations R
 /// <summary>Forwarding: a single cluster, a cluster named by a header, or a weighted split.</summary>
 /// <param name="TunnelIdleTimeout">For the CONNECT tunnels the route carries: its idle_timeout (see <see cref="Tunnels.TunnelPump.IdleTimeoutOf"/>).</param>
 /// <param name="TunnelMaxDuration">For the CONNECT tunnels the route carries: its max_stream_duration, null for none.</param>
+/// <param name="MirrorPolicies">The route's request_mirror_policies.</param>
 internal sealed record ForwardAction(
     IReadOnlyList<ClusterChoice> Clusters,
     uint TotalWeight,
@@ -24,8 +25,12 @@ internal sealed record ForwardAction(
     HashPolicies Hashing,
     ConnectUpgrade Connect = ConnectUpgrade.Inherit,
     TimeSpan? TunnelIdleTimeout = null,
-    TimeSpan? TunnelMaxDuration = null) : RouteActionModel
+    TimeSpan? TunnelMaxDuration = null,
+    MirrorPolicy[]? MirrorPolicies = null) : RouteActionModel
 {
+    /// <summary>The clusters that get a copy of the request (request_mirror_policies); empty for most routes.</summary>
+    public MirrorPolicy[] Mirrors { get; } = MirrorPolicies ?? [];
+
     /// <summary>Picks a cluster for a draw in [0, TotalWeight): the first whose cumulative weight exceeds it.</summary>
     public ClusterChoice Pick(uint draw)
     {

@@ -103,7 +103,8 @@ internal static class RouteCompiler
             HashPolicies.From(a.HashPolicy, where),
             ConnectUpgradeOf(a),
             Tunnels.TunnelPump.IdleTimeoutOf(a.IdleTimeout, where),
-            maxDuration);
+            maxDuration,
+            a.RequestMirrorPolicies.Count > 0 ? MirrorPolicy.From(a.RequestMirrorPolicies, where) : null);
     }
 
     private static ConnectUpgrade ConnectUpgradeOf(RouteAction a)

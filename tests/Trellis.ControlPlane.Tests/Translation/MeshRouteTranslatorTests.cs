@@ -80,6 +80,45 @@ public sealed class MeshRouteTranslatorTests
     }
 
     [Fact]
+    public void Mirrors_become_request_mirror_policies_with_istiods_fractions()
+    {
+        var mesh = MeshFixture.Bookinfo(MeshFixture.ReviewsRule("", "  - name: v2\n    labels: {version: v2}\n  - name: v3\n    labels: {version: v3}"), """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews]
+              http:
+              - match:
+                - headers: {end-user: {exact: jason}}
+                route:
+                - destination: {host: reviews, subset: v1}
+                mirror: {host: reviews, subset: v2}
+                mirrorPercentage: {value: 12.5}
+              - match:
+                - headers: {end-user: {exact: none}}
+                route:
+                - destination: {host: reviews, subset: v1}
+                mirror: {host: reviews, subset: v2}
+                mirrorPercentage: {value: 0}
+              - route:
+                - destination: {host: reviews, subset: v1}
+                mirrors:
+                - destination: {host: reviews, subset: v2}
+                - destination: {host: reviews, subset: v3}
+                  percentage: {value: 50}
+            """);
+        var routes = HttpRoutes(ReviewsHost(MeshRouteTranslator.Outbound(mesh, MeshFixture.Sidecar("productpage-v1-abc", "productpage", "v1"))));
+
+        var jason = Assert.Single(routes[0].Route_.RequestMirrorPolicies);
+        Assert.Equal("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", jason.Cluster);
+        Assert.Equal((125_000u, Envoy.Type.V3.FractionalPercent.Types.DenominatorType.Million), (jason.RuntimeFraction.DefaultValue.Numerator, jason.RuntimeFraction.DefaultValue.Denominator));
+        Assert.Empty(routes[1].Route_.RequestMirrorPolicies);
+        Assert.Equal([("outbound|9080|v2|reviews.bookinfo.svc.cluster.local", 100u), ("outbound|9080|v3|reviews.bookinfo.svc.cluster.local", 500_000u)],
+            routes[2].Route_.RequestMirrorPolicies.Select(m => (m.Cluster, m.RuntimeFraction.DefaultValue.Numerator)));
+    }
+
+    [Fact]
     public void A_weighted_VirtualService_becomes_weighted_subset_clusters()
     {
         var mesh = MeshFixture.Bookinfo("""

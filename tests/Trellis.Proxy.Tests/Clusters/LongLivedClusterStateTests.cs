@@ -83,7 +83,7 @@ public sealed class LongLivedClusterStateTests : IAsyncLifetime
         }), endpoints);
         using var client = TestProxy.ClientVia(_port);
         var holding = client.GetAsync("http://reviews:9080/hold");
-        await WaitUntilAsync(() => _good.Requests == 1);
+        await Wait.UntilAsync(() => _good.Requests == 1);
 
         Assert.Null(await PushOtherEndpointsAsync(endpoints, _spare.Port, _bad.Port));
         using (var overflow = await client.GetAsync("http://reviews:9080/connection"))
@@ -160,11 +160,5 @@ public sealed class LongLivedClusterStateTests : IAsyncLifetime
 
         Assert.Null(await _proxy.ApplyAsync(TypeUrls.Cluster, ReviewsCluster(), Eds(Other)));
         Assert.NotEqual(first, await client.GetStringAsync("http://reviews:9080/connection"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition()) await Task.Delay(20, timeout.Token);
     }
 }

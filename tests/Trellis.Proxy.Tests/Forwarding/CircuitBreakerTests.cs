@@ -55,7 +55,7 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         var first = client.GetAsync("http://httpbin:8000/hold");
         var second = client.GetAsync("http://httpbin:8000/hold");
         // The first holds the only connection; the second waits as the one pending request.
-        await WaitUntilAsync(() => _httpbin.Requests == 1);
+        await Wait.UntilAsync(() => _httpbin.Requests == 1);
 
         using var third = await client.GetAsync("http://httpbin:8000/hold").WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
@@ -76,7 +76,7 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         await ConfigureAsync(new CircuitBreakers.Types.Thresholds { MaxConnections = 1, MaxPendingRequests = 0 });
         using var client = TestProxy.ClientVia(_port);
         var holding = client.GetAsync("http://httpbin:8000/hold");
-        await WaitUntilAsync(() => _httpbin.Requests == 1);
+        await Wait.UntilAsync(() => _httpbin.Requests == 1);
         using (var overflow = await client.GetAsync("http://httpbin:8000/anything"))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, overflow.StatusCode);
         _release.SetResult();
@@ -109,11 +109,5 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         Assert.Equal(new CircuitBreakerLimits(1024, 1024, 1024, 3), CircuitBreakerLimits.From(null));
         var partial = CircuitBreakerLimits.From(new CircuitBreakers { Thresholds = { new CircuitBreakers.Types.Thresholds { MaxRequests = 10 } } });
         Assert.Equal(new CircuitBreakerLimits(1024, 1024, 10, 3), partial);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition()) await Task.Delay(20, timeout.Token);
     }
 }
