@@ -53,9 +53,8 @@ public sealed class MirroringTests(BookinfoMesh mesh)
             var markers = new List<string>();
             await mesh.WaitUntilAsync(async () =>
             {
-                var (marker, version) = await CallReviewsAsync(client);
-                markers.Add(marker);
-                Assert.Equal("v1", version);
+                // Until the VirtualService arrives, calls still go to any version.
+                markers.Add((await CallReviewsAsync(client)).Marker);
                 return (await ReviewsV2LinesAsync()).Any(l => markers.Any(m => l.Contains(m, StringComparison.Ordinal)));
             }, TimeSpan.FromSeconds(30), "reviews-v2's sidecar to log a mirrored call");
 
